@@ -1,0 +1,54 @@
+# INS'pir Events — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+CATALOGS := inspir_events/translations
+export FLASK_APP := inspir_events
+
+.PHONY: run test install install-test translations extract-messages update-messages lint bench clean
+
+# Set up everything, then serve on http://127.0.0.1:5000 (gevent).
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/python wsgi.py
+
+# Set up with the test tools, lint, then the whole suite.
+test: install-test translations
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+install-test: $(TEST_STAMP)
+
+# Compile the committed .po catalogues into .mo files (not committed).
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d $(CATALOGS) --statistics 2>&1 | grep -v "^$$" || true
+	@test -f $(CATALOGS)/fr/LC_MESSAGES/messages.mo
+
+# Maintainers: re-extract the strings and merge them into the catalogues.
+extract-messages: install
+	$(BIN)/pybabel extract --no-location --sort-by-file -F config/babel.cfg \
+	  -k _l -k N_ -o $(CATALOGS)/messages.pot inspir_events templates
+update-messages: extract-messages
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(CATALOGS)/messages.pot -d $(CATALOGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,107 @@
+"""INS'pir Events: the application factory.
+
+``create_app(config=None)`` builds the Flask application: settings from
+``config/`` (``INSPIR_CONFIG``, environment overrides), extensions from
+:mod:`inspir_events.extensions`, blueprints from :data:`BLUEPRINTS`. It never
+touches the database schema: ``flask db upgrade`` is a deploy step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask, request
+from flask_babel import get_locale, gettext
+
+import config as settings_module
+from inspir_events import errors, models, security  # noqa: F401  (models: all tables)
+from inspir_events.accounts import bp as accounts_bp
+from inspir_events.accounts import services as account_services
+from inspir_events.accounts.forms import ROLE_LABELS
+from inspir_events.cli import register_commands
+from inspir_events.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from inspir_events.i18n import LOGIN_MESSAGE, current_language, localized, select_locale
+from inspir_events.main import bp as main_bp
+
+# Every blueprint of the platform, registered in this order.
+BLUEPRINTS = (main_bp, accounts_bp)
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: str | settings_module.Base | Mapping | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` is a settings name ("development", "testing", "production"), a
+    settings object, or a mapping of overrides applied on top of the settings
+    chosen by ``INSPIR_CONFIG`` (as flaskr's ``test_config``).
+    """
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=os.path.join(PROJECT_ROOT, "instance"),
+    )
+    if isinstance(config, settings_module.Base):
+        settings = config
+    else:
+        settings = settings_module.load(config if isinstance(config, str) else None)
+    app.config.from_object(settings)
+    if isinstance(config, Mapping):
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "inspir.db"
+        )
+    settings_module.validate(app.config)
+
+    _init_extensions(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    security.init_app(app)
+    register_commands(app)
+    _init_templates(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = LOGIN_MESSAGE
+    login_manager.localize_callback = gettext
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are ended server-side instead
+    login_manager.user_loader(account_services.load_session)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config.get("REDIS_URL"),
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
+        manage_session=False,
+    )
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject_helpers():
+        return {
+            "current_language": current_language,
+            "localized": localized,
+            "languages": app.config["LANGUAGES"],
+            "locale": get_locale,
+            "request_path": lambda: request.full_path.rstrip("?"),
+            "role_labels": ROLE_LABELS,
+        }

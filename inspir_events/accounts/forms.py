@@ -1,0 +1,121 @@
+"""Account forms: they check the shape of the input; services decide the rest."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from inspir_events.accounts.models import Role
+from inspir_events.accounts.rules import (
+    BIO_MAX_LENGTH,
+    DISPLAY_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (accessible: one label per box)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _email_field():
+    return EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=EMAIL_MAX_LENGTH, message=_l("This address is too long.")),
+            Email(_l("Enter a valid email address, like nom@exemple.fr.")),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class SignupForm(FlaskForm):
+    email = _email_field()
+    display_name = StringField(
+        _l("Display name"),
+        validators=[
+            DataRequired(_l("Enter the name other people will see.")),
+            Length(max=DISPLAY_NAME_MAX_LENGTH,
+                   message=_l("At most %(max)d characters.", max=DISPLAY_NAME_MAX_LENGTH)),
+        ],
+        render_kw={"autocomplete": "nickname"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=_l("Your password must have between %(min)d and %(max)d characters.",
+                           min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
+            ),
+        ],
+        description=_l("At least %(min)d characters. A sentence you will remember works well.",
+                       min=PASSWORD_MIN_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_confirm = PasswordField(
+        _l("Password again"),
+        validators=[
+            DataRequired(_l("Type your password a second time.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Stay signed in on this device"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"),
+        validators=[
+            DataRequired(_l("Enter the name other people will see.")),
+            Length(max=DISPLAY_NAME_MAX_LENGTH,
+                   message=_l("At most %(max)d characters.", max=DISPLAY_NAME_MAX_LENGTH)),
+        ],
+    )
+    department = SelectField(_l("Your department"), validators=[Optional()], validate_choice=True)
+    skills = MultiCheckboxField(_l("Your skills"), validate_choice=True)
+    bio = TextAreaField(
+        _l("A few words about you"),
+        validators=[Length(max=BIO_MAX_LENGTH,
+                           message=_l("At most %(max)d characters.", max=BIO_MAX_LENGTH))],
+    )
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), validate_choice=True)
+
+
+ROLE_LABELS = {
+    Role.ORGANISER: _l("Organiser"),
+    Role.COMMITTEE: _l("Committee member"),
+    Role.SUPPORT_STRUCTURE: _l("Support structure"),
+    Role.ADMIN: _l("Administrator"),
+}

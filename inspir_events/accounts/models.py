@@ -1,0 +1,121 @@
+"""Accounts, their roles and skills, and server-side sessions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspir_events.extensions import db
+from inspir_events.timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    """Roles granted by an admin; every account is a citizen without a row."""
+
+    ORGANISER = "organiser"
+    COMMITTEE = "committee"
+    SUPPORT_STRUCTURE = "support_structure"
+    ADMIN = "admin"
+
+
+user_skill = Table(
+    "user_skill",
+    db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_code", ForeignKey("skill.code"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stored lower-cased: unique case-insensitively on every backend.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    department = relationship("Department")
+    skills = relationship("Skill", secondary=user_skill, order_by="Skill.position")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys="UserRole.user_id",
+    )
+
+    # The server-side session this object was loaded through (see get_id).
+    session_token = None
+
+    @property
+    def roles(self) -> set[Role]:
+        return {Role(row.role) for row in self.role_rows}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    def get_id(self) -> str | None:
+        # Flask-Login stores this in the cookie: the server-side session token,
+        # never the user id, so ending the session row logs the browser out.
+        return self.session_token
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=32, validate_strings=True,
+             values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+    granted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User] = relationship(back_populates="role_rows", foreign_keys=[user_id])
+
+
+class UserSession(db.Model):
+    """A signed-in browser. Deleting the row ends that session at once."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # SHA-256 of the token held in the signed cookie: a leaked table opens nothing.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

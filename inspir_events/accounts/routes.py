@@ -1,0 +1,152 @@
+"""Account pages: thin views that parse, call a service and render."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from inspir_events.accounts import bp, services
+from inspir_events.accounts.forms import (
+    ROLE_LABELS,
+    LoginForm,
+    ProfileForm,
+    RolesForm,
+    SignupForm,
+)
+from inspir_events.accounts.models import Role, User
+from inspir_events.accounts.permissions import role_required
+from inspir_events.extensions import db, limiter
+from inspir_events.i18n import localized
+from inspir_events.reference import services as reference
+from inspir_events.urls import safe_next_url
+
+
+def _login_account_key() -> str:
+    return "login-account:" + request.form.get("email", "").strip().lower()
+
+
+def _login_failed(response) -> bool:
+    # Only failed attempts count towards the log-in limits.
+    return bool(g.get("login_failed"))
+
+
+def _start_session(user: User, remember: bool) -> None:
+    services.open_session(user)
+    session.clear()  # nothing from before the log-in survives it
+    login_user(user)
+    session.permanent = remember
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.email.data, form.display_name.data, form.password.data)
+        except services.AccountError as exc:
+            form[exc.field].errors.append(exc.message)
+        else:
+            _start_session(user, remember=False)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name),
+                  "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/signup.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+               key_func=_login_account_key, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_IP"],
+               methods=["POST"], deduct_when=_login_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.InvalidCredentials as exc:
+            g.login_failed = True
+            error = exc.message
+        else:
+            _start_session(user, remember=form.remember.data)
+            flash(_("You are signed in."), "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    status = 422 if (error or form.errors) else 200
+    return render_template("accounts/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        services.close_session(current_user.session_token)
+        logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    form.department.choices = [("", _("Not specified"))] + [
+        (d.code, localized(d)) for d in reference.departments()
+    ]
+    form.skills.choices = [(s.code, localized(s)) for s in reference.skills()]
+    if request.method == "GET":
+        form.department.data = current_user.department_code or ""
+        form.skills.data = [s.code for s in current_user.skills]
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                department_code=form.department.data,
+                skill_codes=form.skills.data or [],
+                bio=form.bio.data or "",
+            )
+        except services.AccountError as exc:
+            db.session.rollback()
+            form[exc.field].errors.append(exc.message)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/admin/users")
+@role_required(Role.ADMIN)
+def admin_users():
+    query = request.args.get("q", "")
+    users = services.list_users(query)
+    forms = {}
+    for user in users:
+        form = RolesForm(prefix=f"u{user.id}", formdata=None)
+        form.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+        form.roles.data = [r.value for r in user.roles]
+        forms[user.id] = form
+    return render_template("admin/users.html", users=users, forms=forms, query=query)
+
+
+@bp.route("/admin/users/<int:user_id>/roles", methods=["POST"])
+@role_required(Role.ADMIN)
+def admin_set_roles(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = RolesForm(prefix=f"u{user.id}")
+    form.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+    if form.validate_on_submit():
+        try:
+            services.set_roles(current_user, user, [Role(v) for v in form.roles.data or []])
+        except services.AccountError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("Roles of %(name)s saved.", name=user.display_name), "success")
+    else:
+        flash(_("These roles could not be saved."), "error")
+    return redirect(url_for("accounts.admin_users", q=request.args.get("q", "")))

@@ -1,0 +1,206 @@
+"""Account use cases. Each one owns its transaction: load, check, change, commit once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from inspir_events.accounts.models import Role, User, UserRole, UserSession
+from inspir_events.accounts.passwords import Passwords
+from inspir_events.accounts.rules import normalise_email
+from inspir_events.audit import services as audit
+from inspir_events.extensions import db
+from inspir_events.reference.models import Department, Skill
+from inspir_events.timeutil import utcnow
+
+# A session's last-seen time is written at most this often (one UPDATE a minute,
+# not one per request).
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class AccountError(Exception):
+    """A use case refused; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class EmailTaken(AccountError):
+    def __init__(self):
+        super().__init__(_l("An account already uses this email address."), field="email")
+
+
+class InvalidCredentials(AccountError):
+    def __init__(self):
+        # Never says which of the two was wrong.
+        super().__init__(_l("Unknown email address or wrong password."))
+
+
+class UnknownReference(AccountError):
+    pass
+
+
+def passwords() -> Passwords:
+    """The application's hasher, built once from its settings."""
+    hasher = current_app.extensions.get("inspir_passwords")
+    if hasher is None:
+        cfg = current_app.config
+        hasher = Passwords(
+            cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"]
+        )
+        current_app.extensions["inspir_passwords"] = hasher
+    return hasher
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register(email: str, display_name: str, password: str) -> User:
+    """Create a citizen account; the address is unique case-insensitively."""
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise EmailTaken()
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=passwords().hash(password),
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent sign-up with the same address won the race
+        db.session.rollback()
+        raise EmailTaken() from None
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account for these credentials, or InvalidCredentials (same time either way)."""
+    user = find_by_email(email)
+    hasher = passwords()
+    if not hasher.verify(user.password_hash if user else None, password):
+        raise InvalidCredentials()
+    if hasher.needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+        db.session.commit()
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(user: User) -> str:
+    """Start a new server-side session for ``user`` and return its token.
+
+    A fresh random token at every log-in: a session id planted before log-in
+    is worthless after it (session fixation, ASVS 3.2.1).
+    """
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id,
+                               created_at=now, last_seen_at=now))
+    user.last_login_at = now
+    db.session.commit()
+    user.session_token = token
+    return token
+
+
+def load_session(token: str) -> User | None:
+    """The user of a live session, or None when it ended, idled out or grew too old."""
+    if not token:
+        return None
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    cfg = current_app.config
+    if (now - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
+            or now - row.created_at > cfg["SESSION_ABSOLUTE_LIFETIME"]):
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > TOUCH_INTERVAL:
+        row.last_seen_at = now
+        db.session.commit()
+    user = row.user
+    user.session_token = token
+    return user
+
+
+def close_session(token: str | None) -> None:
+    """End one session server-side (log-out)."""
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+        db.session.commit()
+
+
+def update_profile(user: User, *, display_name: str, department_code: str | None,
+                   skill_codes: Iterable[str], bio: str) -> User:
+    """Change the profile's display name, territory, skills and short bio."""
+    if department_code and db.session.get(Department, department_code) is None:
+        raise UnknownReference(_l("Unknown department."), field="department")
+    skill_codes = set(skill_codes)
+    skills = list(db.session.scalars(select(Skill).where(Skill.code.in_(skill_codes))))
+    if len(skills) != len(skill_codes):
+        raise UnknownReference(_l("Unknown skill."), field="skills")
+    user.display_name = display_name.strip()
+    user.department_code = department_code or None
+    user.skills = skills
+    user.bio = bio.strip()
+    db.session.commit()
+    return user
+
+
+def set_roles(admin: User, user: User, roles: Iterable[Role]) -> tuple[set[Role], set[Role]]:
+    """Give ``user`` exactly ``roles``; every grant and revocation is audited.
+
+    Returns (granted, revoked). An admin cannot remove their own admin role,
+    so the platform never loses its last administrator by accident.
+    """
+    wanted = set(roles)
+    current = user.roles
+    if admin.id == user.id and Role.ADMIN in current and Role.ADMIN not in wanted:
+        raise AccountError(_l("You cannot remove your own administrator role."))
+    granted, revoked = wanted - current, current - wanted
+    for role in granted:
+        user.role_rows.append(UserRole(role=role, granted_by_id=admin.id))
+        audit.record(admin, "role.grant", "user", user.id, role=role.value)
+    for row in [r for r in user.role_rows if r.role in revoked]:
+        user.role_rows.remove(row)
+        audit.record(admin, "role.revoke", "user", user.id, role=row.role.value)
+    db.session.commit()
+    return granted, revoked
+
+
+def create_admin(email: str, display_name: str, password: str) -> User:
+    """Create an administrator account (``flask create-admin``), audited."""
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise EmailTaken()
+    user = User(email=email, display_name=display_name.strip(),
+                password_hash=passwords().hash(password))
+    user.role_rows.append(UserRole(role=Role.ADMIN))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(None, "role.grant", "user", user.id, role=Role.ADMIN.value, via="cli")
+    db.session.commit()
+    return user
+
+
+def list_users(query: str = "", limit: int = 200) -> list[User]:
+    stmt = select(User).order_by(User.created_at.desc()).limit(limit)
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(User.email.like(like) | User.display_name.ilike(like))
+    return list(db.session.scalars(stmt))

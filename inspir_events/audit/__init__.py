@@ -1,0 +1,1 @@
+"""The audit log: who decided what, when (labels, money, pipeline, roles)."""

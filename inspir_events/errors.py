@@ -1,0 +1,55 @@
+"""Generic error pages in the page's language, without stack traces."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Access denied"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("This page does not exist or is no longer public.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    422: (_l("Invalid request"), _l("What you sent could not be processed.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many attempts in a short time. Please wait a minute before trying again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error happened on our side. It has been logged; please try again."),
+    ),
+}
+
+
+def render_error(code: int, detail=None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=message,
+                           detail=detail), code
+
+
+def handle_http_error(error: HTTPException):
+    return render_error(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(
+        400, _l("The form expired or was sent from another site. Reload the page and try again.")
+    )
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    # Logged with its traceback by Flask; the visitor sees a generic page.
+    return render_error(500)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    for code in MESSAGES:
+        app.register_error_handler(code, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_http_error)

@@ -1,0 +1,41 @@
+"""Language and time zone: French by default, English on request.
+
+The language comes from, in order: the ``lang`` cookie set by the language
+switch, the signed-in user's saved choice, the browser's Accept-Language.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it must stay a plain str (translated later)."""
+    return message
+
+
+LOGIN_MESSAGE = N_("Please sign in to see this page.")
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages, default=languages[0])
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "fr"
+
+
+def localized(row) -> str:
+    """A reference row's name in the page's language."""
+    return row.name_for(current_language())

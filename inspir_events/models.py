@@ -1,0 +1,5 @@
+"""Every model module, imported once so the metadata (and Alembic) sees all tables."""
+
+from inspir_events.accounts import models as accounts_models  # noqa: F401
+from inspir_events.audit import models as audit_models  # noqa: F401
+from inspir_events.reference import models as reference_models  # noqa: F401
