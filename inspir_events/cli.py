@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from inspir_events import demo
 from inspir_events.accounts import services as account_services
@@ -14,6 +15,7 @@ from inspir_events.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGT
 @click.option("--email", prompt=True, help="The administrator's email address.")
 @click.option("--name", "display_name", prompt="Display name", help="Name shown to others.")
 @click.password_option(help="At least 12 characters (asked for when omitted).")
+@with_appcontext
 def create_admin_command(email: str, display_name: str, password: str) -> None:
     """Create an administrator account."""
     if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
@@ -29,6 +31,7 @@ def create_admin_command(email: str, display_name: str, password: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Fill an empty database with demo data (development only) and print the logins."""
     if not current_app.config.get("DEMO_ACCOUNTS_ALLOWED"):

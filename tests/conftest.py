@@ -10,12 +10,14 @@ service is missing the test is skipped with the reason printed, except under
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
 import uuid
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -66,13 +68,27 @@ def redis_available() -> str | None:
 
 
 class InspirClient(FlaskClient):
-    """A test client that sends forms with their CSRF token, as a browser does."""
+    """A test client that sends forms with their CSRF token, as a browser does.
+
+    Each request runs in a fresh context, as in production: the ``db`` fixture's
+    application context (and its ``g``, current_user and database session) is
+    not shared with the request. Afterwards the test's session is rolled back
+    so that its next query sees what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            _db.session.rollback()
+        return response
 
     def csrf_token(self, url: str = "/") -> str:
-        page = self.get(url).get_data(as_text=True)
-        match = CSRF_RE.search(page)
-        assert match, f"no CSRF token on {url}"
-        return match.group(1)
+        """The session's CSRF token, read from ``url`` (or the home page's header forms)."""
+        for page_url in (url, "/"):
+            match = CSRF_RE.search(self.get(page_url).get_data(as_text=True))
+            if match:
+                return match.group(1)
+        raise AssertionError(f"no CSRF token on {url} nor on /")
 
     def post_form(self, url: str, data: dict | None = None, token_from: str = "/", **kwargs):
         data = dict(data or {})

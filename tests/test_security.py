@@ -1,0 +1,144 @@
+"""Security baseline: CSRF on every state change, safe methods, headers, cookies, errors."""
+
+import pytest
+from sqlalchemy import select
+from werkzeug.routing import Rule
+
+import config as settings
+from inspir_events import create_app
+from inspir_events.accounts.models import Role
+from inspir_events.extensions import db as _db
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# Static files and the Socket.IO endpoint are not Flask views with forms.
+NOT_VIEWS = {"static"}
+
+
+def url_for_rule(rule: Rule) -> str:
+    """A concrete URL for ``rule`` with placeholder arguments (1 for ints, "x" else)."""
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        values[name] = 1 if converter.__class__.__name__ == "IntegerConverter" else "x"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def view_rules(app, methods):
+    return [r for r in app.url_map.iter_rules()
+            if r.endpoint not in NOT_VIEWS and r.methods & methods]
+
+
+def snapshot(db):
+    """Every row of every table, to show a request changed nothing."""
+    return {
+        table.name: sorted(map(repr, db.session.execute(select(table)).all()))
+        for table in db.metadata.sorted_tables
+    }
+
+
+@pytest.fixture
+def admin_client(app, client, make_user, login):
+    admin = make_user("root@example.org", roles=tuple(Role))
+    login(admin)
+    return client
+
+
+def test_there_are_state_changing_routes_to_check(app):
+    assert len(view_rules(app, STATE_CHANGING)) >= 5
+
+
+def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, admin_client, db):
+    before = snapshot(db)
+    for rule in view_rules(app, STATE_CHANGING):
+        url = url_for_rule(rule)
+        for method in sorted(rule.methods & STATE_CHANGING):
+            response = admin_client.open(url, method=method, data={"anything": "1"})
+            assert response.status_code == 400, f"{method} {url} answered {response.status_code}"
+            page = response.get_data(as_text=True)
+            assert "formulaire a expiré" in page or "form expired" in page, url
+    assert snapshot(db) == before
+
+
+def test_a_forged_token_is_refused_too(admin_client):
+    response = admin_client.post("/logout", data={"csrf_token": "forged"})
+    assert response.status_code == 400
+
+
+def test_no_get_route_changes_state(app, admin_client, client, db):
+    rules = view_rules(app, {"GET"})
+    assert len(rules) >= 5
+    before = snapshot(db)
+    for rule in rules:
+        url = url_for_rule(rule)
+        response = admin_client.get(url)
+        assert response.status_code < 500, url
+    assert snapshot(db) == before
+
+
+def test_security_headers_on_every_kind_of_response(client):
+    for url in ["/", "/login", "/no-such-page", "/static/css/main.css", "/healthz"]:
+        response = client.get(url)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp, url
+        for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]:
+            assert directive in csp, (url, directive)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"]
+        response.close()
+
+
+def test_session_cookie_is_httponly_and_lax(client):
+    cookie = client.get("/").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http in development and tests
+
+
+def test_production_cookies_are_secure(tmp_path):
+    production = settings.load("production", environ={
+        "SECRET_KEY": "k" * 48,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+    })
+    app = create_app(production)
+    assert not app.debug
+    cookie = app.test_client().get("/").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Strict-Transport-Security" in app.test_client().get("/").headers
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_unexpected_errors_show_a_generic_page_without_a_traceback(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    def boom():
+        raise RuntimeError("secret internal detail")
+
+    app.add_url_rule("/boom", "boom", boom)
+    for lang, text in [("fr", "Une erreur inattendue"), ("en", "An unexpected error")]:
+        response = app.test_client().get("/boom", headers={"Accept-Language": lang})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 500
+        assert text in page
+        assert "secret internal detail" not in page
+        assert "Traceback" not in page
+
+
+@pytest.mark.parametrize(("code", "fr", "en"), [
+    (403, "Accès refusé", "Access denied"),
+    (404, "Page introuvable", "Page not found"),
+])
+def test_error_pages_in_both_languages(make_app, code, fr, en):
+    app = make_app()
+
+    def fail():
+        from flask import abort
+
+        abort(code)
+
+    app.add_url_rule("/fail", "fail", fail)
+    client = app.test_client()
+    assert fr in client.get("/fail").get_data(as_text=True)
+    response = client.get("/fail", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert response.status_code == code
+    assert en in response.get_data(as_text=True)
