@@ -37,7 +37,7 @@ install-test: $(TEST_STAMP)
 
 # Compile the committed .po catalogues into .mo files (not committed).
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d $(CATALOGS) --statistics 2>&1 | grep -v "^$$" || true
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics 2>&1 | grep -v "^$$" || true
 	@test -f $(CATALOGS)/fr/LC_MESSAGES/messages.mo
 
 # Maintainers: re-extract the strings and merge them into the catalogues.

@@ -15,7 +15,9 @@ from inspir_events.extensions import db
 from inspir_events.reference.models import Skill
 
 DEMO_PASSWORD = "inspir-demo-2016"  # noqa: S105 - development demo data, printed to the developer
-DEMO_DOMAIN = "demo.inspir.test"
+# A reserved documentation domain (RFC 2606) that the sign-in form accepts: email-validator
+# refuses special-use names such as ".test" or ".localhost", so logins there could not be used.
+DEMO_DOMAIN = "demo.inspir.example"
 
 # (email local part, display name, department, roles, skills)
 DEMO_ACCOUNTS = (
@@ -67,5 +69,5 @@ def logins_text() -> str:
     for local, name, _dept, roles, _skills in DEMO_ACCOUNTS:
         role_names = ", ".join(r.value for r in roles) or "citizen"
         email = f"{local}@{DEMO_DOMAIN}"
-        lines.append(f"  {email:<28} {name:<22} {role_names}")
+        lines.append(f"  {email:<31} {name:<22} {role_names}")
     return "\n".join(lines)

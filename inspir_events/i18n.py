@@ -6,7 +6,7 @@ switch, the signed-in user's saved choice, the browser's Accept-Language.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -23,6 +23,9 @@ LOGIN_MESSAGE = N_("Please sign in to see this page.")
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # Commands and background work have no visitor to ask: use the default.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen

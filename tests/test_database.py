@@ -46,6 +46,18 @@ def test_every_sqlite_connection_gets_the_pragmas(fresh_sqlite_app):
             assert pragmas(third) == ("wal", 5000, 1)
 
 
+def test_the_busy_timeout_is_the_platforms_not_the_drivers(tmp_path):
+    """sqlite3 waits 5 s by default too; the platform sets 5000 ms whatever the driver does."""
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'timeout.db'}",
+                                  SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0}}))
+    try:
+        with app.app_context(), db.engine.connect() as connection:
+            assert pragmas(connection) == ("wal", 5000, 1)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def test_the_sqlite_session_connection_has_the_pragmas(db):
     connection = db.session.connection()
     assert pragmas(connection) == ("wal", 5000, 1)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select, text
 
 from inspir_events import create_app
@@ -132,22 +134,39 @@ def revision_files() -> list[Path]:
     return files
 
 
-@pytest.mark.parametrize("path", revision_files(), ids=lambda p: p.name)
-def test_revision_has_a_message_and_a_real_downgrade(path):
-    module = ast.parse(path.read_text(encoding="utf-8"))
-    docstring = ast.get_docstring(module)
-    assert docstring, f"{path.name} has no docstring"
-    message = docstring.strip().splitlines()[0]
-    assert message and not message.lower().startswith(("empty message", "revision id")), message
+def revision_scripts() -> list:
+    alembic_config = AlembicConfig()
+    alembic_config.set_main_option("script_location", str(VERSIONS.parent))
+    return list(ScriptDirectory.from_config(alembic_config).walk_revisions())
 
+
+def test_every_revision_file_is_in_one_history():
+    scripts = revision_scripts()
+    assert {Path(s.path).resolve() for s in scripts} == {p.resolve() for p in revision_files()}
+    assert len([s for s in scripts if s.down_revision is None]) == 1
+    assert len([s for s in scripts if s.is_head]) == 1
+
+
+@pytest.mark.parametrize("script", revision_scripts(), ids=lambda s: s.revision)
+def test_revision_has_a_message_and_a_real_downgrade(script):
+    name = Path(script.path).name
+    # What `flask db history` shows: the docstring's first paragraph.
+    assert script.doc.strip(), f"{name} has no message"
+    assert script.doc.strip().lower() != "empty message", f"{name}: `flask db migrate` without -m"
+    first_line = script.longdoc.splitlines()[0].strip()
+    assert first_line and not first_line.startswith("Revision ID"), (
+        f"{name}: the docstring must start with the message"
+    )
+
+    module = ast.parse(Path(script.path).read_text(encoding="utf-8"))
     functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
-    for name in ("upgrade", "downgrade"):
-        assert name in functions, f"{path.name} has no {name}()"
+    for function in ("upgrade", "downgrade"):
+        assert function in functions, f"{name} has no {function}()"
         body = [
-            stmt for stmt in functions[name].body
+            stmt for stmt in functions[function].body
             if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
         ]
-        assert body, f"{path.name}: {name}() does nothing"
-        assert not all(isinstance(stmt, ast.Pass) for stmt in body), (
-            f"{path.name}: {name}() is only `pass`"
+        assert body, f"{name}: {function}() does nothing"
+        assert not all(isinstance(stmt, ast.Pass | ast.Return) for stmt in body), (
+            f"{name}: {function}() is only `pass`"
         )

@@ -29,7 +29,7 @@ class AccountError(Exception):
     """A use case refused; ``field`` names the form field the message belongs to."""
 
     def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.field = field
 
@@ -160,6 +160,13 @@ def update_profile(user: User, *, display_name: str, department_code: str | None
     user.bio = bio.strip()
     db.session.commit()
     return user
+
+
+def set_locale(user: User, language: str) -> None:
+    """Remember a signed-in user's interface language on their account."""
+    if user.locale != language:
+        user.locale = language
+        db.session.commit()
 
 
 def set_roles(admin: User, user: User, roles: Iterable[Role]) -> tuple[set[Role], set[Role]]:

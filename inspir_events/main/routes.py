@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from inspir_events.accounts import services as account_services
 from inspir_events.extensions import db
 from inspir_events.i18n import LANG_COOKIE
 from inspir_events.main import bp
@@ -37,6 +39,8 @@ def set_language():
     target = safe_next_url(request.form.get("next")) or url_for("main.index")
     response = redirect(target)
     if lang in current_app.config["LANGUAGES"]:
+        if current_user.is_authenticated:
+            account_services.set_locale(current_user, lang)
         response.set_cookie(
             LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", httponly=True,
             secure=current_app.config["SESSION_COOKIE_SECURE"],
