@@ -10,6 +10,7 @@ service is missing the test is skipped with the reason printed, except under
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
@@ -122,24 +123,33 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_schema():
-    """A PostgreSQL schema of this run's own, migrated once, dropped at the end."""
+@contextlib.contextmanager
+def fresh_pg_schema(prefix: str = "t"):
+    """A new, empty PostgreSQL schema, dropped on exit (skips or fails without the server)."""
     reason = postgres_available()
     if reason:
         service_missing("PostgreSQL at 127.0.0.1:5432", reason)
-    schema = f"t_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    app = create_app(testing_config(PG_URL, SQLALCHEMY_ENGINE_OPTIONS=pg_options(schema)))
-    with app.app_context():
-        upgrade()
-        _db.engine.dispose()
-    yield schema
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    try:
+        yield schema
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    """A PostgreSQL schema of this run's own, migrated once, dropped at the end."""
+    with fresh_pg_schema() as schema:
+        app = create_app(testing_config(PG_URL, SQLALCHEMY_ENGINE_OPTIONS=pg_options(schema)))
+        with app.app_context():
+            upgrade()
+            _db.engine.dispose()
+        yield schema
 
 
 def pg_options(schema: str) -> dict:

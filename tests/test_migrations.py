@@ -8,7 +8,6 @@ schema of its own reached through ``search_path``) and drives the real
 from __future__ import annotations
 
 import ast
-import uuid
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 from inspir_events import create_app
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department, Skill, Theme
-from tests.conftest import PG_URL, pg_options, postgres_available, service_missing
+from tests.conftest import PG_URL, fresh_pg_schema, pg_options
 from tests.conftest import testing_config as settings_for
 
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
@@ -40,23 +39,12 @@ def empty_sqlite(tmp_path):
 
 @pytest.fixture
 def empty_postgres():
-    reason = postgres_available()
-    if reason:
-        service_missing("PostgreSQL at 127.0.0.1:5432", reason)
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    app = create_app(settings_for(PG_URL, SQLALCHEMY_ENGINE_OPTIONS=pg_options(schema)))
-    try:
+    with fresh_pg_schema("m") as schema:
+        app = create_app(settings_for(PG_URL, SQLALCHEMY_ENGINE_OPTIONS=pg_options(schema)))
         yield app
-    finally:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def run_db(app, *args: str) -> None:
