@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := inspir_events/translations
 export FLASK_APP := inspir_events
 
-.PHONY: run test install install-test translations extract-messages update-messages lint bench clean
+.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent).
 run: install translations
@@ -49,6 +49,12 @@ update-messages: extract-messages
 
 lint: install-test
 	$(BIN)/ruff check .
+
+# Benchmarks (not tests; about a minute each): figures in bench/results/, see bench/README.md.
+bench: bench-needs
+
+bench-needs: install translations
+	$(BIN)/python bench/needs_board.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

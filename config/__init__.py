@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+
 ENV_OVERRIDES = (
     "DATABASE_URL",
     "SECRET_KEY",
     "REDIS_URL",
     "SERVER_NAME",
     "ALLOWED_ORIGINS",
+    "NEEDS_PREMODERATION",
 )
 
 
@@ -67,6 +70,9 @@ class Base:
     ARGON2_PARALLELISM = 4
 
     DEMO_ACCOUNTS_ALLOWED = False
+    # New needs wait for a moderator's approval when True (post-moderation by default).
+    NEEDS_PREMODERATION = False
+    NEED_SUPPORTS_LIMIT = "30 per minute"
     # Served by gevent (make run, gunicorn -k gevent); tests use threading.
     SOCKETIO_ASYNC_MODE = "gevent"
 
@@ -144,7 +150,9 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.ALLOWED_ORIGINS = [
             o.strip() for o in environ["ALLOWED_ORIGINS"].split(",") if o.strip()
         ]
-    if environ.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes"):
+    if environ.get("NEEDS_PREMODERATION"):
+        settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
+    if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:
         settings.DEBUG = True
     return settings
 

@@ -12,20 +12,28 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask, request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
+from flask_login import current_user
 
 import config as settings_module
 from inspir_events import errors, models, security  # noqa: F401  (models: all tables)
 from inspir_events.accounts import bp as accounts_bp
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.forms import ROLE_LABELS
+from inspir_events.accounts.permissions import send_to_login
 from inspir_events.cli import register_commands
+from inspir_events.events import bp as events_bp
 from inspir_events.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
-from inspir_events.i18n import LOGIN_MESSAGE, current_language, localized, select_locale
+from inspir_events.i18n import current_language, localized, select_locale
+from inspir_events.labels import bp as labels_bp
 from inspir_events.main import bp as main_bp
+from inspir_events.needs import bp as needs_bp
+from inspir_events.notifications import bp as notifications_bp
+from inspir_events.notifications.services import unread_count
+from inspir_events.urls import IdConverter, remembered_url_for
 
 # Every blueprint of the platform, registered in this order.
-BLUEPRINTS = (main_bp, accounts_bp)
+BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -58,6 +66,7 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
     settings_module.validate(app.config)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter  # before the routes are added
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     errors.init_app(app)
@@ -78,9 +87,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = LOGIN_MESSAGE
-    login_manager.localize_callback = gettext
-    login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(send_to_login)
     login_manager.session_protection = None  # sessions are ended server-side instead
     login_manager.user_loader(account_services.load_session)
     socketio.init_app(
@@ -92,8 +99,17 @@ def _init_extensions(app: Flask) -> None:
     )
 
 
+def _unread_notifications() -> int:
+    """The header's unread count (one query, only for signed-in users)."""
+    if current_user.is_authenticated:
+        return unread_count(current_user.id)
+    return 0
+
+
 def _init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    # Same URLs as Flask's url_for, built once per request (see remembered_url_for).
+    app.jinja_env.globals["url_for"] = remembered_url_for
 
     @app.context_processor
     def inject_helpers():
@@ -104,4 +120,5 @@ def _init_templates(app: Flask) -> None:
             "locale": get_locale,
             "request_path": lambda: request.full_path.rstrip("?"),
             "role_labels": ROLE_LABELS,
+            "unread_notifications": _unread_notifications,
         }

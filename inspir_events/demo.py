@@ -1,4 +1,4 @@
-"""Demo data for development: a few accounts of each role.
+"""Demo data for development: a few accounts of each role, needs across the region.
 
 Only ``flask seed-demo`` calls this, and it refuses outside development. The
 demo password is public on purpose: these accounts exist on developers'
@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.extensions import db
+from inspir_events.needs import services as need_services
+from inspir_events.needs.models import Need, NeedSupport
 from inspir_events.reference.models import Skill
 
 DEMO_PASSWORD = "inspir-demo-2016"  # noqa: S105 - development demo data, printed to the developer
@@ -34,6 +36,40 @@ DEMO_ACCOUNTS = (
 )
 
 
+# (author, title, description, department, commune, theme, tags, supporters)
+DEMO_NEEDS = (
+    ("citoyenne", "Un bus le dimanche pour rejoindre l'hôpital",
+     "Le dimanche, aucun bus ne relie les villages du **Vimeu** à l'hôpital d'Abbeville.\n\n"
+     "- les visites aux proches sont impossibles sans voiture\n"
+     "- les taxis coûtent plus de 40 €", "80", "Abbeville", "transports",
+     ("mobilité", "ruralité"), ("citoyen", "dev", "design", "orga")),
+    ("citoyen", "Savoir quelles aides sociales me concernent",
+     "Les démarches sont éparpillées entre la CAF, le département et la commune. "
+     "Un outil simple pour savoir à quoi j'ai droit, en langage clair.", "59", "Roubaix",
+     "inclusion", ("accès aux droits", "démarches"), ("citoyenne", "design")),
+    ("dev", "Trouver un stage près de chez soi quand on n'a pas de réseau",
+     "Les collégiens de 3e des quartiers prioritaires peinent à trouver un stage "
+     "d'observation. Les entreprises volontaires ne sont pas visibles.", "62", "Lens",
+     "education", ("stage", "jeunesse"), ("citoyenne", "citoyen", "orga2")),
+    ("design", "Partager les jardins familiaux inoccupés",
+     "Des parcelles restent en friche pendant que la liste d'attente s'allonge.", "60",
+     "Beauvais", "environnement", ("jardins", "alimentation"), ("citoyen",)),
+    ("citoyenne", "Réserver un créneau chez un médecin sans passer des heures au téléphone",
+     "Dans l'Aisne, les cabinets sont saturés ; un service partagé entre maisons de santé "
+     "aiderait les patients âgés.", "02", "Saint-Quentin", "sante",
+     ("santé", "seniors"), ("citoyen", "dev", "design", "comite", "structure")),
+    ("citoyen", "Connaître les horaires réels des TER en cas de grève",
+     "Les informations arrivent trop tard et ne disent pas quels cars remplacent les trains.",
+     "59", "Lille", "transports", ("train", "information voyageurs"), ("citoyenne",)),
+    ("dev", "Ouvrir les données de fréquentation des bibliothèques",
+     "Pour adapter les horaires d'ouverture aux usages, les habitants veulent voir les "
+     "chiffres.", "62", "Arras", "culture", ("données ouvertes", "culture"), ()),
+    ("design", "Aider les petites communes à organiser le covoiturage solidaire",
+     "Des bénévoles conduisent déjà des voisins ; ils se coordonnent par SMS et cahier.",
+     "80", "Doullens", "citoyennete", ("covoiturage", "bénévolat"), ("citoyenne", "orga")),
+)
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(User))
 
@@ -50,6 +86,7 @@ def seed() -> bool:
         return False
     hashed = account_services.passwords().hash(DEMO_PASSWORD)
     skills = {s.code: s for s in db.session.scalars(select(Skill))}
+    users: dict[str, User] = {}
     for local, name, department, roles, skill_codes in DEMO_ACCOUNTS:
         user = User(
             email=f"{local}@{DEMO_DOMAIN}",
@@ -60,6 +97,16 @@ def seed() -> bool:
         )
         user.role_rows = [UserRole(role=r) for r in roles]
         db.session.add(user)
+        users[local] = user
+    db.session.flush()
+    for author, title, text, dept, commune, theme, tags, supporters in DEMO_NEEDS:
+        need = Need(author_id=users[author].id, supporters_count=len(supporters))
+        need_services.fill(need, need_services.NeedInput(
+            title=title, description=text, department_code=dept, theme_code=theme,
+            commune=commune, tags=list(tags)))
+        db.session.add(need)
+        db.session.flush()
+        db.session.add_all(NeedSupport(need_id=need.id, user_id=users[s].id) for s in supporters)
     db.session.commit()
     return True
 

@@ -44,7 +44,12 @@ socketio = SocketIO()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL, a 5 s busy timeout and foreign keys on every SQLite connection."""
+    """WAL, a 5 s busy timeout and foreign keys on every SQLite connection.
+
+    The driver's own transaction handling is switched off: SQLAlchemy emits
+    BEGIN itself (see ``_sqlite_begin``), so a write use case can take the
+    write lock up front with BEGIN IMMEDIATE.
+    """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
@@ -53,3 +58,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """BEGIN, or BEGIN IMMEDIATE for connections marked ``sqlite_begin="IMMEDIATE"``.
+
+    In WAL mode a deferred transaction that read first and writes later fails at
+    once ("database is locked") when another writer committed in between; an
+    immediate one waits for the lock (busy_timeout) and then sees fresh data.
+    """
+    if conn.dialect.name == "sqlite":
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+

@@ -2,4 +2,8 @@
 
 from inspir_events.accounts import models as accounts_models  # noqa: F401
 from inspir_events.audit import models as audit_models  # noqa: F401
+from inspir_events.events import models as events_models  # noqa: F401
+from inspir_events.labels import models as labels_models  # noqa: F401
+from inspir_events.needs import models as needs_models  # noqa: F401
+from inspir_events.notifications import models as notifications_models  # noqa: F401
 from inspir_events.reference import models as reference_models  # noqa: F401

@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from inspir_events.accounts.models import Role
+from inspir_events.i18n import LOGIN_MESSAGE
+from inspir_events.urls import safe_next_url
+
+
+def send_to_login():
+    """Flask-Login's answer to a visitor on a page that needs an account.
+
+    After logging in the visitor comes back to the page they were on. For a form
+    post (a session that expired on an open page, say) that is the page holding
+    the form, not the form's action, which only accepts POST.
+    """
+    flash(gettext(LOGIN_MESSAGE), "info")
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        referrer = request.referrer or ""
+        same_site = referrer.startswith(request.host_url)
+        target = safe_next_url(urlsplit(referrer)._replace(scheme="", netloc="").geturl()
+                               if same_site else None)
+    return redirect(url_for("accounts.login", next=target))
 
 
 def role_required(role: Role):

@@ -17,8 +17,7 @@ from inspir_events.accounts.forms import (
 from inspir_events.accounts.models import Role, User
 from inspir_events.accounts.permissions import role_required
 from inspir_events.extensions import db, limiter
-from inspir_events.i18n import localized
-from inspir_events.reference import services as reference
+from inspir_events.reference import choices
 from inspir_events.urls import safe_next_url
 
 
@@ -94,10 +93,8 @@ def logout():
 @login_required
 def profile():
     form = ProfileForm(obj=current_user if request.method == "GET" else None)
-    form.department.choices = [("", _("Not specified"))] + [
-        (d.code, localized(d)) for d in reference.departments()
-    ]
-    form.skills.choices = [(s.code, localized(s)) for s in reference.skills()]
+    form.department.choices = choices.departments(blank=_("Not specified"))
+    form.skills.choices = choices.skills()
     if request.method == "GET":
         form.department.data = current_user.department_code or ""
         form.skills.data = [s.code for s in current_user.skills]
@@ -127,7 +124,7 @@ def admin_users():
     forms = {}
     for user in users:
         form = RolesForm(prefix=f"u{user.id}", formdata=None)
-        form.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+        form.roles.choices = choices.from_labels(ROLE_LABELS)
         form.roles.data = [r.value for r in user.roles]
         forms[user.id] = form
     return render_template("admin/users.html", users=users, forms=forms, query=query)
@@ -138,7 +135,7 @@ def admin_users():
 def admin_set_roles(user_id: int):
     user = db.get_or_404(User, user_id)
     form = RolesForm(prefix=f"u{user.id}")
-    form.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+    form.roles.choices = choices.from_labels(ROLE_LABELS)
     if form.validate_on_submit():
         try:
             services.set_roles(current_user, user, [Role(v) for v in form.roles.data or []])

@@ -156,3 +156,23 @@ def test_429_is_in_english_for_english_readers(client, make_user):
                                headers={"Accept-Language": "en"})
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_a_form_post_after_expiry_comes_back_to_the_form_page(client, make_user, login):
+    user = make_user()
+    token = client.csrf_token("/login")
+    response = client.post("/needs/1/support", data={"csrf_token": token, "supported": "1"},
+                           headers={"Referer": "http://localhost/needs?page=2"})
+    assert response.status_code == 302
+    login_url = response.headers["Location"]
+    assert login_url.endswith("/login?next=/needs?page%3D2")
+    # the log-in form posts to its own address, ?next= included
+    response = client.post_form(login_url, {"email": user.email, "password": PASSWORD},
+                                token_from=login_url)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/needs?page=2")
+
+
+def test_a_get_page_needing_an_account_comes_back_to_itself(client):
+    response = client.get("/profile?tab=1")
+    assert "/login?next=/profile?tab%3D1" in response.headers["Location"]

@@ -1,0 +1,59 @@
+"""Time and profile pages in-process (test client, no server), on a seeded database.
+
+    DATABASE_URL=sqlite:////tmp/inspir-bench-XXXX/bench.db \\
+        .venv/bin/python bench/profile_page.py /needs "/needs?q=quartier" --profile
+
+prints each page's mean time per request (best of 3 runs) and, with ``--profile``,
+the functions that cost the most (cProfile, sorted by ``--sort``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+
+os.environ.setdefault("INSPIR_NO_GEVENT", "1")
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if PROJECT_ROOT not in sys.path:
+    sys.path.insert(0, PROJECT_ROOT)
+
+from inspir_events import create_app  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("-n", type=int, default=200, help="requests per run")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (tottime...)")
+    parser.add_argument("--lines", type=int, default=35)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        raise SystemExit("Set DATABASE_URL to a seeded database (bench/needs_board.py --keep).")
+    client = create_app().test_client()
+    for path in args.paths:
+        status = client.get(path).status_code
+        for _ in range(20):  # warm-up
+            client.get(path)
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            for _ in range(args.n):
+                client.get(path)
+            best = min(best, (time.perf_counter() - started) / args.n)
+        print(f"{path}: {best * 1000:.2f} ms per request (status {status})")
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.n):
+                client.get(path)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
+
+
+if __name__ == "__main__":
+    main()

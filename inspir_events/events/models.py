@@ -1,0 +1,145 @@
+"""Events, their organisers, the needs they address, registrations and calendar feeds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspir_events.events.rules import (
+    Attendance,
+    EventKind,
+    EventStatus,
+    RegistrationStatus,
+    RunBy,
+)
+from inspir_events.extensions import db
+from inspir_events.timeutil import utcnow
+
+
+def _enum(cls, length: int = 24):
+    return Enum(cls, native_enum=False, length=length, validate_strings=True,
+                values_callable=lambda e: [m.value for m in e])
+
+
+event_need = Table(
+    "event_need",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("need_id", ForeignKey("need.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+event_theme = Table(
+    "event_theme",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_code", ForeignKey("theme.code"), primary_key=True),
+)
+
+
+class EventOrganiser(db.Model):
+    __tablename__ = "event_organiser"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user = relationship("User")
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("confirmed_count >= 0", name="confirmed_non_negative"),
+        Index("ix_event_listing", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    description: Mapped[str] = mapped_column(Text)
+    description_html: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    venue_name: Mapped[str] = mapped_column(String(150))
+    venue_address: Mapped[str] = mapped_column(String(250))
+    venue_commune: Mapped[str] = mapped_column(String(100))
+    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(DateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    run_by: Mapped[RunBy] = mapped_column(_enum(RunBy))
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.DRAFT)
+    # iCalendar SEQUENCE: incremented at each change seen by subscribers.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Equal to the number of confirmed registrations (changed in the same transaction).
+    confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    department = relationship("Department")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    organiser_rows: Mapped[list[EventOrganiser]] = relationship(
+        cascade="all, delete-orphan", order_by="EventOrganiser.added_at", lazy="selectin")
+    needs = relationship("Need", secondary=event_need, order_by="Need.id")
+    themes = relationship("Theme", secondary=event_theme, order_by="Theme.position")
+
+    @property
+    def organiser_ids(self) -> set[int]:
+        return {row.user_id for row in self.organiser_rows}
+
+
+class Registration(db.Model):
+    """One per person per event; re-registering reuses the row (and joins the queue's end)."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        Index("ix_registration_queue", "event_id", "status", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
+    # Arrival order within the event, given under the event's lock: the waitlist's order.
+    position: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    attendance: Mapped[Attendance | None] = mapped_column(_enum(Attendance))
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    event: Mapped[Event] = relationship()
+    user = relationship("User")
+
+
+class CalendarFeed(db.Model):
+    """A user's private calendar feed: an unguessable token in its URL, revocable."""
+
+    __tablename__ = "calendar_feed"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,114 @@
+"""Rules of INS'pir events, as plain values (no Flask, no SQLAlchemy).
+
+The deliberation: the Region may run INS'pir « animations/événements » itself
+(« en propre ») or support local ones run by third parties, within a charter.
+Only third-party events may ask for co-funding (see the aid rules).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+TITLE_MIN = 5
+TITLE_MAX = 150
+DESCRIPTION_MAX = 20_000
+TEAM_SIZE_MIN = 2
+TEAM_SIZE_MAX = 12
+TEAM_SIZE_DEFAULT = 6
+PER_PAGE = 20
+
+
+class EventKind(enum.StrEnum):
+    HACKATHON = "hackathon"
+    WORKSHOP = "atelier"
+    WORKING_GROUP = "groupe_de_travail"
+    MEETING = "rencontre"
+    OTHER = "autre"
+
+
+class RunBy(enum.StrEnum):
+    """Who runs the event: the Region itself, or a third party (co-fundable)."""
+
+    REGION = "region"
+    THIRD_PARTY = "third_party"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class Attendance(enum.StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+
+
+def schedule_problems(s: Schedule) -> list[tuple[str, str]]:
+    """Every (field, code) the schedule breaks; empty when it is coherent."""
+    problems = []
+    if s.ends_at <= s.starts_at:
+        problems.append(("ends_at", "end_before_start"))
+    if s.capacity is not None and s.capacity < 1:
+        problems.append(("capacity", "capacity_not_positive"))
+    if (s.registration_opens_at and s.registration_closes_at
+            and s.registration_closes_at <= s.registration_opens_at):
+        problems.append(("registration_closes_at", "window_inverted"))
+    if s.registration_closes_at and s.registration_closes_at > s.ends_at:
+        problems.append(("registration_closes_at", "window_after_end"))
+    return problems
+
+
+def registration_problem(status: EventStatus, now: datetime, s: Schedule) -> str | None:
+    """Why registering is impossible now ("cancelled", "draft", "not_open", "closed"), or None.
+
+    Without an explicit window, registration is open from publication until the end.
+    """
+    if status == EventStatus.CANCELLED:
+        return "cancelled"
+    if status != EventStatus.PUBLISHED:
+        return "draft"
+    if s.registration_opens_at and now < s.registration_opens_at:
+        return "not_open"
+    closes = s.registration_closes_at or s.ends_at
+    if now >= closes:
+        return "closed"
+    return None
+
+
+def new_registration_status(capacity: int | None, confirmed: int) -> RegistrationStatus:
+    """First come, first served: confirmed while places remain, else waitlisted."""
+    if capacity is None or confirmed < capacity:
+        return RegistrationStatus.CONFIRMED
+    return RegistrationStatus.WAITLISTED
+
+
+def places_left(capacity: int | None, confirmed: int) -> int | None:
+    """None when the event has no capacity limit."""
+    if capacity is None:
+        return None
+    return max(0, capacity - confirmed)
+
+
+def promotions(capacity: int | None, confirmed: int, waitlisted: int) -> int:
+    """How many waitlisted people to confirm now that places may have opened."""
+    if capacity is None:
+        return waitlisted
+    return max(0, min(waitlisted, capacity - confirmed))

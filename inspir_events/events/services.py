@@ -1,0 +1,580 @@
+"""Event use cases. Each owns its transaction: load (locked), check the rules, change, commit."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from inspir_events import markdown
+from inspir_events.accounts.models import Role, User
+from inspir_events.accounts.services import find_by_email
+from inspir_events.database import ID_MAX, begin_write
+from inspir_events.events import rules
+from inspir_events.events.models import (
+    CalendarFeed,
+    Event,
+    EventOrganiser,
+    Registration,
+    event_theme,
+)
+from inspir_events.events.rules import (
+    Attendance,
+    EventKind,
+    EventStatus,
+    RegistrationStatus,
+    RunBy,
+    Schedule,
+)
+from inspir_events.extensions import db
+from inspir_events.labels import services as labels
+from inspir_events.labels.charter import SubjectType
+from inspir_events.needs import services as needs
+from inspir_events.needs.models import Need
+from inspir_events.needs.rules import clamp_page
+from inspir_events.notifications import services as notifications
+from inspir_events.reference.models import Department, Theme
+from inspir_events.timeutil import utcnow
+
+PROBLEM_MESSAGES = {
+    "end_before_start": _l("The end must come after the start."),
+    "capacity_not_positive": _l("The capacity must be at least 1 (leave it empty for no limit)."),
+    "window_inverted": _l("Registration must close after it opens."),
+    "window_after_end": _l("Registration must close before the event ends."),
+}
+
+REGISTRATION_MESSAGES = {
+    "cancelled": _l("This event is cancelled: registration is closed."),
+    "draft": _l("This event is not published yet."),
+    "not_open": _l("Registration is not open yet."),
+    "closed": _l("Registration is closed."),
+}
+
+
+class EventError(Exception):
+    """A use case refused. ``status`` is the HTTP answer; ``field`` the form field at fault.
+
+    The base class is a refused input (422, like the form's own field errors).
+    """
+
+    status = 422
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class EventNotFound(EventError):
+    status = 404
+
+    def __init__(self):
+        super().__init__(_l("This event does not exist or is not public."))
+
+
+class EventForbidden(EventError):
+    status = 403
+
+
+class EventConflict(EventError):
+    """The event's state forbids this now (registration closed, already cancelled...)."""
+
+    status = 409
+
+
+@dataclass
+class EventInput:
+    title: str
+    kind: EventKind
+    description: str
+    starts_at: datetime  # naive UTC
+    ends_at: datetime
+    venue_name: str
+    venue_address: str
+    venue_commune: str
+    department_code: str
+    run_by: RunBy
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    need_ids: list[int] = field(default_factory=list)
+    theme_codes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    when: str = "upcoming"  # "upcoming", "past" or "all"
+    department: str | None = None
+    kind: EventKind | None = None
+    theme: str | None = None
+    labelled_only: bool = False
+
+
+# ---- who may do what -------------------------------------------------------------------
+
+def is_organiser(user, event: Event) -> bool:
+    return bool(user and user.is_authenticated and user.id in event.organiser_ids)
+
+
+def can_declare(user) -> bool:
+    return bool(user and user.is_authenticated
+                and (user.has_role(Role.ORGANISER) or user.has_role(Role.ADMIN)))
+
+
+def _schedule(event: Event) -> Schedule:
+    return Schedule(event.starts_at, event.ends_at, event.capacity,
+                    event.registration_opens_at, event.registration_closes_at)
+
+
+def registration_problem(event: Event) -> str | None:
+    """Why nobody can register right now, or None (see rules.registration_problem)."""
+    return rules.registration_problem(event.status, utcnow(), _schedule(event))
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+def get_for_viewer(event_id: int, viewer) -> Event:
+    """A published or cancelled event; a draft only for its organisers."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise EventNotFound()
+    if event.status == EventStatus.DRAFT and not is_organiser(viewer, event):
+        raise EventNotFound()
+    return event
+
+
+def _listing_statement(filters: EventFilters, now: datetime):
+    stmt = select(Event).where(Event.status != EventStatus.DRAFT)
+    if filters.when == "upcoming":
+        stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    elif filters.when == "past":
+        stmt = stmt.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        stmt = stmt.order_by(Event.starts_at, Event.id)
+    if filters.department:
+        stmt = stmt.where(Event.department_code == filters.department)
+    if filters.kind:
+        stmt = stmt.where(Event.kind == filters.kind)
+    if filters.theme:
+        stmt = stmt.where(Event.id.in_(select(event_theme.c.event_id)
+                                       .where(event_theme.c.theme_code == filters.theme)))
+    if filters.labelled_only:
+        stmt = stmt.where(Event.id.in_(labels.granted_subject_ids(SubjectType.EVENT)))
+    return stmt
+
+
+@dataclass
+class EventPage:
+    events: list[Event]
+    total: int
+    page: int
+    per_page: int
+    labelled: set[int]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def listing(filters: EventFilters, page: int = 1, per_page: int = rules.PER_PAGE) -> EventPage:
+    """One page of events, with the labelled ones, in a constant number of queries.
+
+    A page past the last one shows the last one (an offset beyond the database's
+    integers would otherwise fail).
+    """
+    stmt = _listing_statement(filters, utcnow())
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = clamp_page(page, total, per_page)
+    events = list(db.session.scalars(
+        stmt.options(selectinload(Event.themes), selectinload(Event.department))
+        .limit(per_page).offset((page - 1) * per_page)))
+    return EventPage(events, total, page, per_page, labelled_ids([e.id for e in events]))
+
+
+def feed_events(filters: EventFilters) -> list[Event]:
+    """Events for a public calendar feed: upcoming ones and those of the last 30 days."""
+    stmt = _listing_statement(EventFilters(**{**filters.__dict__, "when": "all"}), utcnow())
+    stmt = stmt.where(Event.ends_at >= utcnow() - timedelta(days=30))
+    return list(db.session.scalars(stmt.limit(1000)))
+
+
+def labelled_ids(event_ids: list[int]) -> set[int]:
+    if not event_ids:
+        return set()
+    return set(db.session.scalars(
+        labels.granted_subject_ids(SubjectType.EVENT)
+        .where(labels.LabelRequest.subject_id.in_(event_ids))))
+
+
+def label_request(event: Event):
+    return labels.latest(SubjectType.EVENT, event.id)
+
+
+def organised_by(user: User) -> list[Event]:
+    return list(db.session.scalars(
+        select(Event).join(EventOrganiser).where(EventOrganiser.user_id == user.id)
+        .order_by(Event.starts_at.desc())))
+
+
+def registration_of(user, event: Event) -> Registration | None:
+    if not (user and user.is_authenticated):
+        return None
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+
+
+def registrations_of_user(user: User) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration).join(Event)
+        .where(Registration.user_id == user.id,
+               Registration.status != RegistrationStatus.CANCELLED)
+        .options(selectinload(Registration.event)).order_by(Event.starts_at)))
+
+
+# The list's order: confirmed people, then the waitlist, then cancellations (history).
+# Sorting on the status text would put "cancelled" first.
+_LIST_ORDER = case({RegistrationStatus.CONFIRMED.value: 0,
+                    RegistrationStatus.WAITLISTED.value: 1}, value=Registration.status, else_=2)
+
+
+def registrations(user: User, event_id: int) -> tuple[Event, list[Registration]]:
+    """The registration list, for the event's organisers only: confirmed, waitlist, cancelled,
+    each in arrival order."""
+    event = _organised(user, event_id)
+    rows = list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id)
+        .options(selectinload(Registration.user))
+        .order_by(_LIST_ORDER, Registration.position)))
+    return event, rows
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1-based rank on the waitlist, or None when not waitlisted."""
+    if registration is None or registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == registration.event_id,
+        Registration.status == RegistrationStatus.WAITLISTED,
+        Registration.position < registration.position))
+    return ahead + 1
+
+
+def public_needs(event: Event) -> list[Need]:
+    """The needs the event addresses that are still on the public boards (a need hidden
+    by moderation after the link stays linked, but is not shown)."""
+    return [need for need in event.needs if need.is_public]
+
+
+def linkable_needs(event: Event | None, limit: int = 100) -> list[Need]:
+    """Needs an organiser may pick: the most supported public ones, plus those already linked."""
+    picked = list(db.session.scalars(
+        select(Need).where(Need.is_public)
+        .order_by(Need.supporters_count.desc(), Need.id.desc()).limit(limit)))
+    if event is not None:
+        known = {n.id for n in picked}
+        picked += [n for n in event.needs if n.id not in known]
+    return picked
+
+
+# ---- declaring and editing -------------------------------------------------------------
+
+def _check(data: EventInput) -> None:
+    for field_name, code in rules.schedule_problems(Schedule(
+            data.starts_at, data.ends_at, data.capacity,
+            data.registration_opens_at, data.registration_closes_at)):
+        raise EventError(PROBLEM_MESSAGES[code], field=field_name)
+    if db.session.get(Department, data.department_code) is None:
+        raise EventError(_l("Choose a department of Hauts-de-France."), field="department")
+
+
+def _fill(event: Event, data: EventInput) -> None:
+    themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(data.theme_codes))))
+    if len(themes) != len(set(data.theme_codes)):
+        raise EventError(_l("Unknown theme."), field="themes")
+    if any(not 0 < need_id <= ID_MAX for need_id in data.need_ids):
+        raise EventError(_l("Pick needs from the public boards."), field="needs")
+    chosen = list(db.session.scalars(select(Need).where(Need.id.in_(data.need_ids))))
+    already = {n.id for n in event.needs}
+    if any(not n.is_public and n.id not in already for n in chosen) or \
+            len(chosen) != len(set(data.need_ids)):
+        raise EventError(_l("Pick needs from the public boards."), field="needs")
+    event.title = data.title.strip()
+    event.kind = data.kind
+    event.description = data.description
+    event.description_html = markdown.render(data.description)
+    event.starts_at, event.ends_at = data.starts_at, data.ends_at
+    event.venue_name = data.venue_name.strip()
+    event.venue_address = data.venue_address.strip()
+    event.venue_commune = data.venue_commune.strip()
+    event.department_code = data.department_code
+    event.capacity = data.capacity
+    event.registration_opens_at = data.registration_opens_at
+    event.registration_closes_at = data.registration_closes_at
+    event.run_by = data.run_by
+    event.themes = themes
+    event.needs = chosen
+    event.updated_at = utcnow()
+
+
+def declare(user: User, data: EventInput) -> Event:
+    """An organiser declares an event (a draft); they become its first organiser."""
+    if not can_declare(user):
+        raise EventForbidden(_l("Only organisers declare events."))
+    begin_write()
+    _check(data)
+    event = Event(created_by_id=user.id, status=EventStatus.DRAFT, sequence=0,
+                  confirmed_count=0)
+    _fill(event, data)
+    event.organiser_rows = [EventOrganiser(user_id=user.id)]
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def _organised(user: User, event_id: int, lock: bool = False) -> Event:
+    stmt = select(Event).where(Event.id == event_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    event = db.session.scalar(stmt)
+    if event is None:
+        raise EventNotFound()
+    if not is_organiser(user, event):
+        if event.status == EventStatus.DRAFT:
+            raise EventNotFound()
+        raise EventForbidden(_l("Only the event's organisers can change it."))
+    return event
+
+
+def _touch(event: Event) -> None:
+    """A change subscribers should see: iCalendar SEQUENCE goes up."""
+    event.updated_at = utcnow()
+    if event.status != EventStatus.DRAFT:
+        event.sequence += 1
+
+
+def editable(user: User, event_id: int, lock: bool = False) -> Event:
+    """The event, if ``user`` may edit it now: one of its organisers, and not cancelled."""
+    event = _organised(user, event_id, lock=lock)
+    if event.status == EventStatus.CANCELLED:
+        raise EventConflict(_l("A cancelled event can no longer be edited."))
+    return event
+
+
+def update(user: User, event_id: int, data: EventInput) -> Event:
+    """The organisers edit the event; a larger capacity confirms waitlisted people."""
+    begin_write()
+    event = editable(user, event_id, lock=True)
+    _check(data)
+    if data.capacity is not None and data.capacity < event.confirmed_count:
+        raise EventError(_l("%(count)d people are already confirmed: the capacity cannot be "
+                            "lower.", count=event.confirmed_count), field="capacity")
+    _fill(event, data)
+    _touch(event)
+    if event.status == EventStatus.PUBLISHED:
+        needs.mark_addressed(n.id for n in event.needs)
+    _promote(event)
+    db.session.commit()
+    return event
+
+
+def publish(user: User, event_id: int) -> Event:
+    """Publish a draft: it appears in listings and feeds; its needs become "addressed"."""
+    begin_write()
+    event = _organised(user, event_id, lock=True)
+    if event.status != EventStatus.DRAFT:
+        raise EventConflict(_l("Only a draft can be published."))
+    event.status = EventStatus.PUBLISHED
+    event.updated_at = utcnow()
+    needs.mark_addressed(n.id for n in event.needs)
+    db.session.commit()
+    return event
+
+
+def cancel(user: User, event_id: int) -> Event:
+    """Cancel a published event: registered people are told in-app; registrations stay.
+
+    A draft cannot be cancelled: cancelled events are public (listings and feeds
+    show them as cancelled), and a draft was never announced.
+    """
+    begin_write()
+    event = _organised(user, event_id, lock=True)
+    if event.status == EventStatus.CANCELLED:
+        raise EventConflict(_l("This event is already cancelled."))
+    if event.status != EventStatus.PUBLISHED:
+        raise EventConflict(_l("Only a published event can be cancelled."))
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = utcnow()
+    _touch(event)
+    people = db.session.scalars(select(Registration.user_id).where(
+        Registration.event_id == event.id,
+        Registration.status != RegistrationStatus.CANCELLED))
+    notifications.notify(list(people), "event.cancelled", url=f"/events/{event.id}",
+                         event=event.title)
+    db.session.commit()
+    return event
+
+
+def add_organiser(user: User, event_id: int, email: str) -> User:
+    """The event's creator adds a co-organiser by their account's email address."""
+    begin_write()
+    event = _organised(user, event_id, lock=True)
+    if event.created_by_id != user.id:
+        raise EventForbidden(_l("Only the event's creator adds co-organisers."))
+    other = find_by_email(email)
+    if other is None:
+        raise EventError(_l("No account uses this email address."), field="email")
+    if other.id in event.organiser_ids:
+        raise EventConflict(_l("%(name)s already organises this event.",
+                               name=other.display_name), field="email")
+    event.organiser_rows.append(EventOrganiser(user_id=other.id))
+    notifications.notify([other.id], "organiser.added", url=f"/events/{event.id}",
+                         event=event.title)
+    db.session.commit()
+    return other
+
+
+def request_label(user: User, event_id: int, answers: dict[str, str], url: str):
+    """The organisers answer the charter and ask the committee for the INS'pir label."""
+    begin_write()
+    event = _organised(user, event_id, lock=True)  # one pending request per event
+    if event.status == EventStatus.CANCELLED:
+        raise EventConflict(_l("A cancelled event cannot ask for the label."))
+    request = labels.submit(user, SubjectType.EVENT, event.id, event.title, url, answers)
+    db.session.commit()
+    return request
+
+
+# ---- registration ----------------------------------------------------------------------
+
+def _locked_event(event_id: int) -> Event:
+    event = db.session.scalar(select(Event).where(Event.id == event_id).with_for_update())
+    if event is None or event.status == EventStatus.DRAFT:
+        raise EventNotFound()
+    return event
+
+
+def register(user: User, event_id: int) -> tuple[Registration, bool]:
+    """Register ``user``: confirmed while places remain, else on the waitlist (arrival order).
+
+    Runs under the event's lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR
+    UPDATE), so the capacity is never exceeded even when people register at the same
+    moment. Registering twice is idempotent: returns (registration, created?).
+    """
+    begin_write()
+    event = _locked_event(event_id)
+    existing = db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        db.session.rollback()
+        return existing, False
+    problem = registration_problem(event)
+    if problem:
+        raise EventConflict(REGISTRATION_MESSAGES[problem])
+    last = db.session.scalar(select(func.max(Registration.position))
+                             .where(Registration.event_id == event.id)) or 0
+    status = rules.new_registration_status(event.capacity, event.confirmed_count)
+    registration = existing or Registration(event_id=event.id, user_id=user.id)
+    registration.status, registration.position = status, last + 1
+    registration.updated_at = utcnow()
+    registration.attendance = None
+    db.session.add(registration)
+    if status == RegistrationStatus.CONFIRMED:
+        event.confirmed_count += 1
+    db.session.commit()
+    return registration, True
+
+
+def unregister(user: User, event_id: int) -> Registration:
+    """Cancel one's registration; the first waitlisted people take the freed places."""
+    begin_write()
+    event = _locked_event(event_id)
+    registration = db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
+        raise EventConflict(_l("You are not registered to this event."))
+    if registration.status == RegistrationStatus.CONFIRMED:
+        event.confirmed_count -= 1
+    registration.status = RegistrationStatus.CANCELLED
+    registration.updated_at = utcnow()
+    if event.status == EventStatus.PUBLISHED:
+        _promote(event)
+    db.session.commit()
+    return registration
+
+
+def _promote(event: Event) -> None:
+    """Confirm waitlisted people, first come first served, while places remain; tell them."""
+    waiting = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED))
+    count = rules.promotions(event.capacity, event.confirmed_count, waiting)
+    if not count:
+        return
+    promoted = list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.position).limit(count)))
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.updated_at = utcnow()
+    event.confirmed_count += len(promoted)
+    notifications.notify([r.user_id for r in promoted], "registration.promoted",
+                         url=f"/events/{event.id}", event=event.title)
+
+
+def set_attendance(user: User, event_id: int, registration_id: int,
+                   attendance: Attendance | None) -> Registration:
+    """The organisers check people in at the door (present / absent)."""
+    begin_write()
+    event = _organised(user, event_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise EventNotFound()
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise EventConflict(_l("Only confirmed participants are checked in."))
+    registration.attendance = attendance
+    registration.checked_in_at = utcnow() if attendance == Attendance.PRESENT else None
+    db.session.commit()
+    return registration
+
+
+# ---- private calendar feed -------------------------------------------------------------
+
+def calendar_feed(user: User) -> CalendarFeed | None:
+    return db.session.get(CalendarFeed, user.id)
+
+
+def renew_calendar_token(user: User) -> CalendarFeed:
+    """A new unguessable token for the user's private feed (the old URL stops working)."""
+    begin_write()
+    feed = db.session.get(CalendarFeed, user.id) or CalendarFeed(user_id=user.id)
+    feed.token = secrets.token_urlsafe(32)
+    feed.created_at = utcnow()
+    db.session.add(feed)
+    db.session.commit()
+    return feed
+
+
+def revoke_calendar_token(user: User) -> None:
+    begin_write()
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is not None:
+        db.session.delete(feed)
+    db.session.commit()
+
+
+def events_of_feed(token: str) -> tuple[User, list[Event]]:
+    """The events a feed's owner is registered to (confirmed or waitlisted)."""
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+    if feed is None:
+        raise EventNotFound()
+    rows = db.session.scalars(
+        select(Event).join(Registration).where(
+            Registration.user_id == feed.user_id,
+            Registration.status != RegistrationStatus.CANCELLED,
+            Event.status != EventStatus.DRAFT)
+        .order_by(Event.starts_at))
+    return feed.user_id, list(rows)

@@ -1,0 +1,44 @@
+"""The committee's label queue."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from inspir_events.accounts.models import Role
+from inspir_events.accounts.permissions import role_required
+from inspir_events.extensions import db
+from inspir_events.labels import bp, services
+from inspir_events.labels.charter import PRINCIPLES
+from inspir_events.labels.forms import DecisionForm
+
+
+@bp.route("/committee/labels")
+@role_required(Role.COMMITTEE)
+def queue():
+    return render_template("labels/queue.html", pending=services.queue(),
+                           decided=services.decided(), principles=PRINCIPLES,
+                           form=DecisionForm())
+
+
+@bp.route("/committee/labels/<int:request_id>/decide", methods=["POST"])
+@role_required(Role.COMMITTEE)
+def decide(request_id: int):
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a decision and give a reason."), "error")
+        return redirect(url_for("labels.queue"))
+    try:
+        request = services.decide(current_user, request_id, form.decision.data == "grant",
+                                  form.reason.data)
+    except services.LabelError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(exc.message, "error")
+        return redirect(url_for("labels.queue"))
+    flash(_("Label granted to “%(subject)s”.", subject=request.subject_title)
+          if form.decision.data == "grant"
+          else _("Label refused to “%(subject)s”.", subject=request.subject_title), "success")
+    return redirect(url_for("labels.queue"))

@@ -1,0 +1,137 @@
+"""Needs, their tags, supports ("moi aussi") and reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspir_events.extensions import db
+from inspir_events.needs.rules import NeedStatus, Visibility
+from inspir_events.timeutil import utcnow
+
+
+def _enum(cls, length: int = 24):
+    return Enum(cls, native_enum=False, length=length, validate_strings=True,
+                values_callable=lambda e: [m.value for m in e])
+
+
+BOARD_FILTER_COLUMNS = ("department_code", "theme_code", "status")
+
+
+class Need(db.Model):
+    __tablename__ = "need"
+    __table_args__ = (
+        CheckConstraint("supporters_count >= 0", name="supporters_non_negative"),
+        # A board page is read in display order straight from one of these two
+        # indexes and stops at its last row (no sort of every public need). The
+        # filter columns that follow let it skip non-matching needs without
+        # reading them, so a selective filter stays cheap whatever plan is chosen.
+        Index("ix_need_board_newest", "visibility", "created_at", "id",
+              *BOARD_FILTER_COLUMNS),
+        Index("ix_need_board_supported", "visibility", "supporters_count", "created_at", "id",
+              *BOARD_FILTER_COLUMNS),
+        # A board's count, filtered or not, is answered from this index alone.
+        Index("ix_need_board_filters", "visibility", *BOARD_FILTER_COLUMNS),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    # Sanitised HTML of the description, rendered once at save time.
+    description_html: Mapped[str] = mapped_column(Text)
+    # Title and description folded (lower case, no accents) for the search.
+    search_text: Mapped[str] = mapped_column(Text)
+    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
+    commune: Mapped[str | None] = mapped_column(String(100))
+    theme_code: Mapped[str] = mapped_column(ForeignKey("theme.code"), index=True)
+    status: Mapped[NeedStatus] = mapped_column(_enum(NeedStatus), default=NeedStatus.PUBLISHED)
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.PUBLIC)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    moderated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Always equal to the number of NeedSupport rows: both change in one transaction.
+    supporters_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author = relationship("User", foreign_keys=[author_id])
+    department = relationship("Department")
+    theme = relationship("Theme")
+    tag_rows: Mapped[list[NeedTag]] = relationship(
+        back_populates="need", cascade="all, delete-orphan", order_by="NeedTag.position"
+    )
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """On the public boards, pages, exports and API: visible and not withdrawn."""
+        return self.visibility == Visibility.PUBLIC and self.status != NeedStatus.WITHDRAWN
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        return (cls.visibility == Visibility.PUBLIC) & (cls.status != NeedStatus.WITHDRAWN)
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
+
+class NeedTag(db.Model):
+    __tablename__ = "need_tag"
+
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    need: Mapped[Need] = relationship(back_populates="tag_rows")
+
+
+class NeedSupport(db.Model):
+    """One "moi aussi" per person per need (the primary key makes it unique)."""
+
+    __tablename__ = "need_support"
+
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NeedReport(db.Model):
+    """A user's report of a need to the moderators."""
+
+    __tablename__ = "need_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    need: Mapped[Need] = relationship()
+    reporter = relationship("User", foreign_keys=[reporter_id])

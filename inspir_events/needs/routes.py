@@ -1,0 +1,358 @@
+"""Need pages: boards, submission, support, reports, moderation, open data. Thin views."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from inspir_events.extensions import db, limiter
+from inspir_events.i18n import localized
+from inspir_events.needs import bp, rules, services
+from inspir_events.needs.forms import (
+    SORT_LABELS,
+    STATUS_LABELS,
+    VISIBILITY_LABELS,
+    EmptyForm,
+    HideForm,
+    NeedForm,
+    ReportForm,
+    SupportForm,
+)
+from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort
+from inspir_events.opendata import csv_lines
+from inspir_events.reference import choices
+from inspir_events.reference import services as reference
+from inspir_events.reference.models import Department, Theme
+
+CSV_HEADER = ("id", "title", "description", "department", "former_region", "commune", "theme",
+              "status", "tags", "supporters_count", "created_at", "url")
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _filters(**fixed) -> BoardFilters:
+    args = request.args
+    status = args.get("status", "")
+    sort = args.get("sort", "")
+    values = {
+        "department": args.get("department") or None,
+        "theme": args.get("theme") or None,
+        "status": NeedStatus(status) if status in rules.BOARD_STATUSES else None,
+        "tag": args.get("tag") or None,
+        "query": args.get("q", "")[:200],
+        "sort": Sort(sort) if sort in Sort._value2member_map_ else Sort.NEWEST,
+    }
+    values.update(fixed)
+    return BoardFilters(**values)
+
+
+def _labels() -> dict:
+    return {"status_labels": STATUS_LABELS, "sort_labels": SORT_LABELS,
+            "visibility_labels": VISIBILITY_LABELS, "board_statuses": rules.BOARD_STATUSES}
+
+
+def _render_board(filters: BoardFilters, heading: str, fixed: dict):
+    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), current_user)
+    return render_template(
+        "needs/board.html", result=result, filters=filters, heading=heading, fixed=fixed,
+        departments=reference.departments(), themes=reference.themes(),
+        support_form=SupportForm(), **_labels(),
+    )
+
+
+@bp.route("/needs")
+def board():
+    return _render_board(_filters(), _("Needs of Hauts-de-France"), {})
+
+
+@bp.route("/needs/territory/<code>")
+def territory(code: str):
+    department = db.get_or_404(Department, code)
+    return _render_board(_filters(department=code),
+                         _("Needs in %(place)s", place=localized(department)),
+                         {"department": code})
+
+
+@bp.route("/needs/theme/<code>")
+def theme(code: str):
+    theme_row = db.get_or_404(Theme, code)
+    return _render_board(_filters(theme=code),
+                         _("Needs about %(theme)s", theme=localized(theme_row)),
+                         {"theme": code})
+
+
+def _form_choices(form: NeedForm) -> None:
+    form.department.choices = choices.departments(blank=_("Choose…"))
+    form.theme.choices = choices.themes(blank=_("Choose…"))
+
+
+def _input(form: NeedForm) -> services.NeedInput:
+    return services.NeedInput(
+        title=form.title.data, description=form.description.data,
+        department_code=form.department.data, theme_code=form.theme.data,
+        commune=form.commune.data or "", tags=rules.parse_tags(form.tags.data or ""),
+    )
+
+
+def _form_page(form: NeedForm, need=None, error: services.NeedError | None = None):
+    if error and error.status in (403, 404):
+        abort(error.status)
+    status = error.status if error else (422 if form.errors else 200)
+    return render_template("needs/form.html", form=form, need=need,
+                           error=error.message if error and not error.field else None), status
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@login_required
+def submit():
+    form = NeedForm()
+    _form_choices(form)
+    if form.validate_on_submit():
+        try:
+            need = services.submit(current_user, _input(form))
+        except services.NeedError as exc:
+            db.session.rollback()
+            if exc.field:
+                form[exc.field].errors.append(exc.message)
+            return _form_page(form, error=exc)
+        if need.is_public:
+            flash(_("Your need is published. Thank you!"), "success")
+        else:
+            flash(_("Your need is saved; it will be published once a moderator approves it."),
+                  "info")
+        return redirect(url_for("needs.detail", need_id=need.id))
+    return _form_page(form)
+
+
+@bp.route("/needs/<int:need_id>")
+def detail(need_id: int):
+    try:
+        need = services.get_for_viewer(need_id, current_user)
+    except services.NeedNotFound:
+        abort(404)
+    is_author = current_user.is_authenticated and need.author_id == current_user.id
+    return render_template(
+        "needs/detail.html", need=need, is_author=is_author,
+        editable=is_author and rules.is_editable(need.status),
+        supported=services.has_supported(need, current_user),
+        lineage=services.lineage(need), support_form=SupportForm(), report_form=ReportForm(),
+        hide_form=HideForm(), empty_form=EmptyForm(),
+        is_moderator=services.is_moderator(current_user), **_labels(),
+    )
+
+
+@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(need_id: int):
+    try:
+        need = services.editable_need(current_user, need_id)
+    except services.InvalidState as exc:
+        return _refused(exc, need_id)
+    except services.NeedError as exc:
+        abort(exc.status)
+    form = NeedForm(obj=None if request.method == "POST" else need)
+    _form_choices(form)
+    if request.method == "GET":
+        form.department.data = need.department_code
+        form.theme.data = need.theme_code
+        form.tags.data = ", ".join(need.tags)
+    if form.validate_on_submit():
+        try:
+            services.edit(current_user, need_id, _input(form))
+        except services.NeedError as exc:
+            db.session.rollback()
+            if exc.field:
+                form[exc.field].errors.append(exc.message)
+            return _form_page(form, need, exc)
+        flash(_("Your changes are saved."), "success")
+        return redirect(url_for("needs.detail", need_id=need_id))
+    return _form_page(form, need)
+
+
+def _refused(exc: services.NeedError, need_id: int):
+    db.session.rollback()
+    if exc.status == 404:
+        abort(404)
+    flash(exc.message, "error")
+    return redirect(url_for("needs.detail", need_id=need_id)), 303
+
+
+@bp.route("/needs/<int:need_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(need_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw(current_user, need_id)
+    except services.NeedError as exc:
+        if exc.status == 403:
+            abort(403)
+        return _refused(exc, need_id)
+    flash(_("Your need is withdrawn from the boards."), "success")
+    return redirect(url_for("needs.mine"))
+
+
+def _support_key() -> str:
+    if current_user.is_authenticated:
+        return f"support-user:{current_user.id}"
+    return f"support-ip:{request.remote_addr}"
+
+
+@bp.route("/needs/<int:need_id>/support", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["NEED_SUPPORTS_LIMIT"], key_func=_support_key)
+def support(need_id: int):
+    form = SupportForm()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        supported, count = services.set_support(current_user, need_id, form.supported.data == "1")
+    except services.NeedNotFound:
+        db.session.rollback()
+        abort(404)
+    if wants_json:
+        return jsonify(supported=supported, supporters_count=count)
+    flash(_("Your support is recorded.") if supported else _("Your support is withdrawn."),
+          "success")
+    return redirect(request.referrer if _same_site(request.referrer)
+                    else url_for("needs.detail", need_id=need_id))
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
+
+
+@bp.route("/needs/<int:need_id>/report", methods=["POST"])
+@login_required
+def report(need_id: int):
+    form = ReportForm()
+    if not form.validate_on_submit():
+        flash(_("Say what is wrong with this need (at most %(max)d characters).",
+                max=rules.REPORT_REASON_MAX), "error")
+        return redirect(url_for("needs.detail", need_id=need_id))
+    try:
+        services.report(current_user, need_id, form.reason.data)
+    except services.NeedError as exc:
+        return _refused(exc, need_id)
+    flash(_("Thank you: the moderators will look at this need."), "success")
+    return redirect(url_for("needs.detail", need_id=need_id))
+
+
+@bp.route("/needs/mine")
+@login_required
+def mine():
+    return render_template("needs/mine.html", needs=services.my_needs(current_user), **_labels())
+
+
+# ---- moderation ------------------------------------------------------------------------
+
+def _moderators_only():
+    if not services.is_moderator(current_user):
+        abort(403)
+
+
+@bp.route("/moderation/needs")
+@login_required
+def moderation():
+    _moderators_only()
+    return render_template("needs/moderation.html", queue=services.moderation_queue(),
+                           hide_form=HideForm(), empty_form=EmptyForm(), **_labels())
+
+
+@bp.route("/moderation/needs/<int:need_id>/hide", methods=["POST"])
+@login_required
+def hide(need_id: int):
+    _moderators_only()
+    form = HideForm()
+    if not form.validate_on_submit():
+        flash(_("Give the author a reason (at most %(max)d characters).",
+                max=rules.HIDE_REASON_MAX), "error")
+        return redirect(url_for("needs.moderation"))
+    try:
+        services.hide(current_user, need_id, form.reason.data)
+    except services.NeedNotFound:
+        abort(404)
+    flash(_("The need is hidden; its author sees your reason."), "success")
+    return redirect(url_for("needs.moderation"))
+
+
+@bp.route("/moderation/needs/<int:need_id>/restore", methods=["POST"])
+@login_required
+def restore(need_id: int):
+    _moderators_only()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.restore(current_user, need_id)
+    except services.NeedNotFound:
+        abort(404)
+    flash(_("The need is public."), "success")
+    return redirect(url_for("needs.moderation"))
+
+
+@bp.route("/moderation/needs/<int:need_id>/dismiss", methods=["POST"])
+@login_required
+def dismiss(need_id: int):
+    _moderators_only()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.dismiss_reports(current_user, need_id)
+    except services.NeedNotFound:
+        abort(404)
+    flash(_("The reports are closed; the need stays public."), "success")
+    return redirect(url_for("needs.moderation"))
+
+
+# ---- open data -------------------------------------------------------------------------
+
+def _export_record(need) -> dict:
+    return {
+        "id": need.id,
+        "title": need.title,
+        "description": need.description,
+        "department": need.department_code,
+        "former_region": need.department.former_region.value,
+        "commune": need.commune,
+        "theme": need.theme_code,
+        "status": need.status.value,
+        "tags": need.tags,
+        "supporters_count": need.supporters_count,
+        "created_at": need.created_at.replace(tzinfo=UTC).isoformat(),
+        "url": url_for("needs.detail", need_id=need.id, _external=True),
+    }
+
+
+@bp.route("/needs.csv")
+def export_csv():
+    records = (_export_record(n) for n in services.export_needs(_filters()))
+    rows = ([r[k] if k != "tags" else ";".join(r[k]) for k in CSV_HEADER] for r in records)
+    response = Response("".join(csv_lines(CSV_HEADER, rows)), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="inspir-needs.csv"'
+    return response
+
+
+@bp.route("/needs.json")
+def export_json():
+    records = [_export_record(n) for n in services.export_needs(_filters())]
+    return jsonify(count=len(records), needs=records)

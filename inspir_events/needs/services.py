@@ -1,0 +1,445 @@
+"""Need-board use cases. Each owns its transaction: load, check the rules, change, commit once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from inspir_events import markdown
+from inspir_events.accounts.models import Role, User
+from inspir_events.audit import services as audit
+from inspir_events.database import begin_write, insert_ignoring_conflicts, like_pattern
+from inspir_events.events.models import Event, event_need
+from inspir_events.events.rules import EventStatus
+from inspir_events.extensions import db
+from inspir_events.needs import rules
+from inspir_events.needs.models import Need, NeedReport, NeedSupport, NeedTag
+from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
+from inspir_events.reference.models import Department, Theme
+from inspir_events.timeutil import utcnow
+
+
+class NeedError(Exception):
+    """A use case refused. ``status`` is the HTTP answer; ``field`` the form field at fault.
+
+    The base class is a refused input (422, like the form's own field errors).
+    """
+
+    status = 422
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NeedNotFound(NeedError):
+    status = 404
+
+    def __init__(self):
+        super().__init__(_l("This need does not exist or is not public."))
+
+
+class NotAllowed(NeedError):
+    status = 403
+
+
+class QuotaExceeded(NeedError):
+    status = 429
+
+
+class InvalidState(NeedError):
+    """The need's status forbids this change (it has moved on in the process)."""
+
+    status = 409
+
+
+@dataclass
+class NeedInput:
+    """What the author typed, already shaped by the form."""
+
+    title: str
+    description: str
+    department_code: str
+    theme_code: str
+    commune: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BoardPage:
+    items: list[Need]
+    total: int
+    page: int
+    per_page: int
+    supported_ids: set[int]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def is_moderator(user) -> bool:
+    return bool(user and user.is_authenticated
+                and (user.has_role(Role.COMMITTEE) or user.has_role(Role.ADMIN)))
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+def get_public(need_id: int) -> Need:
+    """A need on the public boards, or NeedNotFound (hidden, pending, withdrawn, missing)."""
+    need = db.session.get(Need, need_id)
+    if need is None or not need.is_public:
+        raise NeedNotFound()
+    return need
+
+
+# What a need's page shows, loaded with the need: two queries (the need with its
+# territory, theme and author; its tags), whatever the page shows of them.
+NEED_PAGE_OPTIONS = (
+    joinedload(Need.department),
+    joinedload(Need.theme),
+    joinedload(Need.author).lazyload(User.role_rows),
+    selectinload(Need.tag_rows),
+)
+
+
+def get_for_viewer(need_id: int, viewer) -> Need:
+    """A public need, or a non-public one for its author and the moderators."""
+    need = db.session.get(Need, need_id, options=NEED_PAGE_OPTIONS)
+    if need is None:
+        raise NeedNotFound()
+    if need.is_public or is_moderator(viewer):
+        return need
+    if viewer and viewer.is_authenticated and need.author_id == viewer.id:
+        return need
+    raise NeedNotFound()
+
+
+def _board_statement(filters: BoardFilters):
+    stmt = select(Need).where(Need.is_public)
+    if filters.department:
+        stmt = stmt.where(Need.department_code == filters.department)
+    if filters.theme:
+        stmt = stmt.where(Need.theme_code == filters.theme)
+    if filters.status:
+        stmt = stmt.where(Need.status == filters.status)
+    if filters.tag:
+        tagged = select(NeedTag.need_id).where(NeedTag.tag == rules.normalise_tag(filters.tag))
+        stmt = stmt.where(Need.id.in_(tagged))
+    for term in rules.search_terms(filters.query):
+        stmt = stmt.where(Need.search_text.like(like_pattern(term), escape="\\"))
+    if filters.sort == Sort.SUPPORTED:
+        return stmt.order_by(Need.supporters_count.desc(), Need.created_at.desc(),
+                             Need.id.desc())
+    return stmt.order_by(Need.created_at.desc(), Need.id.desc())
+
+
+def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
+          viewer=None) -> BoardPage:
+    """One page of a board: a constant number of queries whatever the page size.
+
+    A page past the last one shows the last one (an offset beyond the database's
+    integers would otherwise fail).
+    """
+    per_page = rules.clamp_per_page(per_page)
+    stmt = _board_statement(filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = rules.clamp_page(page, total, per_page)
+    items = list(db.session.scalars(
+        stmt.options(
+            selectinload(Need.tag_rows),
+            joinedload(Need.department),
+            joinedload(Need.theme),
+        ).limit(per_page).offset((page - 1) * per_page)
+    ))
+    supported: set[int] = set()
+    if items and viewer is not None and viewer.is_authenticated:
+        supported = set(db.session.scalars(
+            select(NeedSupport.need_id).where(
+                NeedSupport.user_id == viewer.id,
+                NeedSupport.need_id.in_([n.id for n in items]),
+            )
+        ))
+    return BoardPage(items, total, page, per_page, supported)
+
+
+def export_needs(filters: BoardFilters):
+    """Every public need matching ``filters`` (open data), streamed in batches."""
+    stmt = _board_statement(filters).options(
+        selectinload(Need.tag_rows), joinedload(Need.department), joinedload(Need.theme)
+    ).execution_options(yield_per=500)
+    return db.session.scalars(stmt)
+
+
+def has_supported(need: Need, user) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return db.session.get(NeedSupport, (need.id, user.id)) is not None
+
+
+def my_needs(user: User) -> list[Need]:
+    return list(db.session.scalars(
+        select(Need).where(Need.author_id == user.id)
+        .options(selectinload(Need.tag_rows), joinedload(Need.department), joinedload(Need.theme))
+        .order_by(Need.created_at.desc())
+    ))
+
+
+def lineage(need: Need) -> dict[str, list]:
+    """What the need led to, in process order: the extension point of later steps.
+
+    Events that address the need, the ideas and the projects that answer it are
+    added here by their features (each key holds a list of objects with a
+    ``title`` and a ``url``); the need page shows every non-empty section.
+    """
+    events = db.session.execute(
+        select(Event.id, Event.title, Event.starts_at)
+        .join(event_need, event_need.c.event_id == Event.id)
+        .where(event_need.c.need_id == need.id, Event.status == EventStatus.PUBLISHED)
+        .order_by(Event.starts_at)).all()
+    return {
+        "events": [LineageItem(row.title, url_for("events.detail", event_id=row.id), row.starts_at)
+                   for row in events],
+        "ideas": [],
+        "projects": [],
+    }
+
+
+@dataclass(frozen=True)
+class LineageItem:
+    title: str
+    url: str
+    when: datetime | None = None
+
+
+# ---- writing ---------------------------------------------------------------------------
+
+def _check_references(data: NeedInput) -> None:
+    if db.session.get(Department, data.department_code) is None:
+        raise NeedError(_l("Choose a department of Hauts-de-France."), field="department")
+    if db.session.get(Theme, data.theme_code) is None:
+        raise NeedError(_l("Choose a theme from the list."), field="theme")
+    problem = rules.tags_problem(data.tags)
+    if problem == "too_many":
+        raise NeedError(_l("At most %(max)d tags.", max=rules.TAGS_MAX), field="tags")
+    if problem == "too_long":
+        raise NeedError(_l("A tag has at most %(max)d characters.", max=rules.TAG_MAX_LENGTH),
+                        field="tags")
+
+
+def fill(need: Need, data: NeedInput) -> None:
+    """Copy validated input onto ``need`` (rendered HTML, search text, tags); no commit."""
+    need.title = data.title.strip()
+    need.description = data.description
+    need.description_html = markdown.render(data.description)
+    need.search_text = rules.fold(f"{need.title}\n{markdown.to_text(data.description, 20_000)}")
+    need.department_code = data.department_code
+    need.commune = data.commune.strip() or None
+    need.theme_code = data.theme_code
+    need.tag_rows = [NeedTag(tag=t, position=i) for i, t in enumerate(data.tags)]
+    need.updated_at = utcnow()
+
+
+def submit(author: User, data: NeedInput) -> Need:
+    """Post a need. At most NEEDS_PER_DAY a day per account; pre-moderated if so configured."""
+    begin_write()
+    _check_references(data)
+    # The author's row is locked so that simultaneous posts count one another
+    # (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+    db.session.execute(select(User.id).where(User.id == author.id).with_for_update())
+    since = utcnow() - timedelta(days=1)
+    posted = db.session.scalar(select(func.count()).select_from(Need).where(
+        Need.author_id == author.id, Need.created_at > since))
+    if posted >= rules.NEEDS_PER_DAY:
+        raise QuotaExceeded(_l("You have posted %(max)d needs in the last 24 hours, the most "
+                               "allowed. Please come back tomorrow.", max=rules.NEEDS_PER_DAY))
+    need = Need(author_id=author.id, status=NeedStatus.PUBLISHED, supporters_count=0)
+    need.visibility = (Visibility.PENDING if current_app.config["NEEDS_PREMODERATION"]
+                       else Visibility.PUBLIC)
+    fill(need, data)
+    db.session.add(need)
+    db.session.commit()
+    return need
+
+
+def _own_need(user: User, need_id: int) -> Need:
+    need = db.session.get(Need, need_id)
+    if need is None:
+        raise NeedNotFound()
+    if need.author_id != user.id:
+        if need.is_public:
+            raise NotAllowed(_l("Only the author of a need can change it."))
+        raise NeedNotFound()
+    return need
+
+
+def editable_need(user: User, need_id: int) -> Need:
+    """The author's need, if they may still edit it: until an event addresses it.
+
+    NeedNotFound, NotAllowed (someone else's public need) or InvalidState otherwise.
+    """
+    need = _own_need(user, need_id)
+    if need.status == NeedStatus.WITHDRAWN:
+        raise InvalidState(_l("This need is withdrawn: it can no longer be edited."))
+    if not rules.is_editable(need.status):
+        raise InvalidState(_l("This need can no longer be edited: an event already addresses "
+                              "it."))
+    return need
+
+
+def edit(user: User, need_id: int, data: NeedInput) -> Need:
+    """The author edits their need, until an event addresses it."""
+    begin_write()
+    need = editable_need(user, need_id)
+    _check_references(data)
+    fill(need, data)
+    db.session.commit()
+    return need
+
+
+def withdraw(user: User, need_id: int) -> Need:
+    """The author withdraws their need from the boards (its supports stay counted)."""
+    begin_write()
+    need = _own_need(user, need_id)
+    if not rules.can_move(need.status, NeedStatus.WITHDRAWN):
+        raise InvalidState(_l("This need can no longer be withdrawn: an event already "
+                              "addresses it."))
+    need.status = NeedStatus.WITHDRAWN
+    need.updated_at = utcnow()
+    db.session.commit()
+    return need
+
+
+def set_support(user: User, need_id: int, supported: bool) -> tuple[bool, int]:
+    """Support ("moi aussi") on or off; returns (supported, supporters_count).
+
+    One support row per person per need (primary key); the counter moves in the
+    same transaction as the row, by the number of rows actually added or removed,
+    so it always equals the number of rows, even under concurrent clicks.
+    """
+    begin_write()
+    need = get_public(need_id)
+    if supported:
+        changed = insert_ignoring_conflicts(NeedSupport, need_id=need.id, user_id=user.id,
+                                            created_at=utcnow()).rowcount
+        delta = changed
+    else:
+        changed = db.session.execute(delete(NeedSupport).where(
+            NeedSupport.need_id == need.id, NeedSupport.user_id == user.id)).rowcount
+        delta = -changed
+    if delta:
+        db.session.execute(update(Need).where(Need.id == need.id)
+                           .values(supporters_count=Need.supporters_count + delta))
+    db.session.commit()
+    count = db.session.scalar(select(Need.supporters_count).where(Need.id == need_id))
+    return supported, count
+
+
+def report(user: User, need_id: int, reason: str) -> NeedReport:
+    """Anyone signed in reports a public need to the moderators."""
+    begin_write()
+    need = get_public(need_id)
+    entry = NeedReport(need_id=need.id, reporter_id=user.id, reason=reason.strip())
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def mark_addressed(need_ids) -> None:
+    """Move needs to "addressed" (an event declares it addresses them), in the caller's
+    transaction; needs further along stay where they are."""
+    for need in db.session.scalars(select(Need).where(Need.id.in_(list(need_ids)))):
+        if need.status in rules.BOARD_STATUSES:
+            need.status = rules.advance(need.status, NeedStatus.ADDRESSED)
+
+
+# ---- moderation ------------------------------------------------------------------------
+
+def _moderated(moderator: User, need_id: int) -> Need:
+    if not is_moderator(moderator):
+        raise NotAllowed(_l("Only committee members and administrators moderate needs."))
+    need = db.session.get(Need, need_id)
+    if need is None:
+        raise NeedNotFound()
+    return need
+
+
+def _resolve_reports(moderator: User, need: Need) -> None:
+    db.session.execute(update(NeedReport).where(
+        NeedReport.need_id == need.id, NeedReport.resolved_at.is_(None)
+    ).values(resolved_at=utcnow(), resolved_by_id=moderator.id))
+
+
+def hide(moderator: User, need_id: int, reason: str) -> Need:
+    """Hide a need from the boards and exports, with a reason shown to its author."""
+    begin_write()
+    need = _moderated(moderator, need_id)
+    need.visibility = Visibility.HIDDEN
+    need.hidden_reason = reason.strip()
+    need.moderated_by_id, need.moderated_at = moderator.id, utcnow()
+    _resolve_reports(moderator, need)
+    audit.record(moderator, "need.hide", "need", need.id, reason=need.hidden_reason)
+    db.session.commit()
+    return need
+
+
+def restore(moderator: User, need_id: int) -> Need:
+    """Put a hidden (or pending) need back on the boards."""
+    begin_write()
+    need = _moderated(moderator, need_id)
+    previous = need.visibility
+    need.visibility = Visibility.PUBLIC
+    need.hidden_reason = None
+    need.moderated_by_id, need.moderated_at = moderator.id, utcnow()
+    _resolve_reports(moderator, need)
+    action = "need.approve" if previous == Visibility.PENDING else "need.restore"
+    audit.record(moderator, action, "need", need.id, previous=previous.value)
+    db.session.commit()
+    return need
+
+
+def dismiss_reports(moderator: User, need_id: int) -> Need:
+    """Close a need's reports without hiding it."""
+    begin_write()
+    need = _moderated(moderator, need_id)
+    _resolve_reports(moderator, need)
+    audit.record(moderator, "need.reports_dismissed", "need", need.id)
+    db.session.commit()
+    return need
+
+
+@dataclass
+class ModerationQueue:
+    pending: list[Need]
+    reported: list[tuple[Need, list[NeedReport]]]
+    hidden: list[Need]
+
+
+def moderation_queue() -> ModerationQueue:
+    pending = list(db.session.scalars(
+        select(Need).where(Need.visibility == Visibility.PENDING).order_by(Need.created_at)))
+    open_reports = list(db.session.scalars(
+        select(NeedReport).where(NeedReport.resolved_at.is_(None))
+        .options(joinedload(NeedReport.need), joinedload(NeedReport.reporter))
+        .order_by(NeedReport.created_at)))
+    grouped: dict[int, tuple[Need, list[NeedReport]]] = {}
+    for entry in open_reports:
+        grouped.setdefault(entry.need_id, (entry.need, []))[1].append(entry)
+    hidden = list(db.session.scalars(
+        select(Need).where(Need.visibility == Visibility.HIDDEN)
+        .order_by(Need.moderated_at.desc()).limit(100)))
+    return ModerationQueue(pending, list(grouped.values()), hidden)

@@ -1,0 +1,55 @@
+"""Notifying users, in the caller's transaction (the calling service commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from inspir_events.extensions import db
+from inspir_events.notifications.models import Notification
+from inspir_events.timeutil import utcnow
+
+# Every kind of notification and its text; parameters fill the placeholders.
+MESSAGES = {
+    "event.cancelled": _l("The event “%(event)s” you registered for is cancelled."),
+    "registration.promoted": _l("A place opened up: your registration to “%(event)s” is "
+                                "confirmed."),
+    "label.granted": _l("The INS'pir label is granted to “%(subject)s”."),
+    "label.refused": _l("The INS'pir label is refused to “%(subject)s”: %(reason)s"),
+    "organiser.added": _l("You are now an organiser of “%(event)s”."),
+}
+
+
+def notify(user_ids: Iterable[int], kind: str, url: str | None = None, **params) -> int:
+    """Add one notification per user to the current transaction; returns how many."""
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    rows = [Notification(user_id=uid, kind=kind, params=params, url=url) for uid in user_ids]
+    db.session.add_all(rows)
+    return len(rows)
+
+
+def text(notification: Notification) -> str:
+    """The notification's sentence in the page's language."""
+    return MESSAGES[notification.kind] % notification.params
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)))
+
+
+def latest(user_id: int, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(user_id: int) -> int:
+    result = db.session.execute(update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    ).values(read_at=utcnow()))
+    db.session.commit()
+    return result.rowcount

@@ -1,0 +1,31 @@
+/* "Moi aussi": support a need in place (the form posts normally without JavaScript). */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-support]")) { return; }
+    event.preventDefault();
+    var button = form.querySelector("button");
+    var field = form.querySelector('input[name="supported"]');
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (data) {
+      form.querySelector("[data-count]").textContent = data.supporters_count;
+      field.value = data.supported ? "0" : "1";
+      button.setAttribute("aria-pressed", data.supported ? "true" : "false");
+      form.querySelector(".support-label").textContent =
+        data.supported ? button.dataset.labelOn : button.dataset.labelOff;
+    }).catch(function () {
+      form.submit();  /* let the server answer (e.g. 429 page) */
+    }).finally(function () {
+      button.disabled = false;
+    });
+  });
+})();

@@ -1,0 +1,207 @@
+"""Browsing events: upcoming and past, filters, the event page."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from inspir_events.accounts.models import Role
+from inspir_events.events import services
+from inspir_events.events.rules import EventKind
+from inspir_events.labels import services as labels
+from inspir_events.labels.charter import PRINCIPLE_CODES
+from inspir_events.needs.rules import Visibility
+from inspir_events.timeutil import utcnow
+from tests.events.conftest import soon, text_of
+from tests.pages import parse
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200
+    doc = parse(response.get_data(as_text=True))
+    return [card.find("h3").text for card in doc.find_all("article", class_="event-card")]
+
+
+@pytest.fixture
+def varied(db, make_event, make_user, organiser):
+    """Five public events (one past, one cancelled, one labelled) and a draft."""
+    past_start = utcnow() - timedelta(days=20)
+    make_event(title="Rencontre passée à Lille", kind=EventKind.MEETING, department_code="59",
+               starts_at=past_start, ends_at=past_start + timedelta(hours=2))
+    make_event(title="Hackathon santé à Laon", department_code="02", theme_codes=["sante"],
+               starts_at=soon(5))
+    workshop = make_event(title="Atelier mobilités à Amiens", kind=EventKind.WORKSHOP,
+                          theme_codes=["transports"], starts_at=soon(3))
+    make_event(title="Groupe de travail annulé", kind=EventKind.WORKING_GROUP,
+               starts_at=soon(4), cancelled=True)
+    make_event(title="Brouillon invisible", starts_at=soon(6), published=False)
+    make_event(title="Rencontre à Beauvais", kind=EventKind.MEETING, department_code="60",
+               theme_codes=["transports", "sante"], starts_at=soon(8))
+    request = services.request_label(organiser, workshop.id,
+                                     {c: "Oui." for c in PRINCIPLE_CODES}, "/x")
+    labels.decide(make_user(roles=(Role.COMMITTEE,)), request.id, True, "Exemplaire.")
+
+
+UPCOMING = ["Atelier mobilités à Amiens", "Groupe de travail annulé", "Hackathon santé à Laon",
+            "Rencontre à Beauvais"]
+
+
+def test_upcoming_events_soonest_first(client, varied):
+    response = client.get("/events")
+    assert titles(response) == UPCOMING
+    text = text_of(response)
+    assert "Événements à venir" in text and "4 événements" in text
+
+
+def test_past_events_latest_first(client, varied):
+    response = client.get("/events?when=past")
+    assert titles(response) == ["Rencontre passée à Lille"]
+    assert "Événements passés" in text_of(response)
+
+
+def test_a_cancelled_event_stays_listed_as_cancelled(client, varied):
+    doc = parse(client.get("/events").get_data(as_text=True))
+    card = next(c for c in doc.find_all("article", class_="event-card")
+                if c.find("h3").text == "Groupe de travail annulé")
+    assert card.find("strong", class_="cancelled").text == "Annulé"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("department=80", ["Atelier mobilités à Amiens", "Groupe de travail annulé"]),
+    ("department=60", ["Rencontre à Beauvais"]),
+    ("kind=rencontre", ["Rencontre à Beauvais"]),
+    ("kind=rencontre&when=past", ["Rencontre passée à Lille"]),
+    ("kind=atelier", ["Atelier mobilités à Amiens"]),
+    ("theme=sante", ["Hackathon santé à Laon", "Rencontre à Beauvais"]),
+    ("theme=transports&department=60", ["Rencontre à Beauvais"]),
+    ("labelled=1", ["Atelier mobilités à Amiens"]),
+    ("labelled=1&department=02", []),
+    ("kind=nonsense", UPCOMING),
+    ("when=nonsense", UPCOMING),
+])
+def test_filters(client, varied, query, expected):
+    assert titles(client.get(f"/events?{query}")) == expected
+
+
+def test_filters_are_kept_in_the_form_and_the_feed_link(client, varied):
+    doc = parse(client.get("/events?department=80&kind=atelier&labelled=1").get_data(
+        as_text=True))
+    assert doc.find("select", id="department").find("option", value="80").attrs.keys() >= {
+        "selected"}
+    assert doc.find("select", id="kind").find("option", value="atelier").attrs.keys() >= {
+        "selected"}
+    assert doc.find("input", id="labelled").attrs.keys() >= {"checked"}
+    feed = doc.find("p", class_="open-data").find("a")
+    assert feed.get("href") == "/events.ics?department=80&kind=atelier&labelled=1"
+
+
+def test_an_empty_listing_says_so(client):
+    assert "Aucun événement ne correspond à ces filtres." in text_of(client.get("/events"))
+
+
+def test_listing_pages(client, make_event):
+    for day in range(1, 23):
+        make_event(title=f"Atelier du jour {day:02d}", starts_at=soon(day))
+    first = titles(client.get("/events"))
+    assert len(first) == 20 and first[0] == "Atelier du jour 01"
+    assert titles(client.get("/events?page=2")) == ["Atelier du jour 21", "Atelier du jour 22"]
+    assert "Page 1 sur 2" in text_of(client.get("/events"))
+
+
+@pytest.mark.parametrize(("page", "shown"), [
+    ("99999999999999999999", "Page 2 sur 2"), ("3", "Page 2 sur 2"), ("0", "Page 1 sur 2"),
+    ("-4", "Page 1 sur 2"), ("deux", "Page 1 sur 2"),
+])
+def test_odd_page_numbers_show_a_real_page(client, make_event, page, shown):
+    for day in range(1, 22):
+        make_event(starts_at=soon(day))
+    response = client.get(f"/events?page={page}")
+    assert response.status_code == 200
+    assert shown in text_of(response)
+    assert len(titles(response)) == (1 if shown == "Page 2 sur 2" else 20)
+
+
+def test_the_event_page(client, db, make_event, make_need, make_user, organiser):
+    bus = make_need(title="Un bus le dimanche")
+    doctor = make_need(title="Un médecin à Laon")
+    event = make_event(title="Hackathon des mobilités", capacity=10, need_ids=[bus.id, doctor.id],
+                       theme_codes=["transports"])
+    colleague = make_user("sami@example.org", display_name="Sami", roles=(Role.ORGANISER,))
+    services.add_organiser(organiser, event.id, "sami@example.org")
+    for _ in range(3):
+        services.register(make_user(), event.id)
+    response = client.get(f"/events/{event.id}")
+    assert response.status_code == 200
+    doc = parse(response.get_data(as_text=True))
+    assert doc.find("h1").text == "Hackathon des mobilités"
+    facts = doc.find("dl", class_="facts").text
+    assert "Hackathon" in facts and "Amiens" in facts and "80 Somme" in facts
+    assert "7 places restantes / 10" in facts
+    assert "Un tiers (association, tiers-lieu, collectivité…)" in facts
+    assert doc.find("strong").text == "des transports"  # Markdown rendered
+    needs = doc.by_id("needs-title").parent
+    assert [a.text for a in needs.find_all("a")] == ["Un bus le dimanche", "Un médecin à Laon"]
+    organisers = [li.text for li in doc.by_id("organisers-title").parent.find_all("li")]
+    assert organisers == ["Olivia Organisatrice", colleague.display_name]
+    assert doc.find("a", href=f"/events/{event.id}.ics") is not None
+    # visitors get no organiser tools
+    assert doc.find("section", class_="organiser-tools") is None
+
+
+def test_an_event_without_limit_or_needs(client, make_event):
+    event = make_event(run_by="region")
+    text = text_of(client.get(f"/events/{event.id}"))
+    assert "Sans limite" in text and "Aucun besoin lié pour l’instant." in text
+    assert "La Région elle-même" in text
+
+
+def test_a_missing_event_is_not_found(client):
+    assert client.get("/events/4242").status_code == 404
+
+
+def test_needs_hidden_after_the_link_are_not_shown(client, db, make_event, make_need):
+    need = make_need(title="Un besoin bientôt masqué")
+    event = make_event(need_ids=[need.id])
+    assert "Un besoin bientôt masqué" in text_of(client.get(f"/events/{event.id}"))
+    need.visibility, need.hidden_reason = Visibility.HIDDEN, "Propos hors sujet"
+    db.session.commit()
+    text = text_of(client.get(f"/events/{event.id}"))
+    assert "Un besoin bientôt masqué" not in text
+    assert "Aucun besoin lié pour l’instant." in text
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("url", [
+    f"/events/{HUGE}", f"/events/{HUGE}.ics", f"/events/{HUGE}/edit", f"/events/{HUGE}/label",
+    f"/events/{HUGE}/registrations", f"/events/{HUGE}/registrations.csv", "/events/2147483648",
+])
+def test_ids_beyond_the_database_are_not_found(client, login, organiser, url):
+    login(organiser)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    f"/events/{HUGE}/register", f"/events/{HUGE}/publish",
+    f"/events/1/registrations/{HUGE}/attendance", f"/committee/labels/{HUGE}/decide",
+])
+def test_posts_to_ids_beyond_the_database_are_not_found(client, login, make_user, make_event,
+                                                        url):
+    make_event()
+    login(make_user(roles=(Role.ORGANISER, Role.COMMITTEE)))
+    response = client.post_form(url, {"decision": "grant", "reason": "x",
+                                      "attendance": "present"})
+    assert response.status_code == 404
+
+
+def test_times_are_shown_in_paris_time(client, make_event):
+    event = make_event(title="Atelier d’été", starts_at=datetime(2031, 7, 14, 8, 0),
+                       ends_at=datetime(2031, 7, 14, 16, 0))
+    facts = parse(client.get(f"/events/{event.id}").get_data(as_text=True)).find(
+        "dl", class_="facts").text
+    assert "lundi 14 juillet 2031, 10:00 – 14/07/2031 18:00" in facts
+    card = parse(client.get("/events?when=all").get_data(as_text=True)).find("p", class_="when")
+    assert card.text == "lundi 14 juillet 2031, 10:00"
+    assert card.find("time").get("datetime") == "2031-07-14T08:00:00Z"
