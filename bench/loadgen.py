@@ -9,6 +9,9 @@ read from ``/proc/<pid>/stat``.
     python bench/loadgen.py --port 5123 --server-pid 4242 \
         --targets '[{"name": "healthz", "path": "/healthz"}]' --duration 5
 
+A target may add request headers (``"headers"``) and expect another status than
+200 (``"status"``: 304 with ``If-None-Match``); any other status counts as an error.
+
 prints one JSON document: per target, requests, errors, requests/s, latency
 percentiles (ms) and server CPU per request (ms).
 """
@@ -47,6 +50,8 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
             name, value = line.split(":", 1)
             headers[name.strip().lower()] = value.strip()
     keep = headers.get("connection", "").lower() != "close"
+    if status in (204, 304) or status < 200:  # never a body (RFC 9110 §6.4.1)
+        return status, 0, keep
     if "content-length" in headers:
         length = int(headers["content-length"])
         await reader.readexactly(length)
@@ -64,7 +69,7 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
 
 
 async def client(host: str, port: int, request: bytes, deadline: float, budget: Budget,
-                 latencies: list[float], outcome: dict) -> None:
+                 latencies: list[float], outcome: dict, expected: int = 200) -> None:
     reader = writer = None
     done = 0
     try:
@@ -86,7 +91,7 @@ async def client(host: str, port: int, request: bytes, deadline: float, budget: 
             latencies.append(time.perf_counter() - started)
             done += 1
             outcome["bytes"] += length
-            if status != 200:
+            if status != expected:
                 outcome["errors"] += 1
                 outcome["error_kinds"][str(status)] = outcome["error_kinds"].get(str(status), 0) + 1
             if not keep:
@@ -125,6 +130,7 @@ async def phase(host: str, port: int, target: dict, concurrency: int, duration: 
              "User-Agent: inspir-bench"]
     if target.get("cookie"):
         lines.append(f"Cookie: {target['cookie']}")
+    lines += [f"{name}: {value}" for name, value in target.get("headers", {}).items()]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
     latencies: list[float] = []
     outcome = {"errors": 0, "error_kinds": {}, "bytes": 0, "connections": 0, "per_client": []}
@@ -132,7 +138,8 @@ async def phase(host: str, port: int, target: dict, concurrency: int, duration: 
     cpu_before, client_before = cpu_seconds(server_pid), time.process_time()
     started = time.perf_counter()
     deadline = started + duration
-    await asyncio.gather(*(client(host, port, request, deadline, budget, latencies, outcome)
+    await asyncio.gather(*(client(host, port, request, deadline, budget, latencies, outcome,
+                                  target.get("status", 200))
                            for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     cpu_after = cpu_seconds(server_pid)
@@ -205,7 +212,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--server-pid", type=int)
     parser.add_argument("--targets", required=True,
-                        help='JSON list of {"name", "path", optional "cookie"}')
+                        help='JSON list of {"name", "path", optional "cookie", "headers" '
+                             '(a dict), "status" (the expected one, 200 by default)}')
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per phase")
     parser.add_argument("--rounds", type=int, default=2)

@@ -247,6 +247,9 @@ def main() -> None:
     parser.add_argument("--out", default=RESULTS)
     parser.add_argument("--name", default="needs_board", help="results file name")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--board-cache", type=int, default=None,
+                        help="BOARD_CACHE_SECONDS for the server (default: the config's, 5 s; "
+                             "0 measures every page rendered afresh)")
     parser.add_argument("--analyze", action="store_true",
                         help="run SQLite's ANALYZE after seeding (planner statistics; off by "
                              "default: a database served by the app is not analysed)")
@@ -260,6 +263,8 @@ def main() -> None:
            if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
     env.update(INSPIR_CONFIG=args.config, DATABASE_URL=f"sqlite:///{database}",
                FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1")
+    if args.board_cache is not None:
+        env["BOARD_CACHE_SECONDS"] = str(args.board_cache)
     if args.config == "production":
         env.setdefault("SECRET_KEY", os.urandom(24).hex())
     server = None

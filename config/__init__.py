@@ -19,6 +19,7 @@ ENV_OVERRIDES = (
     "SERVER_NAME",
     "ALLOWED_ORIGINS",
     "NEEDS_PREMODERATION",
+    "BOARD_CACHE_SECONDS",
 )
 
 
@@ -73,6 +74,11 @@ class Base:
     # New needs wait for a moderator's approval when True (post-moderation by default).
     NEEDS_PREMODERATION = False
     NEED_SUPPORTS_LIMIT = "30 per minute"
+    # Seconds an anonymous visitor's board page may be served from cache (0: never).
+    BOARD_CACHE_SECONDS = 5
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 5
+    CACHE_THRESHOLD = 1000
     # Served by gevent (make run, gunicorn -k gevent); tests use threading.
     SOCKETIO_ASYNC_MODE = "gevent"
 
@@ -94,6 +100,7 @@ class Testing(Base):
     DEMO_ACCOUNTS_ALLOWED = True
     ALLOWED_ORIGINS = ["http://localhost"]
     SOCKETIO_ASYNC_MODE = "threading"
+    BOARD_CACHE_SECONDS = 0  # tests see every change at once; test_cache turns it on
 
 
 class Production(Base):
@@ -142,6 +149,8 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
     if environ.get("REDIS_URL"):
         settings.REDIS_URL = environ["REDIS_URL"]
         settings.RATELIMIT_STORAGE_URI = environ["REDIS_URL"]
+        settings.CACHE_TYPE = "RedisCache"
+        settings.CACHE_REDIS_URL = environ["REDIS_URL"]
     if environ.get("SERVER_NAME"):
         settings.SERVER_NAME = environ["SERVER_NAME"]
         scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
@@ -150,6 +159,8 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.ALLOWED_ORIGINS = [
             o.strip() for o in environ["ALLOWED_ORIGINS"].split(",") if o.strip()
         ]
+    if environ.get("BOARD_CACHE_SECONDS"):
+        settings.BOARD_CACHE_SECONDS = int(environ["BOARD_CACHE_SECONDS"])
     if environ.get("NEEDS_PREMODERATION"):
         settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
     if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:

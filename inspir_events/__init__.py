@@ -23,7 +23,16 @@ from inspir_events.accounts.forms import ROLE_LABELS
 from inspir_events.accounts.permissions import send_to_login
 from inspir_events.cli import register_commands
 from inspir_events.events import bp as events_bp
-from inspir_events.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from inspir_events.extensions import (
+    babel,
+    cache,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    socketio,
+)
 from inspir_events.i18n import current_language, localized, select_locale
 from inspir_events.labels import bp as labels_bp
 from inspir_events.main import bp as main_bp
@@ -85,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories="translations")
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.unauthorized_handler(send_to_login)

@@ -7,14 +7,22 @@ machines only.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
+from inspir_events.events import services as event_services
+from inspir_events.events.models import Event, EventOrganiser, Registration
+from inspir_events.events.rules import EventKind, EventStatus, RegistrationStatus, RunBy
 from inspir_events.extensions import db
+from inspir_events.labels.charter import PRINCIPLES, LabelStatus, SubjectType
+from inspir_events.labels.models import LabelRequest
 from inspir_events.needs import services as need_services
 from inspir_events.needs.models import Need, NeedSupport
 from inspir_events.reference.models import Skill
+from inspir_events.timeutil import utcnow
 
 DEMO_PASSWORD = "inspir-demo-2016"  # noqa: S105 - development demo data, printed to the developer
 # A reserved documentation domain (RFC 2606) that the sign-in form accepts: email-validator
@@ -70,6 +78,64 @@ DEMO_NEEDS = (
 )
 
 
+# (organiser, title, kind, runs, days from now, hours long, venue, address, commune, department,
+#  capacity, needs addressed (indexes in DEMO_NEEDS), themes, status, labelled, registered)
+DEMO_EVENTS = (
+    ("orga", "Hackathon des mobilités rurales", EventKind.HACKATHON, RunBy.THIRD_PARTY, 20, 30,
+     "Tiers-lieu La Machinerie", "12 rue Dijon", "Amiens", "80", 30, (0, 7),
+     ("transports", "citoyennete"), EventStatus.PUBLISHED, True,
+     ("citoyenne", "citoyen", "dev", "design")),
+    ("orga2", "Atelier accès aux droits", EventKind.WORKSHOP, RunBy.REGION, 10, 3,
+     "Médiathèque de l'Alhambra", "2 rue de l'Alhambra", "Roubaix", "59", 3, (1,),
+     ("inclusion",), EventStatus.PUBLISHED, False, ("citoyenne", "dev", "design", "citoyen")),
+    ("orga", "Rencontre santé et territoires", EventKind.MEETING, RunBy.THIRD_PARTY, -30, 4,
+     "Maison de santé", "5 place de l'Hôtel de Ville", "Saint-Quentin", "02", None, (4,),
+     ("sante",), EventStatus.PUBLISHED, True, ("citoyenne", "structure")),
+    ("orga2", "Groupe de travail données culturelles", EventKind.WORKING_GROUP,
+     RunBy.THIRD_PARTY, 45, 3, "Archives départementales", "12 rue du 19 mars 1962", "Arras",
+     "62", 20, (6,), ("culture",), EventStatus.DRAFT, False, ()),
+)
+
+DEMO_EVENT_TEXT = (
+    "Une journée pour **partir des besoins** des habitants et imaginer des réponses "
+    "numériques avec eux : usagers, développeurs, designers, experts du territoire.\n\n"
+    "- présentation des besoins publiés\n- travail en équipes\n- restitution et vote"
+)
+
+
+def _seed_events(users: dict[str, User], needs: list[Need]) -> None:
+    start_of_day = utcnow().replace(hour=8, minute=0, second=0, microsecond=0)
+    for (organiser, title, kind, runs, days, hours, venue, address, commune, department,
+         capacity, need_indexes, themes, status, labelled, registered) in DEMO_EVENTS:
+        starts = start_of_day + timedelta(days=days)
+        event = Event(created_by_id=users[organiser].id, status=status,
+                                     sequence=0, confirmed_count=0)
+        event_services.fill(event, event_services.EventInput(
+            title=title, kind=kind, description=DEMO_EVENT_TEXT, starts_at=starts,
+            ends_at=starts + timedelta(hours=hours), venue_name=venue, venue_address=address,
+            venue_commune=commune, department_code=department, run_by=runs, capacity=capacity,
+            need_ids=[needs[i].id for i in need_indexes], theme_codes=list(themes)))
+        event.organiser_rows = [EventOrganiser(user_id=users[organiser].id)]
+        db.session.add(event)
+        db.session.flush()
+        if status == EventStatus.PUBLISHED:
+            need_services.mark_addressed(needs[i].id for i in need_indexes)
+        for position, local in enumerate(registered, start=1):
+            confirmed = capacity is None or event.confirmed_count < capacity
+            db.session.add(Registration(
+                event_id=event.id, user_id=users[local].id, position=position,
+                status=RegistrationStatus.CONFIRMED if confirmed
+                else RegistrationStatus.WAITLISTED))
+            event.confirmed_count += confirmed
+        if labelled:
+            db.session.add(LabelRequest(
+                subject_type=SubjectType.EVENT, subject_id=event.id, subject_title=title,
+                subject_url=f"/events/{event.id}", requested_by_id=users[organiser].id,
+                answers={p.code: "Réponse de démonstration." for p in PRINCIPLES},
+                status=LabelStatus.GRANTED, decided_by_id=users["comite"].id,
+                decided_at=utcnow(), reason="Conforme à la charte INS'pir."))
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(User))
 
@@ -99,14 +165,17 @@ def seed() -> bool:
         db.session.add(user)
         users[local] = user
     db.session.flush()
+    needs = []
     for author, title, text, dept, commune, theme, tags, supporters in DEMO_NEEDS:
         need = Need(author_id=users[author].id, supporters_count=len(supporters))
+        needs.append(need)
         need_services.fill(need, need_services.NeedInput(
             title=title, description=text, department_code=dept, theme_code=theme,
             commune=commune, tags=list(tags)))
         db.session.add(need)
         db.session.flush()
         db.session.add_all(NeedSupport(need_id=need.id, user_id=users[s].id) for s in supporters)
+    _seed_events(users, needs)
     db.session.commit()
     return True
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -40,6 +41,8 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 socketio = SocketIO()
+# Short-lived caches of public pages (in memory, or Redis when REDIS_URL is set).
+cache = Cache()
 
 
 @event.listens_for(Engine, "connect")

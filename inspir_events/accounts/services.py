@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from inspir_events.accounts.models import Role, User, UserRole, UserSession
 from inspir_events.accounts.passwords import Passwords
@@ -120,7 +121,10 @@ def load_session(token: str) -> User | None:
     """The user of a live session, or None when it ended, idled out or grew too old."""
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    # One query for the session, its user and their roles (run on every signed-in page).
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+        .options(joinedload(UserSession.user).joinedload(User.role_rows)))
     if row is None:
         return None
     now = utcnow()

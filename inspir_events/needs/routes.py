@@ -17,9 +17,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from inspir_events.extensions import db, limiter
-from inspir_events.i18n import localized
+from inspir_events.extensions import cache, db, limiter
+from inspir_events.i18n import current_language, localized
 from inspir_events.needs import bp, rules, services
 from inspir_events.needs.forms import (
     SORT_LABELS,
@@ -69,13 +70,30 @@ def _labels() -> dict:
             "visibility_labels": VISIBILITY_LABELS, "board_statuses": rules.BOARD_STATUSES}
 
 
-def _render_board(filters: BoardFilters, heading: str, fixed: dict):
-    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), current_user)
+def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str:
+    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer)
     return render_template(
-        "needs/board.html", result=result, filters=filters, heading=heading, fixed=fixed,
+        "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
         departments=reference.departments(), themes=reference.themes(),
         support_form=SupportForm(), **_labels(),
     )
+
+
+def _render_board(filters: BoardFilters, heading: str, fixed: dict):
+    """A board page. Anonymous visitors' pages hold nothing of their session, so their body
+    is kept BOARD_CACHE_SECONDS (per address and language); signed-in people, whose own
+    supports are marked, always get a fresh one."""
+    ttl = current_app.config["BOARD_CACHE_SECONDS"]
+    if current_user.is_authenticated or not ttl:
+        body = _board_body(filters, heading, fixed, current_user)
+    else:
+        key = f"needs-board:{current_language()}:{request.full_path}"
+        body = cache.get(key)
+        if body is None:
+            body = _board_body(filters, heading, fixed, None)
+            cache.set(key, body, timeout=ttl)
+    # The body is our own rendered (autoescaped) template, not user input.
+    return render_template("needs/board.html", body=Markup(body), heading=heading)  # noqa: S704
 
 
 @bp.route("/needs")
