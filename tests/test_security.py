@@ -2,7 +2,7 @@
 
 import pytest
 from sqlalchemy import select
-from werkzeug.routing import IntegerConverter, Rule
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 import config as settings
 from inspir_events import create_app
@@ -15,11 +15,17 @@ NOT_VIEWS = {"static"}
 
 
 def url_for_rule(rule: Rule) -> str:
-    """A concrete URL for ``rule`` with placeholder arguments (1 for ints, "x" else)."""
+    """A concrete URL for ``rule`` with placeholder arguments (1 for ints, the first
+    allowed word for ``any(...)``, "x" else)."""
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if isinstance(converter, IntegerConverter) else "x"
+        if isinstance(converter, IntegerConverter):
+            values[name] = 1
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = "x"
     return rule.build(values, append_unknown=False)[1]
 
 

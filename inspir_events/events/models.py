@@ -96,6 +96,9 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Teams: the default maximum size of a new team (2-12), and when teams freeze.
+    team_size_default: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    teams_frozen_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     department = relationship("Department")
     created_by = relationship("User", foreign_keys=[created_by_id])

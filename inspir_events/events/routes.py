@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from inspir_events.events import bp, ical, rules, services
+from inspir_events.events import bp, ical, participation, rules, services
 from inspir_events.events.forms import (
     ATTENDANCE_LABELS,
     KIND_LABELS,
@@ -89,11 +89,11 @@ def detail(event_id: int):
         event = services.get_for_viewer(event_id, current_user)
     except services.EventNotFound:
         abort(404)
-    registration = services.registration_of(current_user, event)
+    registration = participation.registration_of(current_user, event)
     return render_template(
         "events/detail.html", event=event, registration=registration,
         needs=services.public_needs(event),
-        waitlist_position=services.waitlist_position(registration),
+        waitlist_position=participation.waitlist_position(registration),
         is_organiser=services.is_organiser(current_user, event),
         label=services.label_request(event),
         places_left=rules.places_left(event.capacity, event.confirmed_count),
@@ -283,7 +283,7 @@ def register(event_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        registration, created = services.register(current_user, event_id)
+        registration, created = participation.register(current_user, event_id)
     except services.EventError as exc:
         _fail(exc)
         flash(exc.message, "error")
@@ -301,14 +301,14 @@ def register(event_id: int):
 @bp.route("/events/<int:event_id>/unregister", methods=["POST"])
 @login_required
 def unregister(event_id: int):
-    return _action(event_id, services.unregister, _("Your registration is cancelled."))
+    return _action(event_id, participation.unregister, _("Your registration is cancelled."))
 
 
 @bp.route("/events/<int:event_id>/registrations")
 @login_required
 def registrations(event_id: int):
     try:
-        event, rows = services.registrations(current_user, event_id)
+        event, rows = participation.registrations(current_user, event_id)
     except services.EventError as exc:
         _fail(exc)
         abort(400)
@@ -320,7 +320,7 @@ def registrations(event_id: int):
 @login_required
 def registrations_csv(event_id: int):
     try:
-        event, rows = services.registrations(current_user, event_id)
+        event, rows = participation.registrations(current_user, event_id)
     except services.EventError as exc:
         _fail(exc)
         abort(400)
@@ -345,7 +345,7 @@ def attendance(event_id: int, registration_id: int):
         abort(400)
     value = Attendance(form.attendance.data) if form.attendance.data else None
     try:
-        services.set_attendance(current_user, event_id, registration_id, value)
+        participation.set_attendance(current_user, event_id, registration_id, value)
     except services.EventError as exc:
         _fail(exc)
         flash(exc.message, "error")
@@ -356,9 +356,9 @@ def attendance(event_id: int, registration_id: int):
 @login_required
 def mine():
     return render_template("events/mine.html",
-                           registrations=services.registrations_of_user(current_user),
+                           registrations=participation.registrations_of_user(current_user),
                            organised=services.organised_by(current_user),
-                           feed=services.calendar_feed(current_user), form=FlaskForm(),
+                           feed=participation.calendar_feed(current_user), form=FlaskForm(),
                            **_labels())
 
 
@@ -396,7 +396,7 @@ def feed_ics():
 @bp.route("/calendar/<token>.ics")
 def private_ics(token: str):
     try:
-        _user_id, events = services.events_of_feed(token)
+        _user_id, events = participation.events_of_feed(token)
     except services.EventNotFound:
         abort(404)
     return _ics(events, _("My INS'pir events"), "my-inspir-events.ics")
@@ -407,7 +407,7 @@ def private_ics(token: str):
 def renew_token():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.renew_calendar_token(current_user)
+    participation.renew_calendar_token(current_user)
     flash(_("Your private calendar address is ready. Keep it to yourself."), "success")
     return redirect(url_for("events.mine"))
 
@@ -417,6 +417,6 @@ def renew_token():
 def revoke_token():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.revoke_calendar_token(current_user)
+    participation.revoke_calendar_token(current_user)
     flash(_("Your private calendar address no longer works."), "success")
     return redirect(url_for("events.mine"))

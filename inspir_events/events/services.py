@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload, selectinload
 
 from inspir_events import markdown
-from inspir_events.accounts.models import Role, User
+from inspir_events.accounts.models import User
 from inspir_events.accounts.services import find_by_email
 from inspir_events.database import ID_MAX, begin_write
 from inspir_events.events import rules
+from inspir_events.events.access import REGISTRATION_MESSAGES as REGISTRATION_MESSAGES
+from inspir_events.events.access import EventConflict as EventConflict
+from inspir_events.events.access import EventError as EventError
+from inspir_events.events.access import EventForbidden as EventForbidden
+from inspir_events.events.access import EventNotFound as EventNotFound
+from inspir_events.events.access import can_declare as can_declare
+from inspir_events.events.access import get_for_viewer as get_for_viewer
+from inspir_events.events.access import is_organiser as is_organiser
+from inspir_events.events.access import organised
+from inspir_events.events.access import registration_problem as registration_problem
 from inspir_events.events.models import (
-    CalendarFeed,
     Event,
     EventOrganiser,
     Registration,
     event_theme,
 )
+from inspir_events.events.participation import promote
 from inspir_events.events.rules import (
-    Attendance,
     EventKind,
     EventStatus,
     RegistrationStatus,
@@ -46,44 +54,6 @@ PROBLEM_MESSAGES = {
     "window_inverted": _l("Registration must close after it opens."),
     "window_after_end": _l("Registration must close before the event ends."),
 }
-
-REGISTRATION_MESSAGES = {
-    "cancelled": _l("This event is cancelled: registration is closed."),
-    "draft": _l("This event is not published yet."),
-    "not_open": _l("Registration is not open yet."),
-    "closed": _l("Registration is closed."),
-}
-
-
-class EventError(Exception):
-    """A use case refused. ``status`` is the HTTP answer; ``field`` the form field at fault.
-
-    The base class is a refused input (422, like the form's own field errors).
-    """
-
-    status = 422
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class EventNotFound(EventError):
-    status = 404
-
-    def __init__(self):
-        super().__init__(_l("This event does not exist or is not public."))
-
-
-class EventForbidden(EventError):
-    status = 403
-
-
-class EventConflict(EventError):
-    """The event's state forbids this now (registration closed, already cancelled...)."""
-
-    status = 409
 
 
 @dataclass
@@ -112,39 +82,6 @@ class EventFilters:
     kind: EventKind | None = None
     theme: str | None = None
     labelled_only: bool = False
-
-
-# ---- who may do what -------------------------------------------------------------------
-
-def is_organiser(user, event: Event) -> bool:
-    return bool(user and user.is_authenticated and user.id in event.organiser_ids)
-
-
-def can_declare(user) -> bool:
-    return bool(user and user.is_authenticated
-                and (user.has_role(Role.ORGANISER) or user.has_role(Role.ADMIN)))
-
-
-def _schedule(event: Event) -> Schedule:
-    return Schedule(event.starts_at, event.ends_at, event.capacity,
-                    event.registration_opens_at, event.registration_closes_at)
-
-
-def registration_problem(event: Event) -> str | None:
-    """Why nobody can register right now, or None (see rules.registration_problem)."""
-    return rules.registration_problem(event.status, utcnow(), _schedule(event))
-
-
-# ---- reading ---------------------------------------------------------------------------
-
-def get_for_viewer(event_id: int, viewer) -> Event:
-    """A published or cancelled event; a draft only for its organisers."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise EventNotFound()
-    if event.status == EventStatus.DRAFT and not is_organiser(viewer, event):
-        raise EventNotFound()
-    return event
 
 
 def _listing_statement(filters: EventFilters, now: datetime):
@@ -225,49 +162,6 @@ def organised_by(user: User) -> list[Event]:
         .order_by(Event.starts_at.desc())))
 
 
-def registration_of(user, event: Event) -> Registration | None:
-    if not (user and user.is_authenticated):
-        return None
-    return db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.user_id == user.id))
-
-
-def registrations_of_user(user: User) -> list[Registration]:
-    return list(db.session.scalars(
-        select(Registration).join(Event)
-        .where(Registration.user_id == user.id,
-               Registration.status != RegistrationStatus.CANCELLED)
-        .options(selectinload(Registration.event)).order_by(Event.starts_at)))
-
-
-# The list's order: confirmed people, then the waitlist, then cancellations (history).
-# Sorting on the status text would put "cancelled" first.
-_LIST_ORDER = case({RegistrationStatus.CONFIRMED.value: 0,
-                    RegistrationStatus.WAITLISTED.value: 1}, value=Registration.status, else_=2)
-
-
-def registrations(user: User, event_id: int) -> tuple[Event, list[Registration]]:
-    """The registration list, for the event's organisers only: confirmed, waitlist, cancelled,
-    each in arrival order."""
-    event = _organised(user, event_id)
-    rows = list(db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id)
-        .options(selectinload(Registration.user))
-        .order_by(_LIST_ORDER, Registration.position)))
-    return event, rows
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1-based rank on the waitlist, or None when not waitlisted."""
-    if registration is None or registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == registration.event_id,
-        Registration.status == RegistrationStatus.WAITLISTED,
-        Registration.position < registration.position))
-    return ahead + 1
-
-
 def public_needs(event: Event) -> list[Need]:
     """The needs the event addresses that are still on the public boards (a need hidden
     by moderation after the link stays linked, but is not shown)."""
@@ -284,8 +178,6 @@ def linkable_needs(event: Event | None, limit: int = 100) -> list[Need]:
         picked += [n for n in event.needs if n.id not in known]
     return picked
 
-
-# ---- declaring and editing -------------------------------------------------------------
 
 def _check(data: EventInput) -> None:
     for field_name, code in rules.schedule_problems(Schedule(
@@ -341,20 +233,6 @@ def declare(user: User, data: EventInput) -> Event:
     return event
 
 
-def _organised(user: User, event_id: int, lock: bool = False) -> Event:
-    stmt = select(Event).where(Event.id == event_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    event = db.session.scalar(stmt)
-    if event is None:
-        raise EventNotFound()
-    if not is_organiser(user, event):
-        if event.status == EventStatus.DRAFT:
-            raise EventNotFound()
-        raise EventForbidden(_l("Only the event's organisers can change it."))
-    return event
-
-
 def _touch(event: Event) -> None:
     """A change subscribers should see: iCalendar SEQUENCE goes up."""
     event.updated_at = utcnow()
@@ -364,7 +242,7 @@ def _touch(event: Event) -> None:
 
 def editable(user: User, event_id: int, lock: bool = False) -> Event:
     """The event, if ``user`` may edit it now: one of its organisers, and not cancelled."""
-    event = _organised(user, event_id, lock=lock)
+    event = organised(user, event_id, lock=lock)
     if event.status == EventStatus.CANCELLED:
         raise EventConflict(_l("A cancelled event can no longer be edited."))
     return event
@@ -382,7 +260,7 @@ def update(user: User, event_id: int, data: EventInput) -> Event:
     _touch(event)
     if event.status == EventStatus.PUBLISHED:
         needs.mark_addressed(n.id for n in event.needs)
-    _promote(event)
+    promote(event)
     db.session.commit()
     return event
 
@@ -390,7 +268,7 @@ def update(user: User, event_id: int, data: EventInput) -> Event:
 def publish(user: User, event_id: int) -> Event:
     """Publish a draft: it appears in listings and feeds; its needs become "addressed"."""
     begin_write()
-    event = _organised(user, event_id, lock=True)
+    event = organised(user, event_id, lock=True)
     if event.status != EventStatus.DRAFT:
         raise EventConflict(_l("Only a draft can be published."))
     event.status = EventStatus.PUBLISHED
@@ -407,7 +285,7 @@ def cancel(user: User, event_id: int) -> Event:
     show them as cancelled), and a draft was never announced.
     """
     begin_write()
-    event = _organised(user, event_id, lock=True)
+    event = organised(user, event_id, lock=True)
     if event.status == EventStatus.CANCELLED:
         raise EventConflict(_l("This event is already cancelled."))
     if event.status != EventStatus.PUBLISHED:
@@ -427,7 +305,7 @@ def cancel(user: User, event_id: int) -> Event:
 def add_organiser(user: User, event_id: int, email: str) -> User:
     """The event's creator adds a co-organiser by their account's email address."""
     begin_write()
-    event = _organised(user, event_id, lock=True)
+    event = organised(user, event_id, lock=True)
     if event.created_by_id != user.id:
         raise EventForbidden(_l("Only the event's creator adds co-organisers."))
     other = find_by_email(email)
@@ -446,141 +324,9 @@ def add_organiser(user: User, event_id: int, email: str) -> User:
 def request_label(user: User, event_id: int, answers: dict[str, str], url: str):
     """The organisers answer the charter and ask the committee for the INS'pir label."""
     begin_write()
-    event = _organised(user, event_id, lock=True)  # one pending request per event
+    event = organised(user, event_id, lock=True)  # one pending request per event
     if event.status == EventStatus.CANCELLED:
         raise EventConflict(_l("A cancelled event cannot ask for the label."))
     request = labels.submit(user, SubjectType.EVENT, event.id, event.title, url, answers)
     db.session.commit()
     return request
-
-
-# ---- registration ----------------------------------------------------------------------
-
-def _locked_event(event_id: int) -> Event:
-    event = db.session.scalar(select(Event).where(Event.id == event_id).with_for_update())
-    if event is None or event.status == EventStatus.DRAFT:
-        raise EventNotFound()
-    return event
-
-
-def register(user: User, event_id: int) -> tuple[Registration, bool]:
-    """Register ``user``: confirmed while places remain, else on the waitlist (arrival order).
-
-    Runs under the event's lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR
-    UPDATE), so the capacity is never exceeded even when people register at the same
-    moment. Registering twice is idempotent: returns (registration, created?).
-    """
-    begin_write()
-    event = _locked_event(event_id)
-    existing = db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.user_id == user.id))
-    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        db.session.rollback()
-        return existing, False
-    problem = registration_problem(event)
-    if problem:
-        raise EventConflict(REGISTRATION_MESSAGES[problem])
-    last = db.session.scalar(select(func.max(Registration.position))
-                             .where(Registration.event_id == event.id)) or 0
-    status = rules.new_registration_status(event.capacity, event.confirmed_count)
-    registration = existing or Registration(event_id=event.id, user_id=user.id)
-    registration.status, registration.position = status, last + 1
-    registration.updated_at = utcnow()
-    registration.attendance = None
-    db.session.add(registration)
-    if status == RegistrationStatus.CONFIRMED:
-        event.confirmed_count += 1
-    db.session.commit()
-    return registration, True
-
-
-def unregister(user: User, event_id: int) -> Registration:
-    """Cancel one's registration; the first waitlisted people take the freed places."""
-    begin_write()
-    event = _locked_event(event_id)
-    registration = db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.user_id == user.id))
-    if registration is None or registration.status == RegistrationStatus.CANCELLED:
-        raise EventConflict(_l("You are not registered to this event."))
-    if registration.status == RegistrationStatus.CONFIRMED:
-        event.confirmed_count -= 1
-    registration.status = RegistrationStatus.CANCELLED
-    registration.updated_at = utcnow()
-    if event.status == EventStatus.PUBLISHED:
-        _promote(event)
-    db.session.commit()
-    return registration
-
-
-def _promote(event: Event) -> None:
-    """Confirm waitlisted people, first come first served, while places remain; tell them."""
-    waiting = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED))
-    count = rules.promotions(event.capacity, event.confirmed_count, waiting)
-    if not count:
-        return
-    promoted = list(db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id,
-                                   Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.position).limit(count)))
-    for registration in promoted:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.updated_at = utcnow()
-    event.confirmed_count += len(promoted)
-    notifications.notify([r.user_id for r in promoted], "registration.promoted",
-                         url=f"/events/{event.id}", event=event.title)
-
-
-def set_attendance(user: User, event_id: int, registration_id: int,
-                   attendance: Attendance | None) -> Registration:
-    """The organisers check people in at the door (present / absent)."""
-    begin_write()
-    event = _organised(user, event_id)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        raise EventNotFound()
-    if registration.status != RegistrationStatus.CONFIRMED:
-        raise EventConflict(_l("Only confirmed participants are checked in."))
-    registration.attendance = attendance
-    registration.checked_in_at = utcnow() if attendance == Attendance.PRESENT else None
-    db.session.commit()
-    return registration
-
-
-# ---- private calendar feed -------------------------------------------------------------
-
-def calendar_feed(user: User) -> CalendarFeed | None:
-    return db.session.get(CalendarFeed, user.id)
-
-
-def renew_calendar_token(user: User) -> CalendarFeed:
-    """A new unguessable token for the user's private feed (the old URL stops working)."""
-    begin_write()
-    feed = db.session.get(CalendarFeed, user.id) or CalendarFeed(user_id=user.id)
-    feed.token = secrets.token_urlsafe(32)
-    feed.created_at = utcnow()
-    db.session.add(feed)
-    db.session.commit()
-    return feed
-
-
-def revoke_calendar_token(user: User) -> None:
-    begin_write()
-    feed = db.session.get(CalendarFeed, user.id)
-    if feed is not None:
-        db.session.delete(feed)
-    db.session.commit()
-
-
-def events_of_feed(token: str) -> tuple[User, list[Event]]:
-    """The events a feed's owner is registered to (confirmed or waitlisted)."""
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
-    if feed is None:
-        raise EventNotFound()
-    rows = db.session.scalars(
-        select(Event).join(Registration).where(
-            Registration.user_id == feed.user_id,
-            Registration.status != RegistrationStatus.CANCELLED,
-            Event.status != EventStatus.DRAFT)
-        .order_by(Event.starts_at))
-    return feed.user_id, list(rows)

@@ -19,6 +19,11 @@ MESSAGES = {
     "label.granted": _l("The INS'pir label is granted to “%(subject)s”."),
     "label.refused": _l("The INS'pir label is refused to “%(subject)s”: %(reason)s"),
     "organiser.added": _l("You are now an organiser of “%(event)s”."),
+    "team.request": _l("%(name)s asks to join your team “%(team)s”."),
+    "team.accepted": _l("Welcome: your request to join “%(team)s” is accepted."),
+    "team.declined": _l("Your request to join “%(team)s” is declined."),
+    "team.removed": _l("You are no longer a member of the team “%(team)s”."),
+    "team.lead": _l("You now lead the team “%(team)s”."),
 }
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from inspir_events.accounts.models import Role
-from inspir_events.events import services
+from inspir_events.events import participation, services
 from inspir_events.events.rules import EventKind
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import PRINCIPLE_CODES
@@ -130,7 +130,7 @@ def test_the_event_page(client, db, make_event, make_need, make_user, organiser)
     colleague = make_user("sami@example.org", display_name="Sami", roles=(Role.ORGANISER,))
     services.add_organiser(organiser, event.id, "sami@example.org")
     for _ in range(3):
-        services.register(make_user(), event.id)
+        participation.register(make_user(), event.id)
     response = client.get(f"/events/{event.id}")
     assert response.status_code == 200
     doc = parse(response.get_data(as_text=True))

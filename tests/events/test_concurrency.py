@@ -1,8 +1,8 @@
 """Registration under concurrent requests, on SQLite and PostgreSQL.
 
 Each thread is one request: its own application context, hence its own database
-session and connection; it loads its user and calls ``services.register`` or
-``services.unregister`` as the routes do. A barrier releases them together.
+session and connection; it loads its user and calls ``participation.register`` or
+``participation.unregister`` as the routes do. A barrier releases them together.
 
 Arrival order is the order in which the database hands out the event's lock
 (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE). It is recorded
@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import User
-from inspir_events.events import rules, services
+from inspir_events.events import participation, rules
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import RegistrationStatus
 from inspir_events.extensions import db as _db
@@ -153,7 +153,7 @@ def test_fifty_people_racing_for_ten_places(app, db, backend, make_user, make_ev
 
     def register(index: int) -> None:
         user = _db.session.get(User, user_ids[index])
-        registration, created = services.register(user, event_id)
+        registration, created = participation.register(user, event_id)
         with done:
             completions.append(index)
         answers[index] = (registration.position, registration.status, created)
@@ -196,7 +196,7 @@ def test_one_person_registering_from_twenty_threads_gets_one_registration(
 
     def register(index: int) -> None:
         user = _db.session.get(User, user_id)
-        registration, created = services.register(user, event_id)
+        registration, created = participation.register(user, event_id)
         answers.append((registration.id, registration.position, created))
 
     errors, elapsed = run_together(app, [register] * 20)
@@ -225,7 +225,7 @@ def test_cancellations_racing_new_registrations_promote_the_waitlist_in_order(
     waiting = [make_user().id for _ in range(10)]    # waitlisted, positions 11-20
     newcomers = [make_user().id for _ in range(10)]  # register during the race
     for user_id in holders + waiting:
-        services.register(db.session.get(User, user_id), event_id)
+        participation.register(db.session.get(User, user_id), event_id)
     before = committed_rows(db, event_id)
     assert [r.user_id for r in by_status(before, CONFIRMED)] == holders
     assert [r.user_id for r in by_status(before, WAITLISTED)] == waiting
@@ -235,10 +235,10 @@ def test_cancellations_racing_new_registrations_promote_the_waitlist_in_order(
     samples: list[tuple[int, int]] = []
 
     def cancel(index: int) -> None:
-        services.unregister(_db.session.get(User, holders[index]), event_id)
+        participation.unregister(_db.session.get(User, holders[index]), event_id)
 
     def register(index: int) -> None:
-        services.register(_db.session.get(User, newcomers[index - 10]), event_id)
+        participation.register(_db.session.get(User, newcomers[index - 10]), event_id)
 
     def observe(stop: threading.Event) -> None:
         """Read the committed state over and over while the race runs."""

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
-from inspir_events.events import services
+from inspir_events.events import participation, services
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventKind, EventStatus, RunBy
 from inspir_events.needs.models import Need
@@ -195,7 +195,7 @@ def test_a_lower_capacity_than_the_confirmed_people_is_refused(client, db, login
                                                               make_event, make_user):
     event = make_event(capacity=3)
     for _ in range(3):
-        services.register(make_user(), event.id)
+        participation.register(make_user(), event.id)
     login(organiser)
     url = f"/events/{event.id}/edit"
     form = _edit_data(event, capacity="2")

@@ -8,7 +8,7 @@ import html
 import pytest
 
 from inspir_events.accounts.models import Role
-from inspir_events.events import services
+from inspir_events.events import participation, services
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import PRINCIPLE_CODES
 from tests.test_i18n import translated_pairs
@@ -22,14 +22,14 @@ def pages(client, db, login, make_user, make_event, make_need):
     need = make_need(title="Un bus le dimanche")
     event = make_event(by=me, title="Atelier des mobilités", capacity=1, need_ids=[need.id],
                        theme_codes=["transports"])
-    services.register(make_user(display_name="Bruno"), event.id)
-    services.register(me, event.id)  # waitlisted
+    participation.register(make_user(display_name="Bruno"), event.id)
+    participation.register(me, event.id)  # waitlisted
     services.request_label(me, event.id, {c: "Oui." for c in PRINCIPLE_CODES}, "/x")
     labelled = make_event(by=me, title="Hackathon labellisé")
     request = services.request_label(me, labelled.id, {c: "Oui." for c in PRINCIPLE_CODES}, "/y")
     labels.decide(make_user(roles=(Role.COMMITTEE,)), request.id, True, "Bien.")
     make_event(by=me, cancelled=True, title="Réunion annulée")
-    services.renew_calendar_token(me)
+    participation.renew_calendar_token(me)
     client.get("/")  # shows the log-in message, queued in French
     return ["/events", "/events?when=past", f"/events/{event.id}", f"/events/{labelled.id}",
             "/events/new", f"/events/{event.id}/edit", f"/events/{event.id}/label",

@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from inspir_events.events import services
+from inspir_events.events import participation, services
 from inspir_events.events.models import CalendarFeed, Event
 from inspir_events.events.rules import EventKind
 from inspir_events.timeutil import utcnow
@@ -188,10 +188,10 @@ def test_the_private_feed_lists_my_events(app, client, db, subscriber, make_even
     cancelled = make_event(title="Mon atelier annulé", starts_at=soon(5))
     left = make_event(title="Atelier quitté")
     make_event(title="Atelier d’un autre")
-    services.register(make_user(), waiting.id)
+    participation.register(make_user(), waiting.id)
     for event in (mine, waiting, cancelled, left):
-        services.register(subscriber, event.id)
-    services.unregister(subscriber, left.id)
+        participation.register(subscriber, event.id)
+    participation.unregister(subscriber, left.id)
     services.cancel(cancelled.created_by, cancelled.id)
     token = token_of(db, subscriber)
     assert len(token) >= 40

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
-from inspir_events.events import services
+from inspir_events.events import participation, services
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import Attendance, EventStatus, RegistrationStatus
 from inspir_events.notifications.models import Notification
@@ -101,7 +101,7 @@ def test_registering_twice_keeps_one_registration(db, make_event, person):
     assert "Vous êtes déjà inscrit à cet événement." in text_of(browser.get(f"/events/{event.id}"))
     assert len(rows(db, event.id)) == 1
     assert assert_counter_matches(db, event.id) == 1
-    registration, created = services.register(user, event.id)
+    registration, created = participation.register(user, event.id)
     assert not created and registration.status == CONFIRMED
     assert assert_counter_matches(db, event.id) == 1
 
@@ -140,8 +140,8 @@ def test_leaving_the_waitlist_confirms_nobody(db, make_event, make_user):
     event = make_event(capacity=1)
     first, second, third = (make_user() for _ in range(3))
     for user in (first, second, third):
-        services.register(user, event.id)
-    services.unregister(second, event.id)
+        participation.register(user, event.id)
+    participation.unregister(second, event.id)
     assert statuses(db, event.id) == {first.id: CONFIRMED, second.id: CANCELLED,
                                       third.id: WAITLISTED}
     assert notifications_of(db, third) == []
@@ -151,10 +151,10 @@ def test_capacity_is_never_exceeded_in_sequence(db, make_event, make_user):
     event = make_event(capacity=3)
     people = [make_user() for _ in range(8)]
     for i, user in enumerate(people):
-        services.register(user, event.id)
+        participation.register(user, event.id)
         assert assert_counter_matches(db, event.id) == min(i + 1, 3)
     for user in people[:5]:
-        services.unregister(user, event.id)
+        participation.unregister(user, event.id)
         assert assert_counter_matches(db, event.id) == 3
     confirmed = [r.user_id for r in rows(db, event.id) if r.status == CONFIRMED]
     assert confirmed == [u.id for u in people[5:]]
@@ -178,14 +178,14 @@ def test_registration_is_refused_outside_its_window(db, make_event, person, wind
     assert message in text_of(browser.get(f"/events/{event.id}"))
     assert rows(db, event.id) == []
     with pytest.raises(services.EventConflict):
-        services.register(user, event.id)
+        participation.register(user, event.id)
 
 
 def test_registration_closes_when_the_event_ends(db, make_event, make_user):
     start = utcnow() - timedelta(days=2)
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=3))
     with pytest.raises(services.EventConflict) as refused:
-        services.register(make_user(), event.id)
+        participation.register(make_user(), event.id)
     assert str(refused.value.message) == "Les inscriptions sont closes."
     assert rows(db, event.id) == []
 
@@ -200,9 +200,9 @@ def test_cancelled_events_and_drafts_take_no_registration(db, make_event, person
     assert register(browser, draft.id).status_code == 404
     assert rows(db, cancelled.id) == [] and rows(db, draft.id) == []
     with pytest.raises(services.EventConflict):
-        services.register(user, cancelled.id)
+        participation.register(user, cancelled.id)
     with pytest.raises(services.EventNotFound):
-        services.register(user, draft.id)
+        participation.register(user, draft.id)
 
 
 def test_visitors_are_asked_to_sign_in(client, db, make_event):
@@ -219,8 +219,8 @@ def test_cancelling_the_event_tells_registered_people_and_keeps_the_list(
     event = make_event(capacity=1, title="Rencontre à Laon")
     confirmed, waiting, gone = make_user(), make_user(), make_user()
     for user in (confirmed, waiting, gone):
-        services.register(user, event.id)
-    services.unregister(gone, event.id)  # leaves the waitlist: not told later
+        participation.register(user, event.id)
+    participation.unregister(gone, event.id)  # leaves the waitlist: not told later
     before = {r.user_id: r.status for r in rows(db, event.id)}
     login(organiser)
     client.post_form(f"/events/{event.id}/cancel", token_from=f"/events/{event.id}")
@@ -239,7 +239,7 @@ def test_raising_the_capacity_confirms_waitlisted_people(client, db, login, orga
     event = make_event(capacity=1)
     people = [make_user() for _ in range(4)]
     for user in people:
-        services.register(user, event.id)
+        participation.register(user, event.id)
     login(organiser)
     url = f"/events/{event.id}/edit"
     data = {
@@ -265,7 +265,7 @@ def test_lowering_the_capacity_below_the_confirmed_is_refused(db, organiser, mak
                                                               make_user):
     event = make_event(capacity=5)
     for _ in range(3):
-        services.register(make_user(), event.id)
+        participation.register(make_user(), event.id)
     data = services.EventInput(
         title=event.title, kind=event.kind, description=event.description,
         starts_at=event.starts_at, ends_at=event.ends_at, venue_name=event.venue_name,
@@ -289,7 +289,7 @@ def crowd(db, make_event, make_user):
               make_user("bruno@example.org", display_name="Bruno"),
               make_user("chloe@example.org", display_name="Chloé")]
     for user in people:
-        services.register(user, event.id)
+        participation.register(user, event.id)
     return event, people
 
 
@@ -372,7 +372,7 @@ def test_check_in_of_another_events_registration_is_not_found(client, db, login,
                                                               make_event, make_user, crowd):
     event, _ = crowd
     other = make_event()
-    services.register(make_user(), other.id)
+    participation.register(make_user(), other.id)
     foreign = rows(db, other.id)[0]
     login(organiser)
     response = client.post_form(f"/events/{event.id}/registrations/{foreign.id}/attendance",
@@ -385,11 +385,11 @@ def test_my_events_lists_my_registrations(client, db, login, make_event, make_us
     confirmed = make_event(title="Atelier confirmé", capacity=1)
     full = make_event(title="Atelier complet", capacity=1)
     left = make_event(title="Atelier quitté")
-    services.register(make_user(), full.id)
+    participation.register(make_user(), full.id)
     me = make_user()
     for event in (confirmed, full, left):
-        services.register(me, event.id)
-    services.unregister(me, left.id)
+        participation.register(me, event.id)
+    participation.unregister(me, left.id)
     login(me)
     page = parse(client.get("/events/mine").get_data(as_text=True))
     items = [li.text for li in page.by_id("registered-title").parent.find_all("li")]
@@ -404,10 +404,10 @@ def test_the_list_shows_confirmed_then_waitlisted_then_cancelled(client, db, log
     gone = make_user(display_name="Agathe")
     confirmed = make_user(display_name="Bruno")
     waiting = make_user(display_name="Chloé")
-    services.register(gone, event.id)      # 1: confirmed, then leaves
-    services.register(confirmed, event.id)  # 2: waitlisted, then promoted
-    services.register(waiting, event.id)    # 3: waitlisted
-    services.unregister(gone, event.id)
+    participation.register(gone, event.id)      # 1: confirmed, then leaves
+    participation.register(confirmed, event.id)  # 2: waitlisted, then promoted
+    participation.register(waiting, event.id)    # 3: waitlisted
+    participation.unregister(gone, event.id)
     login(organiser)
     doc = parse(client.get(f"/events/{event.id}/registrations").get_data(as_text=True))
     table_rows = doc.find("table").find("tbody").find_all("tr")

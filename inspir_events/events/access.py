@@ -1,0 +1,101 @@
+"""Who may see and change an event, and the errors the event use cases raise."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from inspir_events.accounts.models import Role, User
+from inspir_events.events import rules
+from inspir_events.events.models import Event
+from inspir_events.events.rules import EventStatus, Schedule
+from inspir_events.extensions import db
+from inspir_events.timeutil import utcnow
+
+REGISTRATION_MESSAGES = {
+    "cancelled": _l("This event is cancelled: registration is closed."),
+    "draft": _l("This event is not published yet."),
+    "not_open": _l("Registration is not open yet."),
+    "closed": _l("Registration is closed."),
+}
+
+
+class EventError(Exception):
+    """A use case refused. ``status`` is the HTTP answer; ``field`` the form field at fault.
+
+    The base class is a refused input (422, like the form's own field errors).
+    """
+
+    status = 422
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class EventNotFound(EventError):
+    status = 404
+
+    def __init__(self):
+        super().__init__(_l("This event does not exist or is not public."))
+
+
+class EventForbidden(EventError):
+    status = 403
+
+
+class EventConflict(EventError):
+    """The event's state forbids this now (registration closed, already cancelled...)."""
+
+    status = 409
+
+
+def is_organiser(user, event: Event) -> bool:
+    return bool(user and user.is_authenticated and user.id in event.organiser_ids)
+
+
+def can_declare(user) -> bool:
+    return bool(user and user.is_authenticated
+                and (user.has_role(Role.ORGANISER) or user.has_role(Role.ADMIN)))
+
+
+def schedule(event: Event) -> Schedule:
+    return Schedule(event.starts_at, event.ends_at, event.capacity,
+                    event.registration_opens_at, event.registration_closes_at)
+
+
+def registration_problem(event: Event) -> str | None:
+    """Why nobody can register right now, or None (see rules.registration_problem)."""
+    return rules.registration_problem(event.status, utcnow(), schedule(event))
+
+
+def get_for_viewer(event_id: int, viewer) -> Event:
+    """A published or cancelled event; a draft only for its organisers."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise EventNotFound()
+    if event.status == EventStatus.DRAFT and not is_organiser(viewer, event):
+        raise EventNotFound()
+    return event
+
+
+def organised(user: User, event_id: int, lock: bool = False) -> Event:
+    stmt = select(Event).where(Event.id == event_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    event = db.session.scalar(stmt)
+    if event is None:
+        raise EventNotFound()
+    if not is_organiser(user, event):
+        if event.status == EventStatus.DRAFT:
+            raise EventNotFound()
+        raise EventForbidden(_l("Only the event's organisers can change it."))
+    return event
+
+
+def locked_event(event_id: int) -> Event:
+    event = db.session.scalar(select(Event).where(Event.id == event_id).with_for_update())
+    if event is None or event.status == EventStatus.DRAFT:
+        raise EventNotFound()
+    return event

@@ -1,0 +1,482 @@
+"""Team use cases. Each owns its transaction: lock, check the rules, change, commit once.
+
+Joins run under the team's row lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT
+... FOR UPDATE) and the database refuses a team over its maximum size (CHECK)
+and a second team per person per event (UNIQUE), so concurrent joins can never
+overfill a team.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from inspir_events.accounts.models import User
+from inspir_events.database import begin_write
+from inspir_events.events.models import Event, Registration
+from inspir_events.events.rules import EventStatus, RegistrationStatus
+from inspir_events.events.services import is_organiser
+from inspir_events.extensions import db
+from inspir_events.needs.models import Need
+from inspir_events.notifications import services as notifications
+from inspir_events.reference.models import Skill
+from inspir_events.teams import matching, rules
+from inspir_events.teams.models import JoinRequest, Team, TeamMember, TeamSeeker
+from inspir_events.teams.rules import JoinPolicy, RequestStatus
+from inspir_events.timeutil import utcnow
+
+
+class TeamError(Exception):
+    status = 422
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TeamNotFound(TeamError):
+    status = 404
+
+    def __init__(self):
+        super().__init__(_l("This team does not exist (any more)."))
+
+
+class TeamForbidden(TeamError):
+    status = 403
+
+
+class TeamConflict(TeamError):
+    status = 409
+
+
+@dataclass
+class TeamInput:
+    name: str
+    pitch: str = ""
+    wanted_roles: list[str] = field(default_factory=list)
+    need_ids: list[int] = field(default_factory=list)
+    max_size: int | None = None
+    join_policy: JoinPolicy = JoinPolicy.OPEN
+
+
+# ---- checks shared by the use cases ----------------------------------------------------
+
+def _event(event_id: int, lock: bool = False) -> Event:
+    stmt = select(Event).where(Event.id == event_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    event = db.session.scalar(stmt)
+    if event is None or event.status == EventStatus.DRAFT:
+        raise TeamNotFound()
+    return event
+
+
+def is_confirmed(user, event_id: int) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event_id, Registration.user_id == user.id,
+        Registration.status == RegistrationStatus.CONFIRMED)) > 0
+
+
+def _participant(user: User, event: Event) -> None:
+    if event.status != EventStatus.PUBLISHED:
+        raise TeamConflict(_l("Teams are formed at published events only."))
+    if not is_confirmed(user, event.id):
+        raise TeamForbidden(_l("Only confirmed participants of the event can do this "
+                               "(the waitlist does not count)."))
+
+
+def frozen(event: Event) -> bool:
+    return rules.is_frozen(event.teams_frozen_at, utcnow())
+
+
+def _not_frozen(event: Event) -> None:
+    if frozen(event):
+        raise TeamConflict(_l("Teams are frozen at this event: no more joins or leaves."))
+
+
+def _locked_team(team_id: int) -> Team:
+    team = db.session.scalar(select(Team).where(Team.id == team_id).with_for_update())
+    if team is None:
+        raise TeamNotFound()
+    return team
+
+
+def _membership(user_id: int, event_id: int) -> TeamMember | None:
+    return db.session.scalar(select(TeamMember).where(
+        TeamMember.event_id == event_id, TeamMember.user_id == user_id))
+
+
+def _lead_only(user: User, team: Team) -> None:
+    if team.lead_id != user.id:
+        raise TeamForbidden(_l("Only the team's lead can do this."))
+
+
+def _add_member(team: Team, user_id: int) -> None:
+    """Add a member under the team's lock: refused when full or already in a team here.
+
+    The person's registration row is locked too: joins of one person to two teams
+    hold two different team locks, and without it both would see no membership
+    (PostgreSQL), the second then failing on the UNIQUE (event, user) constraint
+    instead of being refused with a message. Locks are always taken team (or
+    event) first, then registration.
+    """
+    if not rules.has_room(team.member_count, team.max_size):
+        raise TeamConflict(_l("This team is full."))
+    db.session.execute(select(Registration.id).where(
+        Registration.event_id == team.event_id, Registration.user_id == user_id)
+        .with_for_update())
+    if _membership(user_id, team.event_id) is not None:
+        raise TeamConflict(_l("You are already in a team at this event."))
+    db.session.add(TeamMember(team_id=team.id, user_id=user_id, event_id=team.event_id))
+    try:  # the database's UNIQUE (event, user) has the last word, with a message too
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise TeamConflict(_l("You are already in a team at this event.")) from None
+    team.member_count += 1
+    db.session.execute(delete(TeamSeeker).where(TeamSeeker.event_id == team.event_id,
+                                                TeamSeeker.user_id == user_id))
+    # In a team now: their requests to other teams of the event no longer stand.
+    db.session.execute(
+        sql_update(JoinRequest)
+        .where(JoinRequest.user_id == user_id, JoinRequest.status == RequestStatus.PENDING,
+               JoinRequest.team_id.in_(select(Team.id).where(Team.event_id == team.event_id)))
+        .values(status=RequestStatus.WITHDRAWN, decided_at=utcnow())
+        .execution_options(synchronize_session="fetch"))
+
+
+def _fill(team: Team, data: TeamInput, event: Event) -> None:
+    roles = list(db.session.scalars(select(Skill).where(Skill.code.in_(data.wanted_roles))))
+    if len(roles) != len(set(data.wanted_roles)):
+        raise TeamError(_l("Unknown role."), field="wanted_roles")
+    needs = list(db.session.scalars(select(Need).where(Need.id.in_(data.need_ids), Need.is_public)))
+    if len(needs) != len(set(data.need_ids)):
+        raise TeamError(_l("Pick public needs."), field="needs")
+    size = data.max_size or event.team_size_default
+    problem = rules.size_problem(size, team.member_count or 0)
+    if problem == "out_of_range":
+        raise TeamError(_l("A team has between %(min)d and %(max)d members.",
+                           min=rules.SIZE_MIN, max=rules.SIZE_MAX), field="max_size")
+    if problem == "below_members":
+        raise TeamError(_l("The team already has %(count)d members: its maximum size cannot be "
+                           "lower.", count=team.member_count), field="max_size")
+    team.name = " ".join(data.name.split())
+    team.name_key = rules.name_key(data.name)
+    team.pitch = data.pitch.strip()
+    team.wanted_roles = roles
+    team.needs = needs
+    team.max_size = size
+    team.join_policy = data.join_policy
+
+
+def _name_taken(event_id: int, name: str, except_team: int | None = None) -> bool:
+    stmt = select(Team.id).where(Team.event_id == event_id, Team.name_key == rules.name_key(name))
+    if except_team:
+        stmt = stmt.where(Team.id != except_team)
+    return db.session.scalar(stmt) is not None
+
+
+NAME_TAKEN = _l("Another team at this event already has this name.")
+
+
+# ---- forming teams ---------------------------------------------------------------------
+
+def _may_create(user: User, event: Event) -> None:
+    _participant(user, event)
+    _not_frozen(event)
+    if _membership(user.id, event.id) is not None:
+        raise TeamConflict(_l("You are already in a team at this event."))
+
+
+def check_can_create(user: User, event_id: int) -> Event:
+    """Whether ``user`` may create a team at the event now (before showing the form).
+
+    The same checks as ``create``: a confirmed participant of a published event
+    whose teams are not frozen, in no team there yet. Raises a TeamError if not.
+    """
+    event = _event(event_id)
+    _may_create(user, event)
+    return event
+
+
+def create(user: User, event_id: int, data: TeamInput) -> Team:
+    """A confirmed participant creates a team and leads it."""
+    begin_write()
+    event = _event(event_id, lock=True)
+    _may_create(user, event)
+    if _name_taken(event.id, data.name):
+        raise TeamError(NAME_TAKEN, field="name")
+    team = Team(event_id=event.id, lead_id=user.id, member_count=0)
+    _fill(team, data, event)
+    db.session.add(team)
+    db.session.flush()
+    _add_member(team, user.id)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent creation took the name
+        db.session.rollback()
+        raise TeamError(NAME_TAKEN, field="name") from None
+    return team
+
+
+def update(user: User, team_id: int, data: TeamInput) -> Team:
+    """The lead edits the team (a maximum size below the member count is refused)."""
+    begin_write()
+    team = _locked_team(team_id)
+    _lead_only(user, team)
+    if _name_taken(team.event_id, data.name, except_team=team.id):
+        raise TeamError(NAME_TAKEN, field="name")
+    _fill(team, data, team.event)
+    db.session.commit()
+    return team
+
+
+def join(user: User, team_id: int, message: str = "") -> str:
+    """Join an open team at once ("joined"), or ask to join one on request ("requested")."""
+    begin_write()
+    team = _locked_team(team_id)
+    event = _event(team.event_id)
+    _participant(user, event)
+    _not_frozen(event)
+    if _membership(user.id, event.id) is not None:
+        raise TeamConflict(_l("You are already in a team at this event."))
+    if not rules.has_room(team.member_count, team.max_size):
+        raise TeamConflict(_l("This team is full."))
+    if team.join_policy == JoinPolicy.OPEN:
+        _add_member(team, user.id)
+        db.session.commit()
+        return "joined"
+    pending = db.session.scalar(select(JoinRequest).where(
+        JoinRequest.team_id == team.id, JoinRequest.user_id == user.id,
+        JoinRequest.status == RequestStatus.PENDING))
+    if pending is None:
+        db.session.add(JoinRequest(team_id=team.id, user_id=user.id, message=message.strip()))
+        if team.lead_id:
+            notifications.notify([team.lead_id], "team.request", url=f"/teams/{team.id}",
+                                 name=user.display_name, team=team.name)
+    db.session.commit()
+    return "requested"
+
+
+def decide_request(lead: User, request_id: int, accept: bool,
+                   team_id: int | None = None) -> JoinRequest:
+    """The lead accepts (if there is still room) or declines; the requester is told.
+
+    Accepting follows the rules of joining: teams not frozen, the requester still a
+    confirmed participant and in no team at the event, room left.
+    """
+    begin_write()
+    request = db.session.get(JoinRequest, request_id)
+    if request is None or (team_id is not None and request.team_id != team_id):
+        raise TeamNotFound()
+    team = _locked_team(request.team_id)
+    _lead_only(lead, team)
+    if request.status != RequestStatus.PENDING:
+        raise TeamConflict(_l("This request is already answered."))
+    if accept:
+        event = _event(team.event_id)
+        _not_frozen(event)
+        if not is_confirmed(request.user, event.id):
+            raise TeamConflict(_l("This person is no longer a confirmed participant of the "
+                                  "event."))
+        _add_member(team, request.user_id)
+    request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    request.decided_at = utcnow()
+    notifications.notify([request.user_id], "team.accepted" if accept else "team.declined",
+                         url=f"/teams/{team.id}", team=team.name)
+    db.session.commit()
+    return request
+
+
+def _remove(team: Team, user_id: int) -> bool:
+    """Remove a member; hand the lead to the longest-standing member; dissolve an empty team.
+
+    Returns True when the team was dissolved.
+    """
+    row = db.session.get(TeamMember, (team.id, user_id))
+    if row is None:
+        raise TeamConflict(_l("This person is not in the team."))
+    db.session.delete(row)
+    team.member_count -= 1
+    db.session.flush()
+    if team.member_count == 0:
+        db.session.delete(team)
+        return True
+    if team.lead_id == user_id:
+        successor = db.session.scalar(select(TeamMember).where(TeamMember.team_id == team.id)
+                                      .order_by(TeamMember.joined_at, TeamMember.user_id))
+        team.lead_id = successor.user_id
+        notifications.notify([successor.user_id], "team.lead", url=f"/teams/{team.id}",
+                             team=team.name)
+    return False
+
+
+def leave(user: User, team_id: int) -> bool:
+    """Leave a team (not once teams are frozen); True when the team was dissolved."""
+    begin_write()
+    team = _locked_team(team_id)
+    _not_frozen(_event(team.event_id))
+    dissolved = _remove(team, user.id)
+    db.session.commit()
+    return dissolved
+
+
+def remove_member(lead: User, team_id: int, user_id: int) -> None:
+    """The lead removes a member (not themself: they leave instead); the member is told."""
+    begin_write()
+    team = _locked_team(team_id)
+    _lead_only(lead, team)
+    _not_frozen(_event(team.event_id))
+    if user_id == lead.id:
+        raise TeamConflict(_l("To leave your own team, use “Leave the team”."))
+    _remove(team, user_id)
+    notifications.notify([user_id], "team.removed", url=f"/events/{team.event_id}/teams",
+                         team=team.name)
+    db.session.commit()
+
+
+def hand_over(lead: User, team_id: int, new_lead_id: int) -> None:
+    """The lead hands the lead over to another member."""
+    begin_write()
+    team = _locked_team(team_id)
+    _lead_only(lead, team)
+    if db.session.get(TeamMember, (team.id, new_lead_id)) is None:
+        raise TeamConflict(_l("The new lead must be a member of the team."))
+    team.lead_id = new_lead_id
+    notifications.notify([new_lead_id], "team.lead", url=f"/teams/{team.id}", team=team.name)
+    db.session.commit()
+
+
+def set_seeking(user: User, event_id: int, seeking: bool, skills: list[str]) -> None:
+    """Mark oneself as looking for a team at the event, with the skills brought there."""
+    begin_write()
+    event = _event(event_id)
+    _participant(user, event)
+    known = set(db.session.scalars(select(Skill.code).where(Skill.code.in_(skills))))
+    if len(known) != len(set(skills)):
+        raise TeamError(_l("Unknown skill."), field="skills")
+    row = db.session.get(TeamSeeker, (event.id, user.id))
+    if not seeking:
+        if row is not None:
+            db.session.delete(row)
+    else:
+        if _membership(user.id, event.id) is not None:
+            raise TeamConflict(_l("You are already in a team at this event."))
+        row = row or TeamSeeker(event_id=event.id, user_id=user.id)
+        row.skills = sorted(known)
+        db.session.add(row)
+    db.session.commit()
+
+
+def update_settings(user: User, event_id: int, team_size_default: int,
+                    teams_frozen_at: datetime | None) -> Event:
+    """The organisers set the default team size (2-12) and when teams freeze."""
+    begin_write()
+    event = _event(event_id, lock=True)
+    if not is_organiser(user, event):
+        raise TeamForbidden(_l("Only the event's organisers change its team settings."))
+    if rules.size_problem(team_size_default):
+        raise TeamError(_l("A team has between %(min)d and %(max)d members.",
+                           min=rules.SIZE_MIN, max=rules.SIZE_MAX), field="team_size_default")
+    event.team_size_default = team_size_default
+    event.teams_frozen_at = teams_frozen_at
+    db.session.commit()
+    return event
+
+
+# ---- reading and matching --------------------------------------------------------------
+
+def get(team_id: int) -> Team:
+    team = db.session.get(Team, team_id)
+    if team is None or team.event.status == EventStatus.DRAFT:
+        raise TeamNotFound()
+    return team
+
+
+def event_teams(event_id: int) -> list[Team]:
+    return list(db.session.scalars(
+        select(Team).where(Team.event_id == event_id)
+        .options(selectinload(Team.member_rows).selectinload(TeamMember.user),
+                 selectinload(Team.wanted_roles), selectinload(Team.needs))
+        .order_by(Team.name_key)))
+
+
+def team_of(user, event_id: int) -> Team | None:
+    if not (user and user.is_authenticated):
+        return None
+    row = _membership(user.id, event_id)
+    return row.team if row else None
+
+
+def seeking(user, event_id: int) -> TeamSeeker | None:
+    if not (user and user.is_authenticated):
+        return None
+    return db.session.get(TeamSeeker, (event_id, user.id))
+
+
+def pending_requests(team: Team) -> list[JoinRequest]:
+    return list(db.session.scalars(
+        select(JoinRequest).where(JoinRequest.team_id == team.id,
+                                  JoinRequest.status == RequestStatus.PENDING)
+        .options(selectinload(JoinRequest.user)).order_by(JoinRequest.created_at)))
+
+
+def skills_at(event_id: int, user_ids: list[int]) -> dict[int, frozenset[str]]:
+    """Each person's skills at the event: those set when looking for a team, else the profile's."""
+    if not user_ids:
+        return {}
+    profile: dict[int, set[str]] = {uid: set() for uid in user_ids}
+    users = db.session.scalars(select(User).where(User.id.in_(user_ids))
+                               .options(selectinload(User.skills)))
+    for user in users:
+        profile[user.id] = {s.code for s in user.skills}
+    for row in db.session.scalars(select(TeamSeeker).where(
+            TeamSeeker.event_id == event_id, TeamSeeker.user_id.in_(user_ids))):
+        profile[row.user_id] = set(row.skills)
+    return {uid: frozenset(codes) for uid, codes in profile.items()}
+
+
+def _views(teams: list[Team]) -> list[matching.TeamView]:
+    if not teams:
+        return []
+    member_ids = [m.user_id for t in teams for m in t.member_rows]
+    skills = skills_at(teams[0].event_id, member_ids)
+    return [matching.TeamView(
+        team_id=t.id, wanted=frozenset(r.code for r in t.wanted_roles),
+        members=tuple(skills.get(m.user_id, frozenset()) for m in t.member_rows),
+        max_size=t.max_size) for t in teams]
+
+
+def coverages(teams: list[Team]) -> dict[int, matching.Coverage]:
+    """The multidisciplinarity indicator of each team."""
+    return {view.team_id: matching.coverage(view) for view in _views(teams)}
+
+
+def suggestions_for_person(user, event_id: int, teams: list[Team], limit: int = 5):
+    """Teams to suggest to a participant without a team (open or on request, with room)."""
+    me = matching.Person(user.id, skills_at(event_id, [user.id])[user.id])
+    return matching.teams_for(me, _views(teams), limit)
+
+
+def suggestions_for_team(team: Team, limit: int = 5) -> list[tuple[User, matching.Suggestion]]:
+    """People looking for a team at the event who cover the team's missing roles."""
+    confirmed = select(Registration.user_id).where(
+        Registration.event_id == team.event_id,
+        Registration.status == RegistrationStatus.CONFIRMED)
+    seekers = list(db.session.scalars(
+        select(TeamSeeker).where(TeamSeeker.event_id == team.event_id,
+                                 TeamSeeker.user_id.in_(confirmed))
+        .options(selectinload(TeamSeeker.user))))
+    people = [matching.Person(s.user_id, frozenset(s.skills)) for s in seekers]
+    found = matching.people_for(_views([team])[0], people, limit)
+    by_id = {s.user_id: s.user for s in seekers}
+    return [(by_id[s.id], s) for s in found]
