@@ -13,7 +13,7 @@ from inspir_events.events import services as events
 from inspir_events.extensions import db
 from inspir_events.opendata import csv_lines
 from inspir_events.reference import choices
-from inspir_events.teams import bp, services
+from inspir_events.teams import bp, queries, services
 from inspir_events.teams.forms import (
     POLICY_DESCRIPTIONS,
     JoinForm,
@@ -45,7 +45,7 @@ def _event_or_404(event_id: int):
 
 def _team_or_404(team_id: int):
     try:
-        return services.get(team_id)
+        return queries.get(team_id)
     except services.TeamNotFound:
         abort(404)
 
@@ -57,20 +57,20 @@ def _skill_names() -> dict[str, str]:
 @bp.route("/events/<int:event_id>/teams")
 def index(event_id: int):
     event = _event_or_404(event_id)
-    teams = services.event_teams(event.id)
-    my_team = services.team_of(current_user, event.id)
+    teams = queries.event_teams(event.id)
+    my_team = queries.team_of(current_user, event.id)
     confirmed = services.is_confirmed(current_user, event.id)
-    seeker = services.seeking(current_user, event.id)
+    seeker = queries.seeking(current_user, event.id)
     suggestions = []
     if confirmed and my_team is None:
-        suggestions = services.suggestions_for_person(current_user, event.id, teams)
+        suggestions = queries.suggestions_for_person(current_user, event.id, teams)
     seeking_form = SeekingForm(formdata=None)
     seeking_form.skills.choices = choices.skills()
     seeking_form.seeking.data = seeker is not None
     seeking_form.skills.data = (seeker.skills if seeker
                                 else [s.code for s in getattr(current_user, "skills", [])])
     return render_template(
-        "teams/index.html", event=event, teams=teams, coverages=services.coverages(teams),
+        "teams/index.html", event=event, teams=teams, coverages=queries.coverages(teams),
         my_team=my_team, confirmed=confirmed, seeker=seeker, seeking_form=seeking_form,
         suggestions=suggestions, teams_by_id={t.id: t for t in teams},
         is_organiser=events.is_organiser(current_user, event), policy_labels=POLICY_DESCRIPTIONS,
@@ -142,9 +142,9 @@ def detail(team_id: int):
         m.user_id == current_user.id for m in team.member_rows)
     return render_template(
         "teams/detail.html", team=team, event=team.event, is_lead=is_lead, is_member=is_member,
-        coverage=services.coverages([team])[team.id],
-        requests=services.pending_requests(team) if is_lead else [],
-        people=services.suggestions_for_team(team) if is_lead else [],
+        coverage=queries.coverages([team])[team.id],
+        requests=queries.pending_requests(team) if is_lead else [],
+        people=queries.suggestions_for_team(team) if is_lead else [],
         confirmed=services.is_confirmed(current_user, team.event_id),
         frozen=services.frozen(team.event), skill_names=_skill_names(),
         policy_labels=POLICY_DESCRIPTIONS, form=FlaskForm(), join_form=JoinForm())
@@ -284,8 +284,8 @@ def export_csv(event_id: int):
     event = _event_or_404(event_id)
     if not events.is_organiser(current_user, event):
         abort(403)
-    teams = services.event_teams(event.id)
-    cover = services.coverages(teams)
+    teams = queries.event_teams(event.id)
+    cover = queries.coverages(teams)
     header = ("team", "lead", "members", "size", "max_size", "join_policy", "wanted_roles",
               "missing_roles", "needs")
     rows = ((t.name, t.lead.display_name if t.lead else "",

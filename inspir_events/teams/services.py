@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import User
 from inspir_events.database import begin_write
@@ -26,7 +25,7 @@ from inspir_events.extensions import db
 from inspir_events.needs.models import Need
 from inspir_events.notifications import services as notifications
 from inspir_events.reference.models import Skill
-from inspir_events.teams import matching, rules
+from inspir_events.teams import rules
 from inspir_events.teams.models import JoinRequest, Team, TeamMember, TeamSeeker
 from inspir_events.teams.rules import JoinPolicy, RequestStatus
 from inspir_events.timeutil import utcnow
@@ -110,7 +109,7 @@ def _locked_team(team_id: int) -> Team:
     return team
 
 
-def _membership(user_id: int, event_id: int) -> TeamMember | None:
+def membership(user_id: int, event_id: int) -> TeamMember | None:
     return db.session.scalar(select(TeamMember).where(
         TeamMember.event_id == event_id, TeamMember.user_id == user_id))
 
@@ -134,7 +133,7 @@ def _add_member(team: Team, user_id: int) -> None:
     db.session.execute(select(Registration.id).where(
         Registration.event_id == team.event_id, Registration.user_id == user_id)
         .with_for_update())
-    if _membership(user_id, team.event_id) is not None:
+    if membership(user_id, team.event_id) is not None:
         raise TeamConflict(_l("You are already in a team at this event."))
     db.session.add(TeamMember(team_id=team.id, user_id=user_id, event_id=team.event_id))
     try:  # the database's UNIQUE (event, user) has the last word, with a message too
@@ -193,7 +192,7 @@ NAME_TAKEN = _l("Another team at this event already has this name.")
 def _may_create(user: User, event: Event) -> None:
     _participant(user, event)
     _not_frozen(event)
-    if _membership(user.id, event.id) is not None:
+    if membership(user.id, event.id) is not None:
         raise TeamConflict(_l("You are already in a team at this event."))
 
 
@@ -247,7 +246,7 @@ def join(user: User, team_id: int, message: str = "") -> str:
     event = _event(team.event_id)
     _participant(user, event)
     _not_frozen(event)
-    if _membership(user.id, event.id) is not None:
+    if membership(user.id, event.id) is not None:
         raise TeamConflict(_l("You are already in a team at this event."))
     if not rules.has_room(team.member_count, team.max_size):
         raise TeamConflict(_l("This team is full."))
@@ -369,7 +368,7 @@ def set_seeking(user: User, event_id: int, seeking: bool, skills: list[str]) -> 
         if row is not None:
             db.session.delete(row)
     else:
-        if _membership(user.id, event.id) is not None:
+        if membership(user.id, event.id) is not None:
             raise TeamConflict(_l("You are already in a team at this event."))
         row = row or TeamSeeker(event_id=event.id, user_id=user.id)
         row.skills = sorted(known)
@@ -391,92 +390,3 @@ def update_settings(user: User, event_id: int, team_size_default: int,
     event.teams_frozen_at = teams_frozen_at
     db.session.commit()
     return event
-
-
-# ---- reading and matching --------------------------------------------------------------
-
-def get(team_id: int) -> Team:
-    team = db.session.get(Team, team_id)
-    if team is None or team.event.status == EventStatus.DRAFT:
-        raise TeamNotFound()
-    return team
-
-
-def event_teams(event_id: int) -> list[Team]:
-    return list(db.session.scalars(
-        select(Team).where(Team.event_id == event_id)
-        .options(selectinload(Team.member_rows).selectinload(TeamMember.user),
-                 selectinload(Team.wanted_roles), selectinload(Team.needs))
-        .order_by(Team.name_key)))
-
-
-def team_of(user, event_id: int) -> Team | None:
-    if not (user and user.is_authenticated):
-        return None
-    row = _membership(user.id, event_id)
-    return row.team if row else None
-
-
-def seeking(user, event_id: int) -> TeamSeeker | None:
-    if not (user and user.is_authenticated):
-        return None
-    return db.session.get(TeamSeeker, (event_id, user.id))
-
-
-def pending_requests(team: Team) -> list[JoinRequest]:
-    return list(db.session.scalars(
-        select(JoinRequest).where(JoinRequest.team_id == team.id,
-                                  JoinRequest.status == RequestStatus.PENDING)
-        .options(selectinload(JoinRequest.user)).order_by(JoinRequest.created_at)))
-
-
-def skills_at(event_id: int, user_ids: list[int]) -> dict[int, frozenset[str]]:
-    """Each person's skills at the event: those set when looking for a team, else the profile's."""
-    if not user_ids:
-        return {}
-    profile: dict[int, set[str]] = {uid: set() for uid in user_ids}
-    users = db.session.scalars(select(User).where(User.id.in_(user_ids))
-                               .options(selectinload(User.skills)))
-    for user in users:
-        profile[user.id] = {s.code for s in user.skills}
-    for row in db.session.scalars(select(TeamSeeker).where(
-            TeamSeeker.event_id == event_id, TeamSeeker.user_id.in_(user_ids))):
-        profile[row.user_id] = set(row.skills)
-    return {uid: frozenset(codes) for uid, codes in profile.items()}
-
-
-def _views(teams: list[Team]) -> list[matching.TeamView]:
-    if not teams:
-        return []
-    member_ids = [m.user_id for t in teams for m in t.member_rows]
-    skills = skills_at(teams[0].event_id, member_ids)
-    return [matching.TeamView(
-        team_id=t.id, wanted=frozenset(r.code for r in t.wanted_roles),
-        members=tuple(skills.get(m.user_id, frozenset()) for m in t.member_rows),
-        max_size=t.max_size) for t in teams]
-
-
-def coverages(teams: list[Team]) -> dict[int, matching.Coverage]:
-    """The multidisciplinarity indicator of each team."""
-    return {view.team_id: matching.coverage(view) for view in _views(teams)}
-
-
-def suggestions_for_person(user, event_id: int, teams: list[Team], limit: int = 5):
-    """Teams to suggest to a participant without a team (open or on request, with room)."""
-    me = matching.Person(user.id, skills_at(event_id, [user.id])[user.id])
-    return matching.teams_for(me, _views(teams), limit)
-
-
-def suggestions_for_team(team: Team, limit: int = 5) -> list[tuple[User, matching.Suggestion]]:
-    """People looking for a team at the event who cover the team's missing roles."""
-    confirmed = select(Registration.user_id).where(
-        Registration.event_id == team.event_id,
-        Registration.status == RegistrationStatus.CONFIRMED)
-    seekers = list(db.session.scalars(
-        select(TeamSeeker).where(TeamSeeker.event_id == team.event_id,
-                                 TeamSeeker.user_id.in_(confirmed))
-        .options(selectinload(TeamSeeker.user))))
-    people = [matching.Person(s.user_id, frozenset(s.skills)) for s in seekers]
-    found = matching.people_for(_views([team])[0], people, limit)
-    by_id = {s.user_id: s.user for s in seekers}
-    return [(by_id[s.id], s) for s in found]

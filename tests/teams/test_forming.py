@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from inspir_events.events import participation
 from inspir_events.events import services as events
 from inspir_events.needs.rules import Visibility
-from inspir_events.teams import services
+from inspir_events.teams import queries, services
 from inspir_events.teams.models import Team, TeamMember
 from inspir_events.teams.rules import JoinPolicy
 from tests.events.conftest import text_of
@@ -142,7 +142,7 @@ def test_the_name_is_unique_within_the_event_whatever_the_case_and_spacing(
     doc = parse(response.get_data(as_text=True))
     assert doc.find("textarea", name="pitch").text == "Autre chose"
     assert [t.name for t in teams_at(db, team_event)] == ["Les Bus du Dimanche"]
-    assert services.team_of(participant, team_event.id) is None
+    assert queries.team_of(participant, team_event.id) is None
 
 
 def test_another_event_may_reuse_a_name(db, browser, make_event, make_participant, make_team,

@@ -515,7 +515,7 @@ def test_the_database_has_the_last_word_on_one_team_per_person(db, browser, lead
     mine = make_team(lead, members=[participant])
     other = make_team(make_participant(), name="Autre")
     before = snapshot(db, other)
-    monkeypatch.setattr(services, "_membership", lambda user_id, event_id: None)
+    monkeypatch.setattr(services, "membership", lambda user_id, event_id: None)
     client = browser(participant)
     response = join(client, other)
     assert response.status_code == 302

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inspir_events.events import participation
-from inspir_events.teams import services
+from inspir_events.teams import queries, services
 from inspir_events.teams.models import TeamSeeker
 from tests.events.conftest import text_of
 from tests.pages import parse
@@ -91,10 +91,10 @@ def test_skills_are_per_event(db, browser, make_event, make_participant, team_ev
     seek(client, other_event, ["juridique_economie", "communication"])
     assert seeker(db, team_event, me).skills == ["design"]
     assert seeker(db, other_event, me).skills == ["communication", "juridique_economie"]
-    assert services.skills_at(team_event.id, [me.id]) == {me.id: frozenset({"design"})}
+    assert queries.skills_at(team_event.id, [me.id]) == {me.id: frozenset({"design"})}
     seek(client, other_event, seeking=False)
     assert seeker(db, team_event, me).skills == ["design"]
-    assert services.skills_at(other_event.id, [me.id]) == {me.id: frozenset({"animation"})}
+    assert queries.skills_at(other_event.id, [me.id]) == {me.id: frozenset({"animation"})}
 
 
 def test_unknown_skills_are_refused(db, browser, participant, team_event):
