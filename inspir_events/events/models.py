@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -99,6 +100,9 @@ class Event(db.Model):
     # Teams: the default maximum size of a new team (2-12), and when teams freeze.
     team_size_default: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
     teams_frozen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Ideas: whether a participant without a team may post one.
+    solo_ideas_allowed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default="0")
 
     department = relationship("Department")
     created_by = relationship("User", foreign_keys=[created_by_id])

@@ -1,0 +1,430 @@
+"""Idea and voting use cases. Each owns its transaction; socket handlers and pages call them.
+
+A vote is one conflict-safe INSERT on the unique (round, voter, idea): a repeat is
+answered as a duplicate, never counted twice. Voting and closing serialise on the
+round's row (SQLite: BEGIN IMMEDIATE; PostgreSQL: FOR SHARE against FOR UPDATE),
+so no vote is accepted after the close and the final tally equals the stored votes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from inspir_events import markdown
+from inspir_events.accounts.models import User
+from inspir_events.audit import services as audit
+from inspir_events.database import begin_write, insert_ignoring_conflicts
+from inspir_events.events.access import is_organiser
+from inspir_events.events.models import Event, Registration
+from inspir_events.events.rules import Attendance, EventStatus, RegistrationStatus
+from inspir_events.extensions import db
+from inspir_events.needs.models import Need
+from inspir_events.teams.models import TeamMember
+from inspir_events.timeutil import utcnow
+from inspir_events.voting import rules
+from inspir_events.voting.models import Idea, RoundWinner, Vote, VotingRound, round_idea
+from inspir_events.voting.rules import Ballot, RoundStatus, TallyVisibility
+
+VOTE_MESSAGES = {
+    "stored": _l("Your vote is recorded."),
+    "duplicate": _l("You already voted for this idea: it counts once."),
+    "closed": _l("This round is closed: votes are no longer accepted."),
+    "not_open": _l("This round is not open yet."),
+    "not_eligible": _l("Only the event's confirmed participants vote (checked in, if the "
+                       "organisers require it)."),
+    "unknown_idea": _l("This idea is not part of the round."),
+    "own_team": _l("You cannot vote for your own team's idea in this round."),
+    "quota": _l("You have used all your votes in this round."),
+    "rate": _l("Too many votes in a short time. Please wait a moment."),
+}
+
+
+class VotingError(Exception):
+    status = 422
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class VotingNotFound(VotingError):
+    status = 404
+
+    def __init__(self):
+        super().__init__(_l("This idea or round does not exist."))
+
+
+class VotingForbidden(VotingError):
+    status = 403
+
+
+class VotingConflict(VotingError):
+    status = 409
+
+
+@dataclass
+class IdeaInput:
+    title: str
+    summary: str
+    need_id: int | None = None
+
+
+@dataclass
+class RoundInput:
+    title: str
+    votes_per_participant: int = rules.VOTES_DEFAULT
+    allow_own_team: bool = False
+    require_check_in: bool = False
+    visibility: TallyVisibility = TallyVisibility.LIVE
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    outcome: str  # "stored", or a rules.vote_problem code
+    votes_used: int
+    votes_allowed: int
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome in ("stored", "duplicate")
+
+    @property
+    def message(self):
+        return VOTE_MESSAGES[self.outcome]
+
+
+# ---- ideas -----------------------------------------------------------------------------
+
+def _event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or event.status == EventStatus.DRAFT:
+        raise VotingNotFound()
+    return event
+
+
+def _registration(user_id: int, event_id: int, lock: bool = False) -> Registration | None:
+    stmt = select(Registration).where(Registration.event_id == event_id,
+                                      Registration.user_id == user_id,
+                                      Registration.status == RegistrationStatus.CONFIRMED)
+    if lock:
+        stmt = stmt.with_for_update()
+    return db.session.scalar(stmt)
+
+
+def _team_id(user_id: int, event_id: int) -> int | None:
+    return db.session.scalar(select(TeamMember.team_id).where(
+        TeamMember.event_id == event_id, TeamMember.user_id == user_id))
+
+
+def _frozen_idea_ids(event_id: int) -> set[int]:
+    """Ideas already in a round that opened: they can no longer change."""
+    return set(db.session.scalars(
+        select(round_idea.c.idea_id).join(VotingRound, VotingRound.id == round_idea.c.round_id)
+        .where(VotingRound.event_id == event_id, VotingRound.status != RoundStatus.DRAFT)))
+
+
+def _fill_idea(idea: Idea, data: IdeaInput) -> None:
+    if data.need_id is not None:
+        need = db.session.get(Need, data.need_id)
+        if need is None or not need.is_public:
+            raise VotingError(_l("Pick a public need."), field="need")
+    idea.title = " ".join(data.title.split())
+    idea.summary = data.summary
+    idea.summary_html = markdown.render(data.summary)
+    idea.need_id = data.need_id
+    idea.updated_at = utcnow()
+
+
+def post_idea(user: User, event_id: int, data: IdeaInput) -> Idea:
+    """A team (or, if the organisers allow it, a participant alone) posts an idea."""
+    begin_write()
+    event = _event(event_id)
+    if event.status != EventStatus.PUBLISHED or _registration(user.id, event.id) is None:
+        raise VotingForbidden(_l("Only the event's confirmed participants post ideas."))
+    team_id = _team_id(user.id, event.id)
+    if team_id is None and not event.solo_ideas_allowed:
+        raise VotingForbidden(_l("Ideas are posted by teams at this event: join or create a "
+                                 "team first."))
+    idea = Idea(event_id=event.id, team_id=team_id, author_id=user.id)
+    _fill_idea(idea, data)
+    db.session.add(idea)
+    db.session.commit()
+    return idea
+
+
+def can_edit_idea(user, idea: Idea) -> bool:
+    """Its team (or its author, for a solo idea) edits it until a round including it opens."""
+    if not (user and user.is_authenticated):
+        return False
+    if idea.team_id is not None:
+        mine = _team_id(user.id, idea.event_id) == idea.team_id
+    else:
+        mine = idea.author_id == user.id
+    return mine and idea.id not in _frozen_idea_ids(idea.event_id)
+
+
+def edit_idea(user: User, idea_id: int, data: IdeaInput) -> Idea:
+    begin_write()
+    idea = db.session.get(Idea, idea_id)
+    if idea is None:
+        raise VotingNotFound()
+    if not can_edit_idea(user, idea):
+        if idea.id in _frozen_idea_ids(idea.event_id):
+            raise VotingConflict(_l("A voting round including this idea is open: it can no "
+                                    "longer be edited."))
+        raise VotingForbidden(_l("Only the idea's team can edit it."))
+    _fill_idea(idea, data)
+    db.session.commit()
+    return idea
+
+
+def event_ideas(event_id: int) -> list[Idea]:
+    return list(db.session.scalars(select(Idea).where(Idea.event_id == event_id)
+                                   .order_by(Idea.id)))
+
+
+def get_idea(idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.event.status == EventStatus.DRAFT:
+        raise VotingNotFound()
+    return idea
+
+
+# ---- rounds ----------------------------------------------------------------------------
+
+def _organised_round(user: User, round_id: int, lock: bool = False) -> VotingRound:
+    stmt = select(VotingRound).where(VotingRound.id == round_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    voting_round = db.session.scalar(stmt)
+    if voting_round is None:
+        raise VotingNotFound()
+    if not is_organiser(user, voting_round.event):
+        raise VotingForbidden(_l("Only the event's organisers run its voting rounds."))
+    return voting_round
+
+
+def _check_round(data: RoundInput) -> None:
+    if not 1 <= data.votes_per_participant <= rules.VOTES_MAX:
+        raise VotingError(_l("Between 1 and %(max)d votes per participant.",
+                             max=rules.VOTES_MAX), field="votes_per_participant")
+    if data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
+        raise VotingError(_l("The round must close after it opens."), field="closes_at")
+
+
+def create_round(user: User, event_id: int, data: RoundInput) -> VotingRound:
+    begin_write()
+    event = _event(event_id)
+    if not is_organiser(user, event):
+        raise VotingForbidden(_l("Only the event's organisers run its voting rounds."))
+    _check_round(data)
+    voting_round = VotingRound(event_id=event.id, status=RoundStatus.DRAFT, title=data.title,
+                               votes_per_participant=data.votes_per_participant,
+                               allow_own_team=data.allow_own_team,
+                               require_check_in=data.require_check_in,
+                               visibility=data.visibility, opens_at=data.opens_at,
+                               closes_at=data.closes_at)
+    db.session.add(voting_round)
+    db.session.commit()
+    return voting_round
+
+
+def _open(voting_round: VotingRound) -> None:
+    """Open: the round's ideas are fixed now (every idea of the event)."""
+    voting_round.ideas = event_ideas(voting_round.event_id)
+    voting_round.status = RoundStatus.OPEN
+    voting_round.opened_at = utcnow()
+
+
+def _close(voting_round: VotingRound) -> None:
+    voting_round.status = RoundStatus.CLOSED
+    voting_round.closed_at = utcnow()
+
+
+def open_round(user: User, round_id: int) -> VotingRound:
+    begin_write()
+    voting_round = _organised_round(user, round_id, lock=True)
+    if voting_round.status != RoundStatus.DRAFT:
+        raise VotingConflict(_l("Only a round in preparation can be opened."))
+    if not event_ideas(voting_round.event_id):
+        raise VotingConflict(_l("There is no idea to vote on yet."))
+    _open(voting_round)
+    audit.record(user, "round.open", "voting_round", voting_round.id)
+    db.session.commit()
+    return voting_round
+
+
+def close_round(user: User, round_id: int) -> VotingRound:
+    """Close atomically: after this commit no vote is accepted (votes wait on the lock)."""
+    begin_write()
+    voting_round = _organised_round(user, round_id, lock=True)
+    if voting_round.status != RoundStatus.OPEN:
+        raise VotingConflict(_l("Only an open round can be closed."))
+    _close(voting_round)
+    audit.record(user, "round.close", "voting_round", voting_round.id,
+                 votes=total_votes(voting_round.id))
+    db.session.commit()
+    return voting_round
+
+
+def apply_schedule(now: datetime | None = None) -> list[int]:
+    """Open and close the rounds whose scheduled times have come; returns their ids."""
+    now = now or utcnow()
+    begin_write()
+    moved = []
+    due = db.session.scalars(select(VotingRound).where(
+        ((VotingRound.status == RoundStatus.DRAFT) & (VotingRound.opens_at <= now))
+        | ((VotingRound.status == RoundStatus.OPEN) & (VotingRound.closes_at <= now)))
+        .with_for_update())
+    for voting_round in due:
+        if voting_round.status == RoundStatus.DRAFT:
+            if not event_ideas(voting_round.event_id):
+                continue
+            _open(voting_round)
+        else:
+            _close(voting_round)
+        moved.append(voting_round.id)
+    db.session.commit()
+    return moved
+
+
+def get_round(round_id: int) -> VotingRound:
+    voting_round = db.session.get(VotingRound, round_id)
+    if voting_round is None or voting_round.event.status == EventStatus.DRAFT:
+        raise VotingNotFound()
+    return voting_round
+
+
+def event_rounds(event_id: int) -> list[VotingRound]:
+    return list(db.session.scalars(select(VotingRound).where(VotingRound.event_id == event_id)
+                                   .order_by(VotingRound.id)))
+
+
+def open_rounds_of_event(event_id: int) -> list[VotingRound]:
+    return list(db.session.scalars(select(VotingRound).where(
+        VotingRound.event_id == event_id, VotingRound.status == RoundStatus.OPEN)))
+
+
+# ---- voting ----------------------------------------------------------------------------
+
+def eligible(user_id: int, voting_round: VotingRound, lock: bool = False) -> bool:
+    registration = _registration(user_id, voting_round.event_id, lock=lock)
+    if registration is None:
+        return False
+    return not voting_round.require_check_in or registration.attendance == Attendance.PRESENT
+
+
+def votes_used(user_id: int, round_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Vote).where(
+        Vote.round_id == round_id, Vote.voter_id == user_id))
+
+
+def cast_vote(user_id: int, round_id: int, idea_id: int) -> VoteResult:
+    """Store one vote at once, or say why not. Duplicates are answered, never counted twice."""
+    begin_write()
+    voting_round = db.session.scalar(select(VotingRound).where(VotingRound.id == round_id)
+                                     .with_for_update(read=True))
+    if voting_round is None:
+        raise VotingNotFound()
+    # The voter's registration row is locked: their concurrent votes queue up, so the
+    # quota holds on PostgreSQL too.
+    is_eligible = eligible(user_id, voting_round, lock=True)
+    idea = db.session.get(Idea, idea_id)
+    in_round = idea is not None and db.session.scalar(select(func.count()).select_from(
+        round_idea).where(round_idea.c.round_id == round_id,
+                          round_idea.c.idea_id == idea_id)) > 0
+    used = votes_used(user_id, round_id)
+    already = db.session.scalar(select(func.count()).select_from(Vote).where(
+        Vote.round_id == round_id, Vote.voter_id == user_id, Vote.idea_id == idea_id)) > 0
+    own = bool(idea and idea.team_id
+               and _team_id(user_id, voting_round.event_id) == idea.team_id)
+    problem = rules.vote_problem(Ballot(
+        round_status=voting_round.status, eligible=is_eligible, idea_in_round=in_round,
+        own_team_idea=own, own_team_allowed=voting_round.allow_own_team,
+        already_voted_this_idea=already, votes_used=used,
+        votes_allowed=voting_round.votes_per_participant))
+    if problem:
+        db.session.rollback()
+        return VoteResult(problem, used, voting_round.votes_per_participant)
+    stored = insert_ignoring_conflicts(Vote, round_id=round_id, voter_id=user_id,
+                                       idea_id=idea_id, created_at=utcnow()).rowcount
+    db.session.commit()
+    outcome = "stored" if stored else "duplicate"
+    return VoteResult(outcome, used + stored, voting_round.votes_per_participant)
+
+
+def tally(round_id: int) -> dict[int, int]:
+    rows = db.session.execute(select(Vote.idea_id, func.count()).where(Vote.round_id == round_id)
+                              .group_by(Vote.idea_id))
+    return {idea_id: count for idea_id, count in rows}
+
+
+def total_votes(round_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Vote)
+                             .where(Vote.round_id == round_id))
+
+
+def version(round_id: int) -> int:
+    """The tally's version: the latest vote's id (grows with every stored vote)."""
+    return db.session.scalar(select(func.max(Vote.id)).where(Vote.round_id == round_id)) or 0
+
+
+def versions(round_ids: list[int]) -> dict[int, int]:
+    if not round_ids:
+        return {}
+    rows = db.session.execute(select(Vote.round_id, func.max(Vote.id))
+                              .where(Vote.round_id.in_(round_ids)).group_by(Vote.round_id))
+    found = dict(rows.all())
+    return {r: found.get(r, 0) for r in round_ids}
+
+
+def snapshot(voting_round: VotingRound) -> dict:
+    """What a (re)connecting client gets: the round's state, tally if visible, version."""
+    visible = rules.tally_visible(voting_round.visibility, voting_round.status)
+    return {
+        "round_id": voting_round.id,
+        "status": voting_round.status.value,
+        "version": version(voting_round.id),
+        "tally": ({str(k): v for k, v in tally(voting_round.id).items()} if visible else None),
+        "total": total_votes(voting_round.id),
+    }
+
+
+def results(voting_round: VotingRound) -> list[tuple[rules.Ranked, Idea]]:
+    ideas = {idea.id: idea for idea in voting_round.ideas}
+    ranked = rules.ranking(tally(voting_round.id), list(ideas))
+    return [(r, ideas[r.idea_id]) for r in ranked]
+
+
+def confirm_winners(user: User, round_id: int, k: int) -> list[RoundWinner]:
+    """The organisers confirm the top ``k`` ideas of a closed round as winners; audited."""
+    begin_write()
+    voting_round = _organised_round(user, round_id, lock=True)
+    if voting_round.status != RoundStatus.CLOSED:
+        raise VotingConflict(_l("Winners are confirmed once the round is closed."))
+    ranked = results(voting_round)
+    if not 1 <= k <= len(ranked):
+        raise VotingError(_l("Choose between 1 and %(max)d winners.", max=len(ranked)),
+                          field="k")
+    db.session.query(RoundWinner).filter(RoundWinner.round_id == round_id).delete()
+    chosen = [RoundWinner(round_id=round_id, idea_id=r.idea_id, rank=r.rank, votes=r.votes)
+              for r, _idea in ranked[:k]]
+    db.session.add_all(chosen)
+    voting_round.winners_confirmed_at = utcnow()
+    audit.record(user, "round.winners", "voting_round", voting_round.id,
+                 winners=[w.idea_id for w in chosen], k=k,
+                 tie_break=rules.TIE_BREAK_RULE)
+    db.session.commit()
+    return chosen
+
+
+def winners_of(round_id: int) -> list[RoundWinner]:
+    return list(db.session.scalars(select(RoundWinner).where(RoundWinner.round_id == round_id)
+                                   .order_by(RoundWinner.rank, RoundWinner.idea_id)))
