@@ -40,11 +40,12 @@ from inspir_events.needs import bp as needs_bp
 from inspir_events.notifications import bp as notifications_bp
 from inspir_events.notifications.services import unread_count
 from inspir_events.teams import bp as teams_bp
+from inspir_events.voting import bp as voting_bp
 from inspir_events.urls import IdConverter, remembered_url_for
 
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
-              teams_bp)
+              teams_bp, voting_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -1,0 +1,1 @@
+"""Socket.IO handlers of live voting: thin, they call the services."""
