@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := inspir_events/translations
 export FLASK_APP := inspir_events
 
-.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams clean
+.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent).
 run: install translations
@@ -51,7 +51,7 @@ lint: install-test
 	$(BIN)/ruff check .
 
 # Benchmarks (not tests; about a minute each): figures in bench/results/, see bench/README.md.
-bench: bench-needs bench-events bench-teams
+bench: bench-needs bench-events bench-teams bench-voting
 
 bench-needs: install translations
 	$(BIN)/python bench/needs_board.py
@@ -61,6 +61,10 @@ bench-events: install translations
 
 bench-teams: install translations
 	$(BIN)/python bench/teams_matching.py
+
+# aiohttp (the light websocket clients) comes with the test tools.
+bench-voting: install-test translations
+	$(BIN)/python bench/live_voting.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -20,6 +20,8 @@ ENV_OVERRIDES = (
     "ALLOWED_ORIGINS",
     "NEEDS_PREMODERATION",
     "BOARD_CACHE_SECONDS",
+    "VOTING_BROADCAST",
+    "SOCKETIO_CHANNEL",
 )
 
 
@@ -81,6 +83,12 @@ class Base:
     CACHE_THRESHOLD = 1000
     # Served by gevent (make run, gunicorn -k gevent); tests use threading.
     SOCKETIO_ASYNC_MODE = "gevent"
+    # Each server process runs the live-voting timer (tallies, scheduled rounds); the
+    # tests call voting.events.broadcast_tick themselves instead.
+    VOTING_BROADCAST = True
+    # The Redis pub/sub channel of Socket.IO's message queue; live voting's Redis keys
+    # start with it too. Deployments sharing one Redis server each need their own.
+    SOCKETIO_CHANNEL = "inspir-events"
 
 
 class Development(Base):
@@ -100,6 +108,7 @@ class Testing(Base):
     DEMO_ACCOUNTS_ALLOWED = True
     ALLOWED_ORIGINS = ["http://localhost"]
     SOCKETIO_ASYNC_MODE = "threading"
+    VOTING_BROADCAST = False
     BOARD_CACHE_SECONDS = 0  # tests see every change at once; test_cache turns it on
 
 
@@ -161,6 +170,10 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         ]
     if environ.get("BOARD_CACHE_SECONDS"):
         settings.BOARD_CACHE_SECONDS = int(environ["BOARD_CACHE_SECONDS"])
+    if environ.get("VOTING_BROADCAST"):
+        settings.VOTING_BROADCAST = environ["VOTING_BROADCAST"].lower() in TRUE_WORDS
+    if environ.get("SOCKETIO_CHANNEL"):
+        settings.SOCKETIO_CHANNEL = environ["SOCKETIO_CHANNEL"]
     if environ.get("NEEDS_PREMODERATION"):
         settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
     if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:

@@ -40,8 +40,8 @@ from inspir_events.needs import bp as needs_bp
 from inspir_events.notifications import bp as notifications_bp
 from inspir_events.notifications.services import unread_count
 from inspir_events.teams import bp as teams_bp
-from inspir_events.voting import bp as voting_bp
 from inspir_events.urls import IdConverter, remembered_url_for
+from inspir_events.voting import bp as voting_bp
 
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
@@ -107,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("REDIS_URL"),
+        channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
         cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
         manage_session=False,
     )

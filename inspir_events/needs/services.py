@@ -22,6 +22,7 @@ from inspir_events.needs.models import Need, NeedReport, NeedSupport, NeedTag
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
 from inspir_events.reference.models import Department, Theme
 from inspir_events.timeutil import utcnow
+from inspir_events.voting.models import Idea
 
 
 class NeedError(Exception):
@@ -211,10 +212,15 @@ def lineage(need: Need) -> dict[str, list]:
         .join(event_need, event_need.c.event_id == Event.id)
         .where(event_need.c.need_id == need.id, Event.status == EventStatus.PUBLISHED)
         .order_by(Event.starts_at)).all()
+    ideas = db.session.execute(
+        select(Idea.id, Idea.title, Idea.created_at).join(Event, Event.id == Idea.event_id)
+        .where(Idea.need_id == need.id, Event.status == EventStatus.PUBLISHED)
+        .order_by(Idea.created_at, Idea.id)).all()
     return {
         "events": [LineageItem(row.title, url_for("events.detail", event_id=row.id), row.starts_at)
                    for row in events],
-        "ideas": [],
+        "ideas": [LineageItem(row.title, url_for("voting.idea", idea_id=row.id), row.created_at)
+                  for row in ideas],
         "projects": [],
     }
 

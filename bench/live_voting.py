@@ -1,0 +1,531 @@
+"""Benchmark of live voting over Socket.IO, end to end (``make bench-voting``).
+
+1. a temporary SQLite database, migrated by ``flask db upgrade`` (DATABASE_URL);
+2. seeded in bulk (``seed_voting.py``): one published event, N confirmed participants
+   with a server-side session each and the signed session cookie that carries it,
+   8 ideas, one open round (3 votes per participant, tally live);
+3. the real server started as ``make run`` serves it (``serve.py``: gevent, the
+   development settings, ALLOWED_ORIGINS = the server's own origin);
+4. N listeners, each a signed-in participant on its own websocket (light raw
+   Engine.IO v4 / Socket.IO v5 clients over aiohttp, as in the reference bench:
+   they send the session cookie and the allowed Origin), join the event's room;
+   M of them (all, by default) also vote through their socket, at a fixed total
+   rate, each spaced M/rate seconds apart (well under the 5 votes/s per user limit):
+   per voter 3 new ideas, then repeats (answered "duplicate") and one attempt at a
+   4th idea (answered "quota");
+5. after the run, the vote rows are read from the database and everything checked:
+   stored rows = final tally = distinct (voter, idea) pairs acknowledged "stored" =
+   what every client last saw; every tally any client received equals the database's
+   prefix at its version; lost = doubled = 0;
+6. bench/results/live_voting.json and .md, with the machine.
+
+How "vote to tally on every client" is measured. A vote's acknowledgement does not
+carry its row id, but the row is unique on (round, voter, idea): after the run the
+database gives each acknowledged-stored vote its id. The tally's version is the
+round's latest vote id and SQLite serialises writers (BEGIN IMMEDIATE), so ids are
+committed in increasing order: a tally whose version >= the vote's id includes it
+(checked too: every received tally equals the count of rows with id <= its version).
+For each stored vote: latency = (the time its last listener received a tally with
+version >= its id) - (the time the voter sent it), one clock (one process).
+
+The server is stopped in every case (SIGTERM, then SIGKILL) and the temporary
+folder removed (``--keep`` keeps it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+
+import aiohttp
+from needs_board import (
+    HERE,
+    RESULTS,
+    _load,
+    free_port,
+    machine,
+    run_checked,
+    stop,
+    wait_until_serving,
+)
+
+PROJECT_ROOT = os.path.dirname(HERE)
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+# ---- /proc ---------------------------------------------------------------------------
+
+def proc_cpu(pid: int) -> float:
+    """utime + stime of a process, seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        parts = f.read().rsplit(")", 1)[1].split()
+    return (int(parts[11]) + int(parts[12])) / CLK
+
+
+def proc_rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def pct(sorted_vals: list[float], p: float) -> float | None:
+    if not sorted_vals:
+        return None
+    k = min(len(sorted_vals) - 1, max(0, round(p / 100.0 * (len(sorted_vals) - 1))))
+    return sorted_vals[k]
+
+
+def ms(value: float | None) -> float | None:
+    return None if value is None else round(value * 1e3, 1)
+
+
+# ---- the raw Socket.IO client ---------------------------------------------------------
+
+class Client:
+    """A signed-in participant's socket: Engine.IO v4 / Socket.IO v5 text packets."""
+
+    def __init__(self, session, url, origin, cookie, user_id, round_id):
+        self.session, self.url, self.origin = session, url, origin
+        self.cookie, self.user_id, self.round_id = cookie, user_id, round_id
+        self.ws = None
+        self.task = None
+        self.next_ack = 0
+        self.pending: dict[int, tuple] = {}  # ack id -> (kind, payload)
+        self.join_ack: asyncio.Future | None = None
+        self.tallies: list[tuple[float, int, int, dict | None]] = []  # t, version, total, tally
+        self.votes: list[dict] = []  # send, ack, idea, outcome
+        self.connected_seen = 0
+        self.errors: list[str] = []
+
+    async def connect(self, event_id: int) -> None:
+        self.ws = await self.session.ws_connect(
+            self.url + "/socket.io/?EIO=4&transport=websocket",
+            headers={"Cookie": self.cookie, "Origin": self.origin},
+            autoping=False, max_msg_size=0, heartbeat=None)
+        msg = await self.ws.receive_str()  # '0{...}' engine.io OPEN
+        if not msg.startswith("0"):
+            raise RuntimeError(f"no engine.io open: {msg[:80]}")
+        await self.ws.send_str("40")  # socket.io CONNECT '/'
+        msg = await self.ws.receive_str()
+        if not msg.startswith("40"):
+            raise RuntimeError(f"connection refused: {msg[:120]}")
+        self.task = asyncio.ensure_future(self.reader())
+        self.join_ack = asyncio.get_running_loop().create_future()
+        ack = self._ack_id(("join", None))
+        await self.ws.send_str(f"42{ack}" + json.dumps(["join", {"event_id": event_id}]))
+        when, reply = await asyncio.wait_for(self.join_ack, 60)
+        if not reply.get("ok"):
+            raise RuntimeError(f"join refused: {reply}")
+        for snap in reply.get("rounds", []):
+            if snap.get("round_id") == self.round_id:
+                self.tallies.append((when, snap["version"], snap["total"], snap.get("tally")))
+
+    def _ack_id(self, what) -> int:
+        ack = self.next_ack
+        self.next_ack += 1
+        self.pending[ack] = what
+        return ack
+
+    async def vote(self, idea_id: int) -> None:
+        ack = self._ack_id(("vote", idea_id))
+        record = {"idea": idea_id, "send": time.perf_counter(), "ack": None, "outcome": None}
+        self.pending[ack] = ("vote", record)
+        self.votes.append(record)
+        await self.ws.send_str(f"42{ack}" + json.dumps(
+            ["vote", {"round_id": self.round_id, "idea_id": idea_id}]))
+
+    async def reader(self) -> None:
+        ws, loads, pc = self.ws, json.loads, time.perf_counter
+        try:
+            async for m in ws:
+                if m.type != aiohttp.WSMsgType.TEXT:
+                    break
+                d = m.data
+                if d.startswith("42"):
+                    now = pc()
+                    name, payload = loads(d[2:])[:2]
+                    if name == "tally" and payload.get("round_id") == self.round_id:
+                        self.tallies.append((now, payload["version"], payload["total"],
+                                             payload.get("tally")))
+                        self.connected_seen = payload.get("connected", 0)
+                elif d.startswith("43"):
+                    now = pc()
+                    i = 2
+                    while d[i].isdigit():
+                        i += 1
+                    kind, what = self.pending.pop(int(d[2:i]))
+                    reply = loads(d[i:])[0]
+                    if kind == "join":
+                        self.join_ack.set_result((now, reply))
+                    else:
+                        what["ack"] = now
+                        what["outcome"] = reply.get("outcome")
+                elif d == "2":
+                    await ws.send_str("3")
+                elif d.startswith("41") or d.startswith("1"):
+                    self.errors.append(f"disconnected: {d[:80]}")
+                    break
+        except Exception as exc:  # noqa: BLE001 - reported with the results
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+
+    async def close(self) -> None:
+        if self.task:
+            self.task.cancel()
+        if self.ws:
+            await self.ws.close()
+
+
+def plan_votes(voters: int, total: int, quota: int, idea_ids: list[int],
+               rng: random.Random) -> list[tuple[int, int, str]]:
+    """(voter index, idea, kind) for each vote event, in sending order.
+
+    Event j goes to voter j % voters. Per voter: ``quota`` new ideas at random slots
+    (a repeat never comes before the voter's first new idea), one attempt at one
+    more idea in the last slot (over the quota), repeats of earlier ideas elsewhere.
+    """
+    per_voter = [len(range(v, total, voters)) for v in range(voters)]
+    kinds_of = {}
+    for v, count in enumerate(per_voter):
+        news = min(quota, count, len(idea_ids))
+        over = 1 if count > news and news < len(idea_ids) else 0
+        kinds = ["new"] * news + ["repeat"] * (count - news - over)
+        rng.shuffle(kinds)
+        if kinds and kinds[0] == "repeat":
+            first_new = kinds.index("new")
+            kinds[0], kinds[first_new] = "new", "repeat"
+        kinds_of[v] = kinds + ["over"] * over
+    picks = {v: rng.sample(idea_ids, min(len(idea_ids), quota + 1)) for v in range(voters)}
+    sent: dict[int, list[int]] = defaultdict(list)
+    slot: Counter = Counter()
+    plan = []
+    for j in range(total):
+        v = j % voters
+        kind = kinds_of[v][slot[v]]
+        slot[v] += 1
+        if kind == "new":
+            idea = picks[v][len(sent[v])]
+            sent[v].append(idea)
+        elif kind == "repeat":
+            idea = rng.choice(sent[v])
+        else:
+            idea = picks[v][-1]
+        plan.append((v, idea, kind))
+    return plan
+
+
+async def drive(args, port: int, pid: int, seed: dict, db_path: str) -> dict:
+    url = f"http://127.0.0.1:{port}"
+    origin = url
+    round_id, event_id = seed["round_id"], seed["event_id"]
+    conn = aiohttp.TCPConnector(limit=0, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
+    out: dict = {}
+    async with aiohttp.ClientSession(connector=conn, timeout=timeout,
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
+        people = seed["voters"][:args.clients]
+        clients = [Client(session, url, origin, p["cookie"], p["user_id"], round_id)
+                   for p in people]
+        await asyncio.sleep(0.5)
+        rss0 = proc_rss_kb(pid)
+        t0 = time.perf_counter()
+        for i in range(0, len(clients), args.connect_batch):
+            await asyncio.gather(*(c.connect(event_id) for c in clients[i:i + args.connect_batch]))
+        out["connect_s"] = round(time.perf_counter() - t0, 2)
+        await asyncio.sleep(1.0)
+        rss1 = proc_rss_kb(pid)
+        out.update(server_rss_mb_before=round(rss0 / 1024, 1),
+                   server_rss_mb_after=round(rss1 / 1024, 1),
+                   server_kb_per_connection=round((rss1 - rss0) / len(clients), 1))
+        rng = random.Random(args.seed)  # noqa: S311 - a reproducible plan, not security
+        plan = plan_votes(args.voters, int(args.rate * args.duration),
+                          seed["votes_per_participant"], seed["idea_ids"], rng)
+        interval = 1.0 / args.rate
+        cpu0, cli0 = proc_cpu(pid), os.times()
+        start = time.perf_counter()
+        for j, (v, idea, _) in enumerate(plan):
+            delay = start + j * interval - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await clients[v].vote(idea)
+        sent_s = time.perf_counter() - start
+        # Every acknowledgement, then every listener at the database's final version.
+        deadline = time.perf_counter() + args.settle
+        while time.perf_counter() < deadline and any(c.pending for c in clients):
+            await asyncio.sleep(0.05)
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+            final_version = db.execute("SELECT coalesce(max(id), 0) FROM vote WHERE round_id = ?",
+                                       (round_id,)).fetchone()[0]
+        while time.perf_counter() < deadline and any(
+                not c.tallies or c.tallies[-1][1] < final_version for c in clients):
+            await asyncio.sleep(0.05)
+        wall = time.perf_counter() - start
+        cpu1, cli1 = proc_cpu(pid), os.times()
+        out.update(sent_s=round(sent_s, 2), phase_wall_s=round(wall, 2),
+                   server_cpu_s=round(cpu1 - cpu0, 2),
+                   client_cpu_s=round((cli1.user + cli1.system) - (cli0.user + cli0.system), 2),
+                   final_version_seen_in_db=final_version)
+        await asyncio.sleep(0.6)  # a last tick: nothing more may come
+        out["clients"] = clients
+        out["plan"] = plan
+        await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    return out
+
+
+def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
+    clients: list[Client] = run.pop("clients")
+    plan = run.pop("plan")
+    by_pair = {(voter, idea): vid for vid, voter, idea in rows}
+    ids_sorted = sorted(vid for vid, _, _ in rows)
+    db_tally = Counter(idea for _, _, idea in rows)
+    votes = [(c.user_id, v) for c in clients for v in c.votes]
+    outcomes = Counter(v["outcome"] for _, v in votes)
+    stored = [(uid, v) for uid, v in votes if v["outcome"] == "stored"]
+    stored_pairs = Counter((uid, v["idea"]) for uid, v in stored)
+    lost = sum(1 for pair in stored_pairs if pair not in by_pair)
+    doubled = sum(n - 1 for n in stored_pairs.values() if n > 1)
+    unacknowledged_rows = sum(1 for pair in by_pair if pair not in stored_pairs)
+    acks = sorted(v["ack"] - v["send"] for _, v in votes if v["ack"] is not None)
+    # Every received tally is the database's prefix at its version (per idea).
+    prefix_total = {}
+    inconsistent = 0
+    non_monotonic = 0
+    deliveries = 0
+    for c in clients:
+        last_version = -1
+        for _, version, total, tally in c.tallies[1:] if c.tallies else []:
+            deliveries += 1
+            if version < last_version:
+                non_monotonic += 1
+            last_version = version
+            if version not in prefix_total:
+                upto = [(vid, idea) for vid, _, idea in rows if vid <= version]
+                prefix_total[version] = (len(upto), Counter(i for _, i in upto))
+            n, per_idea = prefix_total[version]
+            got = {int(k): v for k, v in (tally or {}).items() if v}
+            if total != n or (tally is not None and got != dict(per_idea)):
+                inconsistent += 1
+    # Latency from a stored vote's send to its tally on every listener.
+    fanout, per_delivery, undelivered = [], [], 0
+    listeners = [(c, [t[1] for t in c.tallies], [t[0] for t in c.tallies]) for c in clients]
+    for uid, v in stored:
+        vid = by_pair.get((uid, v["idea"]))
+        if vid is None:
+            continue
+        worst = 0.0
+        for _, versions, times in listeners:
+            k = bisect.bisect_left(versions, vid)
+            if k == len(versions):
+                undelivered += 1
+                worst = None
+                break
+            lat = times[k] - v["send"]
+            per_delivery.append(lat)
+            worst = max(worst, lat)
+        if worst is not None:
+            fanout.append(worst)
+    fanout.sort()
+    per_delivery.sort()
+    last_seen = [(c.tallies[-1][1], c.tallies[-1][2],
+                  {int(k): n for k, n in (c.tallies[-1][3] or {}).items() if n})
+                 for c in clients if c.tallies]
+    final = (ids_sorted[-1] if ids_sorted else 0, len(rows), dict(db_tally))
+    clients_at_final = sum(1 for seen in last_seen if seen == final)
+    errors = [e for c in clients for e in c.errors]
+    wanted = len(plan)
+    kinds = Counter(kind for *_, kind in plan)
+    result = {
+        "clients": len(clients),
+        "voters": args.voters,
+        "target_votes_per_s": args.rate,
+        "duration_s": args.duration,
+        "votes_sent": len(votes),
+        "votes_planned": wanted,
+        "plan_kinds": dict(kinds),
+        "outcomes": dict(outcomes),
+        "votes_sent_per_s": round(len(votes) / run["sent_s"], 1),
+        "votes_stored_per_s": round(len(rows) / run["sent_s"], 1),
+        "stored_rows": len(rows),
+        "final_tally_sum": sum(db_tally.values()),
+        "distinct_pairs_acknowledged_stored": len(stored_pairs),
+        "clients_whose_last_tally_is_final": clients_at_final,
+        "lost": lost,
+        "doubled": doubled,
+        "rows_without_stored_ack": unacknowledged_rows,
+        "tallies_inconsistent_with_db": inconsistent,
+        "versions_going_back": non_monotonic,
+        "stored_votes_not_reaching_every_client": sum(
+            1 for uid, v in stored if (uid, v["idea"]) in by_pair) - len(fanout),
+        "tally_deliveries": deliveries,
+        "tally_broadcasts": len({t[1] for c in clients for t in c.tallies[1:]}),
+        "ack_ms_p50": ms(pct(acks, 50)), "ack_ms_p99": ms(pct(acks, 99)),
+        "ack_ms_max": ms(acks[-1] if acks else None),
+        "vote_to_all_clients_ms_p50": ms(pct(fanout, 50)),
+        "vote_to_all_clients_ms_p99": ms(pct(fanout, 99)),
+        "vote_to_all_clients_ms_max": ms(fanout[-1] if fanout else None),
+        "vote_to_a_client_ms_p50": ms(pct(per_delivery, 50)),
+        "vote_to_a_client_ms_p99": ms(pct(per_delivery, 99)),
+        "server_cpu_us_per_delivered_message": round(
+            run["server_cpu_s"] / (deliveries + len(acks)) * 1e6, 1)
+        if deliveries + len(acks) else None,
+        "server_cpu_ms_per_vote_event": round(run["server_cpu_s"] / len(votes) * 1e3, 2)
+        if votes else None,
+        "server_cpu_percent": round(100 * run["server_cpu_s"] / run["phase_wall_s"], 1),
+        "connected_count_last_seen": max((c.connected_seen for c in clients), default=0),
+        "client_errors": errors[:10],
+        "client_error_count": len(errors),
+        "mean_ack_ms": round(statistics.fmean(acks) * 1e3, 1) if acks else None,
+        **run,
+    }
+    result["correct"] = (lost == 0 and doubled == 0 and unacknowledged_rows == 0
+                         and inconsistent == 0 and non_monotonic == 0
+                         and len(rows) == sum(db_tally.values()) == len(stored_pairs)
+                         and clients_at_final == len(clients) and not errors
+                         and len(votes) == wanted and outcomes.get(None, 0) == 0)
+    return result
+
+
+def markdown(report: dict) -> str:
+    m, r = report["machine"], report["result"]
+    ok = "yes" if r["correct"] else "**NO**"
+    outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(r["outcomes"].items(), key=str))
+    lines = [
+        "# Live voting benchmark",
+        "",
+        f"{m['date']} · {m['nproc']} CPU ({m['cpu_model']}) · Python {m['python']} · "
+        f"SQLite {m['sqlite']} · commit {m['git_commit']}{' (dirty)' if m['git_dirty'] else ''}"
+        f" · load average before/after {_load(m['load_average_before'])} / "
+        f"{_load(m['load_average'])}",
+        "",
+        f"The server as `make run` serves it (gevent, development settings) on a temporary "
+        f"SQLite database; {r['clients']} signed-in participants connected in the event's "
+        f"room (raw Engine.IO/Socket.IO websocket clients, load generator on the same "
+        f"machine); {r['voters']} of them vote through their socket at {r['target_votes_per_s']}"
+        f" votes/s in total for {r['duration_s']} s (3 new ideas each, then repeats and one "
+        f"attempt over the quota). Method: see the docstring of `bench/live_voting.py`.",
+        "",
+        "| figure | value |",
+        "|---|---|",
+        f"| votes sent (per s) | {r['votes_sent']} ({r['votes_sent_per_s']}/s) |",
+        f"| outcomes | {outcomes} |",
+        f"| votes stored (per s) | {r['stored_rows']} ({r['votes_stored_per_s']}/s) |",
+        f"| vote → tally on **every** client, p50 / p99 / max | {r['vote_to_all_clients_ms_p50']}"
+        f" / {r['vote_to_all_clients_ms_p99']} / {r['vote_to_all_clients_ms_max']} ms |",
+        f"| vote → tally on a client, p50 / p99 | {r['vote_to_a_client_ms_p50']} / "
+        f"{r['vote_to_a_client_ms_p99']} ms |",
+        f"| vote acknowledgement p50 / p99 | {r['ack_ms_p50']} / {r['ack_ms_p99']} ms |",
+        f"| tally broadcasts / deliveries | {r['tally_broadcasts']} / {r['tally_deliveries']} |",
+        f"| server CPU per delivered message (tallies + acks) | "
+        f"{r['server_cpu_us_per_delivered_message']} µs ({r['server_cpu_percent']} % of a core)"
+        f" |",
+        f"| server CPU per vote event (all its work: handler, transaction, share of the "
+        f"broadcasts) | {r['server_cpu_ms_per_vote_event']} ms |",
+        f"| server memory per connection | {r['server_kb_per_connection']} KB "
+        f"(RSS {r['server_rss_mb_before']} → {r['server_rss_mb_after']} MB) |",
+        f"| connecting {r['clients']} clients | {r['connect_s']} s |",
+        "",
+        "Correctness after the run (from the database):",
+        "",
+        f"- stored rows {r['stored_rows']} = final tally {r['final_tally_sum']} = distinct "
+        f"(voter, idea) acknowledged stored {r['distinct_pairs_acknowledged_stored']}; "
+        f"clients whose last tally is the final one: {r['clients_whose_last_tally_is_final']}"
+        f"/{r['clients']}",
+        f"- lost {r['lost']}, doubled {r['doubled']}, rows without a stored acknowledgement "
+        f"{r['rows_without_stored_ack']}, tallies received that differ from the database at "
+        f"their version {r['tallies_inconsistent_with_db']}, versions going back "
+        f"{r['versions_going_back']}, client errors {r['client_error_count']}",
+        f"- all correct: {ok}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark live voting over Socket.IO.")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--voters", type=int, default=None, help="default: every client")
+    parser.add_argument("--rate", type=float, default=100.0, help="votes per second, in all")
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--quota", type=int, default=3, help="votes per participant")
+    parser.add_argument("--settle", type=float, default=10.0,
+                        help="seconds to wait for the last acks and tallies")
+    parser.add_argument("--connect-batch", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument("--config", default="development")
+    parser.add_argument("--out", default=RESULTS)
+    parser.add_argument("--name", default="live_voting")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    args.voters = min(args.voters or args.clients, args.clients)
+
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
+    workdir = tempfile.mkdtemp(prefix="inspir-bench-")
+    database = os.path.join(workdir, "bench.db")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
+    env.update(INSPIR_CONFIG=args.config, DATABASE_URL=f"sqlite:///{database}",
+               FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1",
+               SECRET_KEY=os.urandom(24).hex(), ALLOWED_ORIGINS=f"http://127.0.0.1:{port}")
+    server = None
+    try:
+        print(f"migrating a temporary database in {workdir} ...", flush=True)
+        run_checked([sys.executable, "-m", "flask", "db", "upgrade"], env, "flask db upgrade")
+        seed_file = os.path.join(workdir, "seed.json")
+        print(f"seeding {args.clients} participants, 8 ideas, an open round ...", flush=True)
+        print("  " + run_checked([sys.executable, os.path.join(HERE, "seed_voting.py"),
+                                  str(args.clients), seed_file, str(args.quota)],
+                                 env, "seeding").strip().splitlines()[-1], flush=True)
+        with open(seed_file) as f:
+            seed = json.load(f)
+        log = open(os.path.join(workdir, "server.log"), "w")  # noqa: SIM115 - closed below
+        server = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py")],  # noqa: S603
+                                  env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
+                                  stdout=log, stderr=subprocess.STDOUT)
+        wait_until_serving(port, server)
+        print(f"server pid {server.pid} on port {port}; {args.clients} clients, "
+              f"{args.voters} voters, {args.rate:g} votes/s for {args.duration:g} s",
+              flush=True)
+        run = asyncio.run(drive(args, port, server.pid, seed, database))
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+            rows = db.execute("SELECT id, voter_id, idea_id FROM vote WHERE round_id = ? "
+                              "ORDER BY id", (seed["round_id"],)).fetchall()
+        result = analyse(run, rows, args)
+        stop(server)
+        log.close()
+        info = machine()
+        info["load_average_before"] = load_before
+        report = {"machine": info, "settings": vars(args), "result": result}
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
+            json.dump(report, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        with open(os.path.join(args.out, f"{args.name}.md"), "w") as f:
+            f.write(markdown(report))
+        print(markdown(report))
+        if not result["correct"]:
+            raise SystemExit("live voting: correctness checks failed (see the report)")
+    finally:
+        if server is not None:
+            stop(server)
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
