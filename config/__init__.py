@@ -76,6 +76,8 @@ class Base:
     # New needs wait for a moderator's approval when True (post-moderation by default).
     NEEDS_PREMODERATION = False
     NEED_SUPPORTS_LIMIT = "30 per minute"
+    # Votes cast by form post (the socket handler has its own per-user limit).
+    VOTE_HTTP_LIMIT = "5 per second"
     # Seconds an anonymous visitor's board page may be served from cache (0: never).
     BOARD_CACHE_SECONDS = 5
     CACHE_TYPE = "SimpleCache"
@@ -110,6 +112,7 @@ class Testing(Base):
     SOCKETIO_ASYNC_MODE = "threading"
     VOTING_BROADCAST = False
     BOARD_CACHE_SECONDS = 0  # tests see every change at once; test_cache turns it on
+    VOTE_HTTP_LIMIT = "100 per second"  # tests post quickly; test_limits sets the real one
 
 
 class Production(Base):

@@ -67,6 +67,7 @@ class SettingsForm(FlaskForm):
         _l("Freeze teams from (Paris time, optional)"), format="%Y-%m-%dT%H:%M",
         validators=[Optional()],
         description=_l("From then on, nobody joins or leaves a team."))
+    solo_ideas_allowed = BooleanField(_l("Participants without a team may post ideas"))
 
 
 class JoinForm(FlaskForm):

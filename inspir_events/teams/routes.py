@@ -265,7 +265,8 @@ def settings(event_id: int):
         frozen = form.teams_frozen_at.data
         try:
             services.update_settings(current_user, event.id, form.team_size_default.data,
-                                     paris_to_utc(frozen) if frozen else None)
+                                     paris_to_utc(frozen) if frozen else None,
+                                     form.solo_ideas_allowed.data)
         except services.TeamError as exc:
             db.session.rollback()
             if exc.status in (403, 404):

@@ -377,8 +377,10 @@ def set_seeking(user: User, event_id: int, seeking: bool, skills: list[str]) -> 
 
 
 def update_settings(user: User, event_id: int, team_size_default: int,
-                    teams_frozen_at: datetime | None) -> Event:
-    """The organisers set the default team size (2-12) and when teams freeze."""
+                    teams_frozen_at: datetime | None,
+                    solo_ideas_allowed: bool | None = None) -> Event:
+    """The organisers set the default team size (2-12), when teams freeze, and whether
+    participants without a team may post ideas (None leaves that as it is)."""
     begin_write()
     event = _event(event_id, lock=True)
     if not is_organiser(user, event):
@@ -388,5 +390,7 @@ def update_settings(user: User, event_id: int, team_size_default: int,
                            min=rules.SIZE_MIN, max=rules.SIZE_MAX), field="team_size_default")
     event.team_size_default = team_size_default
     event.teams_frozen_at = teams_frozen_at
+    if solo_ideas_allowed is not None:
+        event.solo_ideas_allowed = solo_ideas_allowed
     db.session.commit()
     return event

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from inspir_events.errors import render_error
 from inspir_events.events import services as events
-from inspir_events.extensions import db
+from inspir_events.extensions import db, limiter
 from inspir_events.opendata import csv_lines
 from inspir_events.timeutil import paris_to_utc
 from inspir_events.voting import bp, queries, rules, services
@@ -222,8 +231,14 @@ def round_page(round_id: int):
         vote_form=VoteForm(), action_form=FlaskForm())
 
 
+def _voter_key() -> str:
+    return f"vote-user:{current_user.id}" if current_user.is_authenticated else \
+        f"vote-ip:{request.remote_addr}"
+
+
 @bp.route("/rounds/<int:round_id>/vote", methods=["POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["VOTE_HTTP_LIMIT"], key_func=_voter_key)
 def vote(round_id: int):
     form = VoteForm()
     if not form.validate_on_submit():
