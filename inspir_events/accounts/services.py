@@ -17,6 +17,7 @@ from inspir_events.accounts.models import Role, User, UserRole, UserSession
 from inspir_events.accounts.passwords import Passwords
 from inspir_events.accounts.rules import normalise_email
 from inspir_events.audit import services as audit
+from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department, Skill
 from inspir_events.timeutil import utcnow
@@ -26,13 +27,8 @@ from inspir_events.timeutil import utcnow
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-class AccountError(Exception):
-    """A use case refused; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(DomainError):
+    """An account use case refused."""
 
 
 class EmailTaken(AccountError):

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from inspir_events.accounts.models import Role, User
+from inspir_events.domain import DomainError
 from inspir_events.events import rules
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventStatus, Schedule
@@ -20,18 +21,8 @@ REGISTRATION_MESSAGES = {
 }
 
 
-class EventError(Exception):
-    """A use case refused. ``status`` is the HTTP answer; ``field`` the form field at fault.
-
-    The base class is a refused input (422, like the form's own field errors).
-    """
-
-    status = 422
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EventError(DomainError):
+    """An event use case refused (422 unless a subclass says otherwise)."""
 
 
 class EventNotFound(EventError):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from inspir_events.accounts.models import Role, User
 from inspir_events.audit import services as audit
 from inspir_events.database import begin_write
+from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.labels.charter import (
     JUSTIFICATION_MAX,
@@ -25,13 +26,8 @@ from inspir_events.notifications import services as notifications
 from inspir_events.timeutil import utcnow
 
 
-class LabelError(Exception):
+class LabelError(DomainError):
     status = 400
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class LabelNotAllowed(LabelError):

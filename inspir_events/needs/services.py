@@ -14,6 +14,7 @@ from inspir_events import markdown
 from inspir_events.accounts.models import Role, User
 from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, insert_ignoring_conflicts, like_pattern
+from inspir_events.domain import DomainError
 from inspir_events.events.models import Event, event_need
 from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
@@ -25,18 +26,8 @@ from inspir_events.timeutil import utcnow
 from inspir_events.voting.models import Idea
 
 
-class NeedError(Exception):
-    """A use case refused. ``status`` is the HTTP answer; ``field`` the form field at fault.
-
-    The base class is a refused input (422, like the form's own field errors).
-    """
-
-    status = 422
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class NeedError(DomainError):
+    """A need use case refused (422 unless a subclass says otherwise)."""
 
 
 class NeedNotFound(NeedError):

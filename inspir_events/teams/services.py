@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inspir_events.accounts.models import User
 from inspir_events.database import begin_write
+from inspir_events.domain import DomainError
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventStatus, RegistrationStatus
 from inspir_events.events.services import is_organiser
@@ -31,13 +32,8 @@ from inspir_events.teams.rules import JoinPolicy, RequestStatus
 from inspir_events.timeutil import utcnow
 
 
-class TeamError(Exception):
-    status = 422
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class TeamError(DomainError):
+    """A team use case refused (422 unless a subclass says otherwise)."""
 
 
 class TeamNotFound(TeamError):

@@ -18,6 +18,7 @@ from inspir_events import markdown
 from inspir_events.accounts.models import User
 from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, insert_ignoring_conflicts
+from inspir_events.domain import DomainError
 from inspir_events.events.access import is_organiser
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import Attendance, EventStatus, RegistrationStatus
@@ -43,13 +44,8 @@ VOTE_MESSAGES = {
 }
 
 
-class VotingError(Exception):
-    status = 422
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class VotingError(DomainError):
+    """An idea or voting use case refused (422 unless a subclass says otherwise)."""
 
 
 class VotingNotFound(VotingError):
