@@ -15,6 +15,8 @@ import contextvars
 import os
 import re
 import shutil
+import threading
+import time
 import uuid
 
 import pytest
@@ -66,6 +68,59 @@ def redis_available() -> str | None:
     except Exception as exc:  # noqa: BLE001
         return str(exc)
     return None
+
+
+WORKER = threading.local()  # ``.index``: the running job's index inside run_together
+CONCURRENCY_TIMEOUT = 120  # seconds, for all the threads of one run_together
+
+
+def run_together(app, jobs, background=None) -> tuple[list[str], float]:
+    """Run each ``job(index)`` in its own thread and app context, released together.
+
+    The concurrency tests' harness: a barrier releases every thread at once, each
+    in an application context of its own (its own database session), as concurrent
+    requests are. ``background(stop)``, when given, runs in one more thread from the
+    release until every job has ended, then ``stop`` is set. Returns the errors
+    raised in any thread (as text) and the elapsed seconds.
+    """
+    barrier = threading.Barrier(len(jobs) + (1 if background else 0))
+    stop = threading.Event()
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def guarded(name: str, body) -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=30)
+                body()
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported by the test
+            with lock:
+                errors.append(f"{name}: {type(exc).__name__}: {exc}")
+
+    def worker(index: int, job) -> None:
+        WORKER.index = index
+        guarded(f"thread {index}", lambda: job(index))
+
+    threads = [threading.Thread(target=worker, args=(i, job), daemon=True)
+               for i, job in enumerate(jobs)]
+    watcher = None
+    if background:
+        watcher = threading.Thread(target=guarded, args=("observer", lambda: background(stop)),
+                                   daemon=True)
+        watcher.start()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    deadline = started + CONCURRENCY_TIMEOUT
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.perf_counter()))
+    elapsed = time.perf_counter() - started
+    stop.set()
+    if watcher:
+        watcher.join(max(0.0, deadline - time.perf_counter()))
+    alive = [t for t in [*threads, watcher] if t is not None and t.is_alive()]
+    assert not alive, f"{len(alive)} threads still running after {CONCURRENCY_TIMEOUT} s"
+    return errors, elapsed
 
 
 class InspirClient(FlaskClient):

@@ -30,60 +30,16 @@ from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import RegistrationStatus
 from inspir_events.extensions import db as _db
 from inspir_events.notifications.models import Notification
+from tests.conftest import WORKER as _current  # the running worker's index
+from tests.conftest import run_together
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-JOIN_TIMEOUT = 120  # seconds, for all the threads of one test
 CONFIRMED, WAITLISTED, CANCELLED = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
                                     RegistrationStatus.CANCELLED)
 
-_current = threading.local()  # the running worker's index, read by the recording wrapper
 
 
-def run_together(app, jobs, background=None) -> tuple[list[str], float]:
-    """Run each ``job(index)`` in its own thread and app context, released together.
 
-    ``background(stop)``, when given, runs in one more thread (and app context) from
-    the release until every job has ended, then ``stop`` is set. Returns the errors
-    raised in any thread (as text) and the elapsed seconds.
-    """
-    barrier = threading.Barrier(len(jobs) + (1 if background else 0))
-    stop = threading.Event()
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def guarded(name: str, body) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=30)
-                body()
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported by the test
-            with lock:
-                errors.append(f"{name}: {type(exc).__name__}: {exc}")
-
-    def worker(index: int, job) -> None:
-        _current.index = index
-        guarded(f"thread {index}", lambda: job(index))
-
-    threads = [threading.Thread(target=worker, args=(i, job), daemon=True)
-               for i, job in enumerate(jobs)]
-    watcher = None
-    if background:
-        watcher = threading.Thread(target=guarded, args=("observer", lambda: background(stop)),
-                                   daemon=True)
-        watcher.start()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    deadline = started + JOIN_TIMEOUT
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.perf_counter()))
-    elapsed = time.perf_counter() - started
-    stop.set()
-    if watcher:
-        watcher.join(max(0.0, deadline - time.perf_counter()))
-    alive = [t for t in [*threads, watcher] if t is not None and t.is_alive()]
-    assert not alive, f"{len(alive)} threads still running after {JOIN_TIMEOUT} s"
-    return errors, elapsed
 
 
 @pytest.fixture

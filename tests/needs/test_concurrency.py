@@ -12,8 +12,6 @@ Run with ``pytest -s`` to see the figures (threads, attempts, rows, counter).
 from __future__ import annotations
 
 import random
-import threading
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -22,9 +20,9 @@ from inspir_events.accounts.models import User
 from inspir_events.extensions import db as _db
 from inspir_events.needs import services
 from inspir_events.needs.models import Need, NeedSupport
+from tests.conftest import run_together
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-JOIN_TIMEOUT = 120  # seconds, for all the threads of one test
 
 
 def publish_need(author: User) -> int:
@@ -37,36 +35,6 @@ def publish_need(author: User) -> int:
     return need.id
 
 
-def run_together(app, jobs) -> tuple[list[str], float]:
-    """Run each ``job(thread_index)`` in its own thread and app context, released together.
-
-    Returns the errors raised (as text) and the elapsed seconds.
-    """
-    barrier = threading.Barrier(len(jobs))
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def worker(index: int, job) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=30)
-                job(index)
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported by the test
-            with lock:
-                errors.append(f"thread {index}: {type(exc).__name__}: {exc}")
-
-    threads = [threading.Thread(target=worker, args=(i, job), daemon=True)
-               for i, job in enumerate(jobs)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    deadline = started + JOIN_TIMEOUT
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.perf_counter()))
-    elapsed = time.perf_counter() - started
-    alive = [t for t in threads if t.is_alive()]
-    assert not alive, f"{len(alive)} threads still running after {JOIN_TIMEOUT} s"
-    return errors, elapsed
 
 
 def state(db, need_id: int) -> tuple[int, int]:
