@@ -1,10 +1,12 @@
-"""Open-data output: CSV (UTF-8, comma) safe from spreadsheet formula injection."""
+"""CSV output (UTF-8, comma) safe from spreadsheet formula injection."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+
+from flask import Response
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,3 +32,11 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
         buffer.truncate()
         writer.writerow([csv_cell(v) for v in row])
         yield buffer.getvalue()
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence], filename: str) -> Response:
+    """A CSV download (UTF-8, comma) of ``rows`` under ``header``."""
+    response = Response("".join(csv_lines(header, rows)), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -9,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -27,14 +26,8 @@ from inspir_events.events.rules import (
     RegistrationStatus,
     RunBy,
 )
-from inspir_events.extensions import db
+from inspir_events.extensions import db, str_enum
 from inspir_events.timeutil import utcnow
-
-
-def _enum(cls, length: int = 24):
-    return Enum(cls, native_enum=False, length=length, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
-
 
 event_need = Table(
     "event_need",
@@ -74,7 +67,7 @@ class Event(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(150))
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
     description: Mapped[str] = mapped_column(Text)
     description_html: Mapped[str] = mapped_column(Text)
     starts_at: Mapped[datetime] = mapped_column(DateTime)
@@ -86,8 +79,8 @@ class Event(db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer)
     registration_opens_at: Mapped[datetime | None] = mapped_column(DateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
-    run_by: Mapped[RunBy] = mapped_column(_enum(RunBy))
-    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.DRAFT)
+    run_by: Mapped[RunBy] = mapped_column(str_enum(RunBy))
+    status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.DRAFT)
     # iCalendar SEQUENCE: incremented at each change seen by subscribers.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Equal to the number of confirmed registrations (changed in the same transaction).
@@ -129,12 +122,12 @@ class Registration(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
                                          index=True)
-    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
+    status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus))
     # Arrival order within the event, given under the event's lock: the waitlist's order.
     position: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    attendance: Mapped[Attendance | None] = mapped_column(_enum(Attendance))
+    attendance: Mapped[Attendance | None] = mapped_column(str_enum(Attendance))
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     event: Mapped[Event] = relationship()

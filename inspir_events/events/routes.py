@@ -34,7 +34,7 @@ from inspir_events.events.rules import Attendance, EventKind
 from inspir_events.extensions import db
 from inspir_events.labels.charter import PRINCIPLES
 from inspir_events.labels.forms import CharterForm
-from inspir_events.opendata import csv_lines
+from inspir_events.opendata import csv_response
 from inspir_events.reference import choices
 from inspir_events.reference import services as reference
 from inspir_events.timeutil import paris_to_utc, utc_to_paris
@@ -325,15 +325,10 @@ def registrations_csv(event_id: int):
         _fail(exc)
         abort(400)
     header = ("position", "name", "email", "status", "attendance", "registered_at")
-    lines = csv_lines(header, (
+    return csv_response(header, (
         (r.position, r.user.display_name, r.user.email, r.status.value,
          r.attendance.value if r.attendance else "", r.created_at.isoformat() + "Z")
-        for r in rows))
-    response = Response("".join(lines), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="inspir-event-{event.id}-registrations.csv"')
-    return response
+        for r in rows), f"inspir-event-{event.id}-registrations.csv")
 
 
 @bp.route("/events/<int:event_id>/registrations/<int:registration_id>/attendance",

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspir_events.extensions import db
+from inspir_events.extensions import db, str_enum
 from inspir_events.labels.charter import LabelStatus, SubjectType
 from inspir_events.timeutil import utcnow
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=24, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
 
 
 class LabelRequest(db.Model):
@@ -22,7 +17,7 @@ class LabelRequest(db.Model):
     __table_args__ = (Index("ix_label_request_subject", "subject_type", "subject_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject_type: Mapped[SubjectType] = mapped_column(_enum(SubjectType))
+    subject_type: Mapped[SubjectType] = mapped_column(str_enum(SubjectType))
     subject_id: Mapped[int] = mapped_column(Integer)
     # A snapshot of what was labelled, for the committee's queue and the audit.
     subject_title: Mapped[str] = mapped_column(String(200))
@@ -30,7 +25,8 @@ class LabelRequest(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     answers: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[LabelStatus] = mapped_column(_enum(LabelStatus), default=LabelStatus.REQUESTED)
+    status: Mapped[LabelStatus] = mapped_column(str_enum(LabelStatus),
+                                                default=LabelStatus.REQUESTED)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))

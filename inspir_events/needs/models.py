@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -17,15 +16,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspir_events.extensions import db
+from inspir_events.extensions import db, str_enum
 from inspir_events.needs.rules import NeedStatus, Visibility
 from inspir_events.timeutil import utcnow
-
-
-def _enum(cls, length: int = 24):
-    return Enum(cls, native_enum=False, length=length, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
-
 
 BOARD_FILTER_COLUMNS = ("department_code", "theme_code", "status")
 
@@ -59,8 +52,8 @@ class Need(db.Model):
     department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
     commune: Mapped[str | None] = mapped_column(String(100))
     theme_code: Mapped[str] = mapped_column(ForeignKey("theme.code"), index=True)
-    status: Mapped[NeedStatus] = mapped_column(_enum(NeedStatus), default=NeedStatus.PUBLISHED)
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.PUBLIC)
+    status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus), default=NeedStatus.PUBLISHED)
+    visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.PUBLIC)
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     moderated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

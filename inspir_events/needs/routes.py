@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -33,7 +32,7 @@ from inspir_events.needs.forms import (
     SupportForm,
 )
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort
-from inspir_events.opendata import csv_lines
+from inspir_events.opendata import csv_response
 from inspir_events.reference import choices
 from inspir_events.reference import services as reference
 from inspir_events.reference.models import Department, Theme
@@ -364,10 +363,7 @@ def _export_record(need) -> dict:
 def export_csv():
     records = (_export_record(n) for n in services.export_needs(_filters()))
     rows = ([r[k] if k != "tags" else ";".join(r[k]) for k in CSV_HEADER] for r in records)
-    response = Response("".join(csv_lines(CSV_HEADER, rows)), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="inspir-needs.csv"'
-    return response
+    return csv_response(CSV_HEADER, rows, "inspir-needs.csv")
 
 
 @bp.route("/needs.json")

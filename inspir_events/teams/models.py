@@ -9,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,15 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspir_events.extensions import db
+from inspir_events.extensions import db, str_enum
 from inspir_events.teams.rules import JoinPolicy, RequestStatus
 from inspir_events.timeutil import utcnow
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=24, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
-
 
 team_wanted_role = Table(
     "team_wanted_role",
@@ -61,7 +54,7 @@ class Team(db.Model):
     pitch: Mapped[str] = mapped_column(Text, default="")
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     max_size: Mapped[int] = mapped_column(Integer)
-    join_policy: Mapped[JoinPolicy] = mapped_column(_enum(JoinPolicy), default=JoinPolicy.OPEN)
+    join_policy: Mapped[JoinPolicy] = mapped_column(str_enum(JoinPolicy), default=JoinPolicy.OPEN)
     # Equal to the number of TeamMember rows (changed in the same transaction).
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -98,7 +91,7 @@ class JoinRequest(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
                                          index=True)
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus),
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus),
                                                   default=RequestStatus.PENDING)
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from inspir_events.errors import render_error
 from inspir_events.events import services as events
 from inspir_events.extensions import db
-from inspir_events.opendata import csv_lines
+from inspir_events.opendata import csv_response
 from inspir_events.reference import choices
 from inspir_events.teams import bp, queries, services
 from inspir_events.teams.forms import (
@@ -294,8 +294,4 @@ def export_csv(event_id: int):
              t.join_policy.value, "; ".join(r.code for r in t.wanted_roles),
              "; ".join(sorted(cover[t.id].missing)), "; ".join(f"#{n.id}" for n in t.needs))
             for t in teams)
-    response = Response("".join(csv_lines(header, rows)), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="inspir-event-{event.id}-teams.csv"')
-    return response
+    return csv_response(header, rows, f"inspir-event-{event.id}-teams.csv")

@@ -9,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,14 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspir_events.extensions import db
+from inspir_events.extensions import db, str_enum
 from inspir_events.timeutil import utcnow
 from inspir_events.voting.rules import RoundStatus, TallyVisibility
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=24, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
 
 
 class Idea(db.Model):
@@ -74,9 +68,9 @@ class VotingRound(db.Model):
     votes_per_participant: Mapped[int] = mapped_column(Integer, default=3)
     allow_own_team: Mapped[bool] = mapped_column(Boolean, default=False)
     require_check_in: Mapped[bool] = mapped_column(Boolean, default=False)
-    visibility: Mapped[TallyVisibility] = mapped_column(_enum(TallyVisibility),
+    visibility: Mapped[TallyVisibility] = mapped_column(str_enum(TallyVisibility),
                                                         default=TallyVisibility.LIVE)
-    status: Mapped[RoundStatus] = mapped_column(_enum(RoundStatus), default=RoundStatus.DRAFT)
+    status: Mapped[RoundStatus] = mapped_column(str_enum(RoundStatus), default=RoundStatus.DRAFT)
     opens_at: Mapped[datetime | None] = mapped_column(DateTime)  # scheduled (UTC)
     closes_at: Mapped[datetime | None] = mapped_column(DateTime)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)

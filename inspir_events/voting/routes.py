@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -19,7 +18,7 @@ from flask_wtf import FlaskForm
 from inspir_events.errors import render_error
 from inspir_events.events import services as events
 from inspir_events.extensions import db, limiter
-from inspir_events.opendata import csv_lines
+from inspir_events.opendata import csv_response
 from inspir_events.timeutil import paris_to_utc
 from inspir_events.voting import bp, queries, rules, services
 from inspir_events.voting import events as live
@@ -294,11 +293,7 @@ def results_csv(round_id: int):
     rows = ((r.rank, "yes" if r.tied else "no", idea.id, idea.title,
              idea.team.name if idea.team else "", r.votes, "yes" if idea.id in winners else "")
             for r, idea in services.results(voting_round))
-    response = Response("".join(csv_lines(header, rows)), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="inspir-round-{voting_round.id}-results.csv"')
-    return response
+    return csv_response(header, rows, f"inspir-round-{voting_round.id}-results.csv")
 
 
 @bp.route("/rounds/<int:round_id>/winners", methods=["POST"])
