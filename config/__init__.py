@@ -22,6 +22,7 @@ ENV_OVERRIDES = (
     "BOARD_CACHE_SECONDS",
     "VOTING_BROADCAST",
     "SOCKETIO_CHANNEL",
+    "PROXY_FIX_HOPS",
 )
 
 
@@ -91,6 +92,10 @@ class Base:
     # The Redis pub/sub channel of Socket.IO's message queue; live voting's Redis keys
     # start with it too. Deployments sharing one Redis server each need their own.
     SOCKETIO_CHANNEL = "inspir-events"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port headers
+    # are trusted (werkzeug's ProxyFix). 0: none, the headers are ignored; behind one nginx: 1.
+    # Never more than the real number of proxies, or clients could forge their address.
+    PROXY_FIX_HOPS = 0
 
 
 class Development(Base):
@@ -177,6 +182,8 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.VOTING_BROADCAST = environ["VOTING_BROADCAST"].lower() in TRUE_WORDS
     if environ.get("SOCKETIO_CHANNEL"):
         settings.SOCKETIO_CHANNEL = environ["SOCKETIO_CHANNEL"]
+    if environ.get("PROXY_FIX_HOPS"):
+        settings.PROXY_FIX_HOPS = int(environ["PROXY_FIX_HOPS"])
     if environ.get("NEEDS_PREMODERATION"):
         settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
     if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:

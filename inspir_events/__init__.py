@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings_module
 from inspir_events import errors, models, security  # noqa: F401  (models: all tables)
@@ -21,6 +22,7 @@ from inspir_events.accounts import bp as accounts_bp
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.forms import ROLE_LABELS
 from inspir_events.accounts.permissions import send_to_login
+from inspir_events.aid import bp as aid_bp
 from inspir_events.cli import register_commands
 from inspir_events.events import bp as events_bp
 from inspir_events.extensions import (
@@ -45,7 +47,7 @@ from inspir_events.voting import bp as voting_bp
 
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
-              teams_bp, voting_bp)
+              teams_bp, voting_bp, aid_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -78,6 +80,7 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
     settings_module.validate(app.config)
 
     _init_extensions(app)
+    _trust_proxies(app)
     app.url_map.converters["int"] = IdConverter  # before the routes are added
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
@@ -111,6 +114,21 @@ def _init_extensions(app: Flask) -> None:
         cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
         manage_session=False,
     )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_FIX_HOPS`` reverse proxies, take the client's address, scheme, host
+    and port from their X-Forwarded-* headers (rate limits, secure URLs, logs).
+
+    Wraps Socket.IO's middleware too (init_app put it on ``app.wsgi_app``), so socket
+    handlers see the same ``request.remote_addr``.
+    """
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops < 0:
+        raise settings_module.ConfigError("PROXY_FIX_HOPS must be 0 or more.")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
 
 
 def _unread_notifications() -> int:
