@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := inspir_events/translations
 export FLASK_APP := inspir_events
 
-.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting clean
+.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent).
 run: install translations
@@ -50,21 +50,32 @@ update-messages: extract-messages
 lint: install-test
 	$(BIN)/ruff check .
 
-# Benchmarks (not tests; about a minute each): figures in bench/results/, see bench/README.md.
-bench: bench-needs bench-events bench-teams bench-voting
+# Benchmarks (not tests): figures in bench/results/, see bench/README.md.
+# `make bench` runs the quick mode of each (under ~3 minutes in all, results in *_quick.*);
+# the bench-* targets run the full ones (about a minute each; QUICK=--quick for the quick one).
+QUICK ?=
+bench: install-test translations
+	$(BIN)/python bench/needs_board.py --quick
+	$(BIN)/python bench/events_feed.py --quick
+	$(BIN)/python bench/live_voting.py --quick
+	$(BIN)/python bench/teams_matching.py --quick
 
 bench-needs: install translations
-	$(BIN)/python bench/needs_board.py
+	$(BIN)/python bench/needs_board.py $(QUICK)
 
 bench-events: install translations
-	$(BIN)/python bench/events_feed.py
+	$(BIN)/python bench/events_feed.py $(QUICK)
 
 bench-teams: install translations
-	$(BIN)/python bench/teams_matching.py
+	$(BIN)/python bench/teams_matching.py $(QUICK)
 
 # aiohttp (the light websocket clients) comes with the test tools.
 bench-voting: install-test translations
-	$(BIN)/python bench/live_voting.py
+	$(BIN)/python bench/live_voting.py $(QUICK)
+
+# PostgreSQL + Redis, two server processes (PG_URL, REDIS_URL; see bench/live_voting.py).
+bench-voting-scaleout: install-test translations
+	$(BIN)/python bench/live_voting.py --scale-out $(QUICK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -142,7 +142,12 @@ def main() -> None:
     parser.add_argument("--out", default=RESULTS)
     parser.add_argument("--name", default="events_feed", help="results file name")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer, shorter rounds (make bench); results in NAME_quick")
     args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.duration, args.warmup = 2, 1.0, 0.5
+        args.name += "_quick"
 
     started = time.monotonic()
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None

@@ -28,6 +28,28 @@ committed in increasing order: a tally whose version >= the vote's id includes i
 For each stored vote: latency = (the time its last listener received a tally with
 version >= its id) - (the time the voter sent it), one clock (one process).
 
+``--quick``: 100 clients, 100 votes/s for 8 s (about 20 s in all; ``make bench``), results
+in live_voting_quick.{json,md} unless ``--name`` says otherwise.
+
+``--scale-out``: the deployment of docs/deployment.md on this machine: a fresh
+PostgreSQL schema (PG_URL, default postgresql://postgres@127.0.0.1:5432/test, the schema
+chosen by the connect option ``-csearch_path``), Redis (REDIS_URL, default
+redis://127.0.0.1:6379/0) as Flask-SocketIO's message queue with a random
+SOCKETIO_CHANNEL per run, ``--processes`` (2) server processes on as many ports, the
+clients split evenly across them (client i on process i % n, with that process's Origin).
+Same seeding, same checks, except where PostgreSQL differs: ids come from a sequence and
+two transactions may commit out of id order, so a tally's version (the latest id) does
+not say which rows it counts. There:
+- every received tally must be self-consistent (its per-idea counts sum to its total),
+  never above the final per-idea counts, and never go back (total and every idea) on a
+  client;
+- "vote to tally on every client" is measured by totals: the stored votes are ranked by
+  the time of their acknowledgement (sent after the commit), the k-th is taken as
+  delivered to a client by the first tally whose total >= k. The single-process run
+  reports this figure too (``*_by_totals``) beside the exact one by ids.
+Server CPU and memory are summed over the processes. The servers are stopped, the
+schema dropped and the run's Redis keys deleted in every case.
+
 The server is stopped in every case (SIGTERM, then SIGKILL) and the temporary
 folder removed (``--keep`` keeps it).
 """
@@ -50,6 +72,8 @@ import time
 from collections import Counter, defaultdict
 
 import aiohttp
+import psycopg
+import redis
 from needs_board import (
     HERE,
     RESULTS,
@@ -227,9 +251,9 @@ def plan_votes(voters: int, total: int, quota: int, idea_ids: list[int],
     return plan
 
 
-async def drive(args, port: int, pid: int, seed: dict, db_path: str) -> dict:
-    url = f"http://127.0.0.1:{port}"
-    origin = url
+async def drive(args, ports: list[int], pids: list[int], seed: dict, db_final) -> dict:
+    """Connect, vote, settle. ``db_final()`` -> (max vote id, count) of the round."""
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
     round_id, event_id = seed["round_id"], seed["event_id"]
     conn = aiohttp.TCPConnector(limit=0, force_close=False)
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
@@ -237,16 +261,17 @@ async def drive(args, port: int, pid: int, seed: dict, db_path: str) -> dict:
     async with aiohttp.ClientSession(connector=conn, timeout=timeout,
                                      cookie_jar=aiohttp.DummyCookieJar()) as session:
         people = seed["voters"][:args.clients]
-        clients = [Client(session, url, origin, p["cookie"], p["user_id"], round_id)
-                   for p in people]
+        clients = [Client(session, urls[i % len(urls)], urls[i % len(urls)], p["cookie"],
+                          p["user_id"], round_id)
+                   for i, p in enumerate(people)]
         await asyncio.sleep(0.5)
-        rss0 = proc_rss_kb(pid)
+        rss0 = sum(proc_rss_kb(pid) for pid in pids)
         t0 = time.perf_counter()
         for i in range(0, len(clients), args.connect_batch):
             await asyncio.gather(*(c.connect(event_id) for c in clients[i:i + args.connect_batch]))
         out["connect_s"] = round(time.perf_counter() - t0, 2)
         await asyncio.sleep(1.0)
-        rss1 = proc_rss_kb(pid)
+        rss1 = sum(proc_rss_kb(pid) for pid in pids)
         out.update(server_rss_mb_before=round(rss0 / 1024, 1),
                    server_rss_mb_after=round(rss1 / 1024, 1),
                    server_kb_per_connection=round((rss1 - rss0) / len(clients), 1))
@@ -254,7 +279,7 @@ async def drive(args, port: int, pid: int, seed: dict, db_path: str) -> dict:
         plan = plan_votes(args.voters, int(args.rate * args.duration),
                           seed["votes_per_participant"], seed["idea_ids"], rng)
         interval = 1.0 / args.rate
-        cpu0, cli0 = proc_cpu(pid), os.times()
+        cpu0, cli0 = sum(proc_cpu(pid) for pid in pids), os.times()
         start = time.perf_counter()
         for j, (v, idea, _) in enumerate(plan):
             delay = start + j * interval - time.perf_counter()
@@ -266,14 +291,13 @@ async def drive(args, port: int, pid: int, seed: dict, db_path: str) -> dict:
         deadline = time.perf_counter() + args.settle
         while time.perf_counter() < deadline and any(c.pending for c in clients):
             await asyncio.sleep(0.05)
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-            final_version = db.execute("SELECT coalesce(max(id), 0) FROM vote WHERE round_id = ?",
-                                       (round_id,)).fetchone()[0]
+        final_version, final_total = db_final()
         while time.perf_counter() < deadline and any(
-                not c.tallies or c.tallies[-1][1] < final_version for c in clients):
+                not c.tallies or c.tallies[-1][1] < final_version
+                or c.tallies[-1][2] < final_total for c in clients):
             await asyncio.sleep(0.05)
         wall = time.perf_counter() - start
-        cpu1, cli1 = proc_cpu(pid), os.times()
+        cpu1, cli1 = sum(proc_cpu(pid) for pid in pids), os.times()
         out.update(sent_s=round(sent_s, 2), phase_wall_s=round(wall, 2),
                    server_cpu_s=round(cpu1 - cpu0, 2),
                    client_cpu_s=round((cli1.user + cli1.system) - (cli0.user + cli0.system), 2),
@@ -283,6 +307,32 @@ async def drive(args, port: int, pid: int, seed: dict, db_path: str) -> dict:
         out["plan"] = plan
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
     return out
+
+
+def fanout_by_totals(clients: list[Client], stored: list) -> list[float]:
+    """Vote -> every client, by totals: the k-th stored vote (acknowledgement order) is
+    on a client with its first tally whose total >= k; the worst client per vote."""
+    ranked = sorted((v for _, v in stored if v["ack"] is not None), key=lambda v: v["ack"])
+    listeners = []
+    for c in clients:
+        totals, times, top = [], [], -1
+        for t, _, total, _ in c.tallies:
+            top = max(top, total)  # a going-back total is reported by the checks
+            totals.append(top)
+            times.append(t)
+        listeners.append((totals, times))
+    out = []
+    for k, v in enumerate(ranked, start=1):
+        worst = 0.0
+        for totals, times in listeners:
+            i = bisect.bisect_left(totals, k)
+            if i == len(totals):
+                worst = None
+                break
+            worst = max(worst, times[i] - v["send"])
+        if worst is not None:
+            out.append(worst)
+    return sorted(out)
 
 
 def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
@@ -302,12 +352,27 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
     # Every received tally is the database's prefix at its version (per idea).
     prefix_total = {}
     inconsistent = 0
+    inconsistent_examples: list[dict] = []
     non_monotonic = 0
     deliveries = 0
+    by_ids = not args.scale_out  # SQLite: ids commit in order; PostgreSQL: they may not
+    final_counts = dict(db_tally)
     for c in clients:
-        last_version = -1
+        last_version, last_total, last_counts = -1, -1, {}
         for _, version, total, tally in c.tallies[1:] if c.tallies else []:
             deliveries += 1
+            got = {int(k): v for k, v in (tally or {}).items() if v}
+            if not by_ids:
+                if total < last_total or any(got.get(i, 0) < n for i, n in last_counts.items()):
+                    non_monotonic += 1
+                last_total, last_counts = total, got
+                if (tally is not None and sum(got.values()) != total) or total > len(rows) \
+                        or any(n > final_counts.get(i, 0) for i, n in got.items()):
+                    inconsistent += 1
+                    if len(inconsistent_examples) < 5:
+                        inconsistent_examples.append({"version": version, "total": total,
+                                                      "tally": tally})
+                continue
             if version < last_version:
                 non_monotonic += 1
             last_version = version
@@ -315,7 +380,6 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
                 upto = [(vid, idea) for vid, _, idea in rows if vid <= version]
                 prefix_total[version] = (len(upto), Counter(i for _, i in upto))
             n, per_idea = prefix_total[version]
-            got = {int(k): v for k, v in (tally or {}).items() if v}
             if total != n or (tally is not None and got != dict(per_idea)):
                 inconsistent += 1
     # Latency from a stored vote's send to its tally on every listener.
@@ -339,6 +403,10 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
             fanout.append(worst)
     fanout.sort()
     per_delivery.sort()
+    fanout_totals = fanout_by_totals(clients, stored)
+    if not by_ids:  # the ids say nothing on PostgreSQL: the figures by totals
+        fanout = fanout_totals
+        per_delivery = []
     last_seen = [(c.tallies[-1][1], c.tallies[-1][2],
                   {int(k): n for k, n in (c.tallies[-1][3] or {}).items() if n})
                  for c in clients if c.tallies]
@@ -348,6 +416,10 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
     wanted = len(plan)
     kinds = Counter(kind for *_, kind in plan)
     result = {
+        "mode": "scale-out" if args.scale_out else "single process",
+        "processes": args.processes if args.scale_out else 1,
+        "database": "PostgreSQL" if args.scale_out else "SQLite",
+        "fanout_measured_by": "ids" if by_ids else "totals",
         "clients": len(clients),
         "voters": args.voters,
         "target_votes_per_s": args.rate,
@@ -366,9 +438,11 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
         "doubled": doubled,
         "rows_without_stored_ack": unacknowledged_rows,
         "tallies_inconsistent_with_db": inconsistent,
+        "tallies_inconsistent_examples": inconsistent_examples,
         "versions_going_back": non_monotonic,
         "stored_votes_not_reaching_every_client": sum(
             1 for uid, v in stored if (uid, v["idea"]) in by_pair) - len(fanout),
+        "final_version": final[0],
         "tally_deliveries": deliveries,
         "tally_broadcasts": len({t[1] for c in clients for t in c.tallies[1:]}),
         "ack_ms_p50": ms(pct(acks, 50)), "ack_ms_p99": ms(pct(acks, 99)),
@@ -376,6 +450,10 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
         "vote_to_all_clients_ms_p50": ms(pct(fanout, 50)),
         "vote_to_all_clients_ms_p99": ms(pct(fanout, 99)),
         "vote_to_all_clients_ms_max": ms(fanout[-1] if fanout else None),
+        "vote_to_all_clients_by_totals_ms_p50": ms(pct(fanout_totals, 50)),
+        "vote_to_all_clients_by_totals_ms_p99": ms(pct(fanout_totals, 99)),
+        "vote_to_all_clients_by_totals_ms_max": ms(fanout_totals[-1] if fanout_totals
+                                                   else None),
         "vote_to_a_client_ms_p50": ms(pct(per_delivery, 50)),
         "vote_to_a_client_ms_p99": ms(pct(per_delivery, 99)),
         "server_cpu_us_per_delivered_message": round(
@@ -402,16 +480,24 @@ def markdown(report: dict) -> str:
     m, r = report["machine"], report["result"]
     ok = "yes" if r["correct"] else "**NO**"
     outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(r["outcomes"].items(), key=str))
+    if r.get("mode") == "scale-out":
+        setup = (f"{r['processes']} server processes as `make run` serves them (gevent, "
+                 f"development settings), each on its own port, on a fresh PostgreSQL schema, "
+                 f"Redis as Flask-SocketIO's message queue (broadcast leader lock); the "
+                 f"clients split evenly across the processes; server CPU and memory summed "
+                 f"over the processes; vote → every client measured by totals")
+    else:
+        setup = ("The server as `make run` serves it (gevent, development settings) on a "
+                 "temporary SQLite database")
     lines = [
-        "# Live voting benchmark",
+        "# Live voting benchmark" + (" (scale-out)" if r.get("mode") == "scale-out" else ""),
         "",
         f"{m['date']} · {m['nproc']} CPU ({m['cpu_model']}) · Python {m['python']} · "
         f"SQLite {m['sqlite']} · commit {m['git_commit']}{' (dirty)' if m['git_dirty'] else ''}"
         f" · load average before/after {_load(m['load_average_before'])} / "
         f"{_load(m['load_average'])}",
         "",
-        f"The server as `make run` serves it (gevent, development settings) on a temporary "
-        f"SQLite database; {r['clients']} signed-in participants connected in the event's "
+        f"{setup}; {r['clients']} signed-in participants connected in the event's "
         f"room (raw Engine.IO/Socket.IO websocket clients, load generator on the same "
         f"machine); {r['voters']} of them vote through their socket at {r['target_votes_per_s']}"
         f" votes/s in total for {r['duration_s']} s (3 new ideas each, then repeats and one "
@@ -424,6 +510,9 @@ def markdown(report: dict) -> str:
         f"| votes stored (per s) | {r['stored_rows']} ({r['votes_stored_per_s']}/s) |",
         f"| vote → tally on **every** client, p50 / p99 / max | {r['vote_to_all_clients_ms_p50']}"
         f" / {r['vote_to_all_clients_ms_p99']} / {r['vote_to_all_clients_ms_max']} ms |",
+        f"| vote → tally on every client by totals, p50 / p99 / max | "
+        f"{r['vote_to_all_clients_by_totals_ms_p50']} / {r['vote_to_all_clients_by_totals_ms_p99']}"
+        f" / {r['vote_to_all_clients_by_totals_ms_max']} ms |",
         f"| vote → tally on a client, p50 / p99 | {r['vote_to_a_client_ms_p50']} / "
         f"{r['vote_to_a_client_ms_p99']} ms |",
         f"| vote acknowledgement p50 / p99 | {r['ack_ms_p50']} / {r['ack_ms_p99']} ms |",
@@ -453,12 +542,28 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _pg_admin(pg_url: str, sql: str) -> None:
+    with psycopg.connect(pg_url, connect_timeout=5, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _drop_redis_keys(redis_url: str, prefix: str) -> int:
+    client = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+    gone = 0
+    for n, key in enumerate(client.scan_iter(match=f"{prefix}*", count=500)):
+        if n > 100_000:  # bounded
+            break
+        gone += client.delete(key)
+    return gone
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark live voting over Socket.IO.")
-    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=None, help="default 200 (quick: 100)")
     parser.add_argument("--voters", type=int, default=None, help="default: every client")
-    parser.add_argument("--rate", type=float, default=100.0, help="votes per second, in all")
-    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--rate", type=float, default=None,
+                        help="votes per second, in all (default 100)")
+    parser.add_argument("--duration", type=float, default=None, help="default 20 (quick: 8)")
     parser.add_argument("--quota", type=int, default=3, help="votes per participant")
     parser.add_argument("--settle", type=float, default=10.0,
                         help="seconds to wait for the last acks and tallies")
@@ -466,23 +571,68 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--config", default="development")
     parser.add_argument("--out", default=RESULTS)
-    parser.add_argument("--name", default="live_voting")
+    parser.add_argument("--name", default=None,
+                        help="default live_voting, live_voting_quick, live_voting_scaleout")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="a smaller, shorter run")
+    parser.add_argument("--scale-out", action="store_true",
+                        help="PostgreSQL + Redis, several server processes")
+    parser.add_argument("--processes", type=int, default=2, help="with --scale-out")
+    parser.add_argument("--pg-url", default=os.environ.get(
+        "PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--redis-url", default=os.environ.get(
+        "REDIS_URL", "redis://127.0.0.1:6379/0"))
     args = parser.parse_args()
+    quick = {"clients": 100, "rate": 100.0, "duration": 8.0}
+    full = {"clients": 200, "rate": 100.0, "duration": 20.0}
+    for key, value in (quick if args.quick else full).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    if args.name is None:
+        args.name = "live_voting" + ("_scaleout" if args.scale_out else "") + \
+            ("_quick" if args.quick else "")
     args.voters = min(args.voters or args.clients, args.clients)
+    processes = max(1, args.processes) if args.scale_out else 1
 
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     workdir = tempfile.mkdtemp(prefix="inspir-bench-")
-    database = os.path.join(workdir, "bench.db")
-    port = free_port()
+    ports = [free_port() for _ in range(processes)]
     env = {k: v for k, v in os.environ.items()
-           if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
-    env.update(INSPIR_CONFIG=args.config, DATABASE_URL=f"sqlite:///{database}",
+           if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT",
+                        "SOCKETIO_CHANNEL", "DATABASE_URL")}
+    schema = channel = None
+    if args.scale_out:
+        run_id = f"{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}_{os.urandom(3).hex()}"
+        schema, channel = f"bench_voting_{run_id}", f"inspir-bench-{run_id}"
+        sep = "&" if "?" in args.pg_url else "?"
+        database_url = f"{args.pg_url}{sep}options=-csearch_path%3D{schema}"
+        env.update(REDIS_URL=args.redis_url, SOCKETIO_CHANNEL=channel)
+    else:
+        database = os.path.join(workdir, "bench.db")
+        database_url = f"sqlite:///{database}"
+    env.update(INSPIR_CONFIG=args.config, DATABASE_URL=database_url,
                FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1",
-               SECRET_KEY=os.urandom(24).hex(), ALLOWED_ORIGINS=f"http://127.0.0.1:{port}")
-    server = None
+               SECRET_KEY=os.urandom(24).hex(),
+               ALLOWED_ORIGINS=",".join(f"http://127.0.0.1:{port}" for port in ports))
+
+    def query(sql: str, params: tuple) -> list[tuple]:
+        if args.scale_out:
+            with psycopg.connect(args.pg_url, connect_timeout=5,
+                                 options=f"-csearch_path={schema}") as conn:
+                return conn.execute(sql.replace("?", "%s"), params).fetchall()
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    servers: list[subprocess.Popen] = []
+    logs = []
     try:
-        print(f"migrating a temporary database in {workdir} ...", flush=True)
+        if args.scale_out:
+            redis.Redis.from_url(args.redis_url, socket_timeout=3,
+                                 socket_connect_timeout=3).ping()
+            _pg_admin(args.pg_url, f'CREATE SCHEMA "{schema}"')
+            print(f"PostgreSQL schema {schema}, Redis channel {channel}", flush=True)
+        print(f"migrating a temporary database ({'PostgreSQL' if args.scale_out else workdir})"
+              " ...", flush=True)
         run_checked([sys.executable, "-m", "flask", "db", "upgrade"], env, "flask db upgrade")
         seed_file = os.path.join(workdir, "seed.json")
         print(f"seeding {args.clients} participants, 8 ideas, an open round ...", flush=True)
@@ -491,23 +641,36 @@ def main() -> None:
                                  env, "seeding").strip().splitlines()[-1], flush=True)
         with open(seed_file) as f:
             seed = json.load(f)
-        log = open(os.path.join(workdir, "server.log"), "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py")],  # noqa: S603
-                                  env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        wait_until_serving(port, server)
-        print(f"server pid {server.pid} on port {port}; {args.clients} clients, "
-              f"{args.voters} voters, {args.rate:g} votes/s for {args.duration:g} s",
+        for port in ports:
+            log = open(os.path.join(workdir, f"server-{port}.log"), "w")  # noqa: SIM115
+            logs.append(log)
+            servers.append(subprocess.Popen(  # noqa: S603
+                [sys.executable, os.path.join(HERE, "serve.py")],
+                env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
+                stdout=log, stderr=subprocess.STDOUT))
+        for port, server in zip(ports, servers, strict=True):
+            wait_until_serving(port, server)
+        print(f"server pid(s) {[s.pid for s in servers]} on port(s) {ports}; {args.clients} "
+              f"clients, {args.voters} voters, {args.rate:g} votes/s for {args.duration:g} s",
               flush=True)
-        run = asyncio.run(drive(args, port, server.pid, seed, database))
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-            rows = db.execute("SELECT id, voter_id, idea_id FROM vote WHERE round_id = ? "
-                              "ORDER BY id", (seed["round_id"],)).fetchall()
+        round_id = seed["round_id"]
+
+        def db_final() -> tuple[int, int]:
+            return tuple(query("SELECT coalesce(max(id), 0), count(*) FROM vote "
+                               "WHERE round_id = ?", (round_id,))[0])
+
+        run = asyncio.run(drive(args, ports, [s.pid for s in servers], seed, db_final))
+        rows = [tuple(r) for r in query("SELECT id, voter_id, idea_id FROM vote "
+                                        "WHERE round_id = ? ORDER BY id", (round_id,))]
         result = analyse(run, rows, args)
-        stop(server)
-        log.close()
+        for server in servers:
+            stop(server)
         info = machine()
         info["load_average_before"] = load_before
+        if args.scale_out:
+            with psycopg.connect(args.pg_url, connect_timeout=5) as conn:
+                info["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+            info["redis"] = redis.Redis.from_url(args.redis_url).info()["redis_version"]
         report = {"machine": info, "settings": vars(args), "result": result}
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
@@ -519,8 +682,21 @@ def main() -> None:
         if not result["correct"]:
             raise SystemExit("live voting: correctness checks failed (see the report)")
     finally:
-        if server is not None:
+        for server in servers:
             stop(server)
+        for log in logs:
+            log.close()
+        if schema is not None:
+            try:
+                _pg_admin(args.pg_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                print(f"dropped schema {schema}", flush=True)
+            except Exception as exc:  # noqa: BLE001 - said, then the run's outcome stands
+                print(f"could not drop schema {schema}: {exc}", flush=True)
+        if channel is not None:
+            try:
+                _drop_redis_keys(args.redis_url, channel)
+            except Exception as exc:  # noqa: BLE001
+                print(f"could not delete the Redis keys {channel}*: {exc}", flush=True)
         if args.keep:
             print(f"kept {workdir}")
         else:

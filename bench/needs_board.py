@@ -253,7 +253,12 @@ def main() -> None:
     parser.add_argument("--analyze", action="store_true",
                         help="run SQLite's ANALYZE after seeding (planner statistics; off by "
                              "default: a database served by the app is not analysed)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer, shorter rounds (make bench); results in NAME_quick")
     args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.duration, args.warmup = 2, 1.0, 0.5
+        args.name += "_quick"
 
     started = time.monotonic()
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None

@@ -8,6 +8,8 @@ Each participant gets a server-side session (a ``user_session`` row, as
 cookie that carries it, built with the app's own session serializer: no N log-ins.
 
     DATABASE_URL=sqlite:////tmp/x.db .venv/bin/python bench/seed_voting.py 200 OUT.json
+
+Works on SQLite and PostgreSQL (there the sequences are moved past the explicit ids).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if PROJECT_ROOT not in sys.path:
     sys.path.insert(0, PROJECT_ROOT)
 
 from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import text as text_sql  # noqa: E402
 
 from inspir_events import create_app, markdown  # noqa: E402
 from inspir_events.accounts import services as account_services  # noqa: E402
@@ -106,6 +109,13 @@ def seed(participants: int, votes_per_participant: int = 3) -> dict:
             conn.execute(insert(round_idea), [{"round_id": 1, "idea_id": i["id"]}
                                               for i in ideas])
             conn.execute(insert(UserSession), sessions)
+            if conn.dialect.name == "postgresql":
+                # Explicit ids do not move PostgreSQL's sequences: move them past the rows.
+                for model in (User, Event, Idea, VotingRound):
+                    table = model.__table__
+                    sql = ("SELECT setval(pg_get_serial_sequence(:t, 'id'), "  # noqa: S608
+                           f'(SELECT max(id) FROM "{table.name}"))')  # model names only
+                    conn.execute(text_sql(sql), {"t": f'"{table.name}"'})
         # The signed session cookie Flask-Login reads: "_user_id" is the session token.
         with app.test_request_context():
             serializer = app.session_interface.get_signing_serializer(app)

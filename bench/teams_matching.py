@@ -10,9 +10,9 @@
    by a bare loop doing one set intersection each, so that the ratio can be
    compared between machines;
 4. unless ``--no-db``: the same event seeded into a temporary SQLite database
-   (migrated), and ``services.suggestions_for_person`` (with
-   ``services.event_teams``, as the teams page does) and
-   ``services.suggestions_for_team`` (as a lead's team page does) timed per
+   (migrated), and ``queries.suggestions_for_person`` (with
+   ``queries.event_teams``, as the teams page does) and
+   ``queries.suggestions_for_team`` (as a lead's team page does) timed per
    call on a sample, each in a fresh session, best of 3, after checking that
    they give exactly the pure module's rankings;
 5. bench/results/teams_matching.json and .md, with the machine.
@@ -50,7 +50,7 @@ from inspir_events.events.rules import (  # noqa: E402
     RunBy,
 )
 from inspir_events.extensions import db  # noqa: E402
-from inspir_events.teams import matching, rules, services  # noqa: E402
+from inspir_events.teams import matching, queries, rules  # noqa: E402
 from inspir_events.teams.models import (  # noqa: E402
     Team,
     TeamMember,
@@ -249,10 +249,10 @@ def time_services(teams, people, repeats: int, sample_people: int, sample_teams:
 
         def person_page(uid: int):
             user = db.session.get(User, uid)
-            return services.suggestions_for_person(user, event_id, services.event_teams(event_id))
+            return queries.suggestions_for_person(user, event_id, queries.event_teams(event_id))
 
         def team_page(tid: int):
-            return services.suggestions_for_team(services.get(tid))
+            return queries.suggestions_for_team(queries.get(tid))
 
         with app.app_context():
             # Same rankings as the pure module on the same data.
@@ -280,17 +280,17 @@ def time_services(teams, people, repeats: int, sample_people: int, sample_teams:
                 return total / len(ids)
 
             def teams_loaded(uid):
-                return db.session.get(User, uid), services.event_teams(event_id)
+                return db.session.get(User, uid), queries.event_teams(event_id)
 
             cases = {
                 "person_page": (person_ids, person_page, None,
                                 "get user + event_teams + suggestions_for_person"),
                 "suggestions_for_person": (
                     person_ids,
-                    lambda loaded: services.suggestions_for_person(loaded[0], event_id,
+                    lambda loaded: queries.suggestions_for_person(loaded[0], event_id,
                                                                    loaded[1]),
                     teams_loaded, "suggestions_for_person alone (user and teams loaded)"),
-                "event_teams": (person_ids, lambda _: services.event_teams(event_id), None,
+                "event_teams": (person_ids, lambda _: queries.event_teams(event_id), None,
                                 "event_teams alone (150 teams, members, roles, needs)"),
                 "team_page": (team_ids, team_page, None, "get team + suggestions_for_team"),
             }
@@ -386,7 +386,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database")
     parser.add_argument("--name", default="teams_matching")
     parser.add_argument("--out", default=RESULTS)
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer, shorter rounds (make bench); results in NAME_quick")
     args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.db_repeats = 2, 1
+        args.name += "_quick"
     os.environ.setdefault("INSPIR_CONFIG", "development")
 
     started = time.monotonic()

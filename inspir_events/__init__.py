@@ -35,7 +35,7 @@ from inspir_events.extensions import (
     migrate,
     socketio,
 )
-from inspir_events.i18n import current_language, localized, select_locale
+from inspir_events.i18n import current_language, format_cents, localized, select_locale
 from inspir_events.labels import bp as labels_bp
 from inspir_events.main import bp as main_bp
 from inspir_events.needs import bp as needs_bp
@@ -142,6 +142,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     # Same URLs as Flask's url_for, built once per request (see remembered_url_for).
     app.jinja_env.globals["url_for"] = remembered_url_for
+    app.jinja_env.filters["money"] = format_cents
 
     @app.context_processor
     def inject_helpers():

@@ -1,4 +1,4 @@
-"""``flask`` commands: create-admin, seed-demo."""
+"""``flask`` commands: create-admin, seed-demo, load-envelopes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from flask.cli import with_appcontext
 from inspir_events import demo
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from inspir_events.aid import rules as aid_rules
+from inspir_events.aid import services as aid_services
 
 
 @click.command("create-admin")
@@ -45,6 +47,21 @@ def seed_demo_command() -> None:
         click.echo(demo.logins_text())
 
 
+@click.command("load-envelopes")
+@click.option("--year", type=int, default=aid_rules.LATEST_YEAR, show_default=True,
+              help="The budget year whose policy gives the envelopes.")
+@with_appcontext
+def load_envelopes_command(year: int) -> None:
+    """Create a budget year's envelopes from its aid policy (idempotent)."""
+    try:
+        added = aid_services.load_envelopes(year)
+    except aid_rules.UnknownYear:
+        raise click.UsageError(f"There are no aid rules for the budget year {year}.") from None
+    click.echo(f"{added} envelope(s) created for {year}." if added
+               else f"The envelopes of {year} were already loaded.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(load_envelopes_command)

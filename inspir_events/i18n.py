@@ -6,8 +6,10 @@ switch, the signed-in user's saved choice, the browser's Accept-Language.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_currency, get_locale
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -42,3 +44,13 @@ def current_language() -> str:
 def localized(row) -> str:
     """A reference row's name in the page's language."""
     return row.name_for(current_language())
+
+
+def format_cents(cents: int | None, currency: str = "EUR") -> str:
+    """An amount in cents as money in the page's language ("150 000,00 €" in French).
+
+    Decimal, never float: ``Decimal(cents) / 100`` is exact for any number of cents.
+    """
+    if cents is None:
+        return ""
+    return format_currency(Decimal(cents) / 100, currency)

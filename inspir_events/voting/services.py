@@ -384,12 +384,18 @@ def versions(round_ids: list[int]) -> dict[int, int]:
 def snapshot(voting_round: VotingRound) -> dict:
     """What a (re)connecting client gets: the round's state, tally if visible, version."""
     visible = rules.tally_visible(voting_round.visibility, voting_round.status)
+    # One statement, so the counts, the total and the version come from one snapshot of the
+    # votes (three queries could each see a different set on PostgreSQL).
+    rows = db.session.execute(
+        select(Vote.idea_id, func.count(), func.max(Vote.id))
+        .where(Vote.round_id == voting_round.id).group_by(Vote.idea_id)).all()
+    counts = {idea_id: count for idea_id, count, _latest in rows}
     return {
         "round_id": voting_round.id,
         "status": voting_round.status.value,
-        "version": version(voting_round.id),
-        "tally": ({str(k): v for k, v in tally(voting_round.id).items()} if visible else None),
-        "total": total_votes(voting_round.id),
+        "version": max((latest for _i, _c, latest in rows), default=0),
+        "tally": {str(k): v for k, v in counts.items()} if visible else None,
+        "total": sum(counts.values()),
     }
 
 

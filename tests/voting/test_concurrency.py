@@ -223,3 +223,32 @@ def test_closing_while_thirty_voters_vote_accepts_nothing_after_the_close(
     assert Counter(r.idea_id for r in rows) == Counter(tally)
     assert services.cast_vote(voter_ids[0], round_id, idea_ids[0]).outcome == "closed"
     assert services.total_votes(round_id) == len(rows)
+
+
+@BACKENDS
+def test_every_snapshot_taken_while_people_vote_adds_up(db, app, backend, ballot_box):
+    """The broadcast's snapshot reads counts, total and version in one statement: on
+    PostgreSQL, separate queries could each see a different set of committed votes."""
+    round_id, idea_ids, voter_ids = ballot_box(ideas=4, voters=30)
+    seen: list[dict] = []
+
+    def vote(index: int) -> None:
+        for idea_id in idea_ids[:3]:
+            services.cast_vote(voter_ids[index], round_id, idea_id)
+
+    def observe(stop) -> None:
+        while not stop.is_set():
+            _db.session.rollback()  # a fresh transaction each time, as each tick has
+            seen.append(services.snapshot(_db.session.get(VotingRound, round_id)))
+
+    errors, elapsed = run_together(app, [vote] * len(voter_ids), background=observe)
+    report(backend, "snapshots while 30 voters vote", snapshots=len(seen), errors=len(errors),
+           seconds=f"{elapsed:.2f}")
+    assert errors == []
+    assert seen, "the observer took no snapshot"
+    for snap in seen:
+        assert sum(snap["tally"].values()) == snap["total"], snap
+    db.session.rollback()  # end the test's own read transaction: see what the threads committed
+    final = services.snapshot(db.session.get(VotingRound, round_id))
+    assert final["total"] == 90 == sum(final["tally"].values())
+    assert final["version"] == max(v.id for v in committed_votes(db, round_id))
