@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from inspir_events.accounts import bp, services
 from inspir_events.accounts.forms import (
@@ -16,6 +17,7 @@ from inspir_events.accounts.forms import (
 )
 from inspir_events.accounts.models import Role, User
 from inspir_events.accounts.permissions import role_required
+from inspir_events.events import participation
 from inspir_events.extensions import db, limiter
 from inspir_events.reference import choices
 from inspir_events.urls import safe_next_url
@@ -113,7 +115,9 @@ def profile():
         else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/profile.html", form=form, feed_form=FlaskForm(),
+                           feed=participation.calendar_feed(current_user)), \
+        200 if not form.errors else 422
 
 
 @bp.route("/admin/users")

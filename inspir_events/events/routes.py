@@ -38,6 +38,7 @@ from inspir_events.opendata import csv_response
 from inspir_events.reference import choices
 from inspir_events.reference import services as reference
 from inspir_events.timeutil import paris_to_utc, utc_to_paris
+from inspir_events.urls import safe_next_url
 
 
 def _labels() -> dict:
@@ -404,7 +405,7 @@ def renew_token():
         abort(400)
     participation.renew_calendar_token(current_user)
     flash(_("Your private calendar address is ready. Keep it to yourself."), "success")
-    return redirect(url_for("events.mine"))
+    return redirect(safe_next_url(request.form.get("next")) or url_for("events.mine"))
 
 
 @bp.route("/calendar/token/revoke", methods=["POST"])
@@ -414,4 +415,4 @@ def revoke_token():
         abort(400)
     participation.revoke_calendar_token(current_user)
     flash(_("Your private calendar address no longer works."), "success")
-    return redirect(url_for("events.mine"))
+    return redirect(safe_next_url(request.form.get("next")) or url_for("events.mine"))

@@ -51,3 +51,24 @@ def test_too_long_bio_is_refused(client, db, make_user, login):
                                 token_from="/profile")
     assert response.status_code == 422
     assert db.session.get(User, user.id).bio == ""
+
+
+def test_the_private_calendar_is_renewed_and_revoked_from_the_profile(client, make_user, login):
+    import re
+
+    user = make_user()
+    login(user)
+    assert 'action="/calendar/token"' in client.get("/profile").get_data(as_text=True)
+    response = client.post_form("/calendar/token", {"next": "/profile"}, token_from="/profile")
+    assert response.headers["Location"].endswith("/profile")
+    page = client.get("/profile").get_data(as_text=True)
+    feed_url = re.search(r'value="http://localhost(/calendar/[^"]+\.ics)"', page).group(1)
+    assert client.get(feed_url).status_code == 200
+    response = client.post_form("/calendar/token/revoke", {"next": "/profile"},
+                                token_from="/profile")
+    assert response.headers["Location"].endswith("/profile")
+    assert client.get(feed_url).status_code == 404
+    # an unsafe next is ignored
+    response = client.post_form("/calendar/token", {"next": "https://evil.example/"},
+                                token_from="/profile")
+    assert "evil" not in response.headers["Location"]
