@@ -1,21 +1,37 @@
-"""Envelopes (the budget per year, former region and section) and the commitments on them."""
+"""Aid's tables: envelopes and commitments, co-funding applications, projects, grants.
+
+- :class:`Envelope` / :class:`Commitment`: the budget per year, former region and
+  section, delegated sub-envelopes and the decisions committing money on them;
+  :class:`EnvelopeMember` names the deciders of a delegated envelope.
+- :class:`CofundingApplication` with its :class:`ExpenseLine`, :class:`RevenueLine`
+  and :class:`ApplicationDocument` rows: a third-party event's request.
+- :class:`Project` (the maturation pipeline), :class:`ProjectMember`,
+  :class:`ProjectMove` (every stage change, audited with its note).
+- :class:`AidGrant`: money granted (to an event's organiser, a project, a support
+  structure), one row per decision and section; the SCDL export reads it.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from inspir_events.aid.pipeline import Origin, Qualification, Stage
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.extensions import db, str_enum
 from inspir_events.timeutil import utcnow
@@ -82,4 +98,289 @@ class Commitment(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     envelope = relationship("Envelope", back_populates="commitments")
+    decided_by = relationship("User")
+
+
+class EnvelopeMember(db.Model):
+    """A decider of a delegated envelope (its own committee), named by an admin."""
+
+    __tablename__ = "envelope_member"
+
+    envelope_id: Mapped[int] = mapped_column(
+        ForeignKey("envelope.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
+    added_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    envelope = relationship("Envelope")
+    user = relationship("User", foreign_keys=[user_id])
+
+
+# --- Co-funding applications -----------------------------------------------------
+
+class ApplicationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # in the committee's queue
+    CHANGES_REQUESTED = "changes_requested"  # back to the organiser, with the committee's note
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class RevenueKind(enum.StrEnum):
+    CO_FUNDER = "co_funder"  # another public or private co-funder
+    OWN_FUNDS = "own_funds"
+    RECEIPTS = "receipts"  # tickets and other receipts
+
+
+class CofundingApplication(db.Model):
+    """A third-party, labelled event's request for the Region's co-funding.
+
+    The region share asked is a column; the other revenues and the expenses are
+    lines. ``total_cost_cents`` / ``other_revenues_cents`` are the lines' sums,
+    stored at each save so queues and exports need no aggregate.
+    """
+
+    __tablename__ = "cofunding_application"
+    __table_args__ = (
+        CheckConstraint("region_share_cents >= 0", name="region_share_not_negative"),
+        CheckConstraint("(beneficiary_siret IS NOT NULL) OR (beneficiary_rna IS NOT NULL) "
+                        "OR status = 'draft'", name="beneficiary_identified"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="RESTRICT"), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    applicant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        str_enum(ApplicationStatus), default=ApplicationStatus.DRAFT, index=True)
+    beneficiary_name: Mapped[str] = mapped_column(String(150))
+    beneficiary_siret: Mapped[str | None] = mapped_column(String(14))
+    beneficiary_rna: Mapped[str | None] = mapped_column(String(10))
+    purpose: Mapped[str] = mapped_column(String(255))  # SCDL "objet" (< 256 characters)
+    region_share_cents: Mapped[int] = mapped_column(Integer, default=0)
+    total_cost_cents: Mapped[int] = mapped_column(Integer, default=0)
+    other_revenues_cents: Mapped[int] = mapped_column(Integer, default=0)
+    committee_note: Mapped[str | None] = mapped_column(Text)  # changes asked / refusal reason
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    event = relationship("Event")
+    applicant = relationship("User", foreign_keys=[applicant_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    expense_lines = relationship("ExpenseLine", back_populates="application",
+                                 order_by="ExpenseLine.position", cascade="all, delete-orphan")
+    revenue_lines = relationship("RevenueLine", back_populates="application",
+                                 order_by="RevenueLine.position", cascade="all, delete-orphan")
+    documents = relationship("ApplicationDocument", back_populates="application",
+                             order_by="ApplicationDocument.position",
+                             cascade="all, delete-orphan")
+
+
+class ExpenseLine(db.Model):
+    __tablename__ = "expense_line"
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(150))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    section: Mapped[Section] = mapped_column(str_enum(Section, 16))
+
+    application = relationship("CofundingApplication", back_populates="expense_lines")
+
+
+class RevenueLine(db.Model):
+    __tablename__ = "revenue_line"
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[RevenueKind] = mapped_column(str_enum(RevenueKind, 16))
+    label: Mapped[str] = mapped_column(String(150))  # the co-funder's name, or a description
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    application = relationship("CofundingApplication", back_populates="revenue_lines")
+
+
+class ApplicationDocument(db.Model):
+    __tablename__ = "application_document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(150))
+    url: Mapped[str] = mapped_column(String(300))
+
+    application = relationship("CofundingApplication", back_populates="documents")
+
+
+# --- The maturation pipeline ----------------------------------------------------------
+
+class Project(db.Model):
+    """An idea on its way to an experiment, with its lineage.
+
+    ``idea_id`` is unique: promoting a round's winner twice gives one project.
+    """
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text)
+    summary_html: Mapped[str] = mapped_column(Text)
+    stage: Mapped[Stage] = mapped_column(str_enum(Stage, 20), default=Stage.IDEE, index=True)
+    origin: Mapped[Origin] = mapped_column(str_enum(Origin, 20))
+    qualification: Mapped[Qualification] = mapped_column(
+        str_enum(Qualification, 20), default=Qualification.QUALIFIED)
+    oriented_programme: Mapped[str | None] = mapped_column(String(40))
+    # Lineage.
+    idea_id: Mapped[int | None] = mapped_column(
+        ForeignKey("idea.id", ondelete="SET NULL"), unique=True)
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voting_round.id", ondelete="SET NULL"), index=True)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    need_id: Mapped[int | None] = mapped_column(
+        ForeignKey("need.id", ondelete="SET NULL"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    vote_rank: Mapped[int | None] = mapped_column(Integer)
+    vote_count: Mapped[int | None] = mapped_column(Integer)
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"),
+                                                        index=True)
+    theme_code: Mapped[str | None] = mapped_column(ForeignKey("theme.code"), index=True)
+    # Maturation: the support structure (an account with that role).
+    support_structure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    # Open code, results, lessons.
+    licence: Mapped[str | None] = mapped_column(String(40))
+    repository_url: Mapped[str | None] = mapped_column(String(300))
+    results: Mapped[str] = mapped_column(Text, default="")
+    results_html: Mapped[str] = mapped_column(Text, default="")
+    lessons: Mapped[str] = mapped_column(Text, default="")
+    lessons_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    stage_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    idea = relationship("Idea")
+    voting_round = relationship("VotingRound")
+    event = relationship("Event")
+    need = relationship("Need")
+    team = relationship("Team")
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id])
+    support_structure = relationship("User", foreign_keys=[support_structure_id])
+    member_rows = relationship("ProjectMember", back_populates="project",
+                               order_by="ProjectMember.position", cascade="all, delete-orphan")
+    moves = relationship("ProjectMove", back_populates="project", order_by="ProjectMove.id")
+
+
+class ProjectMember(db.Model):
+    """A person of the project's team (copied from the winning idea's team at promotion)."""
+
+    __tablename__ = "project_member"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(40), default="member")  # "lead", "member", "author"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    project = relationship("Project", back_populates="member_rows")
+    user = relationship("User")
+
+
+class ProjectMove(db.Model):
+    """A stage change (or a qualification decision), by a committee member, with a note."""
+
+    __tablename__ = "project_move"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[Stage | None] = mapped_column(str_enum(Stage, 20))
+    to_stage: Mapped[Stage] = mapped_column(str_enum(Stage, 20))
+    qualification: Mapped[Qualification | None] = mapped_column(str_enum(Qualification, 20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    project = relationship("Project", back_populates="moves")
+    decided_by = relationship("User")
+
+
+# --- Grants ----------------------------------------------------------------------------
+
+class GrantKind(enum.StrEnum):
+    EVENT_COFUNDING = "event_cofunding"  # a third-party event (an application)
+    PROJECT_OPERATING = "project_operating"  # direct support to an experiment
+    PROJECT_INVESTMENT = "project_investment"
+    STRUCTURE = "structure"  # a support structure, for one project
+
+
+class AidGrant(db.Model):
+    """Money granted by one decision on one envelope (one row per section).
+
+    The SCDL "subventions" export reads these rows: the beneficiary is identified
+    by a SIRET or an RNA number (a CHECK makes one of them present).
+    """
+
+    __tablename__ = "aid_grant"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("(beneficiary_siret IS NOT NULL) OR (beneficiary_rna IS NOT NULL)",
+                        name="beneficiary_identified"),
+        CheckConstraint("(application_id IS NOT NULL) OR (project_id IS NOT NULL)",
+                        name="granted_for_something"),
+        UniqueConstraint("commitment_id", name="one_grant_per_commitment"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[GrantKind] = mapped_column(str_enum(GrantKind, 24), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(40), index=True)  # referenceDecision
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="RESTRICT"), index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="RESTRICT"), index=True)
+    envelope_id: Mapped[int] = mapped_column(
+        ForeignKey("envelope.id", ondelete="RESTRICT"), index=True)
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitment.id", ondelete="RESTRICT"))
+    section: Mapped[Section] = mapped_column(str_enum(Section, 16))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    # For pourcentageSubvention: the cost the grant is a share of (None: the whole).
+    total_cost_cents: Mapped[int | None] = mapped_column(Integer)
+    beneficiary_name: Mapped[str] = mapped_column(String(150))
+    beneficiary_siret: Mapped[str | None] = mapped_column(String(14))
+    beneficiary_rna: Mapped[str | None] = mapped_column(String(10))
+    purpose: Mapped[str] = mapped_column(String(255))
+    payment_terms: Mapped[str] = mapped_column(String(16), default="unique")
+    payment_start: Mapped[date | None] = mapped_column(Date)
+    payment_end: Mapped[date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    application = relationship("CofundingApplication")
+    project = relationship("Project")
+    envelope = relationship("Envelope")
+    commitment = relationship("Commitment")
     decided_by = relationship("User")

@@ -21,12 +21,19 @@ from sqlalchemy import select, update
 
 from inspir_events.accounts.models import Role, User
 from inspir_events.aid import rules
-from inspir_events.aid.models import Commitment, Envelope
+from inspir_events.aid.models import (
+    AidGrant,
+    Commitment,
+    Envelope,
+    EnvelopeMember,
+    GrantKind,
+)
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department
+from inspir_events.timeutil import utcnow
 
 HOLDER_NAME_MAX = 120
 OBJECT_TYPE_MAX = 40
@@ -123,20 +130,49 @@ def _take(envelope_id: int, amount_cents: int) -> None:
     raise EnvelopeExceeded(remaining)
 
 
-def commit(member: User, envelope_id: int, amount_cents: int, object_type: str,
-           object_id, reason: str = "") -> Commitment:
-    """A committee member commits ``amount_cents`` on an envelope; audited.
+def is_committee(user) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False)
+                and user.has_role(Role.COMMITTEE))
 
-    Refused with :class:`EnvelopeExceeded` (nothing changed) if the envelope's
-    remaining amount is smaller, whatever other decisions run at the same time.
-    """
-    if not (member and member.has_role(Role.COMMITTEE)):
+
+def can_decide_on(user, envelope: Envelope | None) -> bool:
+    """The Region's committee decides on every envelope; a delegated envelope's own
+    committee (its :class:`EnvelopeMember` rows) decides within it, under the same rules."""
+    if envelope is None or not (user and getattr(user, "is_authenticated", False)):
+        return False
+    if user.has_role(Role.COMMITTEE):
+        return True
+    return envelope.parent_id is not None and db.session.get(
+        EnvelopeMember, (envelope.id, user.id)) is not None
+
+
+def decidable_envelopes(user, year: int, former_region: rules.FormerRegion | None = None,
+                        section: rules.Section | None = None) -> list[Envelope]:
+    """The envelopes of a year this user may commit money on (top-level first)."""
+    query = select(Envelope).where(Envelope.year == year)
+    if former_region is not None:
+        query = query.where(Envelope.former_region == former_region)
+    if section is not None:
+        query = query.where(Envelope.section == section)
+    envelopes = db.session.scalars(
+        query.order_by(Envelope.parent_id.is_not(None), Envelope.former_region,
+                       Envelope.section, Envelope.id)).all()
+    return [envelope for envelope in envelopes if can_decide_on(user, envelope)]
+
+
+def _commit_in_transaction(member: User, envelope_id: int, amount_cents: int,
+                           object_type: str, object_id, reason: str) -> Commitment:
+    """Take the money and write the commitment and its audit entry; the caller has
+    called begin_write() and commits (on refusal, everything is rolled back)."""
+    envelope = db.session.get(Envelope, envelope_id) \
+        if isinstance(envelope_id, int) and not isinstance(envelope_id, bool) \
+        and 0 < envelope_id <= ID_MAX else None
+    if envelope is None:
+        db.session.rollback()
+        raise EnvelopeNotFound()
+    if not can_decide_on(member, envelope):
+        db.session.rollback()
         raise AidForbidden(_l("Only committee members decide on aid."))
-    _check_amount(amount_cents)
-    object_type = (object_type or "").strip()[:OBJECT_TYPE_MAX]
-    if not object_type:
-        raise AidError(_l("Say what the money is for."), field="object_type")
-    begin_write()
     _take(envelope_id, amount_cents)
     commitment = Commitment(envelope_id=envelope_id, amount_cents=amount_cents,
                             object_type=object_type, object_id=str(object_id)[:40],
@@ -146,8 +182,80 @@ def commit(member: User, envelope_id: int, amount_cents: int, object_type: str,
     audit.record(member, "envelope.commit", "envelope", envelope_id,
                  commitment_id=commitment.id, amount_cents=amount_cents,
                  for_type=object_type, for_id=commitment.object_id)
+    return commitment
+
+
+def commit(member: User, envelope_id: int, amount_cents: int, object_type: str,
+           object_id, reason: str = "") -> Commitment:
+    """A committee member commits ``amount_cents`` on an envelope; audited.
+
+    Refused with :class:`EnvelopeExceeded` (nothing changed) if the envelope's
+    remaining amount is smaller, whatever other decisions run at the same time.
+    """
+    if not (member and getattr(member, "is_authenticated", False)):
+        raise AidForbidden(_l("Only committee members decide on aid."))
+    _check_amount(amount_cents)
+    object_type = (object_type or "").strip()[:OBJECT_TYPE_MAX]
+    if not object_type:
+        raise AidError(_l("Say what the money is for."), field="object_type")
+    begin_write()
+    commitment = _commit_in_transaction(member, envelope_id, amount_cents, object_type,
+                                        object_id, reason)
     db.session.commit()
     return commitment
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    """Who receives the money (SCDL: nomBeneficiaire, idBeneficiaire or rnaBeneficiaire)."""
+
+    name: str
+    siret: str | None = None
+    rna: str | None = None
+
+
+def add_grant(member: User, *, kind: GrantKind, year: int, reference: str,
+              envelope_id: int, section: rules.Section, amount_cents: int,
+              beneficiary: Beneficiary, purpose: str, application_id: int | None = None,
+              project_id: int | None = None, total_cost_cents: int | None = None,
+              payment_terms: str = "unique", payment_start=None, payment_end=None,
+              reason: str = "") -> AidGrant:
+    """Commit the money on the envelope and write the grant, in the caller's transaction.
+
+    The caller (a use case of applications or projects) has checked the rules
+    (:func:`rules.check_event_cofunding` / :func:`rules.check_grants`), called
+    :func:`begin_write` and commits once; a refusal here (envelope exceeded,
+    not a decider) rolls the whole transaction back and raises.
+    """
+    _check_amount(amount_cents)
+    if not beneficiary.name or not (beneficiary.siret or beneficiary.rna):
+        db.session.rollback()
+        raise AidError(_l("The beneficiary needs a name and a SIRET or RNA number."),
+                       field="beneficiary")
+    object_type, object_id = (("cofunding_application", application_id)
+                              if application_id is not None else ("project", project_id))
+    commitment = _commit_in_transaction(member, envelope_id, amount_cents,
+                                        f"{object_type}:{kind.value}"[:OBJECT_TYPE_MAX],
+                                        object_id, reason)
+    grant = AidGrant(kind=kind, year=year, reference=reference, application_id=application_id,
+                     project_id=project_id, envelope_id=envelope_id,
+                     commitment_id=commitment.id, section=rules.Section(section),
+                     amount_cents=amount_cents, total_cost_cents=total_cost_cents,
+                     beneficiary_name=beneficiary.name[:150], beneficiary_siret=beneficiary.siret,
+                     beneficiary_rna=beneficiary.rna, purpose=purpose[:255],
+                     payment_terms=payment_terms, payment_start=payment_start,
+                     payment_end=payment_end, decided_by_id=member.id, decided_at=utcnow())
+    db.session.add(grant)
+    db.session.flush()
+    audit.record(member, "aid.grant", object_type, object_id, grant_id=grant.id,
+                 kind=kind.value, amount_cents=amount_cents, envelope_id=envelope_id,
+                 reference=reference)
+    return grant
+
+
+def decision_reference(year: int, kind: str, object_id) -> str:
+    """A stable decision reference, e.g. ``INSPIR-2016-COF-12`` (SCDL referenceDecision)."""
+    return f"INSPIR-{year}-{kind}-{object_id}"
 
 
 def delegate(admin: User, envelope_id: int, holder_name: str, amount_cents: int,

@@ -24,6 +24,17 @@ MESSAGES = {
     "team.declined": _l("Your request to join “%(team)s” is declined."),
     "team.removed": _l("You are no longer a member of the team “%(team)s”."),
     "team.lead": _l("You now lead the team “%(team)s”."),
+    "application.submitted": _l("A co-funding application for “%(event)s” awaits the "
+                                "committee."),
+    "application.granted": _l("Your co-funding application for “%(event)s” is granted."),
+    "application.refused": _l("Your co-funding application for “%(event)s” is refused: "
+                              "%(reason)s"),
+    "application.changes": _l("The committee asks for changes to your co-funding application "
+                              "for “%(event)s”: %(note)s"),
+    "project.promoted": _l("“%(project)s” becomes a project of the INS'pir pipeline."),
+    "project.moved": _l("The committee moved the project “%(project)s” to a new stage."),
+    "project.oriented": _l("The committee answered your proposal “%(project)s”: see its page."),
+    "project.granted": _l("The project “%(project)s” receives a grant."),
 }
 
 
