@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 from inspir_events import demo
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from inspir_events.aid import envelopes as aid_envelopes
 from inspir_events.aid import rules as aid_rules
-from inspir_events.aid import services as aid_services
 
 
 @click.command("create-admin")
@@ -54,7 +54,7 @@ def seed_demo_command() -> None:
 def load_envelopes_command(year: int) -> None:
     """Create a budget year's envelopes from its aid policy (idempotent)."""
     try:
-        added = aid_services.load_envelopes(year)
+        added = aid_envelopes.load_envelopes(year)
     except aid_rules.UnknownYear:
         raise click.UsageError(f"There are no aid rules for the budget year {year}.") from None
     click.echo(f"{added} envelope(s) created for {year}." if added

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 
-from inspir_events.aid import bp, rules, services, simulator
+from inspir_events.aid import bp, rules, simulator
+from inspir_events.aid import envelopes as envelope_services
 
 
 def _answer(check):
@@ -34,7 +35,7 @@ def envelopes():
     year = request.args.get("year", rules.LATEST_YEAR, type=int)
     if year not in rules.POLICIES:
         abort(404)
-    with_decisions = services.can_see_decisions(current_user)
-    board = services.dashboard(year, with_decisions=with_decisions)
+    with_decisions = envelope_services.can_see_decisions(current_user)
+    board = envelope_services.dashboard(year, with_decisions=with_decisions)
     return render_template("aid/envelopes.html", board=board, with_decisions=with_decisions,
                            years=sorted(rules.POLICIES))
