@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role, User
-from inspir_events.aid import envelopes
+from inspir_events.aid import envelopes as aid_envelopes
 from inspir_events.aid.models import Commitment, Envelope
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.extensions import db as _db
@@ -28,8 +28,8 @@ DECISION_CENTS = 1_000_000
 
 @BACKENDS
 def test_twenty_simultaneous_decisions_never_overcommit(app, db, backend, make_user):
-    envelopes.load_envelopes(2016)
-    envelope = envelopes.envelope_for("59", Section.INVESTMENT, 2016)
+    aid_envelopes.load_envelopes(2016)
+    envelope = aid_envelopes.envelope_for("59", Section.INVESTMENT, 2016)
     assert envelope.former_region == FormerRegion.NPDC
     envelope_id, amount = envelope.id, envelope.amount_cents
     assert amount == 15_000_000
@@ -40,9 +40,9 @@ def test_twenty_simultaneous_decisions_never_overcommit(app, db, backend, make_u
     def decide(index: int) -> None:
         member = _db.session.get(User, member_ids[index])
         try:
-            envelopes.commit(member, envelope_id, DECISION_CENTS, "event", index,
+            aid_envelopes.commit(member, envelope_id, DECISION_CENTS, "event", index,
                             f"Décision {index}")
-        except envelopes.EnvelopeExceeded:
+        except aid_envelopes.EnvelopeExceeded:
             refused.append(index)
         else:
             accepted.append(index)

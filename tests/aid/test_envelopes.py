@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid import envelopes
+from inspir_events.aid import envelopes as aid_envelopes
 from inspir_events.aid.models import Commitment, Envelope
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.audit.models import AuditEntry
@@ -15,7 +15,7 @@ NPDC_INV = (FormerRegion.NPDC, Section.INVESTMENT)
 
 
 def envelopes_2016(db) -> dict:
-    envelopes.load_envelopes(2016)
+    aid_envelopes.load_envelopes(2016)
     rows = db.session.scalars(select(Envelope).where(Envelope.parent_id.is_(None))).all()
     return {(e.former_region, e.section): e for e in rows}
 
@@ -30,8 +30,8 @@ def state(db, envelope_id: int) -> tuple[int, int]:
 
 
 def test_loading_2016_gives_the_deliberations_four_envelopes_once(db):
-    assert envelopes.load_envelopes(2016) == 4
-    assert envelopes.load_envelopes(2016) == 0  # idempotent
+    assert aid_envelopes.load_envelopes(2016) == 4
+    assert aid_envelopes.load_envelopes(2016) == 0  # idempotent
     rows = db.session.scalars(select(Envelope)).all()
     assert {(e.former_region, e.section): e.amount_cents for e in rows} == {
         (FormerRegion.NPDC, Section.INVESTMENT): 15_000_000,
@@ -62,28 +62,28 @@ def test_load_envelopes_command(app, db):
 @pytest.mark.parametrize("section", list(Section))
 def test_the_departments_former_region_picks_the_envelope(db, department, region, section):
     envelopes = envelopes_2016(db)
-    found = envelopes.envelope_for(department, section, 2016)
+    found = aid_envelopes.envelope_for(department, section, 2016)
     assert found.id == envelopes[(region, section)].id
 
 
 def test_envelope_for_an_unknown_department_or_year(db):
     envelopes_2016(db)
-    with pytest.raises(envelopes.EnvelopeNotFound):
-        envelopes.envelope_for("75", Section.OPERATING, 2016)
-    with pytest.raises(envelopes.EnvelopeNotFound):
-        envelopes.envelope_for("59", Section.OPERATING, 2017)
+    with pytest.raises(aid_envelopes.EnvelopeNotFound):
+        aid_envelopes.envelope_for("75", Section.OPERATING, 2016)
+    with pytest.raises(aid_envelopes.EnvelopeNotFound):
+        aid_envelopes.envelope_for("59", Section.OPERATING, 2017)
 
 
 def test_commit_within_exactly_to_the_amount_and_one_cent_over(db, make_user):
     envelope_id = envelopes_2016(db)[NPDC_INV].id
     member = make_user(roles=(Role.COMMITTEE,))
-    first = envelopes.commit(member, envelope_id, 10_000_000, "event", 1, "Hackathon Lille")
+    first = aid_envelopes.commit(member, envelope_id, 10_000_000, "event", 1, "Hackathon Lille")
     assert first.id and first.decided_by_id == member.id
     assert state(db, envelope_id) == (10_000_000, 1)
-    envelopes.commit(member, envelope_id, 5_000_000, "event", 2, "Jusqu'au dernier centime")
+    aid_envelopes.commit(member, envelope_id, 5_000_000, "event", 2, "Jusqu'au dernier centime")
     assert state(db, envelope_id) == (15_000_000, 2)
-    with pytest.raises(envelopes.EnvelopeExceeded) as refused:
-        envelopes.commit(member, envelope_id, 1, "event", 3, "Un centime de trop")
+    with pytest.raises(aid_envelopes.EnvelopeExceeded) as refused:
+        aid_envelopes.commit(member, envelope_id, 1, "event", 3, "Un centime de trop")
     assert refused.value.status == 409 and refused.value.remaining_cents == 0
     assert state(db, envelope_id) == (15_000_000, 2)  # nothing changed
     actions = db.session.scalars(select(AuditEntry.action)).all()
@@ -93,9 +93,9 @@ def test_commit_within_exactly_to_the_amount_and_one_cent_over(db, make_user):
 def test_one_cent_over_a_partly_used_envelope_is_refused(db, make_user):
     envelope_id = envelopes_2016(db)[NPDC_INV].id
     member = make_user(roles=(Role.COMMITTEE,))
-    envelopes.commit(member, envelope_id, 14_000_000, "event", 1)
-    with pytest.raises(envelopes.EnvelopeExceeded) as refused:
-        envelopes.commit(member, envelope_id, 1_000_001, "event", 2)
+    aid_envelopes.commit(member, envelope_id, 14_000_000, "event", 1)
+    with pytest.raises(aid_envelopes.EnvelopeExceeded) as refused:
+        aid_envelopes.commit(member, envelope_id, 1_000_001, "event", 2)
     assert refused.value.remaining_cents == 1_000_000
     assert state(db, envelope_id) == (14_000_000, 1)
 
@@ -104,49 +104,50 @@ def test_one_cent_over_a_partly_used_envelope_is_refused(db, make_user):
 def test_amounts_must_be_positive_integer_cents(db, make_user, amount):
     envelope_id = envelopes_2016(db)[NPDC_INV].id
     member = make_user(roles=(Role.COMMITTEE,))
-    with pytest.raises(envelopes.AidError):
-        envelopes.commit(member, envelope_id, amount, "event", 1)
+    with pytest.raises(aid_envelopes.AidError):
+        aid_envelopes.commit(member, envelope_id, amount, "event", 1)
     assert state(db, envelope_id) == (0, 0)
 
 
 @pytest.mark.parametrize("roles", [(), (Role.ORGANISER,), (Role.ADMIN,)])
 def test_only_committee_members_commit(db, make_user, roles):
     envelope_id = envelopes_2016(db)[NPDC_INV].id
-    with pytest.raises(envelopes.AidForbidden) as refused:
-        envelopes.commit(make_user(roles=roles), envelope_id, 100, "event", 1)
+    with pytest.raises(aid_envelopes.AidForbidden) as refused:
+        aid_envelopes.commit(make_user(roles=roles), envelope_id, 100, "event", 1)
     assert refused.value.status == 403
     assert state(db, envelope_id) == (0, 0)
 
 
 def test_unknown_envelope(db, make_user):
     member = make_user(roles=(Role.COMMITTEE,))
-    with pytest.raises(envelopes.EnvelopeNotFound):
-        envelopes.commit(member, 999_999, 100, "event", 1)
-    with pytest.raises(envelopes.EnvelopeNotFound):
-        envelopes.commit(member, 2**40, 100, "event", 1)
+    with pytest.raises(aid_envelopes.EnvelopeNotFound):
+        aid_envelopes.commit(member, 999_999, 100, "event", 1)
+    with pytest.raises(aid_envelopes.EnvelopeNotFound):
+        aid_envelopes.commit(member, 2**40, 100, "event", 1)
 
 
 def test_delegation_commits_on_the_parent_and_decisions_stay_within_it(db, make_user):
     parent_id = envelopes_2016(db)[(FormerRegion.PICARDIE, Section.OPERATING)].id
     admin = make_user(roles=(Role.ADMIN,))
     member = make_user(roles=(Role.COMMITTEE,))
-    with pytest.raises(envelopes.AidForbidden):
-        envelopes.delegate(member, parent_id, "Amiens Métropole", 100)
-    child = envelopes.delegate(admin, parent_id, "  Tiers-lieu numérique   d'Amiens ", 3_000_000)
+    with pytest.raises(aid_envelopes.AidForbidden):
+        aid_envelopes.delegate(member, parent_id, "Amiens Métropole", 100)
+    child = aid_envelopes.delegate(admin, parent_id, "  Tiers-lieu numérique   d'Amiens ",
+                                   3_000_000)
     assert child.parent_id == parent_id and child.holder_name == "Tiers-lieu numérique d'Amiens"
     assert (child.former_region, child.section, child.year) == (
         FormerRegion.PICARDIE, Section.OPERATING, 2016)
     assert state(db, parent_id) == (3_000_000, 1)
-    envelopes.commit(member, child.id, 3_000_000, "project", 7, "Atelier")
-    with pytest.raises(envelopes.EnvelopeExceeded):
-        envelopes.commit(member, child.id, 1, "project", 8)
+    aid_envelopes.commit(member, child.id, 3_000_000, "project", 7, "Atelier")
+    with pytest.raises(aid_envelopes.EnvelopeExceeded):
+        aid_envelopes.commit(member, child.id, 1, "project", 8)
     assert state(db, child.id) == (3_000_000, 1)
-    with pytest.raises(envelopes.EnvelopeExceeded):
-        envelopes.delegate(admin, parent_id, "Somme", 17_000_001)
+    with pytest.raises(aid_envelopes.EnvelopeExceeded):
+        aid_envelopes.delegate(admin, parent_id, "Somme", 17_000_001)
     assert state(db, parent_id) == (3_000_000, 1)
-    envelopes.delegate(admin, parent_id, "Somme", 17_000_000)
+    aid_envelopes.delegate(admin, parent_id, "Somme", 17_000_000)
     assert state(db, parent_id) == (20_000_000, 2)
-    board = envelopes.dashboard(2016)
+    board = aid_envelopes.dashboard(2016)
     line = next(ln for ln in board.lines if ln.envelope.id == parent_id)
     assert [s.amount_cents for s in line.sub_envelopes] == [3_000_000, 17_000_000]
     assert line.remaining_cents == 0 and line.commitments == []
@@ -157,7 +158,7 @@ def test_delegation_commits_on_the_parent_and_decisions_stay_within_it(db, make_
 def test_the_dashboard_page_shows_public_totals_in_french(app, db, client, make_user):
     envelope_id = envelopes_2016(db)[NPDC_INV].id
     member = make_user(roles=(Role.COMMITTEE,), display_name="Camille Comité")
-    envelopes.commit(member, envelope_id, 2_500_050, "event", 1, "Raison confidentielle")
+    aid_envelopes.commit(member, envelope_id, 2_500_050, "event", 1, "Raison confidentielle")
     page = client.get("/aid/envelopes", headers={"Accept-Language": "fr"})
     assert page.status_code == 200
     html = page.get_data(as_text=True).replace("\u202f", " ").replace("\u00a0", " ")
@@ -171,7 +172,7 @@ def test_the_dashboard_page_shows_public_totals_in_french(app, db, client, make_
 def test_committee_members_see_the_decisions(app, db, client, login, make_user):
     envelope_id = envelopes_2016(db)[NPDC_INV].id
     member = make_user(roles=(Role.COMMITTEE,), display_name="Camille Comité")
-    envelopes.commit(member, envelope_id, 2_500_050, "event", 1, "Hackathon de Lille")
+    aid_envelopes.commit(member, envelope_id, 2_500_050, "event", 1, "Hackathon de Lille")
     login(member)
     html = client.get("/aid/envelopes").get_data(as_text=True)
     assert "Hackathon de Lille" in html and "Camille Comité" in html
