@@ -2,13 +2,17 @@
 
 ``development`` (the default), ``testing`` and ``production``. Environment
 variables override the class values (see :func:`load`); the production class
-refuses to start without a ``SECRET_KEY`` or with ``DEBUG`` on.
+refuses to start without a ``SECRET_KEY``, with ``DEBUG`` on, or with a
+``REGION_SIRET`` that is not a valid SIRET (the open data of granted aid names
+the Region by it).
 """
 
 from __future__ import annotations
 
 import os
 from datetime import timedelta
+
+from inspir_events.aid.pipeline import valid_siret
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 
@@ -23,6 +27,9 @@ ENV_OVERRIDES = (
     "VOTING_BROADCAST",
     "SOCKETIO_CHANNEL",
     "PROXY_FIX_HOPS",
+    "REGION_NAME",
+    "REGION_SIRET",
+    "AID_SCHEME_NAME",
 )
 
 
@@ -97,6 +104,14 @@ class Base:
     # Never more than the real number of proxies, or clients could forge their address.
     PROXY_FIX_HOPS = 0
 
+    # The body granting the aid, as the SCDL "subventions" open data names it
+    # (nomAttribuant, idAttribuant) and the programme (dispositifAide). The SIRET is
+    # the Région Hauts-de-France's head office (SIREN 200 053 742, NIC 00017, Lille);
+    # production refuses a value that is not 14 digits with a valid Luhn key.
+    REGION_NAME = "Région Hauts-de-France"
+    REGION_SIRET = "20005374200017"
+    AID_SCHEME_NAME = "INS'pir - innovation numérique et sociale"
+
 
 class Development(Base):
     NAME = "development"
@@ -139,6 +154,12 @@ def validate(settings) -> None:
             raise ConfigError(
                 "DEBUG is on: production refuses to start in debug mode "
                 "(the debugger would expose the server). Unset FLASK_DEBUG."
+            )
+        if not valid_siret(settings.get("REGION_SIRET")):
+            raise ConfigError(
+                "REGION_SIRET is not a valid SIRET (14 digits with a valid Luhn key): "
+                "the open data of granted aid names the Region by it. Set the "
+                "REGION_SIRET environment variable to the Region's SIRET, without spaces."
             )
 
 
@@ -186,6 +207,9 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.PROXY_FIX_HOPS = int(environ["PROXY_FIX_HOPS"])
     if environ.get("NEEDS_PREMODERATION"):
         settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
+    for name in ("REGION_NAME", "REGION_SIRET", "AID_SCHEME_NAME"):
+        if environ.get(name):
+            setattr(settings, name, environ[name].strip())
     if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:
         settings.DEBUG = True
     return settings
