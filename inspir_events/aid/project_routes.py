@@ -1,3 +1,277 @@
-"""The maturation pipeline: projects, proposals, the committee's moves and grants."""
+"""The maturation pipeline's pages: projects, proposals, the committee's moves and grants.
 
-from inspir_events.aid import bp  # noqa: F401
+Thin views: parse the form, call a use case of :mod:`inspir_events.aid.services`,
+render; a refusal is shown next to its field with what was typed kept.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from inspir_events.accounts.models import Role
+from inspir_events.accounts.permissions import role_required
+from inspir_events.aid import bp, pipeline, project_grants, rules, services, simulator
+from inspir_events.aid import project_queries as queries
+from inspir_events.aid.envelopes import AidError, is_committee
+from inspir_events.aid.models import Project
+from inspir_events.aid.project_forms import (
+    PROGRAMME_LABELS,
+    QUALIFICATION_LABELS,
+    ROLE_LABELS,
+    STAGE_LABELS,
+    DetailsForm,
+    GrantForm,
+    MoveForm,
+    ProposalForm,
+    QualifyForm,
+)
+from inspir_events.extensions import db
+from inspir_events.i18n import format_cents, localized
+from inspir_events.reference import choices
+from inspir_events.reference import services as reference
+
+# Which grant form field a violation of rules.check_grants belongs to.
+VIOLATION_FIELDS = {"operating_cap_exceeded": "operating",
+                    "investment_cap_exceeded": "investment",
+                    "structure_cap_exceeded": "structure"}
+
+
+def _labels() -> dict:
+    return {"stage_labels": STAGE_LABELS, "qualification_labels": QUALIFICATION_LABELS,
+            "programme_labels": PROGRAMME_LABELS, "role_labels": ROLE_LABELS,
+            "licence_names": pipeline.OPEN_LICENCES,
+            "theme_names": {t.code: localized(t) for t in reference.themes()}}
+
+
+def _refused(exc):
+    """Roll back; a 403/404 refusal ends the request."""
+    db.session.rollback()
+    if exc.status in (403, 404):
+        abort(exc.status)
+
+
+@bp.route("/projects")
+def projects():
+    filters = queries.filters_from(request.args)
+    return render_template("aid/projects/listing.html", filters=filters,
+                           listing=queries.listing(filters, current_user),
+                           departments=reference.departments(), themes=reference.themes(),
+                           **_labels())
+
+
+@bp.route("/projects/propose", methods=["GET", "POST"])
+@login_required
+def propose_project():
+    form = ProposalForm()
+    form.department.choices = choices.departments(blank=_("Choose…"))
+    form.theme.choices = choices.themes(blank=_("None"))
+    error = None
+    if form.validate_on_submit():
+        try:
+            project = services.propose_project(current_user, form.title.data, form.summary.data,
+                                               form.department.data, form.theme.data)
+        except services.ProjectError as exc:
+            _refused(exc)
+            if exc.field in form:
+                form[exc.field].errors.append(exc.message)
+            else:
+                error = exc.message
+        else:
+            flash(_("Your proposal is sent to the committee."), "success")
+            return redirect(url_for("aid.project", project_id=project.id))
+    status = 422 if (error or form.errors) else 200
+    return render_template("aid/projects/propose.html", form=form, error=error), status
+
+
+# ---- one project ---------------------------------------------------------------------------
+
+def _envelope_name(envelope) -> str:
+    region = {"npdc": _("Nord-Pas-de-Calais"), "picardie": _("Picardie")}
+    name = (_("Delegated to %(holder)s", holder=envelope.holder_name) if envelope.holder_name
+            else f"{region[envelope.former_region.value]} {envelope.year}")
+    return _("%(name)s (%(remaining)s left)", name=name,
+             remaining=format_cents(envelope.remaining_cents))
+
+
+def _details_data(project) -> dict:
+    return {"licence": project.licence or "", "repository_url": project.repository_url or "",
+            "results": project.results, "lessons": project.lessons,
+            "support_structure": project.support_structure_id or 0}
+
+
+def _forms(project, **given) -> dict:
+    structures = queries.support_structures()
+    envelopes = queries.grant_envelopes(current_user, project)
+    envelope_choices = {kind: [SelectChoice(e.id, _envelope_name(e)) for e in rows]
+                        for kind, rows in envelopes.items()}
+    forms = {
+        "qualify_form": given.get("qualify_form") or QualifyForm(structures=structures),
+        "move_form": given.get("move_form") or MoveForm(),
+        "details_form": given.get("details_form") or DetailsForm(
+            structures=structures, data=_details_data(project)),
+        "grant_form": given.get("grant_form") or GrantForm(envelope_choices=envelope_choices),
+    }
+    forms["can_grant"] = queries.can_grant(current_user, project, envelope_choices)
+    return forms
+
+
+def _project_page(project_id: int, status: int = 200, error=None, move_missing=(),
+                  grant_violations=(), **given):
+    project = queries.get_for_viewer(project_id, current_user)
+    if project is None:
+        abort(404)
+    forms = _forms(project, **given)
+    return render_template(
+        "aid/projects/detail.html", project=project, gates=queries.gates(project),
+        grants=queries.grants_of(project.id), received=queries.received(project.id),
+        policy=rules.policy_for(rules.LATEST_YEAR), is_committee=is_committee(current_user),
+        can_edit=queries.can_edit_details(current_user, project), error=error,
+        move_missing=[_(m.message) for m in move_missing],
+        grant_violations=[simulator.message(v) for v in grant_violations],
+        **forms, **_labels()), status
+
+
+@bp.route("/projects/<int:project_id>")
+def project(project_id: int):
+    return _project_page(project_id)
+
+
+def _field_error(form, exc) -> str | None:
+    """Put the refusal next to its field; returns it when it belongs to no field."""
+    if exc.field and exc.field in form:
+        form[exc.field].errors.append(exc.message)
+        return None
+    return exc.message
+
+
+@bp.route("/projects/<int:project_id>/qualify", methods=["POST"])
+@role_required(Role.COMMITTEE)
+def qualify_project(project_id: int):
+    form = QualifyForm(structures=queries.support_structures())
+    if not form.validate_on_submit():
+        return _project_page(project_id, 422, qualify_form=form)
+    decision, note = form.decision.data, form.note.data
+    try:
+        if decision == "structure":
+            services.orient_to_structure(current_user, project_id, form.structure.data, note)
+        elif decision == "programme":
+            services.orient_to_programme(current_user, project_id, form.programme.data, note)
+        else:
+            services.qualify(current_user, project_id, note)
+    except services.ProjectError as exc:
+        _refused(exc)
+        return _project_page(project_id, exc.status, error=_field_error(form, exc),
+                             qualify_form=form)
+    flash(_("The committee's answer is recorded and the proposer is told."), "success")
+    return redirect(url_for("aid.project", project_id=project_id), 303)
+
+
+@bp.route("/projects/<int:project_id>/move", methods=["POST"])
+@role_required(Role.COMMITTEE)
+def move_project(project_id: int):
+    form = MoveForm()
+    if not form.validate_on_submit():
+        return _project_page(project_id, 422, move_form=form)
+    try:
+        moved = services.move_project(current_user, project_id, form.target.data,
+                                      form.note.data)
+    except services.MoveRefused as exc:
+        db.session.rollback()
+        details = DetailsForm(formdata=None, structures=queries.support_structures(),
+                              data=_details_data(db.session.get(Project, project_id)))
+        for missing in exc.missing:
+            if missing.field and missing.field in details:
+                field = details[missing.field]
+                field.errors = [*field.errors, _(missing.message)]  # a tuple before validation
+        form.target.errors.append(exc.message)
+        return _project_page(project_id, 422, move_form=form, details_form=details,
+                             move_missing=exc.missing)
+    except services.ProjectError as exc:
+        _refused(exc)
+        return _project_page(project_id, exc.status, error=_field_error(form, exc),
+                             move_form=form)
+    flash(_("The project moves to the stage “%(stage)s”.", stage=STAGE_LABELS[moved.stage]),
+          "success")
+    return redirect(url_for("aid.project", project_id=project_id), 303)
+
+
+@bp.route("/projects/<int:project_id>/details", methods=["POST"])
+@login_required
+def project_details(project_id: int):
+    form = DetailsForm(structures=queries.support_structures())
+    if not form.validate_on_submit():
+        return _project_page(project_id, 422, details_form=form)
+    data = services.DetailsInput(
+        licence=form.licence.data, repository_url=form.repository_url.data,
+        results=form.results.data, lessons=form.lessons.data,
+        support_structure_id=form.support_structure.data or None)
+    try:
+        services.update_project_details(current_user, project_id, data)
+    except services.ProjectError as exc:
+        _refused(exc)
+        return _project_page(project_id, exc.status, error=_field_error(form, exc),
+                             details_form=form)
+    flash(_("The project's details are saved."), "success")
+    return redirect(url_for("aid.project", project_id=project_id), 303)
+
+
+def _grant_input(form: GrantForm) -> project_grants.GrantInput:
+    """Beneficiaries are checked only for the grants asked (the service says which)."""
+    def who(prefix: str, asked: int):
+        if not asked:
+            return None
+        return project_grants.beneficiary(form[f"{prefix}_name"].data, form[f"{prefix}_id"].data,
+                                    prefix)
+
+    return project_grants.GrantInput(
+        operating_cents=form.operating.cents, investment_cents=form.investment.cents,
+        structure_cents=form.structure.cents,
+        beneficiary=who("beneficiary", form.operating.cents + form.investment.cents),
+        structure_beneficiary=who("structure_beneficiary", form.structure.cents),
+        envelope_ids={kind: form[f"{kind}_envelope"].data or None
+                      for kind in queries.GRANT_KINDS},
+        reason=form.reason.data or "")
+
+
+@bp.route("/projects/<int:project_id>/grant", methods=["POST"])
+@login_required
+def grant_project(project_id: int):
+    form = GrantForm()
+    if not form.validate_on_submit():
+        return _project_page(project_id, 422, grant_form=form)
+    try:
+        project_grants.grant_project(current_user, project_id, _grant_input(form))
+    except services.GrantRefused as exc:
+        db.session.rollback()
+        for violation in exc.violations:
+            name = VIOLATION_FIELDS.get(violation.code) or violation.params.get("field")
+            if name in form:
+                form[name].errors.append(simulator.message(violation))
+        return _project_page(project_id, 422, grant_form=form,
+                             grant_violations=exc.violations)
+    except (services.ProjectError, AidError) as exc:
+        _refused(exc)
+        return _project_page(project_id, exc.status, error=_field_error(form, exc),
+                             grant_form=form)
+    flash(_("The grants are decided and committed on the envelopes."), "success")
+    return redirect(url_for("aid.project", project_id=project_id), 303)
+
+
+@bp.route("/rounds/<int:round_id>/promote", methods=["POST"])
+@login_required
+def promote_winners(round_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        promoted = services.promote_winner(current_user, round_id)
+    except services.ProjectError as exc:
+        _refused(exc)
+        flash(exc.message, "error")
+        return redirect(url_for("voting.results", round_id=round_id), 303)
+    flash(_("The winners are projects of the INS'pir pipeline (%(count)d).",
+            count=len(promoted)), "success")
+    return redirect(url_for("aid.projects", stage="idee"), 303)

@@ -440,3 +440,15 @@ def moderation_queue() -> ModerationQueue:
         select(Need).where(Need.visibility == Visibility.HIDDEN)
         .order_by(Need.moderated_at.desc()).limit(100)))
     return ModerationQueue(pending, list(grouped.values()), hidden)
+
+
+def mark_in_experimentation(need_id: int) -> NeedStatus | None:
+    """Move a need to "in experimentation" (a project answering it reaches that stage), in
+    the caller's transaction, when ``rules.can_move`` allows it; returns its previous
+    status, or None when it stays where it is (closed, withdrawn, already there, gone)."""
+    need = db.session.scalar(select(Need).where(Need.id == need_id).with_for_update())
+    if need is None or not rules.can_move(need.status, NeedStatus.IN_EXPERIMENTATION):
+        return None
+    before = need.status
+    need.status = NeedStatus.IN_EXPERIMENTATION
+    return before

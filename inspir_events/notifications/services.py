@@ -35,6 +35,7 @@ MESSAGES = {
     "project.moved": _l("The committee moved the project “%(project)s” to a new stage."),
     "project.oriented": _l("The committee answered your proposal “%(project)s”: see its page."),
     "project.granted": _l("The project “%(project)s” receives a grant."),
+    "envelope.member": _l("You now decide on the aid of the delegated envelope “%(holder)s”."),
 }
 
 

@@ -51,6 +51,151 @@ def committee2(make_user):
 
 
 # --- applications -----------------------------------------------------------------
+# Events reach "labelled" through the real use cases (request_label, the committee's
+# decision); applications are filed through aid.applications.
+
+APPLICANT_SIRET = "73282932000074"  # 14 digits, valid Luhn key
+
+
+def application_input(**overrides):
+    """A valid, balanced application: 15,000 € of costs, 7,500 € asked (exactly 50 %),
+    5,000 € from the Department (confirmed) and 2,500 € of own funds."""
+    from inspir_events.aid.application_input import ApplicationInput, ExpenseInput, RevenueInput
+
+    values = {
+        "beneficiary_name": "Association Les Fabriques",
+        "beneficiary_identifier": "732 829 320 00074",
+        "purpose": "Hackathon des mobilités rurales",
+        "region_share": "7 500",
+        "expenses": [ExpenseInput("Location de la salle", "10 000,00", "operating"),
+                     ExpenseInput("Matériel de prototypage", "5000", "investment")],
+        "revenues": [RevenueInput("co_funder", "Département de la Somme", "5 000", True),
+                     RevenueInput("own_funds", "Fonds propres", "2500,00", False)],
+    }
+    values.update(overrides)
+    return ApplicationInput(**values)
+
+
+@pytest.fixture
+def labelled_event(db, make_event, organiser, committee):  # noqa: F811
+    """``labelled_event(labelled=True, run_by=THIRD_PARTY, year=2016, **make_event args)``:
+    an event starting in June of ``year`` in the Somme (Picardie), labelled by the
+    committee unless ``labelled=False``."""
+    from datetime import datetime
+
+    from inspir_events.events import services as event_services
+    from inspir_events.events.rules import RunBy
+    from inspir_events.labels import services as label_services
+    from inspir_events.labels.charter import PRINCIPLES
+
+    def build(*, labelled: bool = True, run_by=RunBy.THIRD_PARTY, year: int = 2016, by=None,
+              **overrides):
+        by = by or organiser
+        event = make_event(by=by, starts_at=datetime(year, 6, 10, 8), run_by=run_by,
+                           **overrides)
+        if labelled:
+            request = event_services.request_label(
+                by, event.id, {p.code: "Oui, avec les habitants." for p in PRINCIPLES},
+                f"/events/{event.id}")
+            label_services.decide(committee, request.id, True, "Conforme à la charte.")
+        db.session.refresh(event)
+        return event
+
+    return build
+
+
+@pytest.fixture
+def submitted_application(db, labelled_event, organiser, envelopes_2016):  # noqa: F811
+    """``submitted_application(**application_input overrides)``: a labelled event's
+    valid application, submitted to the committee (the 2016 envelopes loaded)."""
+    from inspir_events.aid import applications
+
+    def build(event=None, **overrides):
+        event = event or labelled_event()
+        return applications.submit(organiser, event.id, application_input(**overrides))
+
+    return build
 
 
 # --- pipeline ----------------------------------------------------------------------
+# Projects reach their states through the real use cases (aid.services): a round's
+# winners are promoted, proposals qualified, details filled, stages moved.
+
+SIRET_OK = "73282932000074"  # 14 digits, valid Luhn key
+RNA_OK = "W595001234"
+
+
+@pytest.fixture
+def support_structure(make_user):
+    """An account holding the support structure role (an incubator)."""
+    return make_user("incubateur@example.org", display_name="Incubateur Euratechnologies",
+                     roles=(Role.SUPPORT_STRUCTURE,))
+
+
+@pytest.fixture
+def confirmed_round(db, voting_setup, make_need, organiser):  # noqa: F811
+    """``confirmed_round(need=True)``: two teams' ideas voted on, the round closed and
+    both winners confirmed; the first idea answers a need (department 80).
+
+    Returns the voting setup namespace with ``need`` and ``winners`` added."""
+    from inspir_events.voting import services as voting
+    from inspir_events.voting.models import Idea
+
+    def build(with_need: bool = True):
+        setup = voting_setup()
+        need = make_need(title="Se rendre à la gare sans voiture") if with_need else None
+        if need is not None:
+            idea = db.session.get(Idea, setup.ideas[0].id)
+            idea.need_id = need.id
+            db.session.commit()
+        # Three votes for the first idea, one for the second.
+        voting.cast_vote(setup.outsider.id, setup.round.id, setup.ideas[0].id)
+        voting.cast_vote(setup.members[1][0].id, setup.round.id, setup.ideas[0].id)
+        voting.cast_vote(setup.members[1][1].id, setup.round.id, setup.ideas[0].id)
+        voting.cast_vote(setup.members[0][0].id, setup.round.id, setup.ideas[1].id)
+        voting.close_round(organiser, setup.round.id)
+        setup.winners = voting.confirm_winners(organiser, setup.round.id, 2)
+        setup.need = need
+        return setup
+
+    return build
+
+
+@pytest.fixture
+def make_project(db, make_user, committee, support_structure):
+    """``make_project(stage="idee", proposer=None, title=..., department="59", **details)``:
+    a citizen's proposal, qualified by the committee and moved stage by stage (with
+    the details each gate needs) up to ``stage``; ``stage=None`` leaves it awaiting."""
+    import itertools
+
+    from inspir_events.aid import services as pipeline_services
+    from inspir_events.aid.pipeline import Stage
+
+    counter = itertools.count(1)
+    path = {"projet": [Stage.PROJET], "experimentation": [Stage.PROJET, Stage.EXPERIMENTATION],
+            "diffusion": [Stage.PROJET, Stage.EXPERIMENTATION, Stage.DIFFUSION],
+            "abandonne": [Stage.ABANDONNE]}
+
+    def factory(stage: str | None = "idee", *, proposer=None, title: str | None = None,
+                department: str = "59", **details):
+        proposer = proposer or make_user(display_name=f"Porteuse {next(counter)}")
+        project = pipeline_services.propose_project(
+            proposer, title or f"Atelier numérique n°{next(counter)}",
+            "Des **ateliers** pour les aidants.", department, "transports")
+        if stage is None:
+            return project
+        pipeline_services.qualify(committee, project.id, "Dans le périmètre INS'pir.")
+        wanted = {"support_structure_id": support_structure.id, "licence": "MIT",
+                  "repository_url": "https://git.example.org/atelier",
+                  "results": "Testé avec 40 aidants." if stage == "diffusion" else "",
+                  "lessons": "Trop tôt." if stage == "abandonne" else ""}
+        wanted.update(details)
+        if stage != "idee":
+            pipeline_services.update_project_details(
+                committee, project.id, pipeline_services.DetailsInput(**wanted))
+        for target in path.get(stage, []):
+            pipeline_services.move_project(committee, project.id, target, f"Vers {target}")
+        db.session.expire_all()
+        return db.session.get(type(project), project.id)
+
+    return factory

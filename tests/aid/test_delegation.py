@@ -15,6 +15,7 @@ from inspir_events.aid.models import Envelope, EnvelopeMember
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db as _db
+from inspir_events.notifications.models import Notification
 from tests.aid.test_export import granted  # noqa: F401  (fixture)
 from tests.conftest import run_together
 
@@ -69,6 +70,10 @@ def test_an_admin_delegates_and_names_a_decider_who_then_decides(
     listing = page_text(client.get(members_url))
     assert "Élodie d'Amiens" in listing and "elu@amiens.example.org" in listing
     assert actions(db)[-2:] == ["envelope.delegate", "envelope.member.add"]
+    notified = db.session.scalars(select(Notification).where(
+        Notification.user_id == local_decider.id)).all()
+    assert [(n.kind, n.params) for n in notified] == [
+        ("envelope.member", {"holder": "Tiers-lieu numérique d'Amiens"})]
 
     # The named person decides within the sub-envelope, and only there.
     child = db.session.get(Envelope, child.id)
