@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from inspir_events import demo_aid
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.events import services as event_services
@@ -41,6 +42,7 @@ DEMO_ACCOUNTS = (
     ("citoyen", "Karim Citoyen", "59", (), ("usager",)),
     ("dev", "Dominique Dev", "62", (), ("developpement", "donnees")),
     ("design", "Denise Design", "60", (), ("design",)),
+    ("territoire", "Tiana Territoire", "80", (), ("animation",)),  # decides a delegated envelope
 )
 
 
@@ -103,7 +105,8 @@ DEMO_EVENT_TEXT = (
 )
 
 
-def _seed_events(users: dict[str, User], needs: list[Need]) -> None:
+def _seed_events(users: dict[str, User], needs: list[Need]) -> list[Event]:
+    events = []
     start_of_day = utcnow().replace(hour=8, minute=0, second=0, microsecond=0)
     for (organiser, title, kind, runs, days, hours, venue, address, commune, department,
          capacity, need_indexes, themes, status, labelled, registered) in DEMO_EVENTS:
@@ -118,6 +121,7 @@ def _seed_events(users: dict[str, User], needs: list[Need]) -> None:
         event.organiser_rows = [EventOrganiser(user_id=users[organiser].id)]
         db.session.add(event)
         db.session.flush()
+        events.append(event)
         if status == EventStatus.PUBLISHED:
             need_services.mark_addressed(needs[i].id for i in need_indexes)
         for position, local in enumerate(registered, start=1):
@@ -134,6 +138,7 @@ def _seed_events(users: dict[str, User], needs: list[Need]) -> None:
                 answers={p.code: "Réponse de démonstration." for p in PRINCIPLES},
                 status=LabelStatus.GRANTED, decided_by_id=users["comite"].id,
                 decided_at=utcnow(), reason="Conforme à la charte INS'pir."))
+    return events
 
 
 def is_empty() -> bool:
@@ -175,7 +180,7 @@ def seed() -> bool:
         db.session.add(need)
         db.session.flush()
         db.session.add_all(NeedSupport(need_id=need.id, user_id=users[s].id) for s in supporters)
-    _seed_events(users, needs)
+    demo_aid.seed(users, needs, _seed_events(users, needs))
     db.session.commit()
     return True
 

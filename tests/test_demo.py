@@ -41,8 +41,81 @@ def test_demo_events_show_every_state(client, db):
     assert statuses == [RegistrationStatus.CONFIRMED] * 3 + [RegistrationStatus.WAITLISTED]
     assert full.confirmed_count == 3
     addressed = db.session.scalars(select(Need).where(Need.status == NeedStatus.ADDRESSED)).all()
-    assert len(addressed) == 4  # the needs of the three published events
+    in_experimentation = db.session.scalars(
+        select(Need).where(Need.status == NeedStatus.IN_EXPERIMENTATION)).all()
+    # The needs of the three published events; the past meeting's need is experimented.
+    assert len(addressed) == 3 and len(in_experimentation) == 1
     listing = client.get("/events?labelled=1").get_data(as_text=True)
     assert "Hackathon des mobilités rurales" in listing
     assert "Groupe de travail données culturelles" not in client.get("/events").get_data(
         as_text=True)
+
+
+def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
+    """Every envelope within its amount and equal to its commitments; every application
+    within the co-funding rule; every project's grants within the caps; the SCDL export valid."""
+    import csv
+    import io
+
+    from inspir_events.aid import rules, scdl
+    from inspir_events.aid.models import (
+        AidGrant,
+        CofundingApplication,
+        Commitment,
+        Envelope,
+        GrantKind,
+        Project,
+    )
+    from inspir_events.aid.pipeline import Qualification, Stage
+
+    assert demo.seed()
+    policy = rules.policy_for(2016)
+    for envelope in db.session.scalars(select(Envelope)):
+        committed = db.session.scalar(select(func.coalesce(func.sum(Commitment.amount_cents), 0))
+                                      .where(Commitment.envelope_id == envelope.id))
+        assert 0 <= envelope.committed_cents == committed <= envelope.amount_cents
+    for application in db.session.scalars(select(CofundingApplication)):
+        verdict = rules.check_event_cofunding(
+            application.total_cost_cents, application.region_share_cents,
+            application.other_revenues_cents, False, policy)
+        assert verdict.eligible, verdict.codes
+        granted = sum(g.amount_cents for g in db.session.scalars(
+            select(AidGrant).where(AidGrant.application_id == application.id)))
+        assert granted <= verdict.max_region_share_cents
+    kinds = {GrantKind.PROJECT_OPERATING: "operating",
+             GrantKind.PROJECT_INVESTMENT: "investment", GrantKind.STRUCTURE: "structure"}
+    projects = db.session.scalars(select(Project)).all()
+    for project in projects:
+        received = {"operating": 0, "investment": 0, "structure": 0}
+        for grant in db.session.scalars(select(AidGrant).where(AidGrant.project_id == project.id)):
+            received[kinds[grant.kind]] += grant.amount_cents
+        verdict = rules.check_grants(received["operating"], received["investment"],
+                                     received["structure"], None, policy)
+        assert verdict.eligible, (project.title, verdict.codes)
+    assert {p.stage for p in projects} == {Stage.IDEE, Stage.PROJET, Stage.EXPERIMENTATION,
+                                           Stage.DIFFUSION, Stage.ABANDONNE}
+    assert any(p.qualification == Qualification.AWAITING for p in projects)
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/aid/open-data/subventions.csv").get_data(as_text=True))))
+    assert len(rows) == 4  # one co-funding decision, two project decisions, one structure grant
+    assert all(scdl.validate_row(row) == [] for row in rows)
+    pages = ["/aid/envelopes", "/projects", "/aid/open-data/subventions.json"]
+    pages += [f"/projects/{p.id}" for p in projects if p.qualification != Qualification.AWAITING]
+    for path in pages:
+        assert client.get(path).status_code == 200, path
+
+
+def test_demo_committee_pages_render(client, db, login):
+    from inspir_events.accounts.models import User
+    from inspir_events.aid.models import CofundingApplication, Project
+
+    assert demo.seed()
+    member = db.session.scalar(select(User).where(User.email == f"comite@{demo.DEMO_DOMAIN}"))
+    login(member, password=demo.DEMO_PASSWORD)
+    pages = ["/aid/applications", "/aid/envelopes", "/projects"]
+    pages += [f"/aid/applications/{a.id}" for a in db.session.scalars(
+        select(CofundingApplication))]
+    pages += [f"/projects/{p.id}" for p in db.session.scalars(select(Project))]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path

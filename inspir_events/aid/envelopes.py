@@ -66,13 +66,9 @@ class EnvelopeExceeded(AidError):
 
 # --- Loading ----------------------------------------------------------------
 
-def load_envelopes(year: int) -> int:
-    """Create the year's top-level envelopes from its policy; returns how many were added.
-
-    Idempotent: an envelope already there is left as it is (its commitments too).
-    """
+def add_missing_envelopes(year: int) -> int:
+    """Add the year's top-level envelopes that are missing, in the caller's transaction."""
     policy = rules.policy_for(year)
-    begin_write()
     existing = {tuple(row) for row in db.session.execute(
         select(Envelope.former_region, Envelope.section)
         .where(Envelope.year == year, Envelope.parent_id.is_(None)))}
@@ -83,6 +79,18 @@ def load_envelopes(year: int) -> int:
         db.session.add(Envelope(year=year, former_region=region, section=section,
                                 amount_cents=amount, committed_cents=0))
         added += 1
+    db.session.flush()
+    return added
+
+
+def load_envelopes(year: int) -> int:
+    """Create the year's top-level envelopes from its policy; returns how many were added.
+
+    Idempotent: an envelope already there is left as it is (its commitments too).
+    """
+    rules.policy_for(year)
+    begin_write()
+    added = add_missing_envelopes(year)
     db.session.commit()
     return added
 
