@@ -245,7 +245,7 @@ def test_grant_through_the_form(client, db, login, submitted_application, commit
     client.post_form("/logout")
     login(organiser)
     page = text_of(client.get(f"/events/{submitted.event_id}/cofunding"))
-    assert "Accordé" in page or "Granted" in page
+    assert "Demande accordée" in page
     assert "2\u202f500,00\u00a0€" in page and "5\u202f000,00\u00a0€" in page
     assert f"INSPIR-2016-COF-{submitted.id}" in page
 
