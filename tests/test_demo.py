@@ -119,3 +119,20 @@ def test_demo_committee_pages_render(client, db, login):
     for path in pages:
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_a_need_page_shows_the_projects_answering_it(client, db):
+    """The need's lineage ends with its projects (a proposal awaiting the committee excluded)."""
+    from inspir_events.aid.models import Project
+    from inspir_events.aid.pipeline import Qualification
+
+    assert demo.seed()
+    projects = db.session.scalars(select(Project).where(Project.need_id.is_not(None))).all()
+    listed = [p for p in projects if p.qualification == Qualification.QUALIFIED]
+    awaiting = [p for p in projects if p.qualification == Qualification.AWAITING]
+    assert listed and awaiting
+    page = client.get(f"/needs/{listed[0].need_id}").get_data(as_text=True)
+    for project in listed:
+        assert f'href="/projects/{project.id}"' in page
+    other = client.get(f"/needs/{awaiting[0].need_id}").get_data(as_text=True)
+    assert f'href="/projects/{awaiting[0].id}"' not in other

@@ -12,6 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events import markdown
 from inspir_events.accounts.models import Role, User
+from inspir_events.aid.models import Project
+from inspir_events.aid.pipeline import Qualification
 from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, insert_ignoring_conflicts, like_pattern
 from inspir_events.domain import DomainError
@@ -207,12 +209,19 @@ def lineage(need: Need) -> dict[str, list]:
         select(Idea.id, Idea.title, Idea.created_at).join(Event, Event.id == Idea.event_id)
         .where(Idea.need_id == need.id, Event.status == EventStatus.PUBLISHED)
         .order_by(Idea.created_at, Idea.id)).all()
+    projects = db.session.execute(
+        select(Project.id, Project.title, Project.created_at)
+        .where(Project.need_id == need.id,
+               Project.qualification.not_in((Qualification.AWAITING,
+                                             Qualification.ORIENTED_PROGRAMME)))
+        .order_by(Project.created_at, Project.id)).all()
     return {
         "events": [LineageItem(row.title, url_for("events.detail", event_id=row.id), row.starts_at)
                    for row in events],
         "ideas": [LineageItem(row.title, url_for("voting.idea", idea_id=row.id), row.created_at)
                   for row in ideas],
-        "projects": [],
+        "projects": [LineageItem(row.title, url_for("aid.project", project_id=row.id),
+                                 row.created_at) for row in projects],
     }
 
 
