@@ -35,6 +35,7 @@ from inspir_events.aid.models import (
     EnvelopeMember,
     GrantKind,
 )
+from inspir_events.aid.names import envelope_name
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write
 from inspir_events.events.models import Event
@@ -303,16 +304,3 @@ def ask_changes(member: User, application_id: int, note: str) -> CofundingApplic
     db.session.commit()
     return application
 
-
-REGION_LABELS = {rules.FormerRegion.NPDC: _l("Nord-Pas-de-Calais"),
-                 rules.FormerRegion.PICARDIE: _l("Picardie")}
-SECTION_LABELS = {rules.Section.INVESTMENT: _l("investment"),
-                  rules.Section.OPERATING: _l("operating")}
-
-
-def envelope_name(envelope: Envelope) -> str:
-    """"Picardie · investment 2016", or "Delegated to <holder> · investment 2016"."""
-    section = f"{SECTION_LABELS[envelope.section]} {envelope.year}"
-    if envelope.holder_name:
-        return str(_l("Delegated to %(holder)s", holder=envelope.holder_name)) + " · " + section
-    return f"{REGION_LABELS[envelope.former_region]} · {section}"

@@ -7,7 +7,6 @@ a decision's amounts are euros read with :func:`rules.parse_euros`.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,10 +19,10 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
 from inspir_events.aid import rules
-from inspir_events.aid.application_decisions import NOTE_MAX, SECTION_LABELS
+from inspir_events.aid.application_decisions import NOTE_MAX
 from inspir_events.aid.application_input import (
     LINES_MAX,
     PURPOSE_MAX,
@@ -32,7 +31,9 @@ from inspir_events.aid.application_input import (
     ExpenseInput,
     RevenueInput,
 )
+from inspir_events.aid.forms import EurosField
 from inspir_events.aid.models import RevenueKind
+from inspir_events.aid.names import SECTION_NAMES
 from inspir_events.reference import choices
 
 REVENUE_LABELS = {
@@ -47,7 +48,7 @@ AMOUNT_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "amount"
 class ExpenseLineForm(Form):
     label = StringField(_l("Expense"))
     amount = StringField(_l("Amount (€)"), render_kw=AMOUNT_ATTRS)
-    section = SelectField(_l("Section"), choices=choices.from_labels(SECTION_LABELS),
+    section = SelectField(_l("Section"), choices=choices.from_labels(SECTION_NAMES),
                           default=rules.Section.OPERATING.value, validate_choice=False)
 
 
@@ -101,22 +102,11 @@ class ApplicationForm(FlaskForm):
         return [entry.form for entry in self[name]]
 
 
-def _euros(form, field) -> None:
-    """Zero when empty; otherwise an amount in euros, kept in cents on ``field.cents``."""
-    field.cents = 0
-    if not (field.data or "").strip():
-        return
-    try:
-        field.cents = rules.parse_euros(field.data)
-    except rules.AmountError as exc:
-        raise ValidationError(_(exc.message)) from None
-
-
 class GrantForm(FlaskForm):
-    investment = StringField(_l("Investment (€)"), validators=[_euros], render_kw=AMOUNT_ATTRS)
+    investment = EurosField(_l("Investment (€)"), render_kw=AMOUNT_ATTRS)
     investment_envelope = SelectField(_l("Investment envelope"), coerce=int,
                                       validate_choice=False)
-    operating = StringField(_l("Operating (€)"), validators=[_euros], render_kw=AMOUNT_ATTRS)
+    operating = EurosField(_l("Operating (€)"), render_kw=AMOUNT_ATTRS)
     operating_envelope = SelectField(_l("Operating envelope"), coerce=int,
                                      validate_choice=False)
     grant_note = TextAreaField(_l("Note to the organiser (optional)"),

@@ -17,6 +17,7 @@ from inspir_events.aid.application_forms import (
 )
 from inspir_events.aid.application_input import ApplicationInput, violation_message
 from inspir_events.aid.applications import ApplicationError, ApplicationInvalid
+from inspir_events.aid.names import SECTION_NAMES, envelope_choices
 from inspir_events.extensions import db
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType
@@ -78,7 +79,7 @@ def _organiser_page(event, application, form, *, reading=None, problems=(), stat
         expenses_problems=[p.message for p in problems if p.field == "expenses"],
         grants=applications.grants_of(application), year=applications.budget_year(event),
         region_led=event.run_by.value == "region", revenue_labels=REVENUE_LABELS,
-        section_labels=decisions.SECTION_LABELS,
+        section_labels=SECTION_NAMES,
         editable=application is None or application.status in applications.EDITABLE), status
 
 
@@ -153,10 +154,8 @@ def applications_queue():
 def _grant_form(application, form: GrantForm | None = None) -> GrantForm:
     form = form or GrantForm()
     envelopes = decisions.envelope_choices(current_user, application)
-    form.investment_envelope.choices = [(e.id, decisions.envelope_name(e))
-                                        for e in envelopes[rules.Section.INVESTMENT]]
-    form.operating_envelope.choices = [(e.id, decisions.envelope_name(e))
-                                       for e in envelopes[rules.Section.OPERATING]]
+    form.investment_envelope.choices = envelope_choices(envelopes[rules.Section.INVESTMENT])
+    form.operating_envelope.choices = envelope_choices(envelopes[rules.Section.OPERATING])
     return form
 
 
@@ -168,7 +167,7 @@ def _review_page(application, *, grant_form=None, refuse_form=None, changes_form
         verdict=decisions.verdict(application), grants=applications.grants_of(application),
         grant_form=_grant_form(application, grant_form), refuse_form=refuse_form or RefuseForm(),
         changes_form=changes_form or ChangesForm(), error=error,
-        revenue_labels=REVENUE_LABELS, section_labels=decisions.SECTION_LABELS,
+        revenue_labels=REVENUE_LABELS, section_labels=SECTION_NAMES,
         violation_message=violation_message), status
 
 

@@ -6,49 +6,15 @@ exactly into cents by :func:`inspir_events.aid.rules.parse_euros`.
 
 from __future__ import annotations
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from inspir_events.aid import rules
 from inspir_events.aid.envelopes import HOLDER_NAME_MAX
-from inspir_events.aid.models import Envelope
-from inspir_events.i18n import format_cents
+from inspir_events.aid.forms import EurosField
 
-REGION_LABELS = {
-    rules.FormerRegion.NPDC: _l("Nord-Pas-de-Calais"),
-    rules.FormerRegion.PICARDIE: _l("Picardie"),
-}
-SECTION_LABELS = {
-    rules.Section.INVESTMENT: _l("investment"),
-    rules.Section.OPERATING: _l("operating"),
-}
 REASON_MAX = 1000
-
-
-class EurosAmountField(StringField):
-    """An amount in euros; ``cents`` holds it in integer cents once validated."""
-
-    cents: int | None = None
-
-    def pre_validate(self, form):
-        self.cents = None
-        try:
-            self.cents = rules.parse_euros(self.data or "")
-        except rules.AmountError as exc:
-            raise ValidationError(gettext(exc.message)) from None
-
-
-def envelope_choices(envelopes: list[Envelope]) -> list[SelectChoice]:
-    """One choice per top-level envelope, with what remains on it."""
-    return [SelectChoice(e.id, gettext("%(region)s · %(section)s (%(remaining)s left)",
-                                       region=REGION_LABELS[e.former_region],
-                                       section=SECTION_LABELS[e.section],
-                                       remaining=format_cents(e.remaining_cents)))
-            for e in envelopes]
 
 
 class DelegationForm(FlaskForm):
@@ -61,8 +27,8 @@ class DelegationForm(FlaskForm):
                                                            max=HOLDER_NAME_MAX))],
         description=_l("Who receives the delegated envelope, e.g. a tiers-lieu or an "
                        "intercommunality."))
-    amount = EurosAmountField(
-        _l("Amount delegated (euros)"),
+    amount = EurosField(
+        _l("Amount delegated (euros)"), blank_is_zero=False,
         description=_l("In euros, e.g. 20 000 or 20 000,50. At most what remains on the "
                        "envelope."))
     reason = TextAreaField(_l("Reason (optional)"), validators=[

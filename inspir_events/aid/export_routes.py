@@ -19,15 +19,9 @@ from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
 from inspir_events.aid import bp, delegation, rules, scdl
 from inspir_events.aid import envelopes as envelope_services
-from inspir_events.aid.envelope_forms import (
-    REGION_LABELS,
-    SECTION_LABELS,
-    DelegationForm,
-    MemberForm,
-    RemoveMemberForm,
-    envelope_choices,
-)
+from inspir_events.aid.envelope_forms import DelegationForm, MemberForm, RemoveMemberForm
 from inspir_events.aid.models import AidGrant
+from inspir_events.aid.names import REGION_NAMES, SECTION_NAMES, envelope_choices
 from inspir_events.extensions import db
 from inspir_events.i18n import format_cents
 from inspir_events.opendata import csv_response
@@ -128,7 +122,7 @@ def _members_page(envelope, form, error=None, status=200):
     return render_template(
         "aid/envelopes_members.html", envelope=envelope, form=form, error=error,
         members=delegation.members(envelope.id), remove_form=RemoveMemberForm(),
-        region_labels=REGION_LABELS, section_labels=SECTION_LABELS), status
+        region_labels=REGION_NAMES, section_labels=SECTION_NAMES), status
 
 
 @bp.route("/aid/envelopes/<int:envelope_id>/members", methods=["GET", "POST"])

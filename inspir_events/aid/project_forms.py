@@ -6,14 +6,14 @@ exactly into cents by :func:`inspir_events.aid.rules.parse_euros`.
 
 from __future__ import annotations
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from inspir_events.aid import pipeline, rules, services
+from inspir_events.aid import pipeline, services
+from inspir_events.aid.forms import EurosField
 from inspir_events.aid.pipeline import Stage
 
 STAGE_LABELS = {stage: _l(name) for stage, name in pipeline.STAGE_NAMES.items()}
@@ -34,22 +34,6 @@ def _note(label=None):
         Length(max=services.NOTE_MAX, message=_l("At most %(max)d characters.",
                                                  max=services.NOTE_MAX))],
         render_kw={"rows": 3})
-
-
-class EurosField(StringField):
-    """An amount in euros; ``cents`` holds it in integer cents once validated (0 if empty)."""
-
-    cents = 0
-
-    def pre_validate(self, form):
-        self.cents = 0
-        text = (self.data or "").strip()
-        if not text:
-            return
-        try:
-            self.cents = rules.parse_euros(text)
-        except rules.AmountError as exc:
-            raise ValidationError(gettext(exc.message)) from None
 
 
 class ProposalForm(FlaskForm):

@@ -10,11 +10,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import bp, pipeline, project_grants, rules, services, simulator
+from inspir_events.aid import bp, names, pipeline, project_grants, rules, services, simulator
 from inspir_events.aid import project_queries as queries
 from inspir_events.aid.envelopes import AidError, is_committee
 from inspir_events.aid.models import Project
@@ -30,7 +29,7 @@ from inspir_events.aid.project_forms import (
     QualifyForm,
 )
 from inspir_events.extensions import db
-from inspir_events.i18n import format_cents, localized
+from inspir_events.i18n import localized
 from inspir_events.reference import choices
 from inspir_events.reference import services as reference
 
@@ -89,14 +88,6 @@ def propose_project():
 
 # ---- one project ---------------------------------------------------------------------------
 
-def _envelope_name(envelope) -> str:
-    region = {"npdc": _("Nord-Pas-de-Calais"), "picardie": _("Picardie")}
-    name = (_("Delegated to %(holder)s", holder=envelope.holder_name) if envelope.holder_name
-            else f"{region[envelope.former_region.value]} {envelope.year}")
-    return _("%(name)s (%(remaining)s left)", name=name,
-             remaining=format_cents(envelope.remaining_cents))
-
-
 def _details_data(project) -> dict:
     return {"licence": project.licence or "", "repository_url": project.repository_url or "",
             "results": project.results, "lessons": project.lessons,
@@ -106,8 +97,7 @@ def _details_data(project) -> dict:
 def _forms(project, **given) -> dict:
     structures = queries.support_structures()
     envelopes = queries.grant_envelopes(current_user, project)
-    envelope_choices = {kind: [SelectChoice(e.id, _envelope_name(e)) for e in rows]
-                        for kind, rows in envelopes.items()}
+    envelope_choices = {kind: names.envelope_choices(rows) for kind, rows in envelopes.items()}
     forms = {
         "qualify_form": given.get("qualify_form") or QualifyForm(structures=structures),
         "move_form": given.get("move_form") or MoveForm(),

@@ -1,0 +1,34 @@
+"""Form pieces shared by the money side's forms."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from inspir_events.aid import rules
+
+
+class EurosField(StringField):
+    """An amount typed in euros ("12 500,50"), read exactly by :func:`rules.parse_euros`;
+    ``cents`` holds it in integer cents once validated.
+
+    Left empty it is 0 when ``blank_is_zero`` (the default), otherwise an error.
+    """
+
+    cents: int | None = None
+
+    def __init__(self, label=None, validators=None, *, blank_is_zero: bool = True, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.blank_is_zero = blank_is_zero
+
+    def pre_validate(self, form):
+        self.cents = None
+        text = (self.data or "").strip()
+        if not text and self.blank_is_zero:
+            self.cents = 0
+            return
+        try:
+            self.cents = rules.parse_euros(text)
+        except rules.AmountError as exc:
+            raise ValidationError(gettext(exc.message)) from None
