@@ -274,9 +274,13 @@ class Project(db.Model):
     results_html: Mapped[str] = mapped_column(Text, default="")
     lessons: Mapped[str] = mapped_column(Text, default="")
     lessons_html: Mapped[str] = mapped_column(Text, default="")
+    # Folded (lower case, no accents) title, summary, results and lessons: the store's search.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # "Je veux le reproduire": how many signed-in users declared it (a counter of the rows).
+    reproductions_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    stage_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    stage_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     idea = relationship("Idea")
     voting_round = relationship("VotingRound")
@@ -288,6 +292,25 @@ class Project(db.Model):
     member_rows = relationship("ProjectMember", back_populates="project",
                                order_by="ProjectMember.position", cascade="all, delete-orphan")
     moves = relationship("ProjectMove", back_populates="project", order_by="ProjectMove.id")
+
+
+class ReproductionRequest(db.Model):
+    """"Je veux le reproduire": a signed-in user (e.g. another territory) declares interest
+    in reproducing a project, with a short message for its team; one per user and project."""
+
+    __tablename__ = "reproduction_request"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    project = relationship("Project")
+    user = relationship("User")
 
 
 class ProjectMember(db.Model):
