@@ -23,6 +23,7 @@ from inspir_events.accounts import services as account_services
 from inspir_events.accounts.forms import ROLE_LABELS
 from inspir_events.accounts.permissions import send_to_login
 from inspir_events.aid import bp as aid_bp
+from inspir_events.api import bp as api_bp
 from inspir_events.cli import register_commands
 from inspir_events.events import bp as events_bp
 from inspir_events.extensions import (
@@ -41,13 +42,15 @@ from inspir_events.main import bp as main_bp
 from inspir_events.needs import bp as needs_bp
 from inspir_events.notifications import bp as notifications_bp
 from inspir_events.notifications.services import unread_count
+from inspir_events.stats import bp as stats_bp
+from inspir_events.store import bp as store_bp
 from inspir_events.teams import bp as teams_bp
 from inspir_events.urls import IdConverter, remembered_url_for
 from inspir_events.voting import bp as voting_bp
 
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
-              teams_bp, voting_bp, aid_bp)
+              teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -1,0 +1,3 @@
+"""Views of the api feature."""
+
+from inspir_events.api import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views of the store feature."""
+
+from inspir_events.store import bp  # noqa: F401
