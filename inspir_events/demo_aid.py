@@ -40,6 +40,7 @@ from inspir_events.extensions import db
 from inspir_events.markdown import render
 from inspir_events.needs.models import Need
 from inspir_events.needs.rules import NeedStatus
+from inspir_events.store.rules import search_text_of
 from inspir_events.teams.models import Team, TeamMember
 from inspir_events.teams.rules import name_key
 from inspir_events.timeutil import utcnow
@@ -229,6 +230,7 @@ def seed(users: dict[str, User], needs: list[Need], events: list[Event]) -> None
             results=results, results_html=render(results) if results else "",
             lessons=lessons, lessons_html=render(lessons) if lessons else "",
             support_structure_id=users["structure"].id if stage != Stage.IDEE else None)
+        project.search_text = search_text_of(project)
         project.member_rows = [ProjectMember(user_id=idea.author_id, role="lead")]
         db.session.add(project)
         db.session.flush()
@@ -262,6 +264,7 @@ def seed(users: dict[str, User], needs: list[Need], events: list[Event]) -> None
                        qualification=Qualification.AWAITING, need_id=needs[7].id,
                        proposed_by_id=users["citoyenne"].id, department_code="80",
                        theme_code=needs[7].theme_code)
+    proposal.search_text = search_text_of(proposal)
     proposal.member_rows = [ProjectMember(user_id=users["citoyenne"].id, role="lead")]
     db.session.add(proposal)
     db.session.flush()

@@ -136,3 +136,10 @@ def test_a_need_page_shows_the_projects_answering_it(client, db):
         assert f'href="/projects/{project.id}"' in page
     other = client.get(f"/needs/{awaiting[0].need_id}").get_data(as_text=True)
     assert f'href="/projects/{awaiting[0].id}"' not in other
+
+
+def test_demo_store_search_finds_the_diffused_project(client, db):
+    assert demo.seed()
+    page = client.get("/store?q=aidants").get_data(as_text=True)
+    assert "Carnet de liaison pour les aidants" in page
+    assert "Borne de téléconsultation" not in page  # stopped, and not about « aidants »

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import wraps
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -40,6 +41,7 @@ from inspir_events.extensions import db
 from inspir_events.needs import services as needs
 from inspir_events.notifications import services as notifications
 from inspir_events.reference.models import Department, Theme
+from inspir_events.store.rules import search_text_of
 from inspir_events.timeutil import utcnow
 from inspir_events.voting.models import RoundWinner, VotingRound
 
@@ -137,9 +139,12 @@ def _lineage_values(winner: RoundWinner, voting_round: VotingRound) -> dict:
     idea, event = winner.idea, voting_round.event
     need = idea.need
     theme = need.theme_code if need else (event.themes[0].code if event.themes else None)
+    title = idea.title[:TITLE_MAX]
     return dict(
-        title=idea.title[:TITLE_MAX], summary=idea.summary,
+        title=title, summary=idea.summary,
         summary_html=markdown.render(idea.summary), stage=Stage.IDEE,
+        search_text=search_text_of(SimpleNamespace(title=title, summary=idea.summary,
+                                                   results="", lessons="")),
         origin=Origin.ROUND_WINNER, qualification=Qualification.QUALIFIED,
         idea_id=idea.id, round_id=voting_round.id, event_id=event.id, need_id=idea.need_id,
         team_id=idea.team_id, vote_rank=winner.rank, vote_count=winner.votes,
@@ -230,6 +235,7 @@ def propose_project(citizen: User, title: str, summary: str, department: str | N
                       stage=Stage.IDEE, origin=Origin.PROPOSAL,
                       qualification=Qualification.AWAITING, proposed_by_id=citizen.id,
                       department_code=department, theme_code=theme or None)
+    project.search_text = search_text_of(project)
     project.member_rows = [ProjectMember(user_id=citizen.id, role="author", position=0)]
     db.session.add(project)
     db.session.flush()
@@ -385,6 +391,7 @@ def update_project_details(user: User, project_id: int, data: DetailsInput) -> P
     project.results_html = markdown.render(project.results)
     project.lessons = (data.lessons or "").strip()
     project.lessons_html = markdown.render(project.lessons)
+    project.search_text = search_text_of(project)
     project.support_structure_id = structure_id
     project.updated_at = utcnow()
     audit.record(user, "project.details", "project", project.id, licence=licence,

@@ -111,6 +111,73 @@ def decide(member: User, request_id: int, grant: bool, reason: str) -> LabelRequ
     return request
 
 
+# --- Support structures and projects -----------------------------------------------------
+# « Le label INS'pir pourra être attribué à des événements, des structures
+# d'accompagnement et des projets/expérimentations »: same charter, same queue,
+# same decision; only who may ask differs.
+
+def is_labelled(subject_type: SubjectType, subject_id: int) -> bool:
+    request = latest(subject_type, subject_id)
+    return request is not None and request.status == LabelStatus.GRANTED
+
+
+def labelled_ids(subject_type: SubjectType, subject_ids) -> set[int]:
+    """Which of these subjects hold the label (one query, for lists and cards)."""
+    ids = [int(i) for i in subject_ids]
+    if not ids:
+        return set()
+    return set(db.session.scalars(granted_subject_ids(subject_type)
+                                  .where(LabelRequest.subject_id.in_(ids))))
+
+
+def can_request_for_project(user, project) -> bool:
+    """A project's members and its support structure ask for its label."""
+    if not (user and getattr(user, "is_authenticated", False)):
+        return False
+    return (user.id == project.support_structure_id
+            or any(row.user_id == user.id for row in project.member_rows))
+
+
+def request_for_structure(user: User, structure_id: int, answers: dict[str, str],
+                          url: str) -> LabelRequest:
+    """A support structure (an account with that role) asks the label for itself."""
+    if not (user and getattr(user, "is_authenticated", False)) or user.id != structure_id \
+            or not user.has_role(Role.SUPPORT_STRUCTURE):
+        raise LabelNotAllowed(_l("Only the support structure itself asks for its label."))
+    begin_write()
+    # The structure's row locked: one pending request per structure.
+    structure = db.session.scalar(select(User).where(User.id == structure_id)
+                                  .with_for_update())
+    request = submit(user, SubjectType.SUPPORT_STRUCTURE, structure.id,
+                     structure.display_name, url, answers)
+    db.session.commit()
+    return request
+
+
+def request_for_project(user: User, project_id: int, answers: dict[str, str],
+                        url: str) -> LabelRequest:
+    """A project's member or its support structure asks the label for the project.
+
+    Only a project of the INS'pir pipeline (qualified, not stopped) may ask.
+    """
+    from inspir_events.aid.models import Project
+    from inspir_events.aid.pipeline import Stage
+    from inspir_events.aid.project_queries import NOT_LISTED
+
+    begin_write()
+    project = db.session.scalar(select(Project).where(Project.id == project_id)
+                                .with_for_update().execution_options(populate_existing=True))
+    if project is None or not can_request_for_project(user, project):
+        raise LabelNotAllowed(_l("Only the project's team or its support structure asks "
+                                 "for its label."))
+    if project.qualification in NOT_LISTED or project.stage == Stage.ABANDONNE:
+        raise LabelConflict(_l("Only a project of the INS'pir pipeline may ask for the "
+                               "label."))
+    request = submit(user, SubjectType.PROJECT, project.id, project.title, url, answers)
+    db.session.commit()
+    return request
+
+
 def queue() -> list[LabelRequest]:
     return list(db.session.scalars(
         select(LabelRequest).where(LabelRequest.status == LabelStatus.REQUESTED)

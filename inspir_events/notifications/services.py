@@ -36,6 +36,7 @@ MESSAGES = {
     "project.oriented": _l("The committee answered your proposal “%(project)s”: see its page."),
     "project.granted": _l("The project “%(project)s” receives a grant."),
     "envelope.member": _l("You now decide on the aid of the delegated envelope “%(holder)s”."),
+    "project.reproduce": _l("%(name)s wants to reproduce “%(project)s”: see the message."),
 }
 
 

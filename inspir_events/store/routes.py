@@ -1,3 +1,114 @@
-"""Views of the store feature."""
+"""The store's pages: the catalogue, a project's lineage, « Je veux le reproduire ».
 
-from inspir_events.store import bp  # noqa: F401
+Thin views: read the filters, call :mod:`inspir_events.store.queries` or a use
+case of :mod:`inspir_events.store.services`, render; a refusal is shown next to
+the message field with what was typed kept.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from inspir_events.aid.models import Project
+from inspir_events.aid.pipeline import OPEN_LICENCES, STAGE_NAMES
+from inspir_events.extensions import db
+from inspir_events.i18n import localized
+from inspir_events.labels import services as labels
+from inspir_events.labels.charter import SubjectType
+from inspir_events.reference import services as reference
+from inspir_events.store import bp, queries, rules, services
+from inspir_events.store.forms import ReproduceForm
+
+# The pipeline's display names (as on the projects' pages; not imported from
+# aid.project_forms, which would import aid.services, which imports store.rules).
+STAGE_LABELS = {stage: _l(name) for stage, name in STAGE_NAMES.items()}
+ROLE_LABELS = {"lead": _l("team lead"), "member": _l("member"), "author": _l("author")}
+
+
+def _page() -> int:
+    value = request.args.get("page", "1")
+    return max(1, min(int(value), 100_000)) if value.isdigit() else 1
+
+
+def reference_names() -> dict:
+    """Names of the territories and themes, licences and stages, for cards and filters."""
+    return {"department_names": {d.code: d.name for d in reference.departments()},
+            "theme_names": {t.code: localized(t) for t in reference.themes()},
+            "licence_names": OPEN_LICENCES, "stage_labels": STAGE_LABELS,
+            "role_labels": ROLE_LABELS}
+
+
+@bp.app_template_filter("store_year")
+def store_year_filter(moment) -> int | str:
+    return rules.store_year(moment) if moment else ""
+
+
+@bp.app_template_global("in_store")
+def in_store_global(project: Project) -> bool:
+    return queries.in_store(project)
+
+
+@bp.route("/store")
+def catalogue():
+    filters = queries.filters_from(request.args)
+    page = _page()
+    per_page = queries.PER_PAGE
+    items, total = queries.store_entries(filters, (page - 1) * per_page, per_page)
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        page = pages
+        items, total = queries.store_entries(filters, (page - 1) * per_page, per_page)
+    return render_template(
+        "store/catalogue.html", filters=filters, items=items, total=total, page=page,
+        pages=pages, labelled=labels.labelled_ids(SubjectType.PROJECT, [p.id for p in items]),
+        departments=reference.departments(), themes=reference.themes(),
+        licences=queries.licences_used(), years=queries.years_used(),
+        store_stages=[(stage, _(STAGE_NAMES[stage])) for stage in queries.STORE_STAGES],
+        sorts=[(queries.Sort.NEWEST, _("Newest")),
+               (queries.Sort.REPRODUCED, _("Most reproduced"))],
+        **reference_names())
+
+
+def _render_lineage(project: Project, form: ReproduceForm, error: str | None = None,
+                    status: int = 200):
+    return render_template(
+        "store/lineage.html", project=project, story=queries.lineage(project), form=form,
+        error=error, labelled=labels.is_labelled(SubjectType.PROJECT, project.id),
+        declared=services.has_declared(current_user, project),
+        team_requests=services.requests_for_team(current_user, project),
+        **reference_names()), status
+
+
+@bp.route("/store/<int:project_id>")
+def lineage(project_id: int):
+    project = queries.store_project(project_id)
+    if project is None:
+        abort(404)
+    return _render_lineage(project, ReproduceForm())
+
+
+@bp.route("/store/<int:project_id>/reproduce", methods=["POST"])
+@login_required
+def reproduce(project_id: int):
+    project = queries.store_project(project_id)
+    if project is None:
+        abort(404)
+    form = ReproduceForm()
+    if not form.validate_on_submit():
+        return _render_lineage(project, form, status=422)
+    try:
+        services.reproduce(current_user, project_id, form.message.data)
+    except services.StoreError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        if exc.field in form:
+            form[exc.field].errors.append(exc.message)
+        project = queries.store_project(project_id)
+        return _render_lineage(project, form, error=exc.message,
+                               status=409 if exc.status == 409 else 422)
+    flash(_("Your interest is recorded: the project's team is notified."), "success")
+    return redirect(url_for("store.lineage", project_id=project_id) + "#reproduce")

@@ -1,0 +1,259 @@
+"""Reading the innovation store: its catalogue, one entry, and an entry's lineage.
+
+« Les diffuser »: the deliberation asks for an innovation store to document,
+capitalise and spread the experiments, in open code, across all territories and
+themes. The store lists the projects that reached ``diffusion`` and those stopped
+(``abandonne``) with their lessons learned — failure is documented, not hidden
+(« l'échec, qui est apprenant »). A proposal awaiting the committee or oriented to
+another programme is never listed (:data:`~inspir_events.aid.project_queries.NOT_LISTED`),
+and a lineage only shows what is public (a hidden need, a draft event are left out).
+
+Read-only; the API (``inspir_events.api``) calls these functions too.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from inspir_events.aid.models import AidGrant, Project, ProjectMember, ProjectMove
+from inspir_events.aid.pipeline import OPEN_LICENCES, Stage
+from inspir_events.aid.project_queries import NOT_LISTED
+from inspir_events.database import ID_MAX, like_pattern
+from inspir_events.events.rules import EventStatus
+from inspir_events.extensions import db
+from inspir_events.needs.rules import search_terms
+from inspir_events.store import rules
+from inspir_events.timeutil import paris_to_utc
+from inspir_events.voting.models import Idea
+
+STORE_STAGES = (Stage.DIFFUSION, Stage.ABANDONNE)
+PER_PAGE = 20
+MAX_LIMIT = 100
+
+
+class Sort(enum.StrEnum):
+    NEWEST = "newest"  # the latest to reach the store first
+    REPRODUCED = "reproduced"  # the most "Je veux le reproduire" first
+
+
+@dataclass(frozen=True)
+class StoreFilters:
+    theme: str | None = None
+    department: str | None = None
+    licence: str | None = None
+    stage: Stage | None = None
+    year: int | None = None  # the year the project reached its store stage (Paris time)
+    q: str | None = None
+    sort: Sort = Sort.NEWEST
+
+
+def _text(args: Mapping, name: str, limit: int = 40) -> str | None:
+    value = (args.get(name) or "").strip()
+    return value[:limit] or None
+
+
+def filters_from(args: Mapping) -> StoreFilters:
+    """Filters from a query string (``request.args``-like): unknown values are ignored."""
+    stage = _text(args, "stage")
+    year = _text(args, "year", 4)
+    sort = _text(args, "sort")
+    return StoreFilters(
+        theme=_text(args, "theme"),
+        department=_text(args, "department"),
+        licence=_text(args, "licence"),
+        stage=Stage(stage) if stage in {s.value for s in STORE_STAGES} else None,
+        year=int(year) if year and year.isdigit() and rules.YEAR_MIN <= int(year)
+        <= rules.YEAR_MAX else None,
+        q=_text(args, "q", 200),
+        sort=Sort(sort) if sort in Sort._value2member_map_ else Sort.NEWEST,
+    )
+
+
+def listed():
+    """The SQL condition "this project is in the store"."""
+    return Project.stage.in_(STORE_STAGES) & Project.qualification.not_in(NOT_LISTED)
+
+
+def in_store(project: Project) -> bool:
+    return Stage(project.stage) in STORE_STAGES and project.qualification not in NOT_LISTED
+
+
+def _statement(filters: StoreFilters):
+    stmt = select(Project).where(listed())
+    if filters.theme:
+        stmt = stmt.where(Project.theme_code == filters.theme)
+    if filters.department:
+        stmt = stmt.where(Project.department_code == filters.department)
+    if filters.licence:
+        stmt = stmt.where(Project.licence == filters.licence)
+    if filters.stage is not None:
+        stmt = stmt.where(Project.stage == filters.stage)
+    if filters.year is not None:
+        start = paris_to_utc(datetime(filters.year, 1, 1))
+        end = paris_to_utc(datetime(filters.year + 1, 1, 1))
+        stmt = stmt.where(Project.stage_changed_at >= start, Project.stage_changed_at < end)
+    for term in search_terms(filters.q or ""):
+        stmt = stmt.where(Project.search_text.like(like_pattern(term), escape="\\"))
+    if filters.sort == Sort.REPRODUCED:
+        return stmt.order_by(Project.reproductions_count.desc(),
+                             Project.stage_changed_at.desc(), Project.id.desc())
+    return stmt.order_by(Project.stage_changed_at.desc(), Project.id.desc())
+
+
+def store_entries(filters: StoreFilters, offset: int = 0,
+                  limit: int = PER_PAGE) -> tuple[list[Project], int]:
+    """One page of the store and the number of matching entries (two queries)."""
+    stmt = _statement(filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    offset = max(0, min(int(offset), total))
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    items = list(db.session.scalars(stmt.limit(limit).offset(offset)))
+    return items, int(total or 0)
+
+
+def store_project(project_id: int) -> Project | None:
+    """The project if it is in the store, else None."""
+    if not 0 < project_id <= ID_MAX:
+        return None
+    project = db.session.get(Project, project_id)
+    return project if project is not None and in_store(project) else None
+
+
+def licences_used() -> list[str]:
+    """The licences of the store's projects (for the filter), in display order."""
+    used = set(db.session.scalars(
+        select(Project.licence).where(listed(), Project.licence.is_not(None)).distinct()))
+    return [code for code in OPEN_LICENCES if code in used] + sorted(
+        code for code in used if code not in OPEN_LICENCES)
+
+
+def years_used() -> list[int]:
+    """The years in which store projects reached the store, newest first."""
+    moments = db.session.scalars(select(Project.stage_changed_at).where(listed()))
+    return sorted({rules.store_year(moment) for moment in moments}, reverse=True)
+
+
+# --- The lineage -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NeedStep:
+    id: int
+    title: str
+    supporters_count: int
+
+
+@dataclass(frozen=True)
+class EventStep:
+    id: int
+    title: str
+    starts_at: datetime
+    venue_name: str
+    venue_commune: str
+    department_code: str
+
+
+@dataclass(frozen=True)
+class VoteStep:
+    round_title: str | None
+    rank: int
+    votes: int | None
+    ideas_count: int | None  # how many ideas competed (the event's ideas)
+
+
+@dataclass(frozen=True)
+class MemberStep:
+    user_id: int
+    name: str
+    role: str  # "lead", "member", "author"
+
+
+@dataclass
+class Lineage:
+    """A store project's story, in order; a missing step is None or empty."""
+
+    project: Project
+    need: NeedStep | None = None
+    event: EventStep | None = None
+    vote: VoteStep | None = None
+    members: list[MemberStep] = field(default_factory=list)
+    support_structure: tuple[int, str] | None = None  # (user id, name)
+    moves: list[ProjectMove] = field(default_factory=list)
+    grants: list[AidGrant] = field(default_factory=list)
+    licence: tuple[str, str] | None = None  # (SPDX id, name)
+    repository_url: str | None = None
+    results_html: str = ""
+    lessons_html: str = ""
+    reproductions_count: int = 0
+
+    @property
+    def granted_cents(self) -> int:
+        return sum(grant.amount_cents for grant in self.grants)
+
+    @property
+    def stopped(self) -> bool:
+        return Stage(self.project.stage) is Stage.ABANDONNE
+
+
+def _need_step(project: Project) -> NeedStep | None:
+    need = project.need
+    if need is None or not need.is_public:
+        return None
+    return NeedStep(need.id, need.title, need.supporters_count)
+
+
+def _event_step(project: Project) -> EventStep | None:
+    event = project.event
+    if event is None or event.status == EventStatus.DRAFT:
+        return None
+    return EventStep(event.id, event.title, event.starts_at, event.venue_name,
+                     event.venue_commune, event.department_code)
+
+
+def _vote_step(project: Project, event_step: EventStep | None) -> VoteStep | None:
+    if project.vote_rank is None:
+        return None
+    ideas = None
+    if event_step is not None:
+        ideas = db.session.scalar(select(func.count(Idea.id))
+                                  .where(Idea.event_id == event_step.id))
+    round_ = project.voting_round
+    return VoteStep(round_.title if round_ is not None else None, project.vote_rank,
+                    project.vote_count, ideas or None)
+
+
+def lineage(project: Project) -> Lineage:
+    """Everything the lineage page tells, public parts only."""
+    members = db.session.scalars(
+        select(ProjectMember).where(ProjectMember.project_id == project.id)
+        .options(joinedload(ProjectMember.user))
+        .order_by(ProjectMember.position, ProjectMember.user_id)).all()
+    moves = db.session.scalars(
+        select(ProjectMove).where(ProjectMove.project_id == project.id)
+        .order_by(ProjectMove.decided_at, ProjectMove.id)).all()
+    grants = db.session.scalars(
+        select(AidGrant).where(AidGrant.project_id == project.id)
+        .order_by(AidGrant.decided_at, AidGrant.id)).all()
+    event_step = _event_step(project)
+    structure = project.support_structure
+    return Lineage(
+        project=project,
+        need=_need_step(project),
+        event=event_step,
+        vote=_vote_step(project, event_step),
+        members=[MemberStep(row.user_id, row.user.display_name, row.role) for row in members],
+        support_structure=(structure.id, structure.display_name) if structure else None,
+        moves=list(moves),
+        grants=list(grants),
+        licence=(project.licence, OPEN_LICENCES.get(project.licence, project.licence))
+        if project.licence else None,
+        repository_url=project.repository_url,
+        results_html=project.results_html or "",
+        lessons_html=project.lessons_html or "",
+        reproductions_count=project.reproductions_count or 0,
+    )

@@ -1,0 +1,114 @@
+"""The store's catalogue: only listed diffusion/abandonne projects; filters, search, sorts,
+pages (read through inspir_events.store.queries, which the API calls too)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from inspir_events.aid.pipeline import Qualification, Stage
+from inspir_events.store import queries
+from inspir_events.store.queries import Sort, StoreFilters
+
+
+def titles(filters=None, offset=0, limit=20):
+    items, _total = queries.store_entries(filters or StoreFilters(), offset, limit)
+    return [p.title for p in items]
+
+
+def test_only_listed_diffusion_and_stopped_projects_are_in_the_store(db, make_project):
+    shown = make_project("Diffusé")
+    stopped = make_project("Arrêté", stage=Stage.ABANDONNE)
+    oriented_structure = make_project("Accompagné ailleurs",
+                                      qualification=Qualification.ORIENTED_STRUCTURE)
+    hidden = [make_project("Idée", stage=Stage.IDEE), make_project("Projet", stage=Stage.PROJET),
+              make_project("Expérience", stage=Stage.EXPERIMENTATION),
+              make_project("En attente", qualification=Qualification.AWAITING),
+              make_project("Orienté", qualification=Qualification.ORIENTED_PROGRAMME),
+              make_project("Abandon en attente", stage=Stage.ABANDONNE,
+                           qualification=Qualification.AWAITING)]
+    items, total = queries.store_entries(StoreFilters())
+    assert {p.id for p in items} == {shown.id, stopped.id, oriented_structure.id}
+    assert total == 3
+    for project in hidden:
+        assert not queries.in_store(project)
+        assert queries.store_project(project.id) is None
+        # Neither search nor any filter brings them back.
+        for filters in (StoreFilters(q=project.title), StoreFilters(stage=Stage(project.stage)),
+                        StoreFilters(theme="transports", department="80", licence="MIT")):
+            assert project.title not in titles(filters)
+    assert queries.store_project(shown.id) is shown
+    assert queries.store_project(0) is None and queries.store_project(2**40) is None
+
+
+def test_each_filter(db, make_project):
+    make_project("Bus Somme", department="80", theme="transports", licence="MIT",
+                 reached=datetime(2025, 6, 1))
+    make_project("Santé Nord", department="59", theme="sante", licence="CC-BY-4.0",
+                 reached=datetime(2024, 6, 1))
+    make_project("Arrêt Oise", department="60", theme="transports", licence=None,
+                 stage=Stage.ABANDONNE, reached=datetime(2024, 3, 1))
+    assert titles(StoreFilters(theme="sante")) == ["Santé Nord"]
+    assert titles(StoreFilters(department="80")) == ["Bus Somme"]
+    assert titles(StoreFilters(licence="CC-BY-4.0")) == ["Santé Nord"]
+    assert titles(StoreFilters(stage=Stage.ABANDONNE)) == ["Arrêt Oise"]
+    assert titles(StoreFilters(stage=Stage.DIFFUSION)) == ["Bus Somme", "Santé Nord"]
+    assert titles(StoreFilters(year=2024)) == ["Santé Nord", "Arrêt Oise"]
+    assert titles(StoreFilters(year=2023)) == []
+    assert titles(StoreFilters(theme="transports", year=2024)) == ["Arrêt Oise"]
+    assert queries.years_used() == [2025, 2024]
+    assert queries.licences_used() == ["MIT", "CC-BY-4.0"]
+
+
+def test_the_year_is_the_paris_year_of_reaching_the_store(db, make_project):
+    # 31 December 2025, 23:30 UTC is already 1 January 2026 in Paris.
+    make_project("Nouvel an", reached=datetime(2025, 12, 31, 23, 30))
+    assert titles(StoreFilters(year=2026)) == ["Nouvel an"]
+    assert titles(StoreFilters(year=2025)) == []
+
+
+def test_search_ignores_accents_and_case_and_needs_every_word(db, make_project):
+    make_project("Navette déjà testée", summary="Un minibus pour l'hôpital d'Abbeville.")
+    make_project("Carnet des aidants", results="Les **infirmières** l'ont adopté.")
+    make_project("Cantine", stage=Stage.ABANDONNE, lessons="Trop cher à l'été.")
+    assert titles(StoreFilters(q="deja")) == ["Navette déjà testée"]
+    assert titles(StoreFilters(q="HOPITAL abbeville")) == ["Navette déjà testée"]
+    assert titles(StoreFilters(q="hopital aidants")) == []
+    assert titles(StoreFilters(q="infirmieres")) == ["Carnet des aidants"]  # results
+    assert titles(StoreFilters(q="ete")) == ["Cantine"]  # lessons
+    assert titles(StoreFilters(q="100%_")) == []  # LIKE wildcards are escaped
+
+
+def test_both_sorts(db, make_project):
+    make_project("Ancien très repris", reached=datetime(2024, 1, 10), reproductions=5)
+    make_project("Récent peu repris", reached=datetime(2025, 1, 10), reproductions=1)
+    make_project("Moyen", reached=datetime(2024, 6, 10), reproductions=3)
+    assert titles(StoreFilters(sort=Sort.NEWEST)) == ["Récent peu repris", "Moyen",
+                                                      "Ancien très repris"]
+    assert titles(StoreFilters(sort=Sort.REPRODUCED)) == ["Ancien très repris", "Moyen",
+                                                          "Récent peu repris"]
+
+
+def test_pages_of_twenty(db, make_project):
+    for n in range(45):
+        make_project(f"Projet {n:02d}")
+    first, total = queries.store_entries(StoreFilters(), 0, 20)
+    third, _ = queries.store_entries(StoreFilters(), 40, 20)
+    assert total == 45 and len(first) == 20 and len(third) == 5
+    assert first[0].title == "Projet 44" and third[-1].title == "Projet 00"
+    beyond, _ = queries.store_entries(StoreFilters(), 10_000, 20)
+    assert beyond == []
+    capped, _ = queries.store_entries(StoreFilters(), 0, 10_000)
+    assert len(capped) == 45  # at most MAX_LIMIT
+
+
+def test_filters_from_a_query_string_are_lenient():
+    filters = queries.filters_from({"theme": "sante", "department": "80", "licence": "MIT",
+                                    "stage": "abandonne", "year": "2024", "q": " déjà ",
+                                    "sort": "reproduced"})
+    assert filters == StoreFilters(theme="sante", department="80", licence="MIT",
+                                   stage=Stage.ABANDONNE, year=2024, q="déjà",
+                                   sort=Sort.REPRODUCED)
+    junk = queries.filters_from({"stage": "idee", "year": "99999999999", "sort": "x",
+                                 "theme": ""})
+    assert junk == StoreFilters()
+    assert queries.filters_from({"year": "abc"}).year is None
