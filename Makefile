@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := inspir_events/translations
 export FLASK_APP := inspir_events
 
-.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout clean
+.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent).
 run: install translations
@@ -59,6 +59,7 @@ bench: install-test translations
 	$(BIN)/python bench/events_feed.py --quick
 	$(BIN)/python bench/live_voting.py --quick
 	$(BIN)/python bench/teams_matching.py --quick
+	$(BIN)/python bench/store_api.py --quick
 
 bench-needs: install translations
 	$(BIN)/python bench/needs_board.py $(QUICK)
@@ -69,6 +70,10 @@ bench-events: install translations
 bench-teams: install translations
 	$(BIN)/python bench/teams_matching.py $(QUICK)
 
+# The store page and /api/v1/needs with 10,000 needs and 500 projects, against /healthz.
+bench-store: install translations
+	$(BIN)/python bench/store_api.py $(QUICK)
+
 # aiohttp (the light websocket clients) comes with the test tools.
 bench-voting: install-test translations
 	$(BIN)/python bench/live_voting.py $(QUICK)
@@ -76,6 +81,23 @@ bench-voting: install-test translations
 # PostgreSQL + Redis, two server processes (PG_URL, REDIS_URL; see bench/live_voting.py).
 bench-voting-scaleout: install-test translations
 	$(BIN)/python bench/live_voting.py --scale-out $(QUICK)
+
+# The README's table: 200, 1,000 and 5,000 clients for 60 s, one process (SQLite), then
+# two (PostgreSQL + Redis), each run with its baseline (about 30 minutes in all). Each run
+# adds its row to bench/results/latest.{json,md}; a run whose checks fail does not stop the
+# others (its report says so). VOTING_ARGS is added to each (e.g. "--duration 10").
+VOTING_ARGS ?=
+LIVE_VOTING := $(BIN)/python bench/live_voting.py --duration 60
+bench-voting-all: install-test translations
+	-$(LIVE_VOTING) --clients 200 --rate 200 --name live_voting_200 $(VOTING_ARGS)
+	-$(LIVE_VOTING) --clients 1000 --rate 1000 --name live_voting_1000 $(VOTING_ARGS)
+	-$(LIVE_VOTING) --clients 5000 --rate 1000 --settle 60 --name live_voting_5000 $(VOTING_ARGS)
+	-$(LIVE_VOTING) --scale-out --clients 200 --rate 200 --settle 60 \
+	  --name live_voting_scaleout_200 $(VOTING_ARGS)
+	-$(LIVE_VOTING) --scale-out --clients 1000 --rate 1000 --settle 120 \
+	  --name live_voting_scaleout_1000 $(VOTING_ARGS)
+	-$(LIVE_VOTING) --scale-out --clients 5000 --rate 1000 --settle 120 \
+	  --name live_voting_scaleout_5000 $(VOTING_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

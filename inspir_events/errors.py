@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -25,8 +25,22 @@ MESSAGES = {
 }
 
 
+# The API's error codes for the HTTP errors raised outside its views (routing, limits...).
+API_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             413: "too_large", 422: "invalid_request", 429: "too_many_requests",
+             500: "server_error"}
+API_PREFIX = "/api/"
+
+
 def render_error(code: int, detail=None):
+    """The error page; under /api/ the same error as the API's JSON (never cached)."""
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith(API_PREFIX):
+        response = jsonify({"error": {"code": API_CODES.get(code, "server_error"),
+                                      "message": str(detail or message)}})
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Vary"] = "Accept-Language"
+        return response, code
     return render_template("errors/error.html", code=code, title=title, message=message,
                            detail=detail), code
 

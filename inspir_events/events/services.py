@@ -84,7 +84,7 @@ class EventFilters:
     labelled_only: bool = False
 
 
-def _listing_statement(filters: EventFilters, now: datetime):
+def listing_statement(filters: EventFilters, now: datetime):
     stmt = select(Event).where(Event.status != EventStatus.DRAFT)
     if filters.when == "upcoming":
         stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
@@ -123,7 +123,7 @@ def listing(filters: EventFilters, page: int = 1, per_page: int = rules.PER_PAGE
     A page past the last one shows the last one (an offset beyond the database's
     integers would otherwise fail).
     """
-    stmt = _listing_statement(filters, utcnow())
+    stmt = listing_statement(filters, utcnow())
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = clamp_page(page, total, per_page)
     events = list(db.session.scalars(
@@ -138,7 +138,7 @@ def feed_events(filters: EventFilters) -> list[Event]:
     The organisers (loaded with every event otherwise) are in no calendar: loaded only if
     read, which halves the cost of a feed of a few hundred events (bench/events_feed.py).
     """
-    stmt = _listing_statement(EventFilters(**{**filters.__dict__, "when": "all"}), utcnow())
+    stmt = listing_statement(EventFilters(**{**filters.__dict__, "when": "all"}), utcnow())
     stmt = stmt.where(Event.ends_at >= utcnow() - timedelta(days=30))
     stmt = stmt.options(lazyload(Event.organiser_rows))
     return list(db.session.scalars(stmt.limit(1000)))

@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from inspir_events.extensions import cache, db, limiter
-from inspir_events.i18n import current_language, localized
+from inspir_events.extensions import db, limiter
+from inspir_events.i18n import localized
 from inspir_events.needs import bp, rules, services
 from inspir_events.needs.forms import (
     SORT_LABELS,
@@ -33,6 +33,7 @@ from inspir_events.needs.forms import (
 )
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort
 from inspir_events.opendata import csv_response
+from inspir_events.pagecache import public_fragment
 from inspir_events.reference import choices
 from inspir_events.reference import services as reference
 from inspir_events.reference.models import Department, Theme
@@ -82,17 +83,13 @@ def _render_board(filters: BoardFilters, heading: str, fixed: dict):
     """A board page. Anonymous visitors' pages hold nothing of their session, so their body
     is kept BOARD_CACHE_SECONDS (per address and language); signed-in people, whose own
     supports are marked, always get a fresh one."""
-    ttl = current_app.config["BOARD_CACHE_SECONDS"]
-    if current_user.is_authenticated or not ttl:
-        body = _board_body(filters, heading, fixed, current_user)
+    if current_user.is_authenticated:
+        body = Markup(_board_body(filters, heading, fixed, current_user))  # noqa: S704
     else:
-        key = f"needs-board:{current_language()}:{request.full_path}"
-        body = cache.get(key)
-        if body is None:
-            body = _board_body(filters, heading, fixed, None)
-            cache.set(key, body, timeout=ttl)
+        body = public_fragment("needs-board",
+                               lambda: _board_body(filters, heading, fixed, None))
     # The body is our own rendered (autoescaped) template, not user input.
-    return render_template("needs/board.html", body=Markup(body), heading=heading)  # noqa: S704
+    return render_template("needs/board.html", body=body, heading=heading)
 
 
 @bp.route("/needs")

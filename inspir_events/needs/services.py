@@ -123,7 +123,7 @@ def get_for_viewer(need_id: int, viewer) -> Need:
     raise NeedNotFound()
 
 
-def _board_statement(filters: BoardFilters):
+def board_statement(filters: BoardFilters):
     stmt = select(Need).where(Need.is_public)
     if filters.department:
         stmt = stmt.where(Need.department_code == filters.department)
@@ -150,7 +150,7 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     integers would otherwise fail).
     """
     per_page = rules.clamp_per_page(per_page)
-    stmt = _board_statement(filters)
+    stmt = board_statement(filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = rules.clamp_page(page, total, per_page)
     items = list(db.session.scalars(
@@ -173,7 +173,7 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
 
 def export_needs(filters: BoardFilters):
     """Every public need matching ``filters`` (open data), streamed in batches."""
-    stmt = _board_statement(filters).options(
+    stmt = board_statement(filters).options(
         selectinload(Need.tag_rows), joinedload(Need.department), joinedload(Need.theme)
     ).execution_options(yield_per=500)
     return db.session.scalars(stmt)

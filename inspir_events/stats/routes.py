@@ -1,3 +1,28 @@
-"""Views of the stats feature."""
+"""The public statistics page: counts only, charts drawn on the server. Thin views."""
 
-from inspir_events.stats import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from inspir_events.aid import rules as aid_rules
+from inspir_events.pagecache import public_fragment
+from inspir_events.stats import bp, presentation, queries
+
+
+def _body(year: int | None) -> str:
+    stats = queries.public_statistics(year)
+    return render_template("stats/_body.html", page=presentation.page(stats))
+
+
+@bp.get("/statistics")
+def statistics():
+    """Needs, events, participants, ideas, projects; the money of one budget year.
+
+    The page's body holds no personal data and is the same for every visitor, so it
+    is kept BOARD_CACHE_SECONDS per language and year, as the need boards are.
+    """
+    year = request.args.get("year", type=int)
+    if "year" in request.args and year not in aid_rules.POLICIES:
+        abort(404)
+    body = public_fragment("statistics", lambda: _body(year))
+    return render_template("stats/statistics.html", body=body)
