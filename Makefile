@@ -15,9 +15,10 @@ run: install translations
 	$(BIN)/flask seed-demo
 	$(BIN)/python wsgi.py
 
-# Set up with the test tools, lint, then the whole suite.
+# Set up with the test tools, lint, static analysis (bandit: any finding fails), then the suite.
 test: install-test translations
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r inspir_events
 	$(BIN)/python -m pytest
 
 $(VENV)/bin/python:

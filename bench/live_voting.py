@@ -17,7 +17,15 @@
    stored rows = final tally = distinct (voter, idea) pairs acknowledged "stored" =
    what every client last saw; every tally any client received equals the database's
    prefix at its version; lost = doubled = 0;
-6. bench/results/live_voting.json and .md, with the machine.
+6. bench/results/live_voting.json and .md, with the machine; a full run (not --quick) also
+   puts its row (clients x mode) into bench/results/latest.json and latest.md.
+
+The baseline, in the same run, before the app: ``baseline_server.py``, a bare
+python-socketio gevent server that only relays (acks each vote from memory, re-broadcasts a
+tally-shaped payload to the room at the app's tick when something changed), driven by the
+same clients at the same rate for the same duration and measured the same way. The report
+gives both servers' CPU per delivered message (tallies received + acks, within the vote
+phase's CPU window) and their ratio, and both memories per connection.
 
 How "vote to tally on every client" is measured. A vote's acknowledgement does not
 carry its row id, but the row is unique on (round, voter, idea): after the run the
@@ -251,8 +259,26 @@ def plan_votes(voters: int, total: int, quota: int, idea_ids: list[int],
     return plan
 
 
-async def drive(args, ports: list[int], pids: list[int], seed: dict, db_final) -> dict:
-    """Connect, vote, settle. ``db_final()`` -> (max vote id, count) of the round."""
+def start_py_spy(args, pids: list[int], label: str = "") -> list[subprocess.Popen]:
+    """``--py-spy``: sample each server process during the vote phase (collapsed stacks)."""
+    if not args.py_spy:
+        return []
+    spy = os.path.join(os.path.dirname(sys.executable), "py-spy")
+    os.makedirs(args.out, exist_ok=True)
+    spies = []
+    for n, pid in enumerate(pids):
+        output = os.path.join(args.out, f"{args.name}{label}_profile{n if n else ''}.txt")
+        spies.append(subprocess.Popen(  # noqa: S603
+            [spy, "record", "--pid", str(pid), "--duration", str(int(args.duration)),
+             "--rate", "200", "--nonblocking", "--format", "raw", "--output", output],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        print(f"py-spy on pid {pid} -> {output}", flush=True)
+    return spies
+
+
+async def drive(args, ports: list[int], pids: list[int], seed: dict, db_final,
+                label: str = "") -> dict:
+    """Connect, vote, settle. ``db_final(clients)`` -> (max vote id, count) of the round."""
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     round_id, event_id = seed["round_id"], seed["event_id"]
     conn = aiohttp.TCPConnector(limit=0, force_close=False)
@@ -279,6 +305,7 @@ async def drive(args, ports: list[int], pids: list[int], seed: dict, db_final) -
         plan = plan_votes(args.voters, int(args.rate * args.duration),
                           seed["votes_per_participant"], seed["idea_ids"], rng)
         interval = 1.0 / args.rate
+        spies = start_py_spy(args, pids, label)
         cpu0, cli0 = sum(proc_cpu(pid) for pid in pids), os.times()
         start = time.perf_counter()
         for j, (v, idea, _) in enumerate(plan):
@@ -291,13 +318,16 @@ async def drive(args, ports: list[int], pids: list[int], seed: dict, db_final) -
         deadline = time.perf_counter() + args.settle
         while time.perf_counter() < deadline and any(c.pending for c in clients):
             await asyncio.sleep(0.05)
-        final_version, final_total = db_final()
+        final_version, final_total = db_final(clients)
         while time.perf_counter() < deadline and any(
                 not c.tallies or c.tallies[-1][1] < final_version
                 or c.tallies[-1][2] < final_total for c in clients):
             await asyncio.sleep(0.05)
         wall = time.perf_counter() - start
         cpu1, cli1 = sum(proc_cpu(pid) for pid in pids), os.times()
+        for spy in spies:
+            spy.wait(timeout=60)
+        out["window"] = (start, start + wall)  # the CPU's: messages counted within it
         out.update(sent_s=round(sent_s, 2), phase_wall_s=round(wall, 2),
                    server_cpu_s=round(cpu1 - cpu0, 2),
                    client_cpu_s=round((cli1.user + cli1.system) - (cli0.user + cli0.system), 2),
@@ -333,6 +363,21 @@ def fanout_by_totals(clients: list[Client], stored: list) -> list[float]:
         if worst is not None:
             out.append(worst)
     return sorted(out)
+
+
+def phase_messages(clients: list[Client], window: tuple[float, float]) -> tuple[int, int, int]:
+    """Tally deliveries, distinct tallies (versions) and acks received within the vote
+    phase's CPU window: the room's broadcasts while the clients were connecting (their
+    count changes) are not paid for by the phase's CPU, so they are not counted."""
+    lo, hi = window
+    deliveries, versions = 0, set()
+    for c in clients:
+        for t in c.tallies[1:]:
+            if lo <= t[0] <= hi:
+                deliveries += 1
+                versions.add(t[1])
+    acks = sum(1 for c in clients for v in c.votes if v["ack"] is not None and v["ack"] <= hi)
+    return deliveries, len(versions), acks
 
 
 def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
@@ -415,6 +460,7 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
     errors = [e for c in clients for e in c.errors]
     wanted = len(plan)
     kinds = Counter(kind for *_, kind in plan)
+    phase = phase_messages(clients, run.pop("window"))
     result = {
         "mode": "scale-out" if args.scale_out else "single process",
         "processes": args.processes if args.scale_out else 1,
@@ -443,8 +489,10 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
         "stored_votes_not_reaching_every_client": sum(
             1 for uid, v in stored if (uid, v["idea"]) in by_pair) - len(fanout),
         "final_version": final[0],
-        "tally_deliveries": deliveries,
-        "tally_broadcasts": len({t[1] for c in clients for t in c.tallies[1:]}),
+        "tally_deliveries_all": deliveries,
+        "tally_deliveries": phase[0],
+        "tally_broadcasts": phase[1],
+        "acks_in_phase": phase[2],
         "ack_ms_p50": ms(pct(acks, 50)), "ack_ms_p99": ms(pct(acks, 99)),
         "ack_ms_max": ms(acks[-1] if acks else None),
         "vote_to_all_clients_ms_p50": ms(pct(fanout, 50)),
@@ -457,8 +505,8 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
         "vote_to_a_client_ms_p50": ms(pct(per_delivery, 50)),
         "vote_to_a_client_ms_p99": ms(pct(per_delivery, 99)),
         "server_cpu_us_per_delivered_message": round(
-            run["server_cpu_s"] / (deliveries + len(acks)) * 1e6, 1)
-        if deliveries + len(acks) else None,
+            run["server_cpu_s"] / (phase[0] + phase[2]) * 1e6, 1)
+        if phase[0] + phase[2] else None,
         "server_cpu_ms_per_vote_event": round(run["server_cpu_s"] / len(votes) * 1e3, 2)
         if votes else None,
         "server_cpu_percent": round(100 * run["server_cpu_s"] / run["phase_wall_s"], 1),
@@ -474,6 +522,160 @@ def analyse(run: dict, rows: list[tuple[int, int, int]], args) -> dict:
                          and clients_at_final == len(clients) and not errors
                          and len(votes) == wanted and outcomes.get(None, 0) == 0)
     return result
+
+
+def analyse_baseline(run: dict) -> dict:
+    """The baseline's figures, measured as the app's (vote -> every client by totals)."""
+    clients: list[Client] = run.pop("clients")
+    run.pop("plan")
+    votes = [(c.user_id, v) for c in clients for v in c.votes]
+    stored = [(uid, v) for uid, v in votes if v["outcome"] == "stored"]
+    acks = sorted(v["ack"] - v["send"] for _, v in votes if v["ack"] is not None)
+    deliveries, broadcasts, in_phase_acks = phase_messages(clients, run.pop("window"))
+    fanout = fanout_by_totals(clients, stored)
+    messages = deliveries + in_phase_acks
+    return {
+        "votes_sent": len(votes), "votes_acknowledged": len(acks),
+        "outcomes": dict(Counter(v["outcome"] for _, v in votes)),
+        "tally_deliveries": deliveries,
+        "tally_broadcasts": broadcasts,
+        "acks_in_phase": in_phase_acks,
+        "ack_ms_p50": ms(pct(acks, 50)), "ack_ms_p99": ms(pct(acks, 99)),
+        "vote_to_all_clients_ms_p50": ms(pct(fanout, 50)),
+        "vote_to_all_clients_ms_p99": ms(pct(fanout, 99)),
+        "vote_to_all_clients_ms_max": ms(fanout[-1] if fanout else None),
+        "server_cpu_us_per_delivered_message": round(run["server_cpu_s"] / messages * 1e6, 1)
+        if messages else None,
+        "server_cpu_percent": round(100 * run["server_cpu_s"] / run["phase_wall_s"], 1),
+        "client_error_count": sum(len(c.errors) for c in clients),
+        **run,
+    }
+
+
+def run_baseline(args, env: dict, seed: dict, workdir: str) -> dict:
+    """The bare relay server (``baseline_server.py``), same clients, rate and duration."""
+    port = free_port()
+    log = open(os.path.join(workdir, "baseline.log"), "w")  # noqa: SIM115
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, os.path.join(HERE, "baseline_server.py")],
+        env={**env, "PORT": str(port), "BASELINE_ROUND_ID": str(seed["round_id"]),
+             "BASELINE_QUOTA": str(seed["votes_per_participant"])},
+        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_serving(port, server)
+        print(f"baseline pid {server.pid} on port {port}", flush=True)
+
+        def final(clients):
+            n = sum(1 for c in clients for v in c.votes if v["outcome"] == "stored")
+            return n, n
+
+        run = asyncio.run(drive(args, [port], [server.pid], seed, final, label="_baseline"))
+        return analyse_baseline(run)
+    finally:
+        stop(server)
+        log.close()
+
+
+def ratio(app_value, base_value) -> float | None:
+    if not app_value or not base_value:
+        return None
+    return round(app_value / base_value, 2)
+
+
+def run_key(result: dict) -> str:
+    """latest.json's key of a run: mode, clients, votes/s (a rerun replaces its row)."""
+    mode = "scale-out" if result.get("mode") == "scale-out" else "single"
+    return f"{mode}-{result['clients']}-{result['target_votes_per_s']:g}"
+
+
+def _fmt(value, unit: str = "") -> str:
+    return "–" if value is None else f"{value:g}{unit}"
+
+
+def summary_rows(runs: list[dict]) -> list[str]:
+    """The table of README.md and latest.md: one row per (clients, mode)."""
+    lines = [
+        "| clients | mode | votes/s sent → stored | vote → every client p50 / p99 | "
+        "ack p50 / p99 | CPU µs/msg app / baseline (ratio) | KB/conn app / baseline | "
+        "lost / doubled | correct | load avg | date |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    order = {"single": 0, "scale-out": 1}
+    for report in sorted(runs, key=lambda r: (r["result"]["clients"],
+                                             order.get(run_key(r["result"]).split("-")[0], 2),
+                                             -r["result"]["target_votes_per_s"])):
+        r, b, m = report["result"], report.get("baseline") or {}, report["machine"]
+        mode = ("1 process, SQLite" if r.get("mode") != "scale-out"
+                else f"{r['processes']} processes, PostgreSQL + Redis")
+        lines.append(
+            f"| {r['clients']:,} | {mode} | {r['votes_sent_per_s']:g} → {r['votes_stored_per_s']:g}"
+            f" | {_fmt(r['vote_to_all_clients_ms_p50'])} / "
+            f"{_fmt(r['vote_to_all_clients_ms_p99'], ' ms')} | {_fmt(r['ack_ms_p50'])} / "
+            f"{_fmt(r['ack_ms_p99'], ' ms')} | {_fmt(r['server_cpu_us_per_delivered_message'])} / "
+            f"{_fmt(b.get('server_cpu_us_per_delivered_message'))} "
+            f"(**{_fmt(r.get('cpu_ratio_to_baseline'))}**) | "
+            f"{_fmt(r['server_kb_per_connection'])} / {_fmt(b.get('server_kb_per_connection'))} | "
+            f"{r['lost']} / {r['doubled']} | {'yes' if r['correct'] else 'NO'} | "
+            f"{_load(m['load_average_before'])} → {_load(m['load_average'])} | "
+            f"{m['date'][:16].replace('T', ' ')} |")
+    return lines
+
+
+def write_latest(report: dict, out: str) -> None:
+    """bench/results/latest.json (every full run's figures, by clients and mode) and .md."""
+    path = os.path.join(out, "latest.json")
+    try:
+        with open(path) as f:
+            latest = json.load(f)
+    except (OSError, ValueError):
+        latest = {}
+    runs = latest.get("runs", {})
+    runs[run_key(report["result"])] = report
+    latest = {"updated": report["machine"]["date"], "last_run": run_key(report["result"]),
+              "runs": runs}
+    with open(path, "w") as f:
+        json.dump(latest, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    m = report["machine"]
+    lines = [
+        "# Live voting: the latest full runs",
+        "",
+        f"Machine: {m['nproc']} CPU ({m['cpu_model']}), Python {m['python']}, SQLite "
+        f"{m['sqlite']}; last run {m['date']} (commit {m['git_commit']}"
+        f"{', dirty' if m['git_dirty'] else ''}"
+        f"{'; source: ' + m['source'] if m.get('source') else ''}). Each row is one run of "
+        "`bench/live_voting.py` (the baseline, `bench/baseline_server.py`, measured in the same"
+        " run with the same clients, rate and duration); details in the `live_voting*.md` "
+        "file of that run.",
+        "",
+        *summary_rows(list(runs.values())),
+        "",
+        "Targets (issue 7, single process): at 1,000 clients and 1,000 votes/s for 60 s, 0 lost "
+        "or doubled, vote → every client p99 ≤ 300 ms, ack p99 ≤ 50 ms, CPU per delivered "
+        "message ≤ 1.3 × the baseline's, memory ≤ 100 KB per connection.",
+        "",
+    ]
+    with open(os.path.join(out, "latest.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+def baseline_lines(report: dict) -> list[str]:
+    b, r = report.get("baseline"), report["result"]
+    if not b:
+        return ["| baseline | not run (`--no-baseline`) |"]
+    return [
+        f"| **baseline** (bare relay, `bench/baseline_server.py`, same clients/rate/duration):"
+        f" server CPU per delivered message | {b['server_cpu_us_per_delivered_message']} µs "
+        f"({b['server_cpu_percent']} % of a core) |",
+        f"| **ratio app / baseline, CPU per delivered message** (target ≤ 1.3) | "
+        f"**{r.get('cpu_ratio_to_baseline')}** |",
+        f"| baseline: vote → every client p50 / p99; ack p50 / p99 | "
+        f"{b['vote_to_all_clients_ms_p50']} / {b['vote_to_all_clients_ms_p99']} ms; "
+        f"{b['ack_ms_p50']} / {b['ack_ms_p99']} ms |",
+        f"| baseline: broadcasts / deliveries; memory per connection | {b['tally_broadcasts']} / "
+        f"{b['tally_deliveries']}; {b['server_kb_per_connection']} KB (RSS "
+        f"{b['server_rss_mb_before']} → {b['server_rss_mb_after']} MB) |",
+    ]
 
 
 def markdown(report: dict) -> str:
@@ -495,7 +697,7 @@ def markdown(report: dict) -> str:
         f"{m['date']} · {m['nproc']} CPU ({m['cpu_model']}) · Python {m['python']} · "
         f"SQLite {m['sqlite']} · commit {m['git_commit']}{' (dirty)' if m['git_dirty'] else ''}"
         f" · load average before/after {_load(m['load_average_before'])} / "
-        f"{_load(m['load_average'])}",
+        f"{_load(m['load_average'])}" + (f" · source: {m['source']}" if m.get("source") else ""),
         "",
         f"{setup}; {r['clients']} signed-in participants connected in the event's "
         f"room (raw Engine.IO/Socket.IO websocket clients, load generator on the same "
@@ -525,6 +727,7 @@ def markdown(report: dict) -> str:
         f"| server memory per connection | {r['server_kb_per_connection']} KB "
         f"(RSS {r['server_rss_mb_before']} → {r['server_rss_mb_after']} MB) |",
         f"| connecting {r['clients']} clients | {r['connect_s']} s |",
+        *baseline_lines(report),
         "",
         "Correctness after the run (from the database):",
         "",
@@ -578,6 +781,11 @@ def main() -> None:
     parser.add_argument("--scale-out", action="store_true",
                         help="PostgreSQL + Redis, several server processes")
     parser.add_argument("--processes", type=int, default=2, help="with --scale-out")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the bare relay server's run (no ratio then)")
+    parser.add_argument("--py-spy", action="store_true",
+                        help="profile the server(s) during the vote phase with py-spy "
+                             "(NAME_profile.txt, NAME_baseline_profile.txt: collapsed stacks)")
     parser.add_argument("--pg-url", default=os.environ.get(
         "PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--redis-url", default=os.environ.get(
@@ -641,6 +849,15 @@ def main() -> None:
                                  env, "seeding").strip().splitlines()[-1], flush=True)
         with open(seed_file) as f:
             seed = json.load(f)
+        baseline = None
+        if not args.no_baseline:
+            print("baseline: the bare relay server, same clients, rate and duration ...",
+                  flush=True)
+            baseline = run_baseline(args, env, seed, workdir)
+            print(f"  baseline: {baseline['server_cpu_us_per_delivered_message']} µs per "
+                  f"delivered message, ack p99 {baseline['ack_ms_p99']} ms, vote → every "
+                  f"client p99 {baseline['vote_to_all_clients_ms_p99']} ms, "
+                  f"{baseline['server_kb_per_connection']} KB/connection", flush=True)
         for port in ports:
             log = open(os.path.join(workdir, f"server-{port}.log"), "w")  # noqa: SIM115
             logs.append(log)
@@ -655,7 +872,7 @@ def main() -> None:
               flush=True)
         round_id = seed["round_id"]
 
-        def db_final() -> tuple[int, int]:
+        def db_final(_clients) -> tuple[int, int]:
             return tuple(query("SELECT coalesce(max(id), 0), count(*) FROM vote "
                                "WHERE round_id = ?", (round_id,))[0])
 
@@ -663,21 +880,30 @@ def main() -> None:
         rows = [tuple(r) for r in query("SELECT id, voter_id, idea_id FROM vote "
                                         "WHERE round_id = ? ORDER BY id", (round_id,))]
         result = analyse(run, rows, args)
+        if baseline is not None:
+            result["cpu_ratio_to_baseline"] = ratio(
+                result["server_cpu_us_per_delivered_message"],
+                baseline["server_cpu_us_per_delivered_message"])
         for server in servers:
             stop(server)
         info = machine()
         info["load_average_before"] = load_before
+        if os.environ.get("BENCH_SOURCE"):  # a copy of the tree, not a git checkout
+            info["source"] = os.environ["BENCH_SOURCE"]
         if args.scale_out:
             with psycopg.connect(args.pg_url, connect_timeout=5) as conn:
                 info["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
             info["redis"] = redis.Redis.from_url(args.redis_url).info()["redis_version"]
-        report = {"machine": info, "settings": vars(args), "result": result}
+        report = {"machine": info, "settings": vars(args), "result": result,
+                  "baseline": baseline}
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
             json.dump(report, f, indent=2, ensure_ascii=False)
             f.write("\n")
         with open(os.path.join(args.out, f"{args.name}.md"), "w") as f:
             f.write(markdown(report))
+        if not args.quick and not args.py_spy:
+            write_latest(report, args.out)
         print(markdown(report))
         if not result["correct"]:
             raise SystemExit("live voting: correctness checks failed (see the report)")

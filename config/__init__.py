@@ -9,8 +9,12 @@ the Region by it).
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
 
 from inspir_events.aid.pipeline import valid_siret
 
@@ -30,7 +34,13 @@ ENV_OVERRIDES = (
     "REGION_NAME",
     "REGION_SIRET",
     "AID_SCHEME_NAME",
+    "ACCESSIBILITY_CONTACT",
+    "SECURITY_CONTACT",
+    "DELETION_REGISTER_PATH",
 )
+
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(RuntimeError):
@@ -74,6 +84,21 @@ class Base:
     # Failed log-in attempts per minute, per account and per address.
     LOGIN_FAILURES_PER_ACCOUNT = "5 per minute"
     LOGIN_FAILURES_PER_IP = "30 per minute"
+    # The other abuse limits (inspir_events/limits.py; docs/operations.md). Sign-ups are
+    # counted per address: a venue's visitors at an event share one.
+    SIGNUP_LIMIT = "20 per hour"
+    CREDENTIAL_CHANGES_LIMIT = "5 per 15 minutes"  # password changes, per account
+    # Need forms sent, per account, whatever their outcome (the needs' own rule
+    # is 10 published a day: needs/rules.py).
+    NEED_POSTS_LIMIT = "20 per hour"
+    REPRODUCTION_REQUESTS_LIMIT = "10 per hour"  # per account
+    # Redis failing at run time: the limits go on, counted in this process's memory
+    # (Flask-Limiter checks now and then whether Redis is back). A Redis that does not
+    # answer within a second counts as failing: a request never hangs on it.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # The limits' Redis keys start with it (SOCKETIO_CHANNEL when set: one per deployment).
+    RATELIMIT_KEY_PREFIX = "inspir-events"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
     # argon2id cost (argon2-cffi's RFC 9106 "low memory" profile by default).
     ARGON2_TIME_COST = 3
@@ -104,6 +129,16 @@ class Base:
     # Never more than the real number of proxies, or clients could forge their address.
     PROXY_FIX_HOPS = 0
 
+    # Retention periods of personal data, applied by ``flask purge-expired``
+    # (docs/privacy.md justifies each one against the CNIL's guidance).
+    RETENTION_INACTIVE_ACCOUNT = timedelta(days=3 * 365)
+    RETENTION_READ_NOTIFICATION = timedelta(days=365)
+    RETENTION_AUDIT_ENTRY = timedelta(days=5 * 365)
+    RETENTION_DELETION_REGISTER = timedelta(days=5 * 365)
+    # A copy of the deleted-accounts register outside the database, replayed by
+    # ``flask restore``; empty: instance/deletions.jsonl.
+    DELETION_REGISTER_PATH: str | None = None
+
     # The body granting the aid, as the SCDL "subventions" open data names it
     # (nomAttribuant, idAttribuant) and the programme (dispositifAide). The SIRET is
     # the Région Hauts-de-France's head office (SIREN 200 053 742, NIC 00017, Lille);
@@ -111,6 +146,12 @@ class Base:
     REGION_NAME = "Région Hauts-de-France"
     REGION_SIRET = "20005374200017"
     AID_SCHEME_NAME = "INS'pir - innovation numérique et sociale"
+    # Where users report an accessibility problem (the accessibility statement's
+    # « Retour d'information et contact »); empty: the Region's postal address only.
+    ACCESSIBILITY_CONTACT = ""
+    # Where vulnerabilities are reported (docs/security.md, « Reporting a vulnerability »);
+    # a placeholder: each deployment sets its own address.
+    SECURITY_CONTACT = "securite@inspir.example"
 
 
 class Development(Base):
@@ -163,6 +204,53 @@ def validate(settings) -> None:
             )
 
 
+def redis_problem(url: str) -> str | None:
+    """Why Redis at ``url`` does not answer a PING within a second, or None."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        return str(exc) or type(exc).__name__
+    finally:
+        client.close()
+    return None
+
+
+def redacted(url: str) -> str:
+    """``url`` without its password, for the logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def run_alone_without_redis(settings) -> None:
+    """When REDIS_URL is set but Redis does not answer at start, run as one process.
+
+    Issue 10 (Faults): the single-process path keeps working and says so in the log.
+    Socket.IO then runs without its message queue, the rate limits and the page
+    cache live in this process's memory; several processes would no longer share
+    rooms or counts, so run one until Redis is back, then restart them all
+    (docs/operations.md).
+    """
+    url = settings.get("REDIS_URL")
+    problem = redis_problem(url) if url else None
+    if problem is None:
+        return
+    log.warning("Redis at %s does not answer (%s): this process runs alone, without "
+                "Redis: Socket.IO has no message queue, rate limits and page caches are "
+                "kept in its memory. Run a single process until Redis is back, then "
+                "restart.", redacted(url), problem)
+    settings["REDIS_URL"] = None
+    if settings.get("RATELIMIT_STORAGE_URI") == url:
+        settings["RATELIMIT_STORAGE_URI"] = "memory://"
+    if settings.get("CACHE_REDIS_URL") == url:
+        settings["CACHE_TYPE"] = "SimpleCache"
+        settings["CACHE_REDIS_URL"] = None
+
+
 CONFIGS: dict[str, type[Base]] = {
     "development": Development,
     "testing": Testing,
@@ -203,11 +291,13 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.VOTING_BROADCAST = environ["VOTING_BROADCAST"].lower() in TRUE_WORDS
     if environ.get("SOCKETIO_CHANNEL"):
         settings.SOCKETIO_CHANNEL = environ["SOCKETIO_CHANNEL"]
+        settings.RATELIMIT_KEY_PREFIX = environ["SOCKETIO_CHANNEL"]
     if environ.get("PROXY_FIX_HOPS"):
         settings.PROXY_FIX_HOPS = int(environ["PROXY_FIX_HOPS"])
     if environ.get("NEEDS_PREMODERATION"):
         settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
-    for name in ("REGION_NAME", "REGION_SIRET", "AID_SCHEME_NAME"):
+    for name in ("REGION_NAME", "REGION_SIRET", "AID_SCHEME_NAME", "ACCESSIBILITY_CONTACT",
+                 "SECURITY_CONTACT", "DELETION_REGISTER_PATH"):
         if environ.get(name):
             setattr(settings, name, environ[name].strip())
     if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:

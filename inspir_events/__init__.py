@@ -24,6 +24,7 @@ from inspir_events.accounts.forms import ROLE_LABELS
 from inspir_events.accounts.permissions import send_to_login
 from inspir_events.aid import bp as aid_bp
 from inspir_events.api import bp as api_bp
+from inspir_events.audit import bp as audit_bp
 from inspir_events.cli import register_commands
 from inspir_events.events import bp as events_bp
 from inspir_events.extensions import (
@@ -50,7 +51,7 @@ from inspir_events.voting import bp as voting_bp
 
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
-              teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp)
+              teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp, audit_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -81,6 +82,8 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
             app.instance_path, "inspir.db"
         )
     settings_module.validate(app.config)
+    # Redis named but not answering: run as one process, and say so in the log.
+    settings_module.run_alone_without_redis(app.config)
 
     _init_extensions(app)
     _trust_proxies(app)

@@ -1,16 +1,22 @@
-"""``flask`` commands: create-admin, seed-demo, load-envelopes."""
+"""``flask`` commands: create-admin, seed-demo, load-envelopes, purge-expired, backup,
+restore, replay-deletions."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from inspir_events import demo
+from inspir_events import backup, demo
+from inspir_events.accounts import retention
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from inspir_events.aid import envelopes as aid_envelopes
 from inspir_events.aid import rules as aid_rules
+from inspir_events.extensions import db
 
 
 @click.command("create-admin")
@@ -61,7 +67,92 @@ def load_envelopes_command(year: int) -> None:
                else f"The envelopes of {year} were already loaded.")
 
 
+@click.command("purge-expired")
+@click.option("--dry-run", is_flag=True, help="Count what would be purged; change nothing.")
+@with_appcontext
+def purge_expired_command(dry_run: bool) -> None:
+    """Delete what is past its retention period (docs/privacy.md)."""
+    report = retention.purge_expired(dry_run=dry_run)
+    verb = "would be" if dry_run else "were"
+    click.echo(f"{len(report.accounts)} inactive account(s) {verb} deleted"
+               + (f" (ids {', '.join(map(str, report.accounts))})" if report.accounts else "")
+               + ".")
+    click.echo(f"{report.sessions} expired session(s), {report.notifications} read "
+               f"notification(s), {report.audit_entries} audit entrie(s) and "
+               f"{report.register_entries} deletion register row(s) {verb} removed.")
+
+
+def _pg_schema() -> str | None:
+    """The schema a ``-csearch_path=...`` connection option points to (tests use one each)."""
+    options = (current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+               .get("connect_args", {}).get("options", ""))
+    match = re.search(r"search_path=([A-Za-z0-9_]+)", options)
+    return match.group(1) if match else None
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Back the database up into PATH (a new file), while the application runs."""
+    engine = db.engine
+    source = backup.sqlite_file(engine)
+    try:
+        if source is not None:
+            backup.backup_sqlite(source, path)
+        else:
+            command = backup.pg_dump_command(engine.url, path, _pg_schema())
+            if not backup.pg_tools_available():
+                raise click.UsageError("pg_dump is not installed; run:\n  "
+                                       + command.shell_text())
+            backup.run_pg(command)
+    except backup.BackupError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Database backed up into {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="The database's current content is replaced. Go on?")
+@with_appcontext
+def restore_command(path: Path) -> None:
+    """Restore the backup PATH, then delete again the accounts deleted since it was taken."""
+    engine = db.engine
+    register = retention.current_register()  # read before the restore overwrites it
+    db.session.remove()
+    engine.dispose()
+    target = backup.sqlite_file(engine)
+    try:
+        if target is not None:
+            backup.restore_sqlite(path, target)
+        else:
+            command = backup.pg_restore_command(engine.url, path, _pg_schema())
+            if not backup.pg_tools_available():
+                raise click.UsageError("pg_restore is not installed; run:\n  "
+                                       + command.shell_text()
+                                       + "\nthen: flask replay-deletions")
+            backup.run_pg(command)
+    except backup.BackupError as exc:
+        raise click.UsageError(str(exc)) from None
+    engine.dispose()
+    replayed = retention.replay_deletions(register)
+    click.echo(f"Database restored from {path}; {len(replayed)} account(s) deleted again "
+               "from the deletion register.")
+
+
+@click.command("replay-deletions")
+@with_appcontext
+def replay_deletions_command() -> None:
+    """Delete again the accounts of the deletion register file (after a manual pg_restore)."""
+    replayed = retention.replay_deletions(retention.current_register())
+    click.echo(f"{len(replayed)} account(s) deleted again from the deletion register.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(load_envelopes_command)
+    app.cli.add_command(purge_expired_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(replay_deletions_command)

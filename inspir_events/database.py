@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import random
+import time
+
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -11,6 +16,14 @@ from inspir_events.extensions import db
 # Python int past 2**63 cannot even be bound). Ids from URLs and forms are checked
 # against it, so a forged huge number is "not found", not a server error.
 ID_MAX = 2**31 - 1
+
+# PostgreSQL's SQLSTATEs for "try the transaction again": serialization_failure and
+# deadlock_detected. Nothing was changed when they are raised (the transaction is
+# rolled back), so running the whole use case again is safe.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+RETRY_ATTEMPTS = 3
+
+log = logging.getLogger(__name__)
 
 
 def begin_write() -> None:
@@ -26,6 +39,51 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for a serialization failure or a deadlock, wrapped by SQLAlchemy or raw.
+
+    SQLAlchemy's ``DBAPIError`` carries the driver's error in ``.orig``; the vote's
+    hot path uses the driver directly and gets psycopg's error itself. psycopg 3
+    names the code ``sqlstate``, psycopg 2 ``pgcode``.
+    """
+    error = getattr(exc, "orig", None) or exc
+    code = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    return code in RETRYABLE_SQLSTATES
+
+
+def retrying(use_case=None, *, attempts: int = RETRY_ATTEMPTS, pause: float = 0.02):
+    """Run a write use case again (at most ``attempts`` times in all) when PostgreSQL
+    aborts its transaction with a serialization failure or a deadlock.
+
+    Apply it to the use case that owns the transaction (the function calling
+    ``begin_write`` and ``commit``), never to a helper inside one: a retry rolls the
+    whole session back. Other errors, domain errors included, pass through at once;
+    after the last attempt the database's error is raised. The pause before each
+    retry grows and is jittered, so the transactions that collided do not collide
+    again in step. SQLite never raises these (BEGIN IMMEDIATE serialises writers).
+    """
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            for attempt in range(1, attempts + 1):
+                try:
+                    return function(*args, **kwargs)
+                except Exception as exc:
+                    if attempt >= attempts or not is_retryable(exc):
+                        raise
+                    db.session.rollback()
+                    log.warning("retrying %s after %s (attempt %d of %d)",
+                                function.__qualname__, type(exc).__name__, attempt, attempts)
+                    jitter = 0.5 + random.random()  # noqa: S311  # nosec B311 # timing only
+                    time.sleep(pause * attempt * jitter)
+            raise AssertionError("unreachable")  # pragma: no cover
+
+        return run
+
+    return decorate(use_case) if use_case is not None else decorate
 
 
 def insert_ignoring_conflicts(model, **values):

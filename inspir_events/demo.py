@@ -1,4 +1,5 @@
-"""Demo data for development: a few accounts of each role, needs across the region.
+"""Demo data for development: a few accounts of each role, needs across the region,
+past and coming events, and a workshop running today with its voting round open.
 
 Only ``flask seed-demo`` calls this, and it refuses outside development. The
 demo password is public on purpose: these accounts exist on developers'
@@ -16,16 +17,28 @@ from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.events import services as event_services
 from inspir_events.events.models import Event, EventOrganiser, Registration
-from inspir_events.events.rules import EventKind, EventStatus, RegistrationStatus, RunBy
+from inspir_events.events.rules import (
+    Attendance,
+    EventKind,
+    EventStatus,
+    RegistrationStatus,
+    RunBy,
+)
 from inspir_events.extensions import db
 from inspir_events.labels.charter import PRINCIPLES, LabelStatus, SubjectType
 from inspir_events.labels.models import LabelRequest
+from inspir_events.markdown import render
 from inspir_events.needs import services as need_services
 from inspir_events.needs.models import Need, NeedSupport
 from inspir_events.reference.models import Skill
+from inspir_events.teams.models import Team, TeamMember
+from inspir_events.teams.rules import name_key
 from inspir_events.timeutil import utcnow
+from inspir_events.voting.models import Idea, Vote, VotingRound
+from inspir_events.voting.rules import RoundStatus, TallyVisibility
 
-DEMO_PASSWORD = "inspir-demo-2016"  # noqa: S105 - development demo data, printed to the developer
+# Development demo data printed to the developer; `flask seed-demo` refuses outside development.
+DEMO_PASSWORD = "inspir-demo-2016"  # noqa: S105  # nosec B105 # public demo password
 # A reserved documentation domain (RFC 2606) that the sign-in form accepts: email-validator
 # refuses special-use names such as ".test" or ".localhost", so logins there could not be used.
 DEMO_DOMAIN = "demo.inspir.example"
@@ -141,6 +154,84 @@ def _seed_events(users: dict[str, User], needs: list[Need]) -> list[Event]:
     return events
 
 
+# The event running today, with its open round: (team, lead, members), ideas (title, summary,
+# team index, author) and the votes already cast (voter, idea indexes). Nobody votes for their
+# own team's idea (the round does not allow it); Camille, in no team, still has her votes.
+LIVE_TEAMS = (("Stages pour tous", "dev", ("design",)),
+              ("Le réseau des entreprises", "citoyen", ("territoire",)))
+LIVE_IDEAS = (
+    ("Carte des entreprises qui accueillent", "Une carte des entreprises du bassin minier "
+     "prêtes à accueillir un collégien de 3e, avec les métiers qu'elles font découvrir.", 0,
+     "dev"),
+    ("Parrainage par des salariés du quartier", "Des salariés volontaires ouvrent leur réseau "
+     "à un collégien : un appel, une visite, une recommandation.", 1, "citoyen"),
+    ("Bourse aux stages dans l'ENT du collège", "Les offres de stage publiées directement dans "
+     "l'espace numérique de travail que les familles consultent déjà.", 0, "design"),
+)
+LIVE_VOTES = (("citoyen", (0, 2)), ("territoire", (0,)), ("dev", (1,)), ("structure", (0, 1)))
+
+
+def _seed_live_event(users: dict[str, User], needs: list[Need]) -> Event:
+    """A day-long workshop running now (started two hours ago, ends in six): confirmed and
+    checked-in participants, two teams, three ideas and a round open with its first votes, so
+    that a newcomer sees live voting at work."""
+    now = utcnow().replace(second=0, microsecond=0)
+    organiser = users["orga2"]
+    event = Event(created_by_id=organiser.id, status=EventStatus.PUBLISHED, sequence=0,
+                  confirmed_count=0)
+    event_services.fill(event, event_services.EventInput(
+        title="Atelier-défi : un stage de 3e pour chacun", kind=EventKind.WORKSHOP,
+        description=DEMO_EVENT_TEXT, starts_at=now - timedelta(hours=2),
+        ends_at=now + timedelta(hours=6), venue_name="Louvre-Lens Vallée",
+        venue_address="Rue Paul Bert", venue_commune="Lens", department_code="62",
+        run_by=RunBy.THIRD_PARTY, capacity=20, need_ids=[needs[2].id],
+        theme_codes=["education"]))
+    event.organiser_rows = [EventOrganiser(user_id=organiser.id)]
+    db.session.add(event)
+    db.session.flush()
+    need_services.mark_addressed([needs[2].id])
+    people = ("citoyenne", "citoyen", "dev", "design", "territoire", "structure")
+    for position, local in enumerate(people, start=1):
+        db.session.add(Registration(
+            event_id=event.id, user_id=users[local].id, position=position,
+            status=RegistrationStatus.CONFIRMED, attendance=Attendance.PRESENT,
+            checked_in_at=event.starts_at + timedelta(minutes=5 * position)))
+    event.confirmed_count = len(people)
+    teams = []
+    for name, lead, members in LIVE_TEAMS:
+        team = Team(event_id=event.id, name=name, name_key=name_key(name), max_size=6,
+                    lead_id=users[lead].id, member_count=1 + len(members),
+                    pitch="Partir du besoin des collégiens du bassin minier.")
+        team.member_rows = [TeamMember(user_id=users[local].id, event_id=event.id)
+                            for local in (lead, *members)]
+        db.session.add(team)
+        teams.append(team)
+    db.session.flush()
+    ideas = [Idea(event_id=event.id, team_id=teams[team].id, author_id=users[author].id,
+                  need_id=needs[2].id, title=title, summary=summary,
+                  summary_html=render(summary), created_at=now - timedelta(hours=1))
+             for title, summary, team, author in LIVE_IDEAS]
+    db.session.add_all(ideas)
+    voting_round = VotingRound(
+        event_id=event.id, title="Vote des participants", votes_per_participant=2,
+        allow_own_team=False, visibility=TallyVisibility.LIVE, status=RoundStatus.OPEN,
+        opened_at=now - timedelta(minutes=30), closes_at=now + timedelta(hours=5),
+        ideas=ideas)
+    db.session.add(voting_round)
+    db.session.flush()
+    for voter, chosen in LIVE_VOTES:
+        db.session.add_all(Vote(round_id=voting_round.id, voter_id=users[voter].id,
+                                idea_id=ideas[i].id, created_at=now - timedelta(minutes=20))
+                           for i in chosen)
+    db.session.add(LabelRequest(
+        subject_type=SubjectType.EVENT, subject_id=event.id, subject_title=event.title,
+        subject_url=f"/events/{event.id}", requested_by_id=organiser.id,
+        answers={p.code: "Réponse de démonstration." for p in PRINCIPLES},
+        status=LabelStatus.GRANTED, decided_by_id=users["comite"].id, decided_at=utcnow(),
+        reason="Conforme à la charte INS'pir."))
+    return event
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(User))
 
@@ -181,6 +272,7 @@ def seed() -> bool:
         db.session.flush()
         db.session.add_all(NeedSupport(need_id=need.id, user_id=users[s].id) for s in supporters)
     demo_aid.seed(users, needs, _seed_events(users, needs))
+    _seed_live_event(users, needs)
     db.session.commit()
     return True
 

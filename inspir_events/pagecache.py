@@ -22,10 +22,18 @@ def public_fragment(namespace: str, build: Callable[[], str]) -> Markup:
     """
     ttl = current_app.config["BOARD_CACHE_SECONDS"]
     if not ttl:
-        return Markup(build())  # noqa: S704 - our own autoescaped template
+        html = build()
+        return Markup(html)  # noqa: S704  # nosec B704 # our own autoescaped template
     key = f"{namespace}:{current_language()}:{request.full_path}"
-    body = cache.get(key)
+    try:
+        body = cache.get(key)
+    except Exception:  # the shared cache (Redis) is down: serve fresh pages meanwhile
+        current_app.logger.warning("page cache unavailable: %s served uncached", namespace)
+        body = None
     if body is None:
         body = build()
-        cache.set(key, body, timeout=ttl)
-    return Markup(body)  # noqa: S704 - our own autoescaped template, not user input
+        try:
+            cache.set(key, body, timeout=ttl)
+        except Exception:
+            current_app.logger.warning("page cache unavailable: %s not kept", namespace)
+    return Markup(body)  # noqa: S704  # nosec B704 # our own autoescaped template

@@ -171,3 +171,30 @@ def test_seed_demo_refuses_under_production_settings(sqlite_template, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_purge_expired_dry_run_reports_and_keeps_then_purges(app, tmp_path):
+    from datetime import timedelta
+
+    from inspir_events.accounts.models import DeletedAccount
+    from inspir_events.timeutil import utcnow
+
+    app.config["DELETION_REGISTER_PATH"] = str(tmp_path / "deletions.jsonl")
+    create_admin(app)
+    with app.app_context():
+        idle = db.session.scalar(select(User))
+        idle.last_login_at = utcnow() - timedelta(days=4 * 365)
+        db.session.commit()
+        idle_id = idle.id
+        db.session.remove()
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["purge-expired", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"1 inactive account(s) would be deleted (ids {idle_id})." in dry.output
+    assert users(app)[0].email == "root@example.org"
+    done = runner.invoke(args=["purge-expired"])
+    assert "1 inactive account(s) were deleted" in done.output
+    with app.app_context():
+        assert db.session.get(DeletedAccount, idle_id).reason == "retention"
+        assert db.session.get(User, idle_id).email.endswith("@deleted.invalid")
+        db.session.remove()

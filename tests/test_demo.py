@@ -43,8 +43,9 @@ def test_demo_events_show_every_state(client, db):
     addressed = db.session.scalars(select(Need).where(Need.status == NeedStatus.ADDRESSED)).all()
     in_experimentation = db.session.scalars(
         select(Need).where(Need.status == NeedStatus.IN_EXPERIMENTATION)).all()
-    # The needs of the three published events; the past meeting's need is experimented.
-    assert len(addressed) == 3 and len(in_experimentation) == 1
+    # The needs of the three published coming or running events; the past meeting's need is
+    # experimented.
+    assert len(addressed) == 4 and len(in_experimentation) == 1
     listing = client.get("/events?labelled=1").get_data(as_text=True)
     assert "Hackathon des mobilités rurales" in listing
     assert "Groupe de travail données culturelles" not in client.get("/events").get_data(
@@ -143,3 +144,86 @@ def test_demo_store_search_finds_the_diffused_project(client, db):
     page = client.get("/store?q=aidants").get_data(as_text=True)
     assert "Carnet de liaison pour les aidants" in page
     assert "Borne de téléconsultation" not in page  # stopped, and not about « aidants »
+
+
+def test_demo_runs_an_event_today_with_an_open_round(client, db, login):
+    """The workshop running now: its round is open with votes, and a participant who has
+    not voted yet sees the live tally and votes by form post."""
+    from datetime import timedelta
+
+    from inspir_events.accounts.models import User
+    from inspir_events.events.models import Event, Registration
+    from inspir_events.events.rules import RegistrationStatus
+    from inspir_events.teams.models import Team, TeamMember
+    from inspir_events.timeutil import utcnow
+    from inspir_events.voting.models import Vote, VotingRound
+    from inspir_events.voting.rules import RoundStatus
+    from tests.pages import parse
+
+    assert demo.seed()
+    live = db.session.scalars(select(VotingRound)
+                              .where(VotingRound.status == RoundStatus.OPEN)).all()
+    assert len(live) == 1
+    voting_round = live[0]
+    event = db.session.get(Event, voting_round.event_id)
+    now = utcnow()
+    assert event.starts_at < now < event.ends_at and event.ends_at - now > timedelta(hours=5)
+    confirmed = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED))
+    assert confirmed == event.confirmed_count >= 6
+    teams = db.session.scalars(select(Team).where(Team.event_id == event.id)).all()
+    assert len(teams) == 2
+    for team in teams:
+        assert team.member_count == db.session.scalar(
+            select(func.count()).select_from(TeamMember).where(TeamMember.team_id == team.id))
+    votes = db.session.scalars(select(Vote).where(Vote.round_id == voting_round.id)).all()
+    assert len(votes) == 6 and len(voting_round.ideas) == 3
+    # Nobody voted for their own team's idea, nor beyond their votes.
+    team_of = {(m.user_id): m.team_id for m in db.session.scalars(
+        select(TeamMember).where(TeamMember.event_id == event.id))}
+    ideas = {i.id: i for i in voting_round.ideas}
+    for vote in votes:
+        assert team_of.get(vote.voter_id) != ideas[vote.idea_id].team_id
+    per_voter = {v.voter_id: sum(1 for w in votes if w.voter_id == v.voter_id) for v in votes}
+    assert max(per_voter.values()) <= voting_round.votes_per_participant
+
+    camille = db.session.scalar(select(User).where(
+        User.email == f"citoyenne@{demo.DEMO_DOMAIN}"))
+    login(camille, password=demo.DEMO_PASSWORD)
+    page = client.get(f"/rounds/{voting_round.id}")
+    assert page.status_code == 200
+    doc = parse(page.get_data(as_text=True))
+    assert doc.find("span", data_total=True).text == "6"
+    tallies = {int(s.get("data-tally-idea")): s.text
+               for s in doc.find_all("span", data_tally_idea=True)}
+    assert sorted(tallies.values()) == ["1", "2", "3"]
+    assert "Il vous reste 2 votes." in page.get_data(as_text=True)
+    buttons = doc.find_all("form", class_="vote-form")
+    assert len(buttons) == 3
+    idea_id = buttons[0].find("input", name="idea_id").get("value")
+    response = client.post_form(f"/rounds/{voting_round.id}/vote", {"idea_id": idea_id},
+                                token_from=f"/rounds/{voting_round.id}")
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Vote).where(
+        Vote.round_id == voting_round.id)) == 7
+
+
+def test_demo_tells_the_rest_of_the_story(client, db):
+    """Past events with results, a documented abandonment, envelopes partly committed."""
+    from inspir_events.aid.models import Envelope, Project
+    from inspir_events.aid.pipeline import Stage
+    from inspir_events.voting.models import RoundWinner, VotingRound
+    from inspir_events.voting.rules import RoundStatus
+
+    assert demo.seed()
+    closed = db.session.scalars(select(VotingRound)
+                                .where(VotingRound.status == RoundStatus.CLOSED)).all()
+    assert closed and all(r.winners_confirmed_at for r in closed)
+    assert db.session.scalar(select(func.count()).select_from(RoundWinner)) >= 3
+    results = client.get(f"/rounds/{closed[0].id}/results")
+    assert results.status_code == 200
+    stopped = db.session.scalar(select(Project).where(Project.stage == Stage.ABANDONNE))
+    assert stopped.lessons.strip() and stopped.lessons_html
+    partly = [e for e in db.session.scalars(select(Envelope))
+              if 0 < e.committed_cents < e.amount_cents]
+    assert partly

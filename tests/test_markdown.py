@@ -154,3 +154,131 @@ def test_plain_text_excerpt_has_no_markup_and_is_cut():
     assert text == "Gras et lien"
     long = markdown.to_text("mot " * 200, limit=50)
     assert len(long) == 50 and long.endswith("…")
+
+
+# --- fuzzing (issue 10, "Content") ------------------------------------------------------
+# Generated Markdown and HTML fragments mixing the tricks of the table above: the output,
+# read by the standard library's HTML parser (which decodes entities as browsers do), never
+# holds a script, an element outside the allow-list, an on* attribute, a style attribute, or
+# a URL with a javascript:, vbscript: or data: scheme.
+
+from html.parser import HTMLParser  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ = settings(max_examples=300, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+TAGS = ["script", "SCRIPT", "svg", "img", "a", "iframe", "style", "math", "mi", "details",
+        "p", "div", "b", "noscript", "textarea", "title", "template", "object", "embed",
+        "form", "button", "input", "base", "meta", "link", "table", "td", "xmp", "plaintext",
+        "video", "source", "animate", "set", "use", "foreignObject", "select", "option"]
+ATTRIBUTES = ["onload", "onerror", "ONCLICK", "onmouseover", "ontoggle", "onfocus",
+              "onbegin", "href", "src", "xlink:href", "formaction", "action", "style",
+              "title", "data", "background", "srcdoc", "to", "values", "autofocus"]
+SCHEMES = ["javascript:", "JaVaScRiPt:", "vbscript:", "VBScript:", "data:text/html,",
+           "data:image/svg+xml,", " javascript:", "\x01javascript:", "java\tscript:",
+           "java\nscript:", "jav&#x09;ascript:", "jav&#9;ascript:", "jav&Tab;ascript:",
+           "&#106;avascript:", "&#x6A;avascript:", "javascript&#58;", "javascript&colon;",
+           "javascript&#x3A;", "%6Aavascript:", "https:", "mailto:", "//", ""]
+PAYLOADS = ["alert(1)", "alert`1`", "<script>alert(1)</script>", "x", "%0aalert(1)",
+            "\"onmouseover=alert(1) x=\"", "'><img src=x onerror=alert(1)>"]
+PIECES = ["<", ">", "</", "/>", '"', "'", "=", "`", "\n", "\n\n", "    ", "*", "_", "[", "]",
+          "(", ")", "!", "-", "#", "|", "&", ";", "<!--", "-->", "<![CDATA[", "]]>", "\\",
+          "```\n", "[ref]: ", "[ref]", "<http://x.example>", "&lt;", "&#60;", "\x00"]
+
+urls = st.builds(lambda s, p: s + p, st.sampled_from(SCHEMES), st.sampled_from(PAYLOADS))
+attributes = st.builds(
+    lambda name, quote, value: f" {name}={quote}{value}{quote}",
+    st.sampled_from(ATTRIBUTES), st.sampled_from(['"', "'", ""]),
+    st.one_of(urls, st.sampled_from(PAYLOADS)))
+tags = st.builds(
+    lambda tag, attrs, inner, close: f"<{tag}{''.join(attrs)}>{inner}" + (
+        f"</{tag}>" if close else ""),
+    st.sampled_from(TAGS), st.lists(attributes, max_size=3),
+    st.sampled_from(PAYLOADS + [""]), st.booleans())
+markdown_links = st.builds(
+    lambda bang, text, url, title: f"{bang}[{text}]({url}{title})",
+    st.sampled_from(["", "!"]), st.sampled_from(["x", "cliquez", "<b>x</b>", ""]), urls,
+    st.sampled_from(["", ' "t"', ' "t\\" onmouseover=\\"alert(1)"']))
+references = st.builds(lambda url: f"[x][r]\n\n[r]: {url}\n", urls)
+autolinks = st.builds(lambda url: f"<{url}>", urls)
+fragments = st.lists(
+    st.one_of(tags, markdown_links, references, autolinks, st.sampled_from(PIECES),
+              st.text(max_size=6)),
+    max_size=24).map("".join)
+nested = st.recursive(
+    tags, lambda inner: st.builds(
+        lambda tag, attrs, body: f"<{tag}{''.join(attrs)}>{body}</{tag}>",
+        st.sampled_from(TAGS), st.lists(attributes, max_size=2),
+        st.lists(inner, min_size=1, max_size=3).map("".join)),
+    max_leaves=8)
+
+DANGEROUS_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "base",
+                  "meta", "link", "form", "template", "noscript", "xmp", "plaintext"}
+
+
+class OutputChecker(HTMLParser):
+    """Collects what a browser would find dangerous in sanitised output."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in DANGEROUS_TAGS or tag not in markdown.ALLOWED_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{name}= on <{tag}>")
+            if name == "style":
+                self.found.append(f"style= on <{tag}>")
+            if value is not None and name in URL_ATTRIBUTES and url_as_browsers_read_it(
+                    value).startswith(DANGEROUS_SCHEMES):
+                self.found.append(f"{name}={value!r}")
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag in DANGEROUS_TAGS:
+            self.found.append(f"</{tag}>")
+
+
+def parsed_problems(html: str) -> list[str]:
+    checker = OutputChecker()
+    checker.feed(html)
+    checker.close()
+    return checker.found
+
+
+def test_the_parsing_checker_sees_what_it_looks_for():
+    assert parsed_problems("<script>x</script>") == ["<script>", "</script>"]
+    assert parsed_problems('<a href="jav&#x09;ascript:alert(1)">x</a>') == [
+        "href='jav\\tascript:alert(1)'"]
+    assert parsed_problems('<p ONCLICK="x">a</p>') == ["onclick= on <p>"]
+    assert parsed_problems('<a href="&#106;avascript:x">x</a>')
+    assert parsed_problems('<svg><a xlink:href="javascript:x"></a></svg>')
+    assert parsed_problems('<a href="https://example.org" rel="nofollow">x</a>') == []
+
+
+@FUZZ
+@given(fragments)
+def test_fuzzed_markdown_renders_inert(source):
+    html = markdown.render(source)
+    assert parsed_problems(html) == [], (source, html)
+
+
+@FUZZ
+@given(st.one_of(fragments, nested))
+def test_fuzzed_html_is_sanitised_inert(source):
+    html = markdown.sanitise(source)
+    assert parsed_problems(html) == [], (source, html)
+
+
+@FUZZ
+@given(nested)
+def test_fuzzed_nested_tags_in_markdown_render_inert(source):
+    html = markdown.render("Texte\n\n" + source + "\n\n- liste " + source)
+    assert parsed_problems(html) == [], (source, html)
+

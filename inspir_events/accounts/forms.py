@@ -119,3 +119,50 @@ ROLE_LABELS = {
     Role.SUPPORT_STRUCTURE: _l("Support structure"),
     Role.ADMIN: _l("Administrator"),
 }
+
+
+def _new_password_field(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=_l("Your password must have between %(min)d and %(max)d characters.",
+                           min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
+            ),
+        ],
+        description=_l("At least %(min)d characters. A sentence you will remember works well.",
+                       min=PASSWORD_MIN_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _current_password_field():
+    return PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = _current_password_field()
+    new_password = _new_password_field(_l("New password"))
+    new_password_confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Type your new password a second time.")),
+            EqualTo("new_password", _l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class AccountDeletionForm(FlaskForm):
+    current_password = _current_password_field()
+    confirm = BooleanField(
+        _l("I understand that my account is deleted for good."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )

@@ -119,3 +119,20 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class DeletedAccount(db.Model):
+    """The register of deleted accounts, replayed after a backup is restored.
+
+    No foreign key on purpose: the register outlives what it names, and a restore
+    reads it to delete again the accounts deleted after the backup was taken. It
+    holds no e-mail address, only its SHA-256 (proof that a request was handled).
+    """
+
+    __tablename__ = "deleted_account"
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    email_sha256: Mapped[str] = mapped_column(String(64))
+    # "self" (the person asked), "retention" (inactive), "restore" (replayed).
+    reason: Mapped[str] = mapped_column(String(20))
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+import json
+
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from inspir_events.accounts import bp, services
+from inspir_events import limits
+from inspir_events.accounts import bp, credentials, privacy, services
 from inspir_events.accounts.forms import (
     ROLE_LABELS,
+    AccountDeletionForm,
     LoginForm,
+    PasswordChangeForm,
     ProfileForm,
     RolesForm,
     SignupForm,
@@ -18,18 +31,9 @@ from inspir_events.accounts.forms import (
 from inspir_events.accounts.models import Role, User
 from inspir_events.accounts.permissions import role_required
 from inspir_events.events import participation
-from inspir_events.extensions import db, limiter
+from inspir_events.extensions import db
 from inspir_events.reference import choices
 from inspir_events.urls import safe_next_url
-
-
-def _login_account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
-
-
-def _login_failed(response) -> bool:
-    # Only failed attempts count towards the log-in limits.
-    return bool(g.get("login_failed"))
 
 
 def _start_session(user: User, remember: bool) -> None:
@@ -39,7 +43,25 @@ def _start_session(user: User, remember: bool) -> None:
     session.permanent = remember
 
 
+def _form_again(template: str, form_class, in_summary: bool = True):
+    """A limited form's page again, with what was typed and the limit's message
+    (limits.answer_on): in the form's error summary, or flashed above it."""
+    def page(message: str) -> str:
+        if not in_summary:
+            flash(message, "error")
+        return render_template(template, form=form_class(),
+                               error=message if in_summary else None)
+    return page
+
+
+limits.answer_on(
+    bp, login=_form_again("accounts/login.html", LoginForm),
+    signup=_form_again("accounts/signup.html", SignupForm, in_summary=False),
+    change_password=_form_again("accounts/password.html", PasswordChangeForm, in_summary=False))
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limits.limit("signup")
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -58,10 +80,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-               key_func=_login_account_key, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_IP"],
-               methods=["POST"], deduct_when=_login_failed)
+@limits.login_failure_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -71,7 +90,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.InvalidCredentials as exc:
-            g.login_failed = True
+            limits.count_login_failure()
             error = exc.message
         else:
             _start_session(user, remember=form.remember.data)
@@ -151,3 +170,68 @@ def admin_set_roles(user_id: int):
     else:
         flash(_("These roles could not be saved."), "error")
     return redirect(url_for("accounts.admin_users", q=request.args.get("q", "")))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limits.limit("password")
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        remember = session.permanent
+        try:
+            credentials.change_password(current_user, form.current_password.data,
+                                        form.new_password.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form[exc.field].errors.append(exc.message)
+        else:
+            user = current_user._get_current_object()
+            session.clear()  # the old session's data ends with it
+            login_user(user)
+            session.permanent = remember
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/account/export")
+@login_required
+def export_page():
+    return render_template("accounts/export.html", form=FlaskForm())
+
+
+@bp.route("/account/export", methods=["POST"])
+@login_required
+def export_download():
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/export.html", form=form), 422
+    data = privacy.export_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="inspir-events-data-{current_user.id}.json"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = AccountDeletionForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user, form.current_password.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            if exc.field:
+                form[exc.field].errors.append(exc.message)
+            else:
+                flash(exc.message, "error")
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your account is deleted. What you published stays, without your name."),
+                  "success")
+            return redirect(url_for("main.index"))
+    return render_template("accounts/delete.html", form=form), 200 if not form.errors else 422

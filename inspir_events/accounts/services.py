@@ -103,13 +103,19 @@ def open_session(user: User) -> str:
     A fresh random token at every log-in: a session id planted before log-in
     is worthless after it (session fixation, ASVS 3.2.1).
     """
+    token = new_session(user)
+    db.session.commit()
+    user.session_token = token
+    return token
+
+
+def new_session(user: User) -> str:
+    """Add a session row for ``user`` to the current transaction; return its token."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id,
                                created_at=now, last_seen_at=now))
     user.last_login_at = now
-    db.session.commit()
-    user.session_token = token
     return token
 
 

@@ -37,7 +37,7 @@ from inspir_events.aid.models import (
 )
 from inspir_events.aid.names import envelope_name
 from inspir_events.audit import services as audit
-from inspir_events.database import ID_MAX, begin_write
+from inspir_events.database import ID_MAX, begin_write, retrying
 from inspir_events.events.models import Event
 from inspir_events.events.rules import RunBy
 from inspir_events.extensions import db
@@ -224,6 +224,7 @@ def _check_grant(application: CofundingApplication, data: GrantInput) -> None:
 def _money(cents: int) -> str:
     return format_cents(cents)
 
+@retrying
 
 def grant(member: User, application_id: int, data: GrantInput) -> CofundingApplication:
     """Grant co-funding: at most the verdict's maximum and the share asked, per section

@@ -30,7 +30,7 @@ from inspir_events.aid.models import (
     GrantKind,
 )
 from inspir_events.audit import services as audit
-from inspir_events.database import ID_MAX, begin_write
+from inspir_events.database import ID_MAX, begin_write, retrying
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department
@@ -193,6 +193,7 @@ def _commit_in_transaction(member: User, envelope_id: int, amount_cents: int,
                  for_type=object_type, for_id=commitment.object_id)
     return commitment
 
+@retrying
 
 def commit(member: User, envelope_id: int, amount_cents: int, object_type: str,
            object_id, reason: str = "") -> Commitment:

@@ -36,7 +36,7 @@ from inspir_events.aid.services import (
     use_case,
 )
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write
+from inspir_events.database import begin_write, retrying
 from inspir_events.extensions import db
 from inspir_events.notifications import services as notifications
 
@@ -79,6 +79,7 @@ def _envelope_id(member: User, year: int, region, kind: str, chosen) -> int:
                               "region and of this section."), field=f"{kind}_envelope")
     return chosen
 
+@retrying
 
 @use_case
 def grant_project(member: User, project_id: int, data: GrantInput) -> list[AidGrant]:

@@ -230,6 +230,11 @@ def _grant_input(form: GrantForm) -> project_grants.GrantInput:
 @bp.route("/projects/<int:project_id>/grant", methods=["POST"])
 @login_required
 def grant_project(project_id: int):
+    project = queries.get_for_viewer(project_id, current_user)
+    if project is None:
+        abort(404)
+    if not any(queries.grant_envelopes(current_user, project).values()):
+        abort(403)  # deciding on no envelope it can draw on: refused before the form
     form = GrantForm()
     if not form.validate_on_submit():
         return _project_page(project_id, 422, grant_form=form)

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import User
-from inspir_events.database import begin_write
+from inspir_events.database import begin_write, retrying
 from inspir_events.events import rules
 from inspir_events.events.access import (
     REGISTRATION_MESSAGES,
@@ -71,6 +71,7 @@ def waitlist_position(registration: Registration) -> int | None:
         Registration.position < registration.position))
     return ahead + 1
 
+@retrying
 
 def register(user: User, event_id: int) -> tuple[Registration, bool]:
     """Register ``user``: confirmed while places remain, else on the waitlist (arrival order).
@@ -102,6 +103,7 @@ def register(user: User, event_id: int) -> tuple[Registration, bool]:
     db.session.commit()
     return registration, True
 
+@retrying
 
 def unregister(user: User, event_id: int) -> Registration:
     """Cancel one's registration; the first waitlisted people take the freed places."""

@@ -6,7 +6,6 @@ from datetime import UTC
 
 from flask import (
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -18,7 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from inspir_events.extensions import db, limiter
+from inspir_events import limits
+from inspir_events.extensions import db
 from inspir_events.i18n import localized
 from inspir_events.needs import bp, rules, services
 from inspir_events.needs.forms import (
@@ -84,7 +84,8 @@ def _render_board(filters: BoardFilters, heading: str, fixed: dict):
     is kept BOARD_CACHE_SECONDS (per address and language); signed-in people, whose own
     supports are marked, always get a fresh one."""
     if current_user.is_authenticated:
-        body = Markup(_board_body(filters, heading, fixed, current_user))  # noqa: S704
+        html = _board_body(filters, heading, fixed, current_user)
+        body = Markup(html)  # noqa: S704  # nosec B704 # our own autoescaped template
     else:
         body = public_fragment("needs-board",
                                lambda: _board_body(filters, heading, fixed, None))
@@ -134,8 +135,19 @@ def _form_page(form: NeedForm, need=None, error: services.NeedError | None = Non
                            error=error.message if error and not error.field else None), status
 
 
+def _submit_again(message: str) -> str:
+    """The need form again, with what was typed and the limit's message."""
+    form = NeedForm()
+    _form_choices(form)
+    return render_template("needs/form.html", form=form, need=None, error=message)
+
+
+limits.answer_on(bp, submit=_submit_again)
+
+
 @bp.route("/needs/new", methods=["GET", "POST"])
 @login_required
+@limits.limit("need")
 def submit():
     form = NeedForm()
     _form_choices(form)
@@ -224,15 +236,9 @@ def withdraw(need_id: int):
     return redirect(url_for("needs.mine"))
 
 
-def _support_key() -> str:
-    if current_user.is_authenticated:
-        return f"support-user:{current_user.id}"
-    return f"support-ip:{request.remote_addr}"
-
-
 @bp.route("/needs/<int:need_id>/support", methods=["POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["NEED_SUPPORTS_LIMIT"], key_func=_support_key)
+@limits.limit("support")
 def support(need_id: int):
     form = SupportForm()
     wants_json = request.accept_mimetypes.best == "application/json"

@@ -15,7 +15,7 @@ from inspir_events.accounts.models import Role, User
 from inspir_events.aid.models import Project
 from inspir_events.aid.pipeline import Qualification
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write, insert_ignoring_conflicts, like_pattern
+from inspir_events.database import begin_write, insert_ignoring_conflicts, like_pattern, retrying
 from inspir_events.domain import DomainError
 from inspir_events.events.models import Event, event_need
 from inspir_events.events.rules import EventStatus
@@ -329,6 +329,7 @@ def withdraw(user: User, need_id: int) -> Need:
     db.session.commit()
     return need
 
+@retrying
 
 def set_support(user: User, need_id: int, supported: bool) -> tuple[bool, int]:
     """Support ("moi aussi") on or off; returns (supported, supporters_count).

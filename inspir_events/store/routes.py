@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from inspir_events import limits
 from inspir_events.aid.models import Project
 from inspir_events.aid.pipeline import OPEN_LICENCES, STAGE_NAMES
 from inspir_events.extensions import db
@@ -90,8 +91,20 @@ def lineage(project_id: int):
     return _render_lineage(project, ReproduceForm())
 
 
+def _reproduce_again(message: str) -> str | None:
+    """The project's page again, the limit's message next to the request form."""
+    project = queries.store_project(request.view_args.get("project_id", 0))
+    if project is None:
+        return None
+    return _render_lineage(project, ReproduceForm(), error=message)[0]
+
+
+limits.answer_on(bp, reproduce=_reproduce_again)
+
+
 @bp.route("/store/<int:project_id>/reproduce", methods=["POST"])
 @login_required
+@limits.limit("reproduce")
 def reproduce(project_id: int):
     project = queries.store_project(project_id)
     if project is None:

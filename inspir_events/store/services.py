@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from inspir_events.aid.models import Project, ReproductionRequest
 from inspir_events.aid.project_queries import member_ids
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write, insert_ignoring_conflicts
+from inspir_events.database import begin_write, insert_ignoring_conflicts, retrying
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.notifications import services as notifications
@@ -46,6 +46,7 @@ class AlreadyDeclared(StoreError):
 def store_url(project: Project) -> str:
     return f"/store/{project.id}"
 
+@retrying
 
 def reproduce(user, project_id: int, message: str | None) -> ReproductionRequest:
     """A signed-in user declares « Je veux le reproduire » for a store project.

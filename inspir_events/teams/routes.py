@@ -112,13 +112,13 @@ def _form_page(form, event, team=None, error=None, refused=False):
 def create(event_id: int):
     event = _event_or_404(event_id)
     form = _team_form(event)
-    if request.method == "GET":
-        try:
-            services.check_can_create(current_user, event.id)
-        except services.TeamError as exc:
-            if exc.status == 404:
-                abort(404)
-            return _form_page(form, event, error=exc, refused=True)
+    try:  # on a post too: a refusal is answered before the form's errors (403, not 422)
+        services.check_can_create(current_user, event.id)
+    except services.TeamError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        return _form_page(form, event, error=exc, refused=True)
     if not form.validate_on_submit():
         return _form_page(form, event)
     try:

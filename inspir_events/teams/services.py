@@ -17,7 +17,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from inspir_events.accounts.models import User
-from inspir_events.database import begin_write
+from inspir_events.database import begin_write, retrying
 from inspir_events.domain import DomainError
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventStatus, RegistrationStatus
@@ -234,6 +234,7 @@ def update(user: User, team_id: int, data: TeamInput) -> Team:
     db.session.commit()
     return team
 
+@retrying
 
 def join(user: User, team_id: int, message: str = "") -> str:
     """Join an open team at once ("joined"), or ask to join one on request ("requested")."""
@@ -292,8 +293,9 @@ def decide_request(lead: User, request_id: int, accept: bool,
     return request
 
 
-def _remove(team: Team, user_id: int) -> bool:
-    """Remove a member; hand the lead to the longest-standing member; dissolve an empty team.
+def drop_member(team: Team, user_id: int) -> bool:
+    """Remove a member in the caller's transaction (leaving, removal, account deletion);
+    hand the lead to the longest-standing member; dissolve an empty team.
 
     Returns True when the team was dissolved.
     """
@@ -314,13 +316,14 @@ def _remove(team: Team, user_id: int) -> bool:
                              team=team.name)
     return False
 
+@retrying
 
 def leave(user: User, team_id: int) -> bool:
     """Leave a team (not once teams are frozen); True when the team was dissolved."""
     begin_write()
     team = _locked_team(team_id)
     _not_frozen(_event(team.event_id))
-    dissolved = _remove(team, user.id)
+    dissolved = drop_member(team, user.id)
     db.session.commit()
     return dissolved
 
@@ -333,7 +336,7 @@ def remove_member(lead: User, team_id: int, user_id: int) -> None:
     _not_frozen(_event(team.event_id))
     if user_id == lead.id:
         raise TeamConflict(_l("To leave your own team, use “Leave the team”."))
-    _remove(team, user_id)
+    drop_member(team, user_id)
     notifications.notify([user_id], "team.removed", url=f"/events/{team.event_id}/teams",
                          team=team.name)
     db.session.commit()

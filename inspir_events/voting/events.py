@@ -24,17 +24,21 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from engineio import packet as eio_packet
 from flask import Flask, current_app, request
+from flask_babel import get_locale
 from flask_login import current_user, user_logged_out
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import func, select
+from socketio import packet as sio_packet
+from sqlalchemy import select
 
+from inspir_events.accounts.services import _token_hash as token_hash
 from inspir_events.database import ID_MAX
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db, socketio
 from inspir_events.voting import services, tally
-from inspir_events.voting.models import Vote, VotingRound
+from inspir_events.voting.models import VotingRound
 from inspir_events.voting.rules import RoundStatus
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,15 @@ return 0
 """
 
 
+@dataclass(frozen=True)
+class SocketInfo:
+    """Who a socket is, read once at its connection (its handshake's cookie never changes)."""
+
+    user_id: int
+    token_hash: str  # the session's: re-checked by every vote, in the vote's transaction
+    locale: str
+
+
 @dataclass
 class LiveState:
     """One process's live-voting state for one application."""
@@ -63,12 +76,15 @@ class LiveState:
     limiter: tally.RateLimiter = field(default_factory=tally.RateLimiter)
     broadcaster: tally.Broadcaster = field(default_factory=tally.Broadcaster)
     rooms: dict[int, set[str]] = field(default_factory=dict)  # event id -> socket ids
+    sockets: dict[str, SocketInfo] = field(default_factory=dict)  # socket id -> who
+    messages: dict[str, dict[str, str]] = field(default_factory=dict)  # locale -> outcome -> text
     lock: threading.Lock = field(default_factory=threading.Lock)
     started: bool = False
     last_schedule: float = 0.0
     redis: object | None = None
     prefix: str = ""
     is_leader: bool = False
+    vote_connection: object | None = None  # SQLite under gevent: kept for the socket votes
     ticks_led: int = 0  # ticks this process ran the broadcasts (tests, bench)
 
     def local_count(self, event_id: int) -> int:
@@ -138,6 +154,12 @@ def on_connect(auth=None):
         raise ConnectionRefusedError("origin")
     join_room(f"user-{current_user.id}")
     live = state()
+    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    if locale not in live.messages:
+        live.messages[locale] = vote_messages()
+    token = getattr(current_user, "session_token", None)
+    if token:
+        live.sockets[request.sid] = SocketInfo(current_user.id, token_hash(token), locale)
     if live.redis is not None:
         key = live.prefix + USER_SIDS_KEY.format(user_id=current_user.id)
         live.redis.sadd(key, request.sid)
@@ -150,6 +172,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
     live = state()
+    live.sockets.pop(request.sid, None)
     with live.lock:
         for event_id, sids in list(live.rooms.items()):
             sids.discard(request.sid)
@@ -192,26 +215,103 @@ def on_join(data):
     return {"ok": True, "rounds": rounds, "connected": connected(event.id, live)}
 
 
-@socketio.on("vote")
-def on_vote(data):
-    if not _signed_in():
-        return {"ok": False, "outcome": "signed_out", "message": "", "votes_used": 0,
-                "votes_allowed": 0}
-    user_id = current_user.id
-    if not state().limiter.allow(user_id, time.monotonic()):
-        return {"ok": False, "outcome": "rate", "message": str(services.VOTE_MESSAGES["rate"]),
-                "votes_used": 0, "votes_allowed": 0}
-    round_id, idea_id = _int(data, "round_id"), _int(data, "idea_id")
-    try:
-        if round_id is None or idea_id is None:
-            raise services.VotingNotFound()
-        result = services.cast_vote(user_id, round_id, idea_id)
-    except services.VotingNotFound as exc:
-        db.session.rollback()
-        return {"ok": False, "outcome": "not_found", "message": str(exc.message),
-                "votes_used": 0, "votes_allowed": 0}
-    return {"ok": result.accepted, "outcome": result.outcome, "message": str(result.message),
-            "votes_used": result.votes_used, "votes_allowed": result.votes_allowed}
+def _on_raw(message: str):
+    """Register a handler with python-socketio itself, without Flask-SocketIO's wrapper.
+
+    Flask-SocketIO builds a Flask request (and opens the cookie's session) for every
+    event; the vote handler, the hot path of live voting, needs none of it: the socket's
+    user and session are known from its connection (``SocketInfo``) and the session is
+    re-checked in the vote's own transaction. The handler gets ``(sid, data)``.
+    """
+    def decorator(handler):
+        if socketio.server is not None:
+            socketio.server.on(message, handler, namespace="/")
+        else:
+            socketio.handlers.append((message, handler, "/"))
+        return handler
+    return decorator
+
+
+def vote_messages() -> dict[str, str]:
+    """The vote answers' texts in the current request's language."""
+    return {**{k: str(v) for k, v in services.VOTE_MESSAGES.items()},
+            "not_found": str(services.VotingNotFound().message)}
+
+
+def _vote_reply(outcome: str, messages: dict[str, str] | None, ok: bool = False,
+                used: int = 0, allowed: int = 0) -> dict:
+    message = (messages or vote_messages())[outcome]
+    return {"ok": ok, "outcome": outcome, "message": message, "votes_used": used,
+            "votes_allowed": allowed}
+
+
+def _signed_out_reply() -> dict:
+    return {"ok": False, "outcome": "signed_out", "message": "", "votes_used": 0,
+            "votes_allowed": 0}
+
+
+def _full_check(app: Flask, environ: dict, sid: str) -> int | None:
+    """The session read as every page reads it (``load_session``: it deletes an ended
+    session and touches a live one); the socket is dropped when nobody is signed in.
+    Returns the user's id, or None."""
+    with app.request_context(environ):
+        request.sid, request.namespace = sid, "/"
+        if not _signed_in():
+            return None
+        return current_user.id
+
+
+def _vote_connection(live: LiveState):
+    """On SQLite under gevent, one connection of the pool is kept for the socket votes (no
+    checkout, ping and reset per vote): a vote's statements never yield to another greenlet,
+    so two votes never share its transaction. PostgreSQL's waits yield: a vote checks out
+    a connection of its own there."""
+    if live.vote_connection is None and db.engine.dialect.name == "sqlite" \
+            and socketio.server.eio.async_mode == "gevent":
+        live.vote_connection = db.engine.raw_connection()
+    return live.vote_connection
+
+
+@_on_raw("vote")
+def on_vote(sid, data):
+    environ = socketio.server.get_environ(sid, namespace="/")
+    if not environ:
+        return _signed_out_reply()
+    app = environ["flask.app"]
+    with app.app_context():
+        live = state(app)
+        info = live.sockets.get(sid)
+        messages = live.messages.get(info.locale) if info else None
+        user_id = info.user_id if info else _full_check(app, environ, sid)
+        if user_id is None:
+            return _signed_out_reply()
+        round_id, idea_id = _int(data, "round_id"), _int(data, "idea_id")
+        allowed = live.limiter.allow(user_id, time.monotonic())
+        if not allowed or round_id is None or idea_id is None:
+            # Rare: answered as before, in a request's context, in this order: signed in,
+            # rate, input.
+            with app.request_context(environ):
+                request.sid, request.namespace = sid, "/"
+                if not _signed_in():
+                    return _signed_out_reply()
+                if not allowed:
+                    return _vote_reply("rate", None)
+                return _vote_reply("not_found", None)
+        try:
+            result = services.cast_vote(user_id, round_id, idea_id,
+                                        session_token_hash=info.token_hash if info else None,
+                                        connection=_vote_connection(live))
+            if result.outcome == "signed_out":
+                # Ended, idled out, too old, or due to be touched: the full path decides.
+                if _full_check(app, environ, sid) is None:
+                    return _signed_out_reply()
+                result = services.cast_vote(user_id, round_id, idea_id,
+                                            connection=_vote_connection(live))
+        except services.VotingNotFound:
+            db.session.rollback()
+            return _vote_reply("not_found", messages)
+        return _vote_reply(result.outcome, messages, result.accepted, result.votes_used,
+                           result.votes_allowed)
 
 
 # ---- logout ----------------------------------------------------------------------------------
@@ -273,28 +373,6 @@ def _key(message: dict) -> tuple[int, int, int]:
     return message["version"], message["total"], message["connected"]
 
 
-def _change_keys(open_rounds: dict[int, VotingRound], live: LiveState) -> dict[int, tuple]:
-    """What says a round's tally moved: its version, and also its total and connected count.
-
-    The version is the latest vote's id; on PostgreSQL two voters' transactions may
-    commit out of id order, so the total catches a vote committed under an older id.
-    """
-    if not open_rounds:
-        return {}
-    rows = db.session.execute(select(Vote.round_id, func.max(Vote.id), func.count())
-                              .where(Vote.round_id.in_(list(open_rounds)))
-                              .group_by(Vote.round_id))
-    found = {round_id: (version, total) for round_id, version, total in rows}
-    counts: dict[int, int] = {}
-    keys = {}
-    for round_id, voting_round in open_rounds.items():
-        event_id = voting_round.event_id
-        if event_id not in counts:
-            counts[event_id] = connected(event_id, live)
-        keys[round_id] = (*found.get(round_id, (0, 0)), counts[event_id])
-    return keys
-
-
 def broadcast_tick(app: Flask) -> int:
     """One timer tick: scheduled rounds, then a "tally" per changed open round.
 
@@ -314,13 +392,21 @@ def broadcast_tick(app: Flask) -> int:
                     announce_round(db.session.get(VotingRound, round_id))
             open_rounds = {r.id: r for r in db.session.scalars(
                 select(VotingRound).where(VotingRound.status == RoundStatus.OPEN))}
+            # One statement for every open round's tally; a round is sent again when its
+            # version, its total or its room's connected count moved (the version is the
+            # latest vote's id; on PostgreSQL two voters' transactions may commit out of
+            # id order, so the total catches a vote committed under an older id).
+            messages, counts = {}, {}
+            for round_id, message in services.snapshots(list(open_rounds.values())).items():
+                event_id = open_rounds[round_id].event_id
+                if event_id not in counts:
+                    counts[event_id] = connected(event_id, live)
+                messages[round_id] = {**message, "connected": counts[event_id]}
             sent = 0
-            for round_id in live.broadcaster.changed(_change_keys(open_rounds, live)):
-                voting_round = open_rounds[round_id]
-                message = _tally_message(voting_round, live)
-                socketio.emit("tally", message, to=f"event-{voting_round.event_id}",
-                              namespace="/")
-                live.broadcaster.sent[round_id] = _key(message)
+            for round_id in live.broadcaster.changed(
+                    {round_id: _key(message) for round_id, message in messages.items()}):
+                emit_to_room("tally", messages[round_id],
+                             f"event-{open_rounds[round_id].event_id}", live)
                 sent += 1
             return sent
         finally:
@@ -328,9 +414,46 @@ def broadcast_tick(app: Flask) -> int:
             db.session.remove()
 
 
+def emit_to_room(event: str, message: dict, room: str, live: LiveState) -> None:
+    """Send ``message`` to every socket of ``room``, encoded once.
+
+    In one process (no message queue) the packets go out ``FANOUT_CHUNK`` sockets at a
+    time, and between two chunks the loop reads what arrived: a vote that comes in
+    during the broadcast to a full room is handled and acknowledged after at most one
+    chunk, not after the whole room (1,000 sockets: about 50 ms of sending). With the
+    Redis queue every process sends to its own sockets (Flask-SocketIO's emit).
+    """
+    server = socketio.server
+    if live.redis is not None or server.eio.async_mode != "gevent":
+        socketio.emit(event, message, to=room, namespace="/")
+        return
+    encoded = server.packet_class(sio_packet.EVENT, namespace="/",
+                                  data=[event, message]).encode()
+    if not isinstance(encoded, str):  # binary attachments: never in a tally
+        socketio.emit(event, message, to=room, namespace="/")
+        return
+    eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
+    targets = [eio_sid for _sid, eio_sid in server.manager.get_participants("/", room)]
+    for n, eio_sid in enumerate(targets):
+        if n and n % FANOUT_CHUNK == 0:
+            socketio.sleep(FANOUT_YIELD)
+        server._send_eio_packet(eio_sid, eio_pkt)  # what python-socketio's emit does
+
+
+# Sockets per chunk of a room broadcast, and the pause between chunks (any delay above 0
+# waits for the loop's next iteration, after the ready I/O).
+FANOUT_CHUNK = 100
+FANOUT_YIELD = 0.000_001
+
+
 def _run_broadcasts(app: Flask) -> None:
+    """A tick every TICK_SECONDS, at a fixed rate (a tick's own time is not added)."""
+    next_tick = time.monotonic()
     while True:
-        socketio.sleep(tally.TICK_SECONDS)
+        next_tick += tally.TICK_SECONDS
+        socketio.sleep(max(0.0, next_tick - time.monotonic()))
+        if time.monotonic() - next_tick > tally.TICK_SECONDS:
+            next_tick = time.monotonic()  # far behind (a stalled loop): start again from now
         try:
             broadcast_tick(app)
         except Exception:  # noqa: BLE001 - the timer survives a failed tick

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,9 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from inspir_events import limits
 from inspir_events.errors import render_error
 from inspir_events.events import services as events
-from inspir_events.extensions import db, limiter
+from inspir_events.extensions import db
 from inspir_events.opendata import csv_response
 from inspir_events.timeutil import paris_to_utc
 from inspir_events.voting import bp, queries, rules, services
@@ -111,6 +111,10 @@ def _idea_page(form, event, idea=None, error=None):
 def new_idea(event_id: int):
     event = _event_or_404(event_id)
     form = _idea_form(event)
+    try:
+        services.check_participant(current_user, event)  # before the form: 403, not 422
+    except services.VotingError as exc:
+        return _refused(exc, form) or _idea_page(form, event, error=exc)
     if not form.validate_on_submit():
         return _idea_page(form, event)
     try:
@@ -134,7 +138,10 @@ def idea(idea_id: int):
 def edit_idea(idea_id: int):
     found = _idea_or_404(idea_id)
     form = _idea_form(found.event, found)
-    if request.method == "GET" and not services.can_edit_idea(current_user, found):
+    # Outsiders are refused before the form is read (403, not 422); the team, on a frozen
+    # idea, is told so on a post by the use case (409).
+    if not services.is_idea_team(current_user, found) or (
+            request.method == "GET" and not services.can_edit_idea(current_user, found)):
         return render_error(403, _("Only the idea's team can edit it, until a voting round "
                                    "including it opens."))
     if not form.validate_on_submit():
@@ -230,14 +237,12 @@ def round_page(round_id: int):
         vote_form=VoteForm(), action_form=FlaskForm())
 
 
-def _voter_key() -> str:
-    return f"vote-user:{current_user.id}" if current_user.is_authenticated else \
-        f"vote-ip:{request.remote_addr}"
+limits.answer_on(bp)
 
 
 @bp.route("/rounds/<int:round_id>/vote", methods=["POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["VOTE_HTTP_LIMIT"], key_func=_voter_key)
+@limits.limit("vote")
 def vote(round_id: int):
     form = VoteForm()
     if not form.validate_on_submit():

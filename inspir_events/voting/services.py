@@ -8,16 +8,19 @@ so no vote is accepted after the close and the final tally equals the stored vot
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, func, select
 
 from inspir_events import markdown
 from inspir_events.accounts.models import User
+from inspir_events.accounts.services import TOUCH_INTERVAL
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write, insert_ignoring_conflicts
+from inspir_events.database import begin_write, retrying
 from inspir_events.domain import DomainError
 from inspir_events.events.access import is_organiser
 from inspir_events.events.models import Event, Registration
@@ -138,12 +141,17 @@ def _fill_idea(idea: Idea, data: IdeaInput) -> None:
     idea.updated_at = utcnow()
 
 
+def check_participant(user: User, event: Event) -> None:
+    """Only the event's confirmed participants post ideas (asked before the form too)."""
+    if event.status != EventStatus.PUBLISHED or _registration(user.id, event.id) is None:
+        raise VotingForbidden(_l("Only the event's confirmed participants post ideas."))
+
+
 def post_idea(user: User, event_id: int, data: IdeaInput) -> Idea:
     """A team (or, if the organisers allow it, a participant alone) posts an idea."""
     begin_write()
     event = _event(event_id)
-    if event.status != EventStatus.PUBLISHED or _registration(user.id, event.id) is None:
-        raise VotingForbidden(_l("Only the event's confirmed participants post ideas."))
+    check_participant(user, event)
     team_id = _team_id(user.id, event.id)
     if team_id is None and not event.solo_ideas_allowed:
         raise VotingForbidden(_l("Ideas are posted by teams at this event: join or create a "
@@ -155,15 +163,18 @@ def post_idea(user: User, event_id: int, data: IdeaInput) -> Idea:
     return idea
 
 
-def can_edit_idea(user, idea: Idea) -> bool:
-    """Its team (or its author, for a solo idea) edits it until a round including it opens."""
+def is_idea_team(user, idea: Idea) -> bool:
+    """Its team (or its author, for a solo idea): the only people who may edit it."""
     if not (user and user.is_authenticated):
         return False
     if idea.team_id is not None:
-        mine = _team_id(user.id, idea.event_id) == idea.team_id
-    else:
-        mine = idea.author_id == user.id
-    return mine and idea.id not in _frozen_idea_ids(idea.event_id)
+        return _team_id(user.id, idea.event_id) == idea.team_id
+    return idea.author_id == user.id
+
+
+def can_edit_idea(user, idea: Idea) -> bool:
+    """Its team (or its author, for a solo idea) edits it until a round including it opens."""
+    return is_idea_team(user, idea) and idea.id not in _frozen_idea_ids(idea.event_id)
 
 
 def edit_idea(user: User, idea_id: int, data: IdeaInput) -> Idea:
@@ -322,38 +333,138 @@ def votes_used(user_id: int, round_id: int) -> int:
         Vote.round_id == round_id, Vote.voter_id == user_id))
 
 
-def cast_vote(user_id: int, round_id: int, idea_id: int) -> VoteResult:
-    """Store one vote at once, or say why not. Duplicates are answered, never counted twice."""
-    begin_write()
-    voting_round = db.session.scalar(select(VotingRound).where(VotingRound.id == round_id)
-                                     .with_for_update(read=True))
-    if voting_round is None:
+# The vote's statements, written once for both databases (":name" parameters; PostgreSQL's
+# driver gets "%(name)s"). They run on the driver's cursor of a connection of the app's
+# pool, in a transaction of their own: a vote is the hot path of live voting (hundreds a
+# second), and the ORM's session and per-statement work cost several times the statements
+# themselves (profiled under load: see bench/README.md).
+# PostgreSQL locks the round FOR SHARE (closing takes it FOR UPDATE) and the voter's
+# registration FOR UPDATE (the voter's concurrent votes queue up: the quota holds);
+# SQLite's BEGIN IMMEDIATE serialises every writer already.
+_VOTE_SQL = {
+    "session": "SELECT user_id FROM user_session WHERE token_hash = :token_hash "
+               "AND last_seen_at >= :fresh_after AND created_at >= :born_after",
+    # The round, the voter's confirmed registration ('' when attendance is not recorded,
+    # NULL when there is none) and the socket's session, in one round trip.
+    "head": "SELECT status, votes_per_participant, allow_own_team, require_check_in, event_id, "
+            "(SELECT coalesce(attendance, '') FROM registration "
+            "WHERE event_id = voting_round.event_id AND user_id = :user_id "
+            "AND status = :confirmed{update}), "
+            "(SELECT user_id FROM user_session WHERE token_hash = :token_hash "
+            "AND last_seen_at >= :fresh_after AND created_at >= :born_after) "
+            "FROM voting_round WHERE id = :round_id{share}",
+    "facts": "SELECT (SELECT count(*) FROM round_idea WHERE round_id = :round_id "
+             "AND idea_id = :idea_id), "
+             "(SELECT team_id FROM idea WHERE id = :idea_id), "
+             "(SELECT team_id FROM team_member WHERE event_id = :event_id "
+             "AND user_id = :user_id LIMIT 1), "
+             "(SELECT count(*) FROM vote WHERE round_id = :round_id AND voter_id = :user_id), "
+             "(SELECT count(*) FROM vote WHERE round_id = :round_id AND voter_id = :user_id "
+             "AND idea_id = :idea_id)",
+    "insert": "INSERT INTO vote (round_id, voter_id, idea_id, created_at) "
+              "VALUES (:round_id, :user_id, :idea_id, :created_at) "
+              "ON CONFLICT DO NOTHING RETURNING id",
+}
+_compiled_vote_sql: dict[str, tuple[dict[str, str], object]] = {}
+
+
+def _vote_sql(dialect) -> tuple[dict[str, str], object]:
+    """The statements in the dialect's parameter style, and its datetime bind converter."""
+    found = _compiled_vote_sql.get(dialect.name)
+    if found is None:
+        postgres = dialect.name == "postgresql"
+        sql = {name: text.format(share=" FOR SHARE OF voting_round" if postgres else "",
+                                 update=" FOR UPDATE" if postgres else "")
+               for name, text in _VOTE_SQL.items()}
+        if postgres:
+            sql = {name: re.sub(r":(\w+)", r"%(\1)s", text) for name, text in sql.items()}
+        to_db = DateTime().dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
+        found = _compiled_vote_sql[dialect.name] = (sql, to_db)
+    return found
+
+@retrying
+
+def cast_vote(user_id: int, round_id: int, idea_id: int,
+              session_token_hash: str | None = None, connection=None) -> VoteResult:
+    """Store one vote at once, or say why not. Duplicates are answered, never counted twice.
+
+    With ``session_token_hash`` (a socket's session), the session is checked in the same
+    transaction first: outcome "signed_out" when it ended, idled out, grew too old or is
+    due to be touched (the caller then takes the full path, ``load_session``, which
+    deletes or touches it).
+
+    ``connection``: a DBAPI connection of the app's pool that the caller keeps between
+    votes (the socket handler's, on SQLite under gevent: a vote's transaction never yields,
+    so votes cannot interleave on it); by default one is checked out for the vote.
+    """
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()  # end what the session read (as begin_write does)
+    # A connection of the app's pool, used through its driver: the transaction is ours.
+    engine = db.engine
+    raw = engine.raw_connection() if connection is None else connection
+    try:
+        driver = raw.driver_connection
+        sql, to_db = _vote_sql(engine.dialect)
+        cursor = driver.cursor()
+        try:
+            if engine.dialect.name == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")  # waits for the write lock (busy_timeout)
+            result = _cast_vote(cursor, sql, to_db, user_id, round_id, idea_id,
+                                session_token_hash)
+        except BaseException:
+            cursor.close()
+            driver.rollback()
+            raise
+        cursor.close()
+        if result.outcome == "stored":
+            driver.commit()
+        else:
+            driver.rollback()
+    finally:
+        if connection is None:
+            raw.close()  # back to the pool
+    return result
+
+
+def _cast_vote(cursor, sql, to_db, user_id: int, round_id: int, idea_id: int,
+               session_token_hash: str | None) -> VoteResult:
+    now = utcnow()
+    cfg = current_app.config
+    params = {"round_id": round_id, "idea_id": idea_id, "user_id": user_id,
+              "confirmed": RegistrationStatus.CONFIRMED.value,
+              "token_hash": session_token_hash,
+              "fresh_after": to_db(now - min(TOUCH_INTERVAL, cfg["SESSION_IDLE_TIMEOUT"])),
+              "born_after": to_db(now - cfg["SESSION_ABSOLUTE_LIFETIME"])}
+    # The round's row FOR SHARE and the voter's registration FOR UPDATE (PostgreSQL):
+    # their concurrent votes queue up, so the quota holds there too.
+    cursor.execute(sql["head"], params)
+    found = cursor.fetchone()
+    if found is None:
+        if session_token_hash is not None:  # signed out comes before "not found"
+            cursor.execute(sql["session"], params)
+            session = cursor.fetchone()
+            if session is None or session[0] != user_id:
+                return VoteResult("signed_out", 0, 0)
         raise VotingNotFound()
-    # The voter's registration row is locked: their concurrent votes queue up, so the
-    # quota holds on PostgreSQL too.
-    is_eligible = eligible(user_id, voting_round, lock=True)
-    idea = db.session.get(Idea, idea_id)
-    in_round = idea is not None and db.session.scalar(select(func.count()).select_from(
-        round_idea).where(round_idea.c.round_id == round_id,
-                          round_idea.c.idea_id == idea_id)) > 0
-    used = votes_used(user_id, round_id)
-    already = db.session.scalar(select(func.count()).select_from(Vote).where(
-        Vote.round_id == round_id, Vote.voter_id == user_id, Vote.idea_id == idea_id)) > 0
-    own = bool(idea and idea.team_id
-               and _team_id(user_id, voting_round.event_id) == idea.team_id)
+    status, allowed, own_team_allowed, require_check_in, event_id, attendance, session = found
+    if session_token_hash is not None and session != user_id:
+        return VoteResult("signed_out", 0, 0)
+    params["event_id"] = event_id
+    is_eligible = attendance is not None and (
+        not require_check_in or attendance == Attendance.PRESENT.value)
+    # A statement of its own (a fresh snapshot on PostgreSQL, after the locks).
+    cursor.execute(sql["facts"], params)
+    in_round, idea_team, my_team, used, already = cursor.fetchone()
     problem = rules.vote_problem(Ballot(
-        round_status=voting_round.status, eligible=is_eligible, idea_in_round=in_round,
-        own_team_idea=own, own_team_allowed=voting_round.allow_own_team,
-        already_voted_this_idea=already, votes_used=used,
-        votes_allowed=voting_round.votes_per_participant))
+        round_status=RoundStatus(status), eligible=is_eligible, idea_in_round=in_round > 0,
+        own_team_idea=bool(idea_team and my_team == idea_team),
+        own_team_allowed=bool(own_team_allowed), already_voted_this_idea=already > 0,
+        votes_used=used, votes_allowed=allowed))
     if problem:
-        db.session.rollback()
-        return VoteResult(problem, used, voting_round.votes_per_participant)
-    stored = insert_ignoring_conflicts(Vote, round_id=round_id, voter_id=user_id,
-                                       idea_id=idea_id, created_at=utcnow()).rowcount
-    db.session.commit()
-    outcome = "stored" if stored else "duplicate"
-    return VoteResult(outcome, used + stored, voting_round.votes_per_participant)
+        return VoteResult(problem, used, allowed)
+    cursor.execute(sql["insert"], {**params, "created_at": to_db(now)})
+    stored = 1 if cursor.fetchone() is not None else 0
+    return VoteResult("stored" if stored else "duplicate", used + stored, allowed)
 
 
 def tally(round_id: int) -> dict[int, int]:
@@ -383,20 +494,36 @@ def versions(round_ids: list[int]) -> dict[int, int]:
 
 def snapshot(voting_round: VotingRound) -> dict:
     """What a (re)connecting client gets: the round's state, tally if visible, version."""
-    visible = rules.tally_visible(voting_round.visibility, voting_round.status)
+    return snapshots([voting_round])[voting_round.id]
+
+
+def snapshots(voting_rounds: list[VotingRound]) -> dict[int, dict]:
+    """``snapshot`` of several rounds (the broadcast tick's open rounds), by round id."""
+    if not voting_rounds:
+        return {}
     # One statement, so the counts, the total and the version come from one snapshot of the
     # votes (three queries could each see a different set on PostgreSQL).
     rows = db.session.execute(
-        select(Vote.idea_id, func.count(), func.max(Vote.id))
-        .where(Vote.round_id == voting_round.id).group_by(Vote.idea_id)).all()
-    counts = {idea_id: count for idea_id, count, _latest in rows}
-    return {
-        "round_id": voting_round.id,
-        "status": voting_round.status.value,
-        "version": max((latest for _i, _c, latest in rows), default=0),
-        "tally": {str(k): v for k, v in counts.items()} if visible else None,
-        "total": sum(counts.values()),
-    }
+        select(Vote.round_id, Vote.idea_id, func.count(), func.max(Vote.id))
+        .where(Vote.round_id.in_([r.id for r in voting_rounds]))
+        .group_by(Vote.round_id, Vote.idea_id)).all()
+    counts: dict[int, dict[int, int]] = {r.id: {} for r in voting_rounds}
+    versions: dict[int, int] = {}
+    for round_id, idea_id, count, latest in rows:
+        counts[round_id][idea_id] = count
+        versions[round_id] = max(versions.get(round_id, 0), latest)
+    found = {}
+    for voting_round in voting_rounds:
+        visible = rules.tally_visible(voting_round.visibility, voting_round.status)
+        mine = counts[voting_round.id]
+        found[voting_round.id] = {
+            "round_id": voting_round.id,
+            "status": voting_round.status.value,
+            "version": versions.get(voting_round.id, 0),
+            "tally": {str(k): v for k, v in mine.items()} if visible else None,
+            "total": sum(mine.values()),
+        }
+    return found
 
 
 def results(voting_round: VotingRound) -> list[tuple[rules.Ranked, Idea]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TICK_SECONDS = 0.25
+TICK_SECONDS = 0.2
 
 
 @dataclass

@@ -1,0 +1,107 @@
+"""RGPD export: a JSON file of everything naming the user, one section per table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from inspir_events.accounts import privacy
+from inspir_events.accounts.models import User
+from inspir_events.audit.models import AuditEntry
+from inspir_events.extensions import db as _db
+
+BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
+def account_references(app) -> set[tuple[str, str]]:
+    with app.app_context():
+        return {(t.name, c.name) for t in _db.metadata.sorted_tables
+                for fk in t.foreign_keys if fk.column.table.name == "user_account"
+                for c in [fk.parent]}
+
+
+def test_every_table_naming_an_account_has_an_export_section_or_a_reason(app):
+    tables = {table for table, _column in account_references(app)} | {"user_account"}
+    missing = tables - set(privacy.EXPORT_KEYS) - set(privacy.NOT_EXPORTED)
+    assert not missing, f"tables with a user foreign key missing from the export: {missing}"
+    assert not set(privacy.EXPORT_KEYS) - tables, "stale export keys"
+    assert not set(privacy.NOT_EXPORTED) & set(privacy.EXPORT_KEYS)
+    assert all(len(reason) > 20 for reason in privacy.NOT_EXPORTED.values())
+
+
+def test_every_column_naming_an_account_has_a_deletion_rule(app):
+    references = account_references(app)
+    assert references == set(privacy.DELETION_PLAN), (
+        references ^ set(privacy.DELETION_PLAN))
+
+
+def download(client):
+    return client.post_form("/account/export", {}, token_from="/account/export")
+
+
+def test_the_export_page_and_download_need_an_account(client):
+    assert client.get("/account/export").status_code == 302
+    assert client.post("/account/export").status_code in (302, 400)
+
+
+@BOTH
+def test_a_full_story_is_exported_without_secrets(client, db, demo_users, login_demo):
+    uid = demo_users["dev"]
+    login_demo(uid)
+    response = download(client)
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_data(as_text=True)
+    data = json.loads(body)
+
+    user = db.session.get(User, uid)
+    assert data["format"] == privacy.EXPORT_FORMAT
+    assert data["account"]["email"] == user.email
+    assert data["account"]["display_name"] == user.display_name
+    assert "password_hash" not in data["account"] and user.password_hash not in body
+    assert "token_hash" not in body
+    # Every section of the mapping is there, even when empty.
+    assert set(privacy.EXPORT_KEYS.values()) <= set(data)
+    # The demo's "dev": needs, supports, registrations, teams, ideas, votes, skills.
+    for key in ("needs", "supports", "registrations", "team_memberships", "ideas", "votes",
+                "skills", "project_memberships", "teams_led"):
+        assert data[key], key
+    assert {row["author_id"] for row in data["needs"]} == {uid}
+    assert {row["voter_id"] for row in data["votes"]} == {uid}
+    assert {row["user_id"] for row in data["registrations"]} == {uid}
+    assert all("description_html" not in row and "search_text" not in row
+               for row in data["needs"])
+    assert data["needs"][0]["created_at"].endswith("Z")
+    # The export is audited, and that entry is part of it.
+    assert [e["action"] for e in data["audit_entries"]] == ["account.export"]
+    assert db.session.query(AuditEntry).filter_by(action="account.export",
+                                                  actor_id=uid).count() == 1
+
+
+@BOTH
+def test_money_and_label_decisions_and_applications_are_exported(app, client, db, demo_users,
+                                                                  login_demo):
+    login_demo(demo_users["comite"])
+    data = download(client).get_json()
+    assert data["grants_decided"] and data["commitments_decided"]
+    assert data["project_moves_decided"] and data["label_requests"]
+    assert data["roles"][0]["role"] == "committee"
+    organiser = app.test_client()
+    login_demo(demo_users["orga"], on=organiser)
+    data = download(organiser).get_json()
+    assert data["cofunding_applications"] and data["events_organised"]
+    assert {row["applicant_id"] for row in data["cofunding_applications"]} == {
+        demo_users["orga"]}
+
+
+def test_the_calendar_feed_is_exported_without_its_token(client, db, make_user, login):
+    user = make_user()
+    login(user)
+    assert client.post_form("/calendar/token", {}, token_from="/profile").status_code == 302
+    data = download(client).get_json()
+    assert len(data["calendar_feed"]) == 1
+    assert "token" not in data["calendar_feed"][0]
+    assert data["calendar_feed"][0]["user_id"] == user.id

@@ -1,0 +1,277 @@
+"""Every label, money and pipeline decision and every role change writes an audit entry:
+who (the deciding account), when (naive UTC, at the moment of the decision) and what (the
+action, the object and its details), in the same transaction as the decision (issue 10)."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+from datetime import timedelta
+
+import pytest
+
+from inspir_events.accounts import services as account_services
+from inspir_events.accounts.models import Role
+from inspir_events.aid import application_decisions as decisions
+from inspir_events.aid import delegation, project_grants
+from inspir_events.aid import envelopes as aid_envelopes
+from inspir_events.aid import services as pipeline
+from inspir_events.aid.envelopes import Beneficiary
+from inspir_events.aid.rules import FormerRegion, Section
+from inspir_events.events import services as event_services
+from inspir_events.labels import services as label_services
+from inspir_events.labels.charter import PRINCIPLES
+from inspir_events.needs import services as need_services
+from inspir_events.needs.rules import Visibility
+from inspir_events.timeutil import utcnow
+from tests.aid.conftest import RNA_OK, SIRET_OK
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "inspir_events"
+PIC_INV = (FormerRegion.PICARDIE, Section.INVESTMENT)
+PIC_OP = (FormerRegion.PICARDIE, Section.OPERATING)
+
+# Every audited action the tests below drive through its use case. A new decision
+# recorded in the package must be added here (with its test) or to NOT_DECISIONS.
+DECISIONS = {
+    "label.grant", "label.refuse",
+    "role.grant", "role.revoke",
+    "application.grant", "application.refuse", "application.changes",
+    "envelope.commit", "envelope.delegate", "envelope.member.add", "envelope.member.remove",
+    "aid.grant",
+    "project.promote", "project.qualify", "project.orient_structure",
+    "project.orient_programme", "project.move", "project.grant",
+    "need.hide", "need.restore", "need.approve", "need.reports_dismissed",
+}
+# Recorded too, but requests or automatic consequences rather than decisions; each is
+# covered by its feature's tests.
+NOT_DECISIONS = {
+    "label.request", "application.create", "application.save", "application.submit",
+    "project.propose", "project.details", "project.reproduce", "need.in_experimentation",
+    "round.open", "round.close", "round.winners",
+}
+
+
+class Clock:
+    """The window of a decision: entries must be stamped inside it, in naive UTC."""
+
+    def __enter__(self):
+        self.start = utcnow() - timedelta(seconds=1)
+        return self
+
+    def __exit__(self, *exc):
+        self.end = utcnow() + timedelta(seconds=1)
+
+
+def check(entries, action, actor, object_type, object_id, clock, **details):
+    """The one entry of ``action`` among ``entries``: by ``actor``, on the object, in time."""
+    matching = [e for e in entries if e.action == action]
+    assert matching, (action, [e.action for e in entries])
+    matching = [e for e in matching if (e.object_type, e.object_id) == (object_type,
+                                                                          str(object_id))]
+    assert len(matching) == 1, (action, object_type, object_id)
+    entry = matching[0]
+    assert entry.actor_id == (actor.id if actor is not None else None)
+    assert entry.at.tzinfo is None and clock.start <= entry.at <= clock.end
+    for key, value in details.items():
+        assert entry.details[key] == value, (key, entry.details)
+    return entry
+
+
+def _label_request(organiser, make_event):
+    event = make_event(by=organiser)
+    return event, event_services.request_label(
+        organiser, event.id, {p.code: "Avec les habitants." for p in PRINCIPLES},
+        f"/events/{event.id}")
+
+
+def test_label_decisions_are_audited(db, organiser, committee, make_event, new_entries):
+    for grant, action in ((True, "label.grant"), (False, "label.refuse")):
+        event, request = _label_request(organiser, make_event)
+        new_entries()
+        with Clock() as clock:
+            label_services.decide(committee, request.id, grant, "Motif de la décision.")
+        check(new_entries(), action, committee, "event", event.id, clock)
+
+
+def test_role_changes_are_audited(db, admin, make_user, new_entries):
+    user = make_user()
+    with Clock() as clock:
+        account_services.set_roles(admin, user, [Role.ORGANISER, Role.COMMITTEE])
+    entries = new_entries()
+    assert sorted(e.details["role"] for e in entries if e.action == "role.grant") == [
+        "committee", "organiser"]
+    assert all(e.actor_id == admin.id and e.object_id == str(user.id) for e in entries)
+    with Clock() as clock:
+        account_services.set_roles(admin, user, [Role.ORGANISER])
+    check(new_entries(), "role.revoke", admin, "user", user.id, clock, role="committee")
+
+
+def test_application_decisions_are_audited(db, committee, submitted_application,
+                                           new_entries):
+    granted, refused, changed = (submitted_application() for _ in range(3))
+    new_entries()
+    with Clock() as clock:
+        decisions.grant(committee, granted.id, decisions.GrantInput(
+            investment_cents=250_000, operating_cents=500_000, note="Bon projet."))
+    entries = new_entries()
+    check(entries, "application.grant", committee, "cofunding_application", granted.id, clock,
+          investment_cents=250_000, operating_cents=500_000)
+    # The money side of the same decision: each envelope commitment and each grant.
+    assert sorted(e.details["amount_cents"] for e in entries
+                  if e.action == "envelope.commit") == [250_000, 500_000]
+    assert len([e for e in entries if e.action == "aid.grant"]) == 2
+    assert all(e.actor_id == committee.id for e in entries)
+    with Clock() as clock:
+        decisions.refuse(committee, refused.id, "Hors du périmètre.")
+    check(new_entries(), "application.refuse", committee, "cofunding_application",
+          refused.id, clock)
+    with Clock() as clock:
+        decisions.ask_changes(committee, changed.id, "Ajoutez le devis.")
+    check(new_entries(), "application.changes", committee, "cofunding_application",
+          changed.id, clock)
+
+
+def test_envelope_decisions_are_audited(app, db, admin, committee, make_user, envelopes_2016,
+                                        new_entries):
+    top = envelopes_2016[PIC_INV].id
+    with Clock() as clock:
+        aid_envelopes.commit(committee, top, 30_000, "event", 7, "Engagement direct")
+    check(new_entries(), "envelope.commit", committee, "envelope", top, clock,
+          amount_cents=30_000)
+    with Clock() as clock:
+        sub = aid_envelopes.delegate(admin, top, "Amiens Métropole", 1_000_000)
+    check(new_entries(), "envelope.delegate", admin, "envelope", top, clock,
+          sub_envelope_id=sub.id)
+    member = make_user()
+    with Clock() as clock, app.test_request_context():  # the notification links the dashboard
+        delegation.add_member(admin, sub.id, member.email)
+    check(new_entries(), "envelope.member.add", admin, "envelope", sub.id, clock,
+          user_id=member.id)
+    with Clock() as clock:
+        delegation.remove_member(admin, sub.id, member.id)
+    check(new_entries(), "envelope.member.remove", admin, "envelope", sub.id, clock,
+          user_id=member.id)
+
+
+def test_promotion_of_winners_is_audited(db, organiser, confirmed_round, new_entries):
+    setup = confirmed_round()
+    new_entries()
+    with Clock() as clock:
+        projects = pipeline.promote_winner(organiser, setup.round.id)
+    entries = new_entries()
+    assert len(projects) == 2
+    for project in projects:
+        check(entries, "project.promote", organiser, "project", project.id, clock)
+
+
+def test_pipeline_decisions_are_audited(db, committee, support_structure, make_project,
+                                        new_entries):
+    qualified, to_structure, to_programme = (make_project(None) for _ in range(3))
+    new_entries()
+    with Clock() as clock:
+        pipeline.qualify(committee, qualified.id, "Dans le périmètre.")
+    check(new_entries(), "project.qualify", committee, "project", qualified.id, clock)
+    with Clock() as clock:
+        pipeline.orient_to_structure(committee, to_structure.id, support_structure.id,
+                                     "L'incubateur l'accompagne.")
+    check(new_entries(), "project.orient_structure", committee, "project", to_structure.id,
+          clock, structure_id=support_structure.id)
+    with Clock() as clock:
+        pipeline.orient_to_programme(committee, to_programme.id, "projets_etudiants",
+                                     "Projets d'étudiants.")
+    check(new_entries(), "project.orient_programme", committee, "project", to_programme.id,
+          clock)
+    moving = make_project("projet")  # its details meet the next gate
+    new_entries()
+    with Clock() as clock:
+        pipeline.move_project(committee, moving.id, "experimentation", "On teste.")
+    check(new_entries(), "project.move", committee, "project", moving.id, clock,
+          before="projet", after="experimentation")
+
+
+def test_project_grants_are_audited(db, committee, envelopes_2016, make_project, new_entries):
+    project = make_project("projet")
+    new_entries()
+    data = project_grants.GrantInput(
+        operating_cents=300_000, investment_cents=0, structure_cents=150_000,
+        beneficiary=Beneficiary("Association Atelier Numérique", siret=SIRET_OK),
+        structure_beneficiary=Beneficiary("Incubateur Euratechnologies", rna=RNA_OK))
+    with Clock() as clock:
+        project_grants.grant_project(committee, project.id, data)
+    entries = new_entries()
+    check(entries, "project.grant", committee, "project", project.id, clock)
+    assert sorted(e.details["amount_cents"] for e in entries
+                  if e.action == "envelope.commit") == [150_000, 300_000]
+    assert {e.action for e in entries} >= {"aid.grant"}
+
+
+def test_need_moderation_is_audited(db, committee, make_need, new_entries):
+    hidden, pending, reported = make_need(), make_need(visibility=Visibility.PENDING), make_need()
+    new_entries()
+    with Clock() as clock:
+        need_services.hide(committee, hidden.id, "Propos injurieux.")
+    check(new_entries(), "need.hide", committee, "need", hidden.id, clock,
+          reason="Propos injurieux.")
+    with Clock() as clock:
+        need_services.restore(committee, hidden.id)
+    check(new_entries(), "need.restore", committee, "need", hidden.id, clock, previous="hidden")
+    with Clock() as clock:
+        need_services.restore(committee, pending.id)
+    check(new_entries(), "need.approve", committee, "need", pending.id, clock)
+    with Clock() as clock:
+        need_services.dismiss_reports(committee, reported.id)
+    check(new_entries(), "need.reports_dismissed", committee, "need", reported.id, clock)
+
+
+def _recorded_actions() -> set[str]:
+    """Every action literal passed to ``audit.record`` in the package, plus the values of
+    the variables named ``action`` in the functions that pass one."""
+    found: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "record" and len(node.args) >= 2):
+                continue
+            action = node.args[1]
+            for sub in ast.walk(action):
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                    found.add(sub.value)
+            if isinstance(action, ast.Name):  # e.g. `action = "need.approve" if ... else ...`
+                for assign in ast.walk(tree):
+                    if isinstance(assign, ast.Assign) and any(
+                            isinstance(t, ast.Name) and t.id == action.id for t in assign.targets):
+                        found |= {c.value for c in ast.walk(assign.value)
+                                  if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    # Actions passed as arguments to a helper that records them (qualify, orient, ...).
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for action in DECISIONS | NOT_DECISIONS:
+            if f'"{action}"' in text:
+                found.add(action)
+    return found
+
+
+def test_every_recorded_action_is_a_tested_decision_or_explained():
+    recorded = _recorded_actions()
+    assert recorded >= DECISIONS, DECISIONS - recorded
+    unknown = {a for a in recorded if "." in a and a.split(".")[0] in {
+        "label", "role", "application", "envelope", "aid", "project", "need", "round",
+        "account"}} - DECISIONS - NOT_DECISIONS
+    # Account actions (password change, deletion, ...) are not committee decisions.
+    unknown = {a for a in unknown if not a.startswith("account.")}
+    assert not unknown, f"audited actions without a test here: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_a_decision_and_its_entry_land_together(db, backend, organiser, committee, make_event,
+                                                new_entries):
+    """Refused decisions leave no entry; accepted ones leave exactly one (both databases)."""
+    event, request = _label_request(organiser, make_event)
+    new_entries()
+    with pytest.raises(label_services.LabelError):
+        label_services.decide(organiser, request.id, True, "Je me labellise.")
+    assert new_entries() == []
+    with Clock() as clock:
+        label_services.decide(committee, request.id, True, "Conforme.")
+    check(new_entries(), "label.grant", committee, "event", event.id, clock)

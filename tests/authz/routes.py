@@ -1,0 +1,324 @@
+"""The matrix's rows: each route's URL arguments, form and expected answers per role.
+
+Answers are nine status codes in ``world.ROLES`` order:
+
+    visitor citizen participant organiser other_organiser committee admin structure decider
+
+``DEFAULTS[group]`` holds a group's usual answers per method; a row's ``get``/``post``
+replace them for that route. Each non-obvious cell says why in a comment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ALL = "200 200 200 200 200 200 200 200 200"
+
+DEFAULTS = {
+    # Anyone reads; signing in changes nothing.
+    "public": {"GET": ALL},
+    # Log-in and sign-up: for visitors; a signed-in user is sent on (302).
+    "guest": {"GET": "200 302 302 302 302 302 302 302 302",
+              "POST": "422 302 302 302 302 302 302 302 302"},
+    # An account is needed: visitors are sent to log in (302), others served. A post
+    # of an empty form is answered 422 where the form needs fields (overrides).
+    "account": {"GET": "302 200 200 200 200 200 200 200 200",
+                "POST": "302 302 302 302 302 302 302 302 302"},
+    # Admin pages: admin only (403 for every other signed-in role).
+    "admin": {"GET": "302 403 403 403 403 403 200 403 403",
+              "POST": "302 403 403 403 403 403 302 403 403"},
+    # Moderating needs: the committee and the admins.
+    "moderation": {"GET": "302 403 403 403 403 200 200 403 403",
+                   "POST": "302 403 403 403 403 302 302 403 403"},
+    # Committee decisions (labels, the pipeline): committee only; the admin manages
+    # envelopes and roles but decides nothing.
+    "committee": {"GET": "302 403 403 403 403 200 403 403 403",
+                  "POST": "302 403 403 403 403 302 403 403 403"},
+    # Money: the committee, and a delegated envelope's decider for what its envelope
+    # covers (the hackathon is in Amiens, Picardie: the delegated envelope's region).
+    "money": {"GET": "302 403 403 403 403 200 403 403 200",
+              "POST": "302 403 403 403 403 302 403 403 302"},
+    # The hackathon's organiser only (the other organiser's event is not theirs).
+    "organiser": {"GET": "302 403 403 200 403 403 403 403 403",
+                  "POST": "302 403 403 302 403 403 403 403 403"},
+    # Acting in the hackathon: its confirmed participant only.
+    "participant": {"GET": "302 403 200 403 403 403 403 403 403",
+                    "POST": "302 403 302 403 403 403 403 403 403"},
+    # Camille's own things (her need, her team, her idea): nobody in the matrix is Camille.
+    "owner": {"GET": "302 403 403 403 403 403 403 403 403",
+              "POST": "302 403 403 403 403 403 403 403 403"},
+}
+# Posting an empty form where the role is allowed: the form's errors (422).
+EMPTY_FORM = "302 422 422 422 422 422 422 422 422"
+NOBODY = "404 404 404 404 404 404 404 404 404"
+
+
+@dataclass(frozen=True)
+class Row:
+    group: str
+    args: dict[str, str] = field(default_factory=dict)  # URL argument -> world id name
+    form: dict[str, str] = field(default_factory=dict)  # field -> value ("@name": an id)
+    get: str | None = None
+    post: str | None = None
+    # For a post: a number read from the database before and after the request, and
+    # the roles whose request must change it (every other role's must leave it alone).
+    effect: str = ""
+    changed_by: str = ""
+
+    def data(self, ids: dict[str, int]) -> dict[str, str]:
+        return {k: str(ids[v[1:]]) if v.startswith("@") else v for k, v in self.form.items()}
+
+
+LITERAL = {"unknown": "nothing-here", "filename": "css/main.css", "code": "80",
+           "decision": "accept"}
+
+
+def url_values(row: Row, ids: dict[str, int]) -> dict[str, object]:
+    values = {}
+    for name, source in row.args.items():
+        values[name] = source[1:] if source.startswith("=") else ids[source]
+    return values
+
+
+def expected_answers(row: Row, method: str) -> list[int]:
+    text = (row.get if method == "GET" else row.post) or DEFAULTS[row.group][method]
+    answers = [int(code) for code in text.split()]
+    assert len(answers) == 9, (row, method)
+    return answers
+
+
+EV = {"event_id": "hackathon"}
+TEAM = {"team_id": "team"}
+
+ROUTES: dict[str, Row] = {
+    # ---- main, static, accounts
+    "main.index": Row("public"),
+    "main.healthz": Row("public"),
+    "main.readyz": Row("public"),
+    "main.help_index": Row("public"),
+    "main.help_guide": Row("public", {"guide": "=comite"}),
+    "main.accessibility": Row("public"),
+    "main.set_language": Row("account", form={"language": "en"},
+                             post="302 302 302 302 302 302 302 302 302"),
+    "static": Row("public", {"filename": "=css/main.css"}),
+    "accounts.login": Row("guest"),
+    "accounts.signup": Row("guest"),
+    "accounts.logout": Row("account"),
+    "accounts.profile": Row("account", post=EMPTY_FORM),
+    "accounts.change_password": Row("account", post=EMPTY_FORM),
+    "accounts.export_page": Row("account"),
+    # The download of one's own data is the answer itself.
+    "accounts.export_download": Row("account", post="302 200 200 200 200 200 200 200 200"),
+    # Deleting needs the password typed again: an empty form deletes nobody.
+    "accounts.delete_account": Row("account", post=EMPTY_FORM,
+                                   effect="SELECT count(*) FROM user_account"),
+    "accounts.admin_users": Row("admin"),
+    "audit.log": Row("admin"),  # the audit log: admins read it, nobody edits it
+    "accounts.admin_set_roles": Row("admin", {"user_id": "citizen"}),
+    # ---- needs (Camille's need)
+    "needs.board": Row("public"),
+    "needs.export_csv": Row("public"),
+    "needs.export_json": Row("public"),
+    "needs.detail": Row("public", {"need_id": "need"}),
+    "needs.edit": Row("owner", {"need_id": "need"}),
+    "needs.withdraw": Row("owner", {"need_id": "need"},
+                          effect="SELECT count(*) FROM need WHERE status = 'withdrawn'"),
+    "needs.report": Row("account", {"need_id": "need"}, {"reason": "Hors sujet"}),
+    # Everyone signed in supports; the participant and the organiser already did.
+    "needs.support": Row("account", {"need_id": "need"}, {"supported": "1"},
+                         effect="SELECT count(*) FROM need_support",
+                         changed_by="citizen other_organiser committee admin structure "
+                                    "decider"),
+    "needs.mine": Row("account"),
+    "needs.submit": Row("account", post=EMPTY_FORM),
+    "needs.territory": Row("public", {"code": "=80"}),
+    "needs.theme": Row("public", {"code": "=transports"}),
+    "needs.moderation": Row("moderation"),
+    "needs.dismiss": Row("moderation", {"need_id": "need"}),
+    "needs.hide": Row("moderation", {"need_id": "need"}, {"reason": "Test"},
+                      effect="SELECT count(*) FROM need WHERE visibility = 'hidden'",
+                      changed_by="committee admin"),
+    "needs.restore": Row("moderation", {"need_id": "need"}),
+    # ---- events (the hackathon, organised by the organiser)
+    "events.listing": Row("public"),
+    "events.feed_ics": Row("public"),
+    "events.detail": Row("public", EV),
+    "events.event_ics": Row("public", EV),
+    "events.mine": Row("account"),
+    # Declaring events: the organiser role (and the admin).
+    "events.declare": Row("account", get="302 403 403 200 200 403 200 403 403",
+                          post="302 403 403 422 422 403 422 403 403"),
+    "events.edit": Row("organiser", EV, post="302 403 403 422 403 403 403 403 403"),
+    "events.cancel": Row("organiser", EV),
+    "events.publish": Row("organiser", EV),
+    "events.label": Row("organiser", EV, post="302 403 403 422 403 403 403 403 403"),
+    "events.add_organiser": Row("organiser", EV, {"email": "dev@demo.inspir.example"},
+                                effect="SELECT count(*) FROM event_organiser",
+                                changed_by="organiser"),
+    "events.register": Row("account", EV, effect="SELECT count(*) FROM registration",
+                           changed_by="citizen organiser other_organiser committee admin "
+                                      "structure decider"),
+    "events.unregister": Row("account", EV),
+    "events.registrations": Row("organiser", EV),
+    "events.registrations_csv": Row("organiser", EV),
+    "events.attendance": Row("organiser", {**EV, "registration_id": "registration"},
+                             {"attendance": "present"}),
+    # A capability URL: whoever holds the token reads that feed.
+    "events.private_ics": Row("public", {"token": "=matrix-private-feed-token-of-camille"}),
+    "events.renew_token": Row("account"),
+    "events.revoke_token": Row("account"),
+    # ---- teams (Camille's team at the hackathon)
+    "teams.index": Row("public", EV),
+    "teams.export_csv": Row("organiser", EV),
+    "teams.create": Row("participant", EV, post="302 403 422 403 403 403 403 403 403"),
+    "teams.settings": Row("organiser", EV, post="302 403 403 422 403 403 403 403 403"),
+    "teams.seeking": Row("participant", EV),
+    "teams.detail": Row("public", TEAM),
+    "teams.edit": Row("owner", TEAM),
+    "teams.join": Row("participant", TEAM, {"message": "Bonjour"},
+                      effect="SELECT (SELECT count(*) FROM team_member) "
+                             "+ (SELECT count(*) FROM join_request)",
+                      changed_by="participant"),
+    # Nobody of the matrix is in Camille's team: leaving it changes nothing.
+    "teams.leave": Row("account", TEAM, effect="SELECT count(*) FROM team_member"),
+    "teams.hand_over": Row("owner", {**TEAM, "user_id": "team_lead"}),
+    "teams.remove": Row("owner", {**TEAM, "user_id": "team_lead"}),
+    "teams.decide": Row("owner", {**TEAM, "request_id": "join_request",
+                                  "decision": "=accept"},
+                        effect="SELECT count(*) FROM team_member"),
+    # ---- voting (an open round at the hackathon; the meeting's closed round)
+    "voting.ideas": Row("public", EV),
+    "voting.new_idea": Row("participant", EV, post="302 403 422 403 403 403 403 403 403"),
+    "voting.idea": Row("public", {"idea_id": "idea"}),
+    "voting.edit_idea": Row("owner", {"idea_id": "idea"}),
+    # The rounds' page is public; creating one is the organiser's (a visitor: 403).
+    "voting.rounds": Row("organiser", EV, get=ALL,
+                         post="403 403 403 422 403 403 403 403 403"),
+    "voting.round_page": Row("public", {"round_id": "open_round"}),
+    # The organiser's round actions answer 303 (see other) to the round's page.
+    "voting.open_round": Row("organiser", {"round_id": "open_round"},
+                             post="302 403 403 303 403 403 403 403 403"),
+    "voting.close_round": Row("organiser", {"round_id": "open_round"},
+                              post="302 403 403 303 403 403 403 403 403",
+                              effect="SELECT count(*) FROM voting_round "
+                                     "WHERE status = 'closed'", changed_by="organiser"),
+    # Answered by a redirect with the outcome for everyone; only the participant
+    # confirmed at the hackathon has a vote stored.
+    "voting.vote": Row("account", {"round_id": "open_round"}, {"idea_id": "@idea"},
+                       post="302 303 303 303 303 303 303 303 303",
+                       effect="SELECT count(*) FROM vote", changed_by="participant"),
+    "voting.results": Row("public", {"round_id": "closed_round"}),
+    "voting.results_csv": Row("public", {"round_id": "closed_round"}),
+    "voting.confirm_winners": Row("organiser", {"round_id": "closed_round"}, {"k": "2"},
+                                  post="302 403 403 303 403 403 403 403 403"),
+    # ---- labels
+    "labels.queue": Row("committee"),
+    "labels.decide": Row("committee", {"request_id": "label_request"},
+                         {"decision": "grant", "reason": "Conforme à la charte."},
+                         effect="SELECT count(*) FROM label_request "
+                                "WHERE status = 'granted'", changed_by="committee"),
+    # ---- aid: applications (the hackathon's, in Picardie), envelopes, projects
+    "aid.application": Row("organiser", EV),
+    "aid.applications_queue": Row("money"),
+    "aid.review": Row("money", {"application_id": "application"}),
+    "aid.ask_changes": Row("money", {"application_id": "application"},
+                           {"note": "Précisez le budget."}),
+    "aid.grant": Row("money", {"application_id": "application"},
+                     post="302 403 403 403 403 422 403 403 422",
+                     effect="SELECT count(*) FROM aid_grant"),
+    "aid.refuse": Row("money", {"application_id": "application"},
+                      {"reason": "Hors critères."},
+                      effect="SELECT count(*) FROM cofunding_application "
+                             "WHERE status = 'refused'", changed_by="committee decider"),
+    # Public totals per envelope (decisions shown to the committee and admins only).
+    "aid.envelopes": Row("public"),
+    "aid.delegate": Row("admin", post="302 403 403 403 403 403 422 403 403"),
+    "aid.envelope_members": Row("admin", {"envelope_id": "delegated_envelope"},
+                                post="302 403 403 403 403 403 422 403 403"),
+    "aid.remove_envelope_member": Row("admin", {"envelope_id": "delegated_envelope",
+                                                "user_id": "decider"},
+                                      effect="SELECT count(*) FROM envelope_member",
+                                      changed_by="admin"),
+    "aid.subventions_csv": Row("public"),
+    "aid.subventions_json": Row("public"),
+    # The public simulator: without its amounts, a 400 for everyone.
+    "aid.cofunding_check": Row("public", get="400 400 400 400 400 400 400 400 400"),
+    "aid.grant_check": Row("public"),
+    "aid.projects": Row("public"),
+    "aid.project": Row("public", {"project_id": "experimented"}),
+    "aid.propose_project": Row("account", post=EMPTY_FORM),
+    # The project's details: its team, its support structure and the committee (303).
+    "aid.project_details": Row("owner", {"project_id": "experimented"},
+                               post="302 403 403 403 403 303 403 303 403"),
+    # Money for a project: the committee and the decider of an envelope it can draw on
+    # (the project is in the Aisne, Picardie); an empty form is refused (422).
+    "aid.grant_project": Row("money", {"project_id": "experimented"},
+                             post="302 403 403 403 403 422 403 403 422",
+                             effect="SELECT count(*) FROM aid_grant"),
+    "aid.move_project": Row("committee", {"project_id": "experimented"},
+                            post="302 403 403 403 403 422 403 403 403"),
+    "aid.qualify_project": Row("committee", {"project_id": "proposal"},
+                               post="302 403 403 403 403 422 403 403 403"),
+    # The organiser promotes their round's confirmed winners into the pipeline (where
+    # the committee then qualifies them): the meeting is the organiser's.
+    "aid.promote_winners": Row("organiser", {"round_id": "closed_round"},
+                               post="302 403 403 303 403 403 403 403 403"),
+    # ---- store and structures
+    "store.catalogue": Row("public"),
+    "store.lineage": Row("public", {"project_id": "diffused"}),
+    "store.reproduce": Row("account", {"project_id": "diffused"},
+                           {"message": "Chez nous aussi."}),
+    # The structure accompanies the diffused project and is itself the structure
+    # named: both label requests are theirs.
+    "store.project_label_request": Row("owner", {"project_id": "diffused"},
+                                       get="302 403 403 403 403 403 403 200 403",
+                                       post="302 403 403 403 403 403 403 422 403"),
+    "store.structure_list": Row("public"),
+    "store.structure": Row("public", {"user_id": "structure"}),
+    "store.structure_label": Row("owner", {"user_id": "structure"},
+                                 get="302 403 403 403 403 403 403 200 403",
+                                 post="302 403 403 403 403 403 403 422 403"),
+    # ---- notifications, statistics, open data, API
+    "notifications.index": Row("account"),
+    "notifications.mark_read": Row("account"),
+    "stats.statistics": Row("public"),
+    "api.open_data": Row("public"),
+    "api.events_csv": Row("public"),
+    "api.events_json": Row("public"),
+    "api.store_csv": Row("public"),
+    "api.store_json": Row("public"),
+    "api.unknown": Row("public", {"unknown": "=nothing-here"}, get=NOBODY),
+    "api.openapi_document": Row("public"),
+    "api.events": Row("public"),
+    "api.event": Row("public", EV),
+    "api.ideas": Row("public"),
+    # The API shows the ideas of closed rounds only: the open round's idea is unknown.
+    "api.idea": Row("public", {"idea_id": "idea"}, get=NOBODY),
+    "api.needs": Row("public"),
+    "api.need": Row("public", {"need_id": "need"}),
+    "api.projects": Row("public"),
+    "api.project": Row("public", {"project_id": "diffused"}),
+    "api.statistics": Row("public"),
+    "api.store": Row("public"),
+    "api.store_entry": Row("public", {"project_id": "diffused"}),
+}
+
+
+# More objects for some routes: the same route on an object where other roles hold rights.
+ALSO: dict[str, list[Row]] = {
+    # An application in Nord - Pas-de-Calais: outside the delegated (Picardie) envelope.
+    "aid.review": [Row("committee", {"application_id": "npdc_application"})],
+    "aid.refuse": [Row("committee", {"application_id": "npdc_application"},
+                       {"reason": "Hors critères."},
+                       effect="SELECT count(*) FROM cofunding_application "
+                              "WHERE status = 'refused'", changed_by="committee")],
+    # The other organiser's event: now the organiser is the outsider.
+    "api.idea": [Row("public", {"idea_id": "closed_idea"})],
+    "events.edit": [Row("organiser", {"event_id": "other_event"},
+                        get="302 403 403 403 200 403 403 403 403",
+                        post="302 403 403 403 422 403 403 403 403")],
+    "events.cancel": [Row("organiser", {"event_id": "other_event"},
+                          post="302 403 403 403 302 403 403 403 403",
+                          effect="SELECT count(*) FROM event WHERE status = 'cancelled'",
+                          changed_by="other_organiser")],
+}
