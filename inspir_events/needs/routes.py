@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import (
     abort,
     flash,
@@ -18,6 +16,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from inspir_events import limits
+from inspir_events.api.serializers import NEED_COLUMNS, need_item
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
 from inspir_events.needs import bp, rules, services
@@ -38,8 +37,7 @@ from inspir_events.reference import choices
 from inspir_events.reference import services as reference
 from inspir_events.reference.models import Department, Theme
 
-CSV_HEADER = ("id", "title", "description", "department", "former_region", "commune", "theme",
-              "status", "tags", "supporters_count", "created_at", "url")
+CSV_HEADER = NEED_COLUMNS  # the same fields as the API's needs
 
 
 def _int_arg(name: str, default: int | None = None) -> int | None:
@@ -345,31 +343,14 @@ def dismiss(need_id: int):
 
 # ---- open data -------------------------------------------------------------------------
 
-def _export_record(need) -> dict:
-    return {
-        "id": need.id,
-        "title": need.title,
-        "description": need.description,
-        "department": need.department_code,
-        "former_region": need.department.former_region.value,
-        "commune": need.commune,
-        "theme": need.theme_code,
-        "status": need.status.value,
-        "tags": need.tags,
-        "supporters_count": need.supporters_count,
-        "created_at": need.created_at.replace(tzinfo=UTC).isoformat(),
-        "url": url_for("needs.detail", need_id=need.id, _external=True),
-    }
-
-
 @bp.route("/needs.csv")
 def export_csv():
-    records = (_export_record(n) for n in services.export_needs(_filters()))
+    records = (need_item(n) for n in services.export_needs(_filters()))
     rows = ([r[k] if k != "tags" else ";".join(r[k]) for k in CSV_HEADER] for r in records)
     return csv_response(CSV_HEADER, rows, "inspir-needs.csv")
 
 
 @bp.route("/needs.json")
 def export_json():
-    records = [_export_record(n) for n in services.export_needs(_filters())]
+    records = [need_item(n) for n in services.export_needs(_filters())]
     return jsonify(count=len(records), needs=records)
