@@ -140,6 +140,29 @@ def test_an_idle_session_cannot_vote_on_its_open_socket(app, db, browser, socket
     assert votes(db) == 1 and sessions_of(db, s.outsider) == 0
 
 
+def test_a_socket_vote_touches_a_session_due_in_its_own_transaction(  # noqa: F811
+        app, db, browser, socket, clock, voting_setup, monkeypatch):  # noqa: F811
+    """A room's sessions fall due together (signed in together): the vote touches its
+    session itself, as ``load_session`` would, not through the slow full path."""
+    from inspir_events.voting import events
+
+    s = voting_setup()
+    live = socket(browser(s.outsider))
+    assert live.emit("join", {"event_id": s.event.id}, callback=True)["ok"] is True
+    full_checks = []
+    monkeypatch.setattr(events, "_full_check",
+                        lambda *a: full_checks.append(a) or s.outsider.id)
+    for idea, outcome in ((s.ideas[0], "stored"), (s.ideas[0], "duplicate")):
+        clock.advance(account_services.TOUCH_INTERVAL + SECOND)
+        ack = live.emit("vote", {"round_id": s.round.id, "idea_id": idea.id}, callback=True)
+        assert ack["outcome"] == outcome  # a refused vote commits the touch too
+        db.session.expire_all()
+        seen = db.session.scalars(select(UserSession.last_seen_at)
+                                  .where(UserSession.user_id == s.outsider.id)).all()
+        assert seen == [clock.now]
+    assert full_checks == []
+
+
 def test_an_expired_session_can_neither_join_nor_reconnect(app, db, browser, socket, clock,  # noqa: F811
                                                            voting_setup):  # noqa: F811
     s = voting_setup()

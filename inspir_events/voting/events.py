@@ -302,7 +302,8 @@ def on_vote(sid, data):
                                         session_token_hash=info.token_hash if info else None,
                                         connection=_vote_connection(live))
             if result.outcome == "signed_out":
-                # Ended, idled out, too old, or due to be touched: the full path decides.
+                # Ended, idled out or too old (an unknown round: also due to be touched):
+                # the full path decides.
                 if _full_check(app, environ, sid) is None:
                     return _signed_out_reply()
                 result = services.cast_vote(user_id, round_id, idea_id,

@@ -351,8 +351,12 @@ _VOTE_SQL = {
             "WHERE event_id = voting_round.event_id AND user_id = :user_id "
             "AND status = :confirmed{update}), "
             "(SELECT user_id FROM user_session WHERE token_hash = :token_hash "
-            "AND last_seen_at >= :fresh_after AND created_at >= :born_after) "
+            "AND last_seen_at >= :alive_after AND created_at >= :born_after), "
+            "(SELECT count(*) FROM user_session WHERE token_hash = :token_hash "
+            "AND last_seen_at < :touch_before) "
             "FROM voting_round WHERE id = :round_id{share}",
+    # A live session due to be touched (as ``load_session`` does), in the vote's transaction.
+    "touch": "UPDATE user_session SET last_seen_at = :now WHERE token_hash = :token_hash",
     "facts": "SELECT (SELECT count(*) FROM round_idea WHERE round_id = :round_id "
              "AND idea_id = :idea_id), "
              "(SELECT team_id FROM idea WHERE id = :idea_id), "
@@ -389,9 +393,9 @@ def cast_vote(user_id: int, round_id: int, idea_id: int,
     """Store one vote at once, or say why not. Duplicates are answered, never counted twice.
 
     With ``session_token_hash`` (a socket's session), the session is checked in the same
-    transaction first: outcome "signed_out" when it ended, idled out, grew too old or is
-    due to be touched (the caller then takes the full path, ``load_session``, which
-    deletes or touches it).
+    transaction first: outcome "signed_out" when it ended, idled out or grew too old (the
+    caller then takes the full path, ``load_session``, which deletes it); a live session due
+    to be touched is touched in the vote's transaction, as ``load_session`` would.
 
     ``connection``: a DBAPI connection of the app's pool that the caller keeps between
     votes (the socket handler's, on SQLite under gevent: a vote's transaction never yields,
@@ -409,14 +413,14 @@ def cast_vote(user_id: int, round_id: int, idea_id: int,
         try:
             if engine.dialect.name == "sqlite":
                 cursor.execute("BEGIN IMMEDIATE")  # waits for the write lock (busy_timeout)
-            result = _cast_vote(cursor, sql, to_db, user_id, round_id, idea_id,
-                                session_token_hash)
+            result, touched = _cast_vote(cursor, sql, to_db, user_id, round_id, idea_id,
+                                         session_token_hash)
         except BaseException:
             cursor.close()
             driver.rollback()
             raise
         cursor.close()
-        if result.outcome == "stored":
+        if result.outcome == "stored" or touched:
             driver.commit()
         else:
             driver.rollback()
@@ -427,13 +431,17 @@ def cast_vote(user_id: int, round_id: int, idea_id: int,
 
 
 def _cast_vote(cursor, sql, to_db, user_id: int, round_id: int, idea_id: int,
-               session_token_hash: str | None) -> VoteResult:
+               session_token_hash: str | None) -> tuple[VoteResult, bool]:
+    """The vote's statements; returns its result and whether the session was touched (the
+    transaction must then be committed whatever the outcome)."""
     now = utcnow()
     cfg = current_app.config
     params = {"round_id": round_id, "idea_id": idea_id, "user_id": user_id,
               "confirmed": RegistrationStatus.CONFIRMED.value,
               "token_hash": session_token_hash,
               "fresh_after": to_db(now - min(TOUCH_INTERVAL, cfg["SESSION_IDLE_TIMEOUT"])),
+              "alive_after": to_db(now - cfg["SESSION_IDLE_TIMEOUT"]),
+              "touch_before": to_db(now - TOUCH_INTERVAL),
               "born_after": to_db(now - cfg["SESSION_ABSOLUTE_LIFETIME"])}
     # The round's row FOR SHARE and the voter's registration FOR UPDATE (PostgreSQL):
     # their concurrent votes queue up, so the quota holds there too.
@@ -444,11 +452,17 @@ def _cast_vote(cursor, sql, to_db, user_id: int, round_id: int, idea_id: int,
             cursor.execute(sql["session"], params)
             session = cursor.fetchone()
             if session is None or session[0] != user_id:
-                return VoteResult("signed_out", 0, 0)
+                return VoteResult("signed_out", 0, 0), False
         raise VotingNotFound()
-    status, allowed, own_team_allowed, require_check_in, event_id, attendance, session = found
+    (status, allowed, own_team_allowed, require_check_in, event_id, attendance, session,
+     due) = found
     if session_token_hash is not None and session != user_id:
-        return VoteResult("signed_out", 0, 0)
+        return VoteResult("signed_out", 0, 0), False
+    # A vote is activity: a live session is touched here as a page's ``load_session`` would
+    # (not by the full path: a room's sessions, signed in together, fall due together).
+    touched = session_token_hash is not None and due > 0
+    if touched:
+        cursor.execute(sql["touch"], {"now": to_db(now), "token_hash": session_token_hash})
     params["event_id"] = event_id
     is_eligible = attendance is not None and (
         not require_check_in or attendance == Attendance.PRESENT.value)
@@ -461,10 +475,10 @@ def _cast_vote(cursor, sql, to_db, user_id: int, round_id: int, idea_id: int,
         own_team_allowed=bool(own_team_allowed), already_voted_this_idea=already > 0,
         votes_used=used, votes_allowed=allowed))
     if problem:
-        return VoteResult(problem, used, allowed)
+        return VoteResult(problem, used, allowed), touched
     cursor.execute(sql["insert"], {**params, "created_at": to_db(now)})
     stored = 1 if cursor.fetchone() is not None else 0
-    return VoteResult("stored" if stored else "duplicate", used + stored, allowed)
+    return VoteResult("stored" if stored else "duplicate", used + stored, allowed), touched
 
 
 def tally(round_id: int) -> dict[int, int]:
