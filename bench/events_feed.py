@@ -36,8 +36,10 @@ from needs_board import (
     machine,
     request,
     run_checked,
+    server_env,
     stop,
     wait_until_serving,
+    write_report,
 )
 
 DEPARTMENT = "80"
@@ -153,12 +155,7 @@ def main() -> None:
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     workdir = tempfile.mkdtemp(prefix="inspir-bench-events-")
     database = os.path.join(workdir, "bench.db")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
-    env.update(INSPIR_CONFIG=args.config, DATABASE_URL=f"sqlite:///{database}",
-               FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1")
-    if args.config == "production":
-        env.setdefault("SECRET_KEY", os.urandom(24).hex())
+    env = server_env(args.config, database)
     server = log = None
     try:
         print(f"migrating a temporary database in {workdir} ...", flush=True)
@@ -218,16 +215,7 @@ def main() -> None:
         "targets": ratios(load["targets"]),
         "elapsed_s": round(time.monotonic() - started, 1),
     }
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
-        json.dump(report, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    text = markdown(report)
-    with open(os.path.join(args.out, f"{args.name}.md"), "w") as f:
-        f.write(text)
-    print("\n" + text)
-    print(f"({report['elapsed_s']} s; written to {os.path.relpath(args.out, PROJECT_ROOT)}/"
-          f"{args.name}.json and .md)")
+    write_report(report, markdown(report), args.out, args.name)
 
 
 if __name__ == "__main__":

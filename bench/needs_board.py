@@ -234,6 +234,31 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def server_env(config: str, database: str) -> dict:
+    """The environment of the server under test: this one without what would change its
+    behaviour (Redis, SERVER_NAME, debug), on the temporary SQLite ``database``."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
+    env.update(INSPIR_CONFIG=config, DATABASE_URL=f"sqlite:///{database}",
+               FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1")
+    if config == "production":
+        env.setdefault("SECRET_KEY", os.urandom(24).hex())
+    return env
+
+
+def write_report(report: dict, text: str, out: str, name: str) -> None:
+    """``out/name.json`` (everything) and ``out/name.md`` (the table), printed too."""
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, f"{name}.json"), "w") as f:
+        json.dump(report, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    with open(os.path.join(out, f"{name}.md"), "w") as f:
+        f.write(text)
+    print("\n" + text)
+    print(f"({report['elapsed_s']} s; written to {os.path.relpath(out, PROJECT_ROOT)}/"
+          f"{name}.json and .md)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark the need boards.")
     parser.add_argument("--needs", type=int, default=10_000)
@@ -264,14 +289,9 @@ def main() -> None:
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     workdir = tempfile.mkdtemp(prefix="inspir-bench-")
     database = os.path.join(workdir, "bench.db")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
-    env.update(INSPIR_CONFIG=args.config, DATABASE_URL=f"sqlite:///{database}",
-               FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1")
+    env = server_env(args.config, database)
     if args.board_cache is not None:
         env["BOARD_CACHE_SECONDS"] = str(args.board_cache)
-    if args.config == "production":
-        env.setdefault("SECRET_KEY", os.urandom(24).hex())
     server = None
     try:
         print(f"migrating a temporary database in {workdir} ...", flush=True)
@@ -337,16 +357,7 @@ def main() -> None:
         "target_met": all(t["meets_target"] for t in results if t.get("held_to_target")),
         "elapsed_s": round(time.monotonic() - started, 1),
     }
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
-        json.dump(report, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    text = markdown(report)
-    with open(os.path.join(args.out, f"{args.name}.md"), "w") as f:
-        f.write(text)
-    print("\n" + text)
-    print(f"({report['elapsed_s']} s; written to {os.path.relpath(args.out, PROJECT_ROOT)}/"
-          f"{args.name}.json and .md)")
+    write_report(report, markdown(report), args.out, args.name)
 
 
 if __name__ == "__main__":

@@ -34,12 +34,15 @@ from needs_board import (
     HERE,
     PROJECT_ROOT,
     RESULTS,
+    _load,
     free_port,
     machine,
     request,
     run_checked,
+    server_env,
     stop,
     wait_until_serving,
+    write_report,
 )
 from seed_store import SEARCH_WORD
 
@@ -115,10 +118,6 @@ def verdicts(targets: list[dict]) -> list[dict]:
     return targets
 
 
-def _load(value) -> str:
-    return "?" if not value else f"{value[0]:.2f}"
-
-
 def markdown(report: dict) -> str:
     m, s, needs, store = report["machine"], report["settings"], report["seed"]["needs"], \
         report["seed"]["store"]
@@ -189,12 +188,7 @@ def main() -> None:
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     workdir = tempfile.mkdtemp(prefix="inspir-bench-store-")
     database = os.path.join(workdir, "bench.db")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
-    env.update(INSPIR_CONFIG=args.config, DATABASE_URL=f"sqlite:///{database}",
-               FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1")
-    if args.config == "production":
-        env.setdefault("SECRET_KEY", os.urandom(24).hex())
+    env = server_env(args.config, database)
     server = log = None
     try:
         print(f"migrating a temporary database in {workdir} ...", flush=True)
@@ -250,16 +244,7 @@ def main() -> None:
         "targets": verdicts(load["targets"]),
         "elapsed_s": round(time.monotonic() - started, 1),
     }
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
-        json.dump(report, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    text = markdown(report)
-    with open(os.path.join(args.out, f"{args.name}.md"), "w") as f:
-        f.write(text)
-    print("\n" + text)
-    print(f"({report['elapsed_s']} s; written to {os.path.relpath(args.out, PROJECT_ROOT)}/"
-          f"{args.name}.json and .md)")
+    write_report(report, markdown(report), args.out, args.name)
 
 
 if __name__ == "__main__":

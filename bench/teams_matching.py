@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import random
 import shutil
@@ -32,7 +31,7 @@ import tempfile
 import time
 from datetime import timedelta
 
-from needs_board import PROJECT_ROOT, RESULTS, _load, machine
+from needs_board import PROJECT_ROOT, RESULTS, _load, machine, write_report
 
 if PROJECT_ROOT not in sys.path:
     sys.path.insert(0, PROJECT_ROOT)
@@ -412,16 +411,7 @@ def main() -> None:
                                            args.sample_teams, args.keep)
     report["machine"] = {**machine(), "load_average_before": load_before}
     report["elapsed_s"] = round(time.monotonic() - started, 1)
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
-        json.dump(report, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    text = markdown(report)
-    with open(os.path.join(args.out, f"{args.name}.md"), "w") as f:
-        f.write(text)
-    print("\n" + text)
-    print(f"({report['elapsed_s']} s; written to {os.path.relpath(args.out, PROJECT_ROOT)}/"
-          f"{args.name}.json and .md)")
+    write_report(report, markdown(report), args.out, args.name)
 
 
 if __name__ == "__main__":
