@@ -45,19 +45,9 @@ def _email_field():
     )
 
 
-class SignupForm(FlaskForm):
-    email = _email_field()
-    display_name = StringField(
-        _l("Display name"),
-        validators=[
-            DataRequired(_l("Enter the name other people will see.")),
-            Length(max=DISPLAY_NAME_MAX_LENGTH,
-                   message=_l("At most %(max)d characters.", max=DISPLAY_NAME_MAX_LENGTH)),
-        ],
-        render_kw={"autocomplete": "nickname"},
-    )
-    password = PasswordField(
-        _l("Password"),
+def _new_password_field(label):
+    return PasswordField(
+        label,
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(
@@ -71,14 +61,38 @@ class SignupForm(FlaskForm):
                        min=PASSWORD_MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
-    password_confirm = PasswordField(
-        _l("Password again"),
-        validators=[
-            DataRequired(_l("Type your password a second time.")),
-            EqualTo("password", _l("The two passwords differ.")),
-        ],
+
+
+def _current_password_field():
+    return PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def _password_again(of: str, label, message):
+    return PasswordField(
+        label,
+        validators=[DataRequired(message), EqualTo(of, _l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class SignupForm(FlaskForm):
+    email = _email_field()
+    display_name = StringField(
+        _l("Display name"),
+        validators=[
+            DataRequired(_l("Enter the name other people will see.")),
+            Length(max=DISPLAY_NAME_MAX_LENGTH,
+                   message=_l("At most %(max)d characters.", max=DISPLAY_NAME_MAX_LENGTH)),
+        ],
+        render_kw={"autocomplete": "nickname"},
+    )
+    password = _new_password_field(_l("Password"))
+    password_confirm = _password_again("password", _l("Password again"),
+                                       _l("Type your password a second time."))
 
 
 class LoginForm(FlaskForm):
@@ -121,43 +135,11 @@ ROLE_LABELS = {
 }
 
 
-def _new_password_field(label):
-    return PasswordField(
-        label,
-        validators=[
-            DataRequired(_l("Choose a password.")),
-            Length(
-                min=PASSWORD_MIN_LENGTH,
-                max=PASSWORD_MAX_LENGTH,
-                message=_l("Your password must have between %(min)d and %(max)d characters.",
-                           min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
-            ),
-        ],
-        description=_l("At least %(min)d characters. A sentence you will remember works well.",
-                       min=PASSWORD_MIN_LENGTH),
-        render_kw={"autocomplete": "new-password"},
-    )
-
-
-def _current_password_field():
-    return PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(_l("Enter your current password."))],
-        render_kw={"autocomplete": "current-password"},
-    )
-
-
 class PasswordChangeForm(FlaskForm):
     current_password = _current_password_field()
     new_password = _new_password_field(_l("New password"))
-    new_password_confirm = PasswordField(
-        _l("New password again"),
-        validators=[
-            DataRequired(_l("Type your new password a second time.")),
-            EqualTo("new_password", _l("The two passwords differ.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password_confirm = _password_again("new_password", _l("New password again"),
+                                           _l("Type your new password a second time."))
 
 
 class AccountDeletionForm(FlaskForm):
