@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := inspir_events/translations
-export FLASK_APP := inspir_events
+export FLASK_APP := inspir_events.app
 
 .PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store clean
 

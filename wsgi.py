@@ -19,7 +19,7 @@ import sys  # noqa: E402
 import gevent  # noqa: E402
 from gevent import pywsgi  # noqa: E402
 
-from inspir_events import create_app  # noqa: E402
+from inspir_events.app import create_app  # noqa: E402
 from inspir_events.extensions import socketio  # noqa: E402
 
 app = create_app()

@@ -819,7 +819,7 @@ def main() -> None:
         database = os.path.join(workdir, "bench.db")
         database_url = f"sqlite:///{database}"
     env.update(INSPIR_CONFIG=args.config, DATABASE_URL=database_url,
-               FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1",
+               FLASK_APP="inspir_events.app", PYTHONDONTWRITEBYTECODE="1",
                SECRET_KEY=os.urandom(24).hex(),
                ALLOWED_ORIGINS=",".join(f"http://127.0.0.1:{port}" for port in ports))
 

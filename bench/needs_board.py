@@ -240,7 +240,7 @@ def server_env(config: str, database: str) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
     env.update(INSPIR_CONFIG=config, DATABASE_URL=f"sqlite:///{database}",
-               FLASK_APP="inspir_events", PYTHONDONTWRITEBYTECODE="1")
+               FLASK_APP="inspir_events.app", PYTHONDONTWRITEBYTECODE="1")
     if config == "production":
         env.setdefault("SECRET_KEY", os.urandom(24).hex())
     return env

@@ -21,7 +21,7 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if PROJECT_ROOT not in sys.path:
     sys.path.insert(0, PROJECT_ROOT)
 
-from inspir_events import create_app  # noqa: E402
+from inspir_events.app import create_app  # noqa: E402
 
 
 def main() -> None:

@@ -29,9 +29,10 @@ if PROJECT_ROOT not in sys.path:
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from inspir_events import create_app, markdown  # noqa: E402
+from inspir_events import markdown  # noqa: E402
 from inspir_events.accounts import services as account_services  # noqa: E402
 from inspir_events.accounts.models import Role, User, UserRole  # noqa: E402
+from inspir_events.app import create_app  # noqa: E402
 from inspir_events.events.models import Event, EventOrganiser, event_theme  # noqa: E402
 from inspir_events.events.rules import EventKind, EventStatus, RunBy  # noqa: E402
 from inspir_events.extensions import db  # noqa: E402

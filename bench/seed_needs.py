@@ -25,9 +25,10 @@ if PROJECT_ROOT not in sys.path:
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from inspir_events import create_app, markdown  # noqa: E402
+from inspir_events import markdown  # noqa: E402
 from inspir_events.accounts import services as account_services  # noqa: E402
 from inspir_events.accounts.models import User  # noqa: E402
+from inspir_events.app import create_app  # noqa: E402
 from inspir_events.extensions import db  # noqa: E402
 from inspir_events.needs.models import Need, NeedSupport, NeedTag  # noqa: E402
 from inspir_events.needs.rules import NeedStatus, Visibility, fold  # noqa: E402

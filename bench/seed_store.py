@@ -34,7 +34,7 @@ if PROJECT_ROOT not in sys.path:
 
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
-from inspir_events import create_app, markdown  # noqa: E402
+from inspir_events import markdown  # noqa: E402
 from inspir_events.accounts.models import User  # noqa: E402
 from inspir_events.aid import rules as aid_rules  # noqa: E402
 from inspir_events.aid.envelopes import load_envelopes  # noqa: E402
@@ -49,6 +49,7 @@ from inspir_events.aid.models import (  # noqa: E402
     ReproductionRequest,
 )
 from inspir_events.aid.pipeline import OPEN_LICENCES, Origin, Qualification, Stage  # noqa: E402
+from inspir_events.app import create_app  # noqa: E402
 from inspir_events.events.models import Event  # noqa: E402
 from inspir_events.events.rules import EventKind, EventStatus, RunBy  # noqa: E402
 from inspir_events.extensions import db  # noqa: E402

@@ -29,9 +29,10 @@ if PROJECT_ROOT not in sys.path:
 from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy import text as text_sql  # noqa: E402
 
-from inspir_events import create_app, markdown  # noqa: E402
+from inspir_events import markdown  # noqa: E402
 from inspir_events.accounts import services as account_services  # noqa: E402
 from inspir_events.accounts.models import Role, User, UserRole, UserSession  # noqa: E402
+from inspir_events.app import create_app  # noqa: E402
 from inspir_events.events.models import Event, EventOrganiser, Registration  # noqa: E402
 from inspir_events.events.rules import (  # noqa: E402
     EventKind,

@@ -39,8 +39,8 @@ if PROJECT_ROOT not in sys.path:
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from inspir_events import create_app  # noqa: E402
 from inspir_events.accounts.models import User, user_skill  # noqa: E402
+from inspir_events.app import create_app  # noqa: E402
 from inspir_events.events.models import Event, Registration  # noqa: E402
 from inspir_events.events.rules import (  # noqa: E402
     EventKind,

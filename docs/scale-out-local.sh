@@ -44,7 +44,7 @@ if [ -z "${SERVER:-}" ]; then
 fi
 case "$SERVER" in gunicorn|wsgi) ;; *) echo "SERVER must be gunicorn or wsgi" >&2; exit 2;; esac
 
-export FLASK_APP=inspir_events
+export FLASK_APP=inspir_events.app
 export INSPIR_CONFIG="${INSPIR_CONFIG:-production}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export SOCKETIO_CHANNEL="${SOCKETIO_CHANNEL:-inspir-scaleout-$RUN_ID}"
@@ -164,7 +164,7 @@ echo "  DATABASE_URL=$DATABASE_URL"
 echo "  REDIS_URL=$REDIS_URL  SOCKETIO_CHANNEL=$SOCKETIO_CHANNEL"
 echo "  broadcast leader (once a socket has connected):"
 echo "    redis-cli -u $REDIS_URL GET $SOCKETIO_CHANNEL:voting:broadcast-leader"
-echo "  an administrator: FLASK_APP=inspir_events DATABASE_URL='$DATABASE_URL' $BIN/flask create-admin"
+echo "  an administrator: FLASK_APP=inspir_events.app DATABASE_URL='$DATABASE_URL' $BIN/flask create-admin"
 if [ "$DURATION" -gt 0 ]; then
     echo "Stopping after ${DURATION}s (or Ctrl-C)."
 else

@@ -53,13 +53,31 @@ def is_retryable(exc: BaseException) -> bool:
     return code in RETRYABLE_SQLSTATES
 
 
+def use_case(function):
+    """Mark ``function`` as a use case that owns its transaction: when it raises (a
+    refusal, a database error), its transaction is rolled back before the error leaves
+    it, so nothing half-written stays in the session and the caller (a page, a socket
+    handler, a command) can go on reading. Views and socket handlers never roll back."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return run
+
+
 def retrying(use_case=None, *, attempts: int = RETRY_ATTEMPTS, pause: float = 0.02):
     """Run a write use case again (at most ``attempts`` times in all) when PostgreSQL
     aborts its transaction with a serialization failure or a deadlock.
 
     Apply it to the use case that owns the transaction (the function calling
     ``begin_write`` and ``commit``), never to a helper inside one: a retry rolls the
-    whole session back. Other errors, domain errors included, pass through at once;
+    whole session back. Other errors, domain errors included, pass through at once,
+    after the transaction is rolled back (a retrying use case is a :func:`use_case`);
     after the last attempt the database's error is raised. The pause before each
     retry grows and is jittered, so the transactions that collided do not collide
     again in step. SQLite never raises these (BEGIN IMMEDIATE serialises writers).
@@ -71,10 +89,10 @@ def retrying(use_case=None, *, attempts: int = RETRY_ATTEMPTS, pause: float = 0.
             for attempt in range(1, attempts + 1):
                 try:
                     return function(*args, **kwargs)
-                except Exception as exc:
+                except BaseException as exc:
+                    db.session.rollback()
                     if attempt >= attempts or not is_retryable(exc):
                         raise
-                    db.session.rollback()
                     log.warning("retrying %s after %s (attempt %d of %d)",
                                 function.__qualname__, type(exc).__name__, attempt, attempts)
                     jitter = 0.5 + random.random()  # noqa: S311  # nosec B311 # timing only

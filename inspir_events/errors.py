@@ -1,11 +1,18 @@
-"""Generic error pages in the page's language, without stack traces."""
+"""Generic error pages in the page's language, without stack traces, and the one error
+boundary that turns a use case's refusal (:class:`~inspir_events.domain.DomainError`) into
+an HTTP answer, the same way for every view."""
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import flash, g, jsonify, make_response, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from inspir_events.domain import DomainError
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -62,7 +69,53 @@ def handle_unexpected(error: Exception):
     return render_error(500)
 
 
+@dataclass(frozen=True)
+class RefusalAnswer:
+    """How the current view answers a refusal (see :func:`on_refusal`)."""
+
+    page: Callable | None = None
+    form: object | None = None
+    back: str | None = None
+
+
+def on_refusal(*, page: Callable | None = None, form=None, back: str | None = None) -> None:
+    """Say how this request answers a refusal of the use cases it calls.
+
+    - ``page``: the refusal's message goes next to ``form[error.field]`` (when the form
+      has that field; else ``page`` shows ``error.message`` as the form's own error),
+      and ``page(error)`` is rendered with the refusal's status: what the user typed is
+      kept, it is in the form;
+    - ``back``: the message is flashed and the browser goes back there (303);
+    - neither (or no call): the error page, with the refusal's status and message.
+
+    Whatever a view says, "not found" is the 404 page and "forbidden" the 403 page with
+    its reason. The use case has already rolled its transaction back.
+    """
+    g.on_refusal = RefusalAnswer(page=page, form=form, back=back)
+
+
+def handle_refusal(error: DomainError):
+    """The error boundary: a :class:`DomainError` raised by a use case, as an answer."""
+    if error.status == 404:
+        return render_error(404)
+    if error.status == 403:
+        return render_error(403, error.message)
+    answer = g.get("on_refusal") or RefusalAnswer()
+    if answer.page is not None:
+        if answer.form is not None and error.field and error.field in answer.form:
+            field = answer.form[error.field]
+            field.errors = [*field.errors, error.message]
+        response = make_response(answer.page(error))
+        response.status_code = error.status
+        return response
+    if answer.back is not None:
+        flash(error.message, "error")
+        return redirect(answer.back, 303)
+    return render_error(error.status, error.message)
+
+
 def init_app(app) -> None:
+    app.register_error_handler(DomainError, handle_refusal)
     app.register_error_handler(CSRFError, handle_csrf_error)
     for code in MESSAGES:
         app.register_error_handler(code, handle_http_error)

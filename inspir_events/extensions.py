@@ -1,4 +1,4 @@
-"""Unbound Flask extensions, initialised by :func:`inspir_events.create_app`.
+"""Unbound Flask extensions, initialised by :func:`inspir_events.app.create_app`.
 
 Models import ``db`` from here, never from the application module.
 """

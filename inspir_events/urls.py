@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import has_request_context, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from inspir_events.database import ID_MAX
@@ -51,3 +51,14 @@ def remembered_url_for(endpoint: str, **values) -> str:
     if url is None:
         url = memo[key] = url_for(endpoint, **values)
     return url
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The site-relative URL of ``endpoint`` (``url_for``), also where no request is under
+    way (a command, a task, a socket handler): the link a notification or a message
+    carries is always built from the route, never written by hand."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    adapter = current_app.url_map.bind("localhost",
+                                       script_name=current_app.config["APPLICATION_ROOT"])
+    return adapter.build(endpoint, values)

@@ -25,9 +25,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from inspir_events import create_app
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
+from inspir_events.app import create_app
 from inspir_events.extensions import db as _db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -28,7 +28,8 @@ import shutil
 import pytest
 from flask_socketio.test_client import SocketIOTestClient
 
-from inspir_events import create_app, demo
+from inspir_events import demo
+from inspir_events.app import create_app
 from inspir_events.extensions import db, socketio
 from tests.authz.routes import ALSO, DEFAULTS, ROUTES, expected_answers, url_values
 from tests.authz.world import ROLES, World, add_extra_rows

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 import config
-from inspir_events import create_app, demo
+from inspir_events import demo
 from inspir_events.accounts.models import Role, User
+from inspir_events.app import create_app
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db
 

@@ -10,8 +10,8 @@ from flask import Config
 from sqlalchemy import inspect
 
 import config
-import inspir_events
-from inspir_events import create_app
+from inspir_events import app as app_module
+from inspir_events.app import create_app
 from inspir_events.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,11 +254,11 @@ def test_templates_and_static_files_live_at_the_project_root(app):
 
 
 def test_every_blueprint_is_registered(app):
-    assert inspir_events.BLUEPRINTS
-    for blueprint in inspir_events.BLUEPRINTS:
+    assert app_module.BLUEPRINTS
+    for blueprint in app_module.BLUEPRINTS:
         assert app.blueprints.get(blueprint.name) is blueprint
     registered = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()}
-    for blueprint in inspir_events.BLUEPRINTS:
+    for blueprint in app_module.BLUEPRINTS:
         assert blueprint.name in registered, f"{blueprint.name} has no route"
 
 

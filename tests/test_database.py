@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-from inspir_events import create_app
 from inspir_events.accounts.models import User, UserRole
+from inspir_events.app import create_app
 from inspir_events.extensions import db
 from tests.conftest import PG_URL
 from tests.conftest import testing_config as settings_for

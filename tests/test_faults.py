@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
 import config
-from inspir_events import create_app
+from inspir_events.app import create_app
 from inspir_events.extensions import db as _db
 from inspir_events.extensions import limiter, socketio
 from inspir_events.voting.models import Vote

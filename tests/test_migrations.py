@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
-from inspir_events import create_app
+from inspir_events.app import create_app
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department, Skill, Theme
 from tests.conftest import PG_URL, fresh_pg_schema, pg_options

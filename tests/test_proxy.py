@@ -11,7 +11,7 @@ import pytest
 from flask import request, url_for
 
 import config
-from inspir_events import create_app
+from inspir_events.app import create_app
 from inspir_events.extensions import db
 
 FORWARDED = {

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 import config as settings
-from inspir_events import create_app
 from inspir_events.accounts.models import Role
+from inspir_events.app import create_app
 from inspir_events.extensions import db as _db
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

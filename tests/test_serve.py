@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from inspir_events import create_app
+from inspir_events.app import create_app
 from inspir_events.extensions import db
 from tests.conftest import testing_config as settings_for
 

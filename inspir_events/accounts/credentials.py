@@ -19,7 +19,7 @@ from sqlalchemy import delete
 from inspir_events.accounts.models import User, UserSession
 from inspir_events.accounts.services import AccountError, new_session, passwords
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write
+from inspir_events.database import begin_write, use_case
 from inspir_events.extensions import db
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def end_sockets(user_id: int) -> None:
         log.exception("could not disconnect the sockets of user %s", user_id)
 
 
+@use_case
 def change_password(user: User, current_password: str, new_password: str) -> str:
     """Set a new password; end every session of the account; return this browser's new token.
 

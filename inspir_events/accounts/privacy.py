@@ -34,7 +34,7 @@ from inspir_events.accounts.credentials import check_password, end_sockets
 from inspir_events.accounts.models import DeletedAccount, User
 from inspir_events.accounts.services import AccountError
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write
+from inspir_events.database import begin_write, use_case
 from inspir_events.events import participation
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventStatus, RegistrationStatus
@@ -169,6 +169,7 @@ def _row(table: Table, row) -> dict:
             if c.name not in SKIPPED_COLUMNS and not c.name.endswith("_html")}
 
 
+@use_case
 def export_data(user: User) -> dict:
     """All the data naming ``user``, as plain JSON values; the export is audited.
 
@@ -261,6 +262,7 @@ def anonymise(user: User, *, actor: User | None, reason: str,
     return entry
 
 
+@use_case
 def delete_account(user: User, password: str) -> DeletedAccount:
     """The person deletes their own account, confirming with their password."""
     check_password(user, password)

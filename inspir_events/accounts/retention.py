@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, or_, select
 from inspir_events.accounts import privacy
 from inspir_events.accounts.models import DeletedAccount, User, UserSession
 from inspir_events.audit.models import AuditEntry
-from inspir_events.database import begin_write
+from inspir_events.database import begin_write, use_case
 from inspir_events.extensions import db
 from inspir_events.notifications.models import Notification
 from inspir_events.timeutil import utcnow
@@ -51,6 +51,7 @@ def _deleted(statement) -> int:
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
+@use_case
 def purge_expired(dry_run: bool = False) -> PurgeReport:
     """Remove what is past its retention period, in one transaction.
 
@@ -95,6 +96,7 @@ def current_register() -> list[dict]:
     return sorted(entries.values(), key=lambda e: (e["deleted_at"], e["user_id"]))
 
 
+@use_case
 def replay_deletions(entries: list[dict]) -> list[int]:
     """Delete again the accounts of ``entries`` that this (restored) database still holds.
 

@@ -18,7 +18,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from inspir_events import limits
-from inspir_events.accounts import bp, credentials, privacy, services
+from inspir_events.accounts import credentials, privacy, services
+from inspir_events.accounts.blueprint import bp
 from inspir_events.accounts.forms import (
     ROLE_LABELS,
     AccountDeletionForm,

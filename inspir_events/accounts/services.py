@@ -17,6 +17,7 @@ from inspir_events.accounts.models import Role, User, UserRole, UserSession
 from inspir_events.accounts.passwords import Passwords
 from inspir_events.accounts.rules import normalise_email
 from inspir_events.audit import services as audit
+from inspir_events.database import use_case
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department, Skill
@@ -62,6 +63,7 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+@use_case
 def register(email: str, display_name: str, password: str) -> User:
     """Create a citizen account; the address is unique case-insensitively."""
     email = normalise_email(email)
@@ -81,6 +83,7 @@ def register(email: str, display_name: str, password: str) -> User:
     return user
 
 
+@use_case
 def authenticate(email: str, password: str) -> User:
     """The account for these credentials, or InvalidCredentials (same time either way)."""
     user = find_by_email(email)
@@ -97,6 +100,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@use_case
 def open_session(user: User) -> str:
     """Start a new server-side session for ``user`` and return its token.
 
@@ -119,6 +123,7 @@ def new_session(user: User) -> str:
     return token
 
 
+@use_case
 def load_session(token: str) -> User | None:
     """The user of a live session, or None when it ended, idled out or grew too old."""
     if not token:
@@ -144,6 +149,7 @@ def load_session(token: str) -> User | None:
     return user
 
 
+@use_case
 def close_session(token: str | None) -> None:
     """End one session server-side (log-out)."""
     if token:
@@ -151,6 +157,7 @@ def close_session(token: str | None) -> None:
         db.session.commit()
 
 
+@use_case
 def update_profile(user: User, *, display_name: str, department_code: str | None,
                    skill_codes: Iterable[str], bio: str) -> User:
     """Change the profile's display name, territory, skills and short bio."""
@@ -168,6 +175,7 @@ def update_profile(user: User, *, display_name: str, department_code: str | None
     return user
 
 
+@use_case
 def set_locale(user: User, language: str) -> None:
     """Remember a signed-in user's interface language on their account."""
     if user.locale != language:
@@ -175,6 +183,7 @@ def set_locale(user: User, language: str) -> None:
         db.session.commit()
 
 
+@use_case
 def set_roles(admin: User, user: User, roles: Iterable[Role]) -> tuple[set[Role], set[Role]]:
     """Give ``user`` exactly ``roles``; every grant and revocation is audited.
 
@@ -196,6 +205,7 @@ def set_roles(admin: User, user: User, roles: Iterable[Role]) -> tuple[set[Role]
     return granted, revoked
 
 
+@use_case
 def create_admin(email: str, display_name: str, password: str) -> User:
     """Create an administrator account (``flask create-admin``), audited."""
     email = normalise_email(email)

@@ -37,7 +37,7 @@ from inspir_events.aid.models import (
 )
 from inspir_events.aid.names import envelope_name
 from inspir_events.audit import services as audit
-from inspir_events.database import ID_MAX, begin_write, retrying
+from inspir_events.database import ID_MAX, begin_write, retrying, use_case
 from inspir_events.events.models import Event
 from inspir_events.events.rules import RunBy
 from inspir_events.extensions import db
@@ -278,6 +278,7 @@ def grant(member: User, application_id: int, data: GrantInput) -> CofundingAppli
     return application
 
 
+@use_case
 def refuse(member: User, application_id: int, reason: str) -> CofundingApplication:
     """Refuse the co-funding, with a reason the organiser reads; audited and notified."""
     application = _to_decide(member, application_id)
@@ -292,6 +293,7 @@ def refuse(member: User, application_id: int, reason: str) -> CofundingApplicati
     return application
 
 
+@use_case
 def ask_changes(member: User, application_id: int, note: str) -> CofundingApplication:
     """Send the application back to the organiser with a note; they edit and submit again."""
     application = _to_decide(member, application_id)

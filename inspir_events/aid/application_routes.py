@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from inspir_events.aid import application_decisions as decisions
-from inspir_events.aid import applications, bp, rules
+from inspir_events.aid import applications, rules
 from inspir_events.aid.application_forms import (
     REVENUE_LABELS,
     ApplicationForm,
@@ -17,6 +17,7 @@ from inspir_events.aid.application_forms import (
 )
 from inspir_events.aid.application_input import ApplicationInput, violation_message
 from inspir_events.aid.applications import ApplicationError, ApplicationInvalid
+from inspir_events.aid.blueprint import bp
 from inspir_events.aid.names import SECTION_NAMES, envelope_choices
 from inspir_events.extensions import db
 from inspir_events.labels import services as labels

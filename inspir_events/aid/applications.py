@@ -39,7 +39,7 @@ from inspir_events.aid.models import (
     RevenueLine,
 )
 from inspir_events.audit import services as audit
-from inspir_events.database import ID_MAX, begin_write
+from inspir_events.database import ID_MAX, begin_write, use_case
 from inspir_events.domain import DomainError
 from inspir_events.events.access import is_organiser
 from inspir_events.events.models import Event
@@ -213,6 +213,7 @@ def _store(user: User, event: Event, application: CofundingApplication | None,
     return application
 
 
+@use_case
 def save_draft(user: User, event_id: int, data: ApplicationInput) -> CofundingApplication:
     """Save the application as it is (created as a draft on the first save).
 
@@ -253,6 +254,7 @@ def reviewer_ids(event: Event, year: int) -> list[int]:
     return sorted(committee | delegated)
 
 
+@use_case
 def submit(user: User, event_id: int, data: ApplicationInput) -> CofundingApplication:
     """Save and send the application to the committee, if it follows every rule.
 

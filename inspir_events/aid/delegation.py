@@ -20,7 +20,7 @@ from inspir_events.accounts.rules import normalise_email
 from inspir_events.aid.envelopes import AidError, AidForbidden, EnvelopeNotFound
 from inspir_events.aid.models import Envelope, EnvelopeMember
 from inspir_events.audit import services as audit
-from inspir_events.database import ID_MAX, begin_write, insert_ignoring_conflicts
+from inspir_events.database import ID_MAX, begin_write, insert_ignoring_conflicts, use_case
 from inspir_events.extensions import db
 from inspir_events.notifications.services import notify
 
@@ -66,6 +66,7 @@ def members(envelope_id: int) -> list[EnvelopeMember]:
         .order_by(EnvelopeMember.added_at, EnvelopeMember.user_id)))
 
 
+@use_case
 def add_member(admin: User, envelope_id: int, email: str) -> EnvelopeMember:
     """An admin names a decider of a delegated envelope, by the e-mail of their account.
 
@@ -98,6 +99,7 @@ def add_member(admin: User, envelope_id: int, email: str) -> EnvelopeMember:
     return db.session.get(EnvelopeMember, (envelope.id, user.id))
 
 
+@use_case
 def remove_member(admin: User, envelope_id: int, user_id: int) -> None:
     """An admin removes a decider from a delegated envelope; audited ``envelope.member.remove``.
 

@@ -30,7 +30,7 @@ from inspir_events.aid.models import (
     GrantKind,
 )
 from inspir_events.audit import services as audit
-from inspir_events.database import ID_MAX, begin_write, retrying
+from inspir_events.database import ID_MAX, begin_write, retrying, use_case
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department
@@ -83,6 +83,7 @@ def add_missing_envelopes(year: int) -> int:
     return added
 
 
+@use_case
 def load_envelopes(year: int) -> int:
     """Create the year's top-level envelopes from its policy; returns how many were added.
 
@@ -268,6 +269,7 @@ def decision_reference(year: int, kind: str, object_id) -> str:
     return f"INSPIR-{year}-{kind}-{object_id}"
 
 
+@use_case
 def delegate(admin: User, envelope_id: int, holder_name: str, amount_cents: int,
              reason: str = "") -> Envelope:
     """An admin delegates part of an envelope to a territory or a digital venue; audited.

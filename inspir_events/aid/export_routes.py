@@ -17,8 +17,9 @@ from flask_login import current_user
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import bp, delegation, rules, scdl
+from inspir_events.aid import delegation, rules, scdl
 from inspir_events.aid import envelopes as envelope_services
+from inspir_events.aid.blueprint import bp
 from inspir_events.aid.envelope_forms import DelegationForm, MemberForm, RemoveMemberForm
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.names import REGION_NAMES, SECTION_NAMES, envelope_choices

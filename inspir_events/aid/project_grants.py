@@ -33,10 +33,9 @@ from inspir_events.aid.services import (
     ProjectForbidden,
     locked_project,
     project_url,
-    use_case,
 )
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write, retrying
+from inspir_events.database import begin_write, retrying, use_case
 from inspir_events.extensions import db
 from inspir_events.notifications import services as notifications
 

@@ -13,8 +13,9 @@ from flask_wtf import FlaskForm
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import bp, names, pipeline, project_grants, rules, services, simulator
+from inspir_events.aid import names, pipeline, project_grants, rules, services, simulator
 from inspir_events.aid import project_queries as queries
+from inspir_events.aid.blueprint import bp
 from inspir_events.aid.envelopes import AidError, is_committee
 from inspir_events.aid.models import Project
 from inspir_events.aid.project_forms import (

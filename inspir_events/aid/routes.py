@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 
-from inspir_events.aid import bp, rules, simulator
 from inspir_events.aid import envelopes as envelope_services
+from inspir_events.aid import rules, simulator
+from inspir_events.aid.blueprint import bp
 
 
 def _answer(check):

@@ -16,7 +16,6 @@ Envelopes and :func:`~inspir_events.aid.envelopes.add_grant` live in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
@@ -34,7 +33,7 @@ from inspir_events.aid.project_queries import (
     member_ids,
 )
 from inspir_events.audit import services as audit
-from inspir_events.database import ID_MAX, begin_write, insert_ignoring_conflicts
+from inspir_events.database import ID_MAX, begin_write, insert_ignoring_conflicts, use_case
 from inspir_events.domain import DomainError
 from inspir_events.events.access import is_organiser
 from inspir_events.extensions import db
@@ -85,19 +84,6 @@ class GrantRefused(ProjectError):
         super().__init__(_l("These grants break the programme's rules: see each one."))
         self.violations = tuple(violations)
 
-
-def use_case(function):
-    """A refused use case leaves nothing behind: its transaction is rolled back."""
-
-    @wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except DomainError:
-            db.session.rollback()
-            raise
-
-    return wrapper
 
 
 def _valid_id(value) -> bool:
@@ -244,6 +230,7 @@ def propose_project(citizen: User, title: str, summary: str, department: str | N
     return project
 
 
+@use_case
 def _decide_qualification(member: User, project_id: int, qualification: Qualification,
                           note: str, action: str, **details) -> Project:
     """Record a qualification decision (a move without a stage change); the caller has

@@ -15,7 +15,8 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
 from inspir_events.aid import scdl
-from inspir_events.api import bp, queries, serializers
+from inspir_events.api import queries, serializers
+from inspir_events.api.blueprint import bp
 from inspir_events.api.routes import event_window, public_json, store_filters
 from inspir_events.opendata import csv_response
 from inspir_events.store import queries as store_queries

@@ -15,7 +15,8 @@ from flask import jsonify, request
 from inspir_events.aid import rules as aid_rules
 from inspir_events.aid.pipeline import Stage
 from inspir_events.aid.project_queries import STAGES_SHOWN
-from inspir_events.api import bp, openapi, queries, serializers
+from inspir_events.api import openapi, queries, serializers
+from inspir_events.api.blueprint import bp
 from inspir_events.api.pagination import (
     RANGE_MESSAGE,
     ApiError,

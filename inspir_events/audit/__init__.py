@@ -4,9 +4,3 @@ Entries are written by :mod:`inspir_events.audit.services` inside each deciding
 use case; admins read them at ``/admin/audit`` (:mod:`inspir_events.audit.routes`),
 which has no way to change them.
 """
-
-from flask import Blueprint
-
-bp = Blueprint("audit", __name__)
-
-from inspir_events.audit import routes  # noqa: E402,F401  (registers the views on bp)

@@ -10,7 +10,8 @@ from flask import render_template, request
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.audit import bp, queries
+from inspir_events.audit import queries
+from inspir_events.audit.blueprint import bp
 
 
 def _page() -> int:

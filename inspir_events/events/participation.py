@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import User
-from inspir_events.database import begin_write, retrying
+from inspir_events.database import begin_write, retrying, use_case
 from inspir_events.events import rules
 from inspir_events.events.access import (
     REGISTRATION_MESSAGES,
@@ -142,6 +142,7 @@ def promote(event: Event) -> None:
                          url=f"/events/{event.id}", event=event.title)
 
 
+@use_case
 def set_attendance(user: User, event_id: int, registration_id: int,
                    attendance: Attendance | None) -> Registration:
     """The organisers check people in at the door (present / absent)."""
@@ -162,6 +163,7 @@ def calendar_feed(user: User) -> CalendarFeed | None:
     return db.session.get(CalendarFeed, user.id)
 
 
+@use_case
 def renew_calendar_token(user: User) -> CalendarFeed:
     """A new unguessable token for the user's private feed (the old URL stops working)."""
     begin_write()
@@ -173,6 +175,7 @@ def renew_calendar_token(user: User) -> CalendarFeed:
     return feed
 
 
+@use_case
 def revoke_calendar_token(user: User) -> None:
     begin_write()
     feed = db.session.get(CalendarFeed, user.id)

@@ -19,7 +19,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from inspir_events.events import bp, ical, participation, rules, services
+from inspir_events.events import ical, participation, rules, services
+from inspir_events.events.blueprint import bp
 from inspir_events.events.forms import (
     ATTENDANCE_LABELS,
     KIND_LABELS,

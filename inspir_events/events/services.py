@@ -12,7 +12,7 @@ from sqlalchemy.orm import lazyload, selectinload
 from inspir_events import markdown
 from inspir_events.accounts.models import User
 from inspir_events.accounts.services import find_by_email
-from inspir_events.database import ID_MAX, begin_write
+from inspir_events.database import ID_MAX, begin_write, use_case
 from inspir_events.events import rules
 from inspir_events.events.access import REGISTRATION_MESSAGES as REGISTRATION_MESSAGES
 from inspir_events.events.access import EventConflict as EventConflict
@@ -218,6 +218,7 @@ def fill(event: Event, data: EventInput) -> None:
     event.updated_at = utcnow()
 
 
+@use_case
 def declare(user: User, data: EventInput) -> Event:
     """An organiser declares an event (a draft); they become its first organiser."""
     if not can_declare(user):
@@ -248,6 +249,7 @@ def editable(user: User, event_id: int, lock: bool = False) -> Event:
     return event
 
 
+@use_case
 def update(user: User, event_id: int, data: EventInput) -> Event:
     """The organisers edit the event; a larger capacity confirms waitlisted people."""
     begin_write()
@@ -265,6 +267,7 @@ def update(user: User, event_id: int, data: EventInput) -> Event:
     return event
 
 
+@use_case
 def publish(user: User, event_id: int) -> Event:
     """Publish a draft: it appears in listings and feeds; its needs become "addressed"."""
     begin_write()
@@ -278,6 +281,7 @@ def publish(user: User, event_id: int) -> Event:
     return event
 
 
+@use_case
 def cancel(user: User, event_id: int) -> Event:
     """Cancel a published event: registered people are told in-app; registrations stay.
 
@@ -302,6 +306,7 @@ def cancel(user: User, event_id: int) -> Event:
     return event
 
 
+@use_case
 def add_organiser(user: User, event_id: int, email: str) -> User:
     """The event's creator adds a co-organiser by their account's email address."""
     begin_write()
@@ -321,6 +326,7 @@ def add_organiser(user: User, event_id: int, email: str) -> User:
     return other
 
 
+@use_case
 def request_label(user: User, event_id: int, answers: dict[str, str], url: str):
     """The organisers answer the charter and ask the committee for the INS'pir label."""
     begin_write()

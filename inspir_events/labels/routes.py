@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.extensions import db
-from inspir_events.labels import bp, services
+from inspir_events.errors import on_refusal
+from inspir_events.labels import services
+from inspir_events.labels.blueprint import bp
 from inspir_events.labels.charter import PRINCIPLES
 from inspir_events.labels.forms import DecisionForm
 
@@ -29,15 +30,9 @@ def decide(request_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a decision and give a reason."), "error")
         return redirect(url_for("labels.queue"))
-    try:
-        request = services.decide(current_user, request_id, form.decision.data == "grant",
-                                  form.reason.data)
-    except services.LabelError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            abort(403)
-        flash(exc.message, "error")
-        return redirect(url_for("labels.queue"))
+    on_refusal(back=url_for("labels.queue"))
+    request = services.decide(current_user, request_id, form.decision.data == "grant",
+                              form.reason.data)
     flash(_("Label granted to “%(subject)s”.", subject=request.subject_title)
           if form.decision.data == "grant"
           else _("Label refused to “%(subject)s”.", subject=request.subject_title), "success")

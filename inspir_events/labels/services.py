@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from inspir_events.accounts.models import Role, User
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write
+from inspir_events.database import begin_write, use_case
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.labels.charter import (
@@ -80,6 +80,7 @@ def submit(requester: User, subject_type: SubjectType, subject_id: int, title: s
     return request
 
 
+@use_case
 def decide(member: User, request_id: int, grant: bool, reason: str) -> LabelRequest:
     """A committee member grants or refuses a label, with a reason; audited and notified."""
     if not member.has_role(Role.COMMITTEE):
@@ -138,6 +139,7 @@ def can_request_for_project(user, project) -> bool:
             or any(row.user_id == user.id for row in project.member_rows))
 
 
+@use_case
 def request_for_structure(user: User, structure_id: int, answers: dict[str, str],
                           url: str) -> LabelRequest:
     """A support structure (an account with that role) asks the label for itself."""
@@ -154,6 +156,7 @@ def request_for_structure(user: User, structure_id: int, answers: dict[str, str]
     return request
 
 
+@use_case
 def request_for_project(user: User, project_id: int, answers: dict[str, str],
                         url: str) -> LabelRequest:
     """A project's member or its support structure asks the label for the project.

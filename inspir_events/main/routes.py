@@ -13,7 +13,7 @@ from inspir_events.accounts import services as account_services
 from inspir_events.aid import rules as aid_rules
 from inspir_events.extensions import db
 from inspir_events.i18n import LANG_COOKIE
-from inspir_events.main import bp
+from inspir_events.main.blueprint import bp
 from inspir_events.urls import safe_next_url
 
 ONE_YEAR = 365 * 24 * 3600

@@ -19,7 +19,8 @@ from inspir_events import limits
 from inspir_events.api.serializers import NEED_COLUMNS, need_item
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
-from inspir_events.needs import bp, rules, services
+from inspir_events.needs import rules, services
+from inspir_events.needs.blueprint import bp
 from inspir_events.needs.forms import (
     SORT_LABELS,
     STATUS_LABELS,

@@ -15,7 +15,13 @@ from inspir_events.accounts.models import Role, User
 from inspir_events.aid.models import Project
 from inspir_events.aid.pipeline import Qualification
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write, insert_ignoring_conflicts, like_pattern, retrying
+from inspir_events.database import (
+    begin_write,
+    insert_ignoring_conflicts,
+    like_pattern,
+    retrying,
+    use_case,
+)
 from inspir_events.domain import DomainError
 from inspir_events.events.models import Event, event_need
 from inspir_events.events.rules import EventStatus
@@ -260,6 +266,7 @@ def fill(need: Need, data: NeedInput) -> None:
     need.updated_at = utcnow()
 
 
+@use_case
 def submit(author: User, data: NeedInput) -> Need:
     """Post a need. At most NEEDS_PER_DAY a day per account; pre-moderated if so configured."""
     begin_write()
@@ -307,6 +314,7 @@ def editable_need(user: User, need_id: int) -> Need:
     return need
 
 
+@use_case
 def edit(user: User, need_id: int, data: NeedInput) -> Need:
     """The author edits their need, until an event addresses it."""
     begin_write()
@@ -317,6 +325,7 @@ def edit(user: User, need_id: int, data: NeedInput) -> Need:
     return need
 
 
+@use_case
 def withdraw(user: User, need_id: int) -> Need:
     """The author withdraws their need from the boards (its supports stay counted)."""
     begin_write()
@@ -356,6 +365,7 @@ def set_support(user: User, need_id: int, supported: bool) -> tuple[bool, int]:
     return supported, count
 
 
+@use_case
 def report(user: User, need_id: int, reason: str) -> NeedReport:
     """Anyone signed in reports a public need to the moderators."""
     begin_write()
@@ -391,6 +401,7 @@ def _resolve_reports(moderator: User, need: Need) -> None:
     ).values(resolved_at=utcnow(), resolved_by_id=moderator.id))
 
 
+@use_case
 def hide(moderator: User, need_id: int, reason: str) -> Need:
     """Hide a need from the boards and exports, with a reason shown to its author."""
     begin_write()
@@ -404,6 +415,7 @@ def hide(moderator: User, need_id: int, reason: str) -> Need:
     return need
 
 
+@use_case
 def restore(moderator: User, need_id: int) -> Need:
     """Put a hidden (or pending) need back on the boards."""
     begin_write()
@@ -419,6 +431,7 @@ def restore(moderator: User, need_id: int) -> Need:
     return need
 
 
+@use_case
 def dismiss_reports(moderator: User, need_id: int) -> Need:
     """Close a need's reports without hiding it."""
     begin_write()

@@ -1,7 +1,1 @@
 """In-app notifications: a small notification centre used by every feature."""
-
-from flask import Blueprint
-
-bp = Blueprint("notifications", __name__)
-
-from inspir_events.notifications import routes  # noqa: E402,F401  (registers the views on bp)

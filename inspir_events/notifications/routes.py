@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from inspir_events.notifications import bp, services
+from inspir_events.notifications import services
+from inspir_events.notifications.blueprint import bp
 
 
 @bp.route("/notifications")

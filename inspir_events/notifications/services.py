@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from inspir_events.database import use_case
 from inspir_events.extensions import db
 from inspir_events.notifications.models import Notification
 from inspir_events.timeutil import utcnow
@@ -65,6 +66,7 @@ def latest(user_id: int, limit: int = 50) -> list[Notification]:
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
 
 
+@use_case
 def mark_all_read(user_id: int) -> int:
     result = db.session.execute(update(Notification).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)

@@ -6,7 +6,8 @@ from flask import abort, render_template, request
 
 from inspir_events.aid import rules as aid_rules
 from inspir_events.pagecache import public_fragment
-from inspir_events.stats import bp, presentation, queries
+from inspir_events.stats import presentation, queries
+from inspir_events.stats.blueprint import bp
 
 
 def _body(year: int | None) -> str:

@@ -20,7 +20,8 @@ from inspir_events.i18n import localized
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType
 from inspir_events.reference import services as reference
-from inspir_events.store import bp, queries, rules, services
+from inspir_events.store import queries, rules, services
+from inspir_events.store.blueprint import bp
 from inspir_events.store.forms import ReproduceForm
 
 # The pipeline's display names (as on the projects' pages; not imported from

@@ -16,7 +16,8 @@ from inspir_events.extensions import db
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import PRINCIPLES, SubjectType
 from inspir_events.labels.forms import CharterForm
-from inspir_events.store import bp, structures
+from inspir_events.store import structures
+from inspir_events.store.blueprint import bp
 from inspir_events.store.routes import reference_names
 
 

@@ -13,7 +13,8 @@ from inspir_events.events import services as events
 from inspir_events.extensions import db
 from inspir_events.opendata import csv_response
 from inspir_events.reference import choices
-from inspir_events.teams import bp, queries, services
+from inspir_events.teams import queries, services
+from inspir_events.teams.blueprint import bp
 from inspir_events.teams.forms import (
     POLICY_DESCRIPTIONS,
     JoinForm,

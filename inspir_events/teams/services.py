@@ -17,7 +17,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from inspir_events.accounts.models import User
-from inspir_events.database import begin_write, retrying
+from inspir_events.database import begin_write, retrying, use_case
 from inspir_events.domain import DomainError
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventStatus, RegistrationStatus
@@ -203,6 +203,7 @@ def check_can_create(user: User, event_id: int) -> Event:
     return event
 
 
+@use_case
 def create(user: User, event_id: int, data: TeamInput) -> Team:
     """A confirmed participant creates a team and leads it."""
     begin_write()
@@ -223,6 +224,7 @@ def create(user: User, event_id: int, data: TeamInput) -> Team:
     return team
 
 
+@use_case
 def update(user: User, team_id: int, data: TeamInput) -> Team:
     """The lead edits the team (a maximum size below the member count is refused)."""
     begin_write()
@@ -263,6 +265,7 @@ def join(user: User, team_id: int, message: str = "") -> str:
     return "requested"
 
 
+@use_case
 def decide_request(lead: User, request_id: int, accept: bool,
                    team_id: int | None = None) -> JoinRequest:
     """The lead accepts (if there is still room) or declines; the requester is told.
@@ -328,6 +331,7 @@ def leave(user: User, team_id: int) -> bool:
     return dissolved
 
 
+@use_case
 def remove_member(lead: User, team_id: int, user_id: int) -> None:
     """The lead removes a member (not themself: they leave instead); the member is told."""
     begin_write()
@@ -342,6 +346,7 @@ def remove_member(lead: User, team_id: int, user_id: int) -> None:
     db.session.commit()
 
 
+@use_case
 def hand_over(lead: User, team_id: int, new_lead_id: int) -> None:
     """The lead hands the lead over to another member."""
     begin_write()
@@ -354,6 +359,7 @@ def hand_over(lead: User, team_id: int, new_lead_id: int) -> None:
     db.session.commit()
 
 
+@use_case
 def set_seeking(user: User, event_id: int, seeking: bool, skills: list[str]) -> None:
     """Mark oneself as looking for a team at the event, with the skills brought there."""
     begin_write()
@@ -375,6 +381,7 @@ def set_seeking(user: User, event_id: int, seeking: bool, skills: list[str]) -> 
     db.session.commit()
 
 
+@use_case
 def update_settings(user: User, event_id: int, team_size_default: int,
                     teams_frozen_at: datetime | None,
                     solo_ideas_allowed: bool | None = None) -> Event:

@@ -20,8 +20,9 @@ from inspir_events.events import services as events
 from inspir_events.extensions import db
 from inspir_events.opendata import csv_response
 from inspir_events.timeutil import paris_to_utc
-from inspir_events.voting import bp, queries, rules, services
 from inspir_events.voting import events as live
+from inspir_events.voting import queries, rules, services
+from inspir_events.voting.blueprint import bp
 from inspir_events.voting.forms import (
     VISIBILITY_LABELS,
     IdeaForm,

@@ -20,7 +20,7 @@ from inspir_events import markdown
 from inspir_events.accounts.models import User
 from inspir_events.accounts.services import TOUCH_INTERVAL
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write, retrying
+from inspir_events.database import begin_write, retrying, use_case
 from inspir_events.domain import DomainError
 from inspir_events.events.access import is_organiser
 from inspir_events.events.models import Event, Registration
@@ -147,6 +147,7 @@ def check_participant(user: User, event: Event) -> None:
         raise VotingForbidden(_l("Only the event's confirmed participants post ideas."))
 
 
+@use_case
 def post_idea(user: User, event_id: int, data: IdeaInput) -> Idea:
     """A team (or, if the organisers allow it, a participant alone) posts an idea."""
     begin_write()
@@ -177,6 +178,7 @@ def can_edit_idea(user, idea: Idea) -> bool:
     return is_idea_team(user, idea) and idea.id not in _frozen_idea_ids(idea.event_id)
 
 
+@use_case
 def edit_idea(user: User, idea_id: int, data: IdeaInput) -> Idea:
     begin_write()
     idea = db.session.get(Idea, idea_id)
@@ -226,6 +228,7 @@ def _check_round(data: RoundInput) -> None:
         raise VotingError(_l("The round must close after it opens."), field="closes_at")
 
 
+@use_case
 def create_round(user: User, event_id: int, data: RoundInput) -> VotingRound:
     begin_write()
     event = _event(event_id)
@@ -255,6 +258,7 @@ def _close(voting_round: VotingRound) -> None:
     voting_round.closed_at = utcnow()
 
 
+@use_case
 def open_round(user: User, round_id: int) -> VotingRound:
     begin_write()
     voting_round = _organised_round(user, round_id, lock=True)
@@ -268,6 +272,7 @@ def open_round(user: User, round_id: int) -> VotingRound:
     return voting_round
 
 
+@use_case
 def close_round(user: User, round_id: int) -> VotingRound:
     """Close atomically: after this commit no vote is accepted (votes wait on the lock)."""
     begin_write()
@@ -281,6 +286,7 @@ def close_round(user: User, round_id: int) -> VotingRound:
     return voting_round
 
 
+@use_case
 def apply_schedule(now: datetime | None = None) -> list[int]:
     """Open and close the rounds whose scheduled times have come; returns their ids."""
     now = now or utcnow()
@@ -546,6 +552,7 @@ def results(voting_round: VotingRound) -> list[tuple[rules.Ranked, Idea]]:
     return [(r, ideas[r.idea_id]) for r in ranked]
 
 
+@use_case
 def confirm_winners(user: User, round_id: int, k: int) -> list[RoundWinner]:
     """The organisers confirm the top ``k`` ideas of a closed round as winners; audited."""
     begin_write()

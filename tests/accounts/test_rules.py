@@ -1,23 +1,8 @@
 """The pure account rules and the argon2id hasher, without an application."""
 
-import subprocess
-import sys
 
 from inspir_events.accounts import rules
 from inspir_events.accounts.passwords import Passwords
-
-
-def test_rules_module_imports_neither_flask_nor_sqlalchemy():
-    # inspir_events/__init__ imports Flask; load the module file alone.
-    code = (
-        "import importlib.util, sys; "
-        f"spec = importlib.util.spec_from_file_location('r', {str(rules.__file__)!r}); "
-        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
-        "print([n for n in sys.modules if n.split('.')[0] in ('flask', 'sqlalchemy')])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
 
 
 def test_email_normalisation():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from inspir_events.aid import pipeline
@@ -27,23 +24,6 @@ OPEN = {"licence": "MIT", "repository_url": "https://git.example.org/minibus"}
 
 def facts(stage, **values) -> ProjectFacts:
     return ProjectFacts(stage=Stage(stage), **values)
-
-
-def test_the_module_imports_neither_flask_nor_sqlalchemy():
-    code = (
-        "import importlib.util, sys; "
-        f"spec = importlib.util.spec_from_file_location('aid_pipeline', "
-        f"{str(pipeline.__file__)!r}); "
-        "m = importlib.util.module_from_spec(spec); sys.modules['aid_pipeline'] = m; "
-        "spec.loader.exec_module(m); "
-        "assert m.check_move(m.ProjectFacts(stage=m.Stage.IDEE, support_structure=True), "
-        "'projet').allowed; "
-        "print([n for n in sys.modules if n.split('.')[0] in ('flask', 'sqlalchemy', "
-        "'flask_babel', 'inspir_events')])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
 
 
 # --- Stages as data -------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -31,27 +29,6 @@ def good_row(**overrides) -> dict:
     row = build_row(REGION, facts())
     row.update(overrides)
     return row
-
-
-def test_scdl_module_imports_neither_flask_nor_sqlalchemy():
-    # Load pipeline.py and scdl.py alone, under stub parent packages (the real
-    # inspir_events/__init__ imports Flask).
-    code = (
-        "import importlib.util, sys, types\n"
-        "sys.modules['inspir_events'] = types.ModuleType('inspir_events')\n"
-        "sys.modules['inspir_events.aid'] = types.ModuleType('inspir_events.aid')\n"
-        "def load(name, path):\n"
-        "    spec = importlib.util.spec_from_file_location(name, path)\n"
-        "    m = importlib.util.module_from_spec(spec); sys.modules[name] = m\n"
-        "    spec.loader.exec_module(m); return m\n"
-        f"load('inspir_events.aid.pipeline', {pipeline.__file__!r})\n"
-        f"m = load('inspir_events.aid.scdl', {scdl.__file__!r})\n"
-        "print([n for n in sys.modules if n.split('.')[0] in ('flask', 'sqlalchemy', "
-        "'flask_babel')])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
 
 
 def test_a_row_has_the_scdl_columns_in_order_and_exact_values():

@@ -1,10 +1,4 @@
-"""Audit fixtures: the aid, pipeline and voting ones (re-exported), an admin, and the
-audit blueprint on the app.
-
-Until the audit blueprint is in ``inspir_events.BLUEPRINTS``, ``app`` here registers it
-(before any request) so that ``/admin/audit`` exists for these tests; once it is in the
-list, nothing is added.
-"""
+"""Audit fixtures: the aid, pipeline and voting ones (re-exported) and an admin."""
 
 from __future__ import annotations
 
@@ -12,7 +6,6 @@ import pytest
 from sqlalchemy import select
 
 from inspir_events.accounts.models import Role
-from inspir_events.audit import bp as audit_bp
 from inspir_events.audit.models import AuditEntry
 from tests.aid.conftest import (  # noqa: F401  (fixtures, re-exported)
     committee,
@@ -34,13 +27,6 @@ from tests.aid.conftest import (  # noqa: F401  (fixtures, re-exported)
     voting_event,
     voting_setup,
 )
-
-
-@pytest.fixture
-def app(app):
-    if "audit" not in app.blueprints:
-        app.register_blueprint(audit_bp)
-    return app
 
 
 @pytest.fixture

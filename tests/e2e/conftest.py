@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from inspir_events import create_app, demo
+from inspir_events import demo
+from inspir_events.app import create_app
 from inspir_events.extensions import db as _db
 from tests.conftest import service_missing, testing_config
 from tests.test_serve import ROOT

@@ -8,8 +8,6 @@ The scores in the worked examples follow the weights documented in the module:
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 
 import pytest
 
@@ -35,22 +33,6 @@ def ids(suggestions: list[Suggestion]) -> list[int]:
 
 
 # ---- purity --------------------------------------------------------------------------
-
-def test_module_imports_neither_flask_nor_sqlalchemy():
-    # The package's __init__ imports Flask: load the module file alone, registered
-    # under a name of its own (dataclasses look their module up in sys.modules).
-    code = (
-        "import importlib.util, sys; "
-        f"spec = importlib.util.spec_from_file_location('m', {str(matching.__file__)!r}); "
-        "m = importlib.util.module_from_spec(spec); sys.modules['m'] = m; "
-        "spec.loader.exec_module(m); "
-        "print([n for n in sys.modules "
-        "if n.split('.')[0] in ('flask', 'sqlalchemy', 'inspir_events')])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
-
 
 def test_the_citizen_role_is_the_rules_one():
     assert matching.CITIZEN_ROLE == rules.CITIZEN_ROLE == "usager"

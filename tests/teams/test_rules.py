@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,24 +10,6 @@ from inspir_events.teams import rules
 from inspir_events.teams.rules import JoinPolicy, RequestStatus
 
 NOON = datetime(2027, 7, 14, 12, 0)
-
-
-def test_rules_module_imports_neither_flask_nor_sqlalchemy():
-    # Loaded from its file in a fresh interpreter: the package's __init__ (a blueprint)
-    # is not run, so anything Flask or SQLAlchemy seen here comes from rules.py itself.
-    code = (
-        "import importlib.util, sys; "
-        f"spec = importlib.util.spec_from_file_location('r', {str(rules.__file__)!r}); "
-        "m = importlib.util.module_from_spec(spec); sys.modules['r'] = m; "
-        "spec.loader.exec_module(m); "
-        "assert m.name_key(' Les  Bus ') == 'les bus'; "
-        "print([n for n in sys.modules if n.split('.')[0] in "
-        "('flask', 'flask_babel', 'flask_sqlalchemy', 'sqlalchemy', 'wtforms', "
-        "'inspir_events')])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
 
 
 def test_the_join_policies_and_request_statuses():

@@ -1,0 +1,163 @@
+"""INS'pir Events: the application factory.
+
+``create_app(config=None)`` builds the Flask application: settings from
+``config/`` (``INSPIR_CONFIG``, environment overrides), extensions from
+:mod:`inspir_events.extensions`, blueprints from :data:`BLUEPRINTS`. It never
+touches the database schema: ``flask db upgrade`` is a deploy step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config as settings_module
+from inspir_events import errors, models, security  # noqa: F401  (models: all tables)
+from inspir_events.accounts import services as account_services
+from inspir_events.accounts.blueprint import bp as accounts_bp
+from inspir_events.accounts.forms import ROLE_LABELS
+from inspir_events.accounts.permissions import send_to_login
+from inspir_events.aid.blueprint import bp as aid_bp
+from inspir_events.api.blueprint import bp as api_bp
+from inspir_events.audit.blueprint import bp as audit_bp
+from inspir_events.cli import register_commands
+from inspir_events.events.blueprint import bp as events_bp
+from inspir_events.extensions import (
+    babel,
+    cache,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    socketio,
+)
+from inspir_events.i18n import current_language, format_cents, localized, select_locale
+from inspir_events.labels.blueprint import bp as labels_bp
+from inspir_events.main.blueprint import bp as main_bp
+from inspir_events.needs.blueprint import bp as needs_bp
+from inspir_events.notifications.blueprint import bp as notifications_bp
+from inspir_events.notifications.services import unread_count
+from inspir_events.stats.blueprint import bp as stats_bp
+from inspir_events.store.blueprint import bp as store_bp
+from inspir_events.teams.blueprint import bp as teams_bp
+from inspir_events.urls import IdConverter, remembered_url_for
+from inspir_events.voting.blueprint import bp as voting_bp
+
+# Every blueprint of the platform, registered in this order.
+BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
+              teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp, audit_bp)
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: str | settings_module.Base | Mapping | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` is a settings name ("development", "testing", "production"), a
+    settings object, or a mapping of overrides applied on top of the settings
+    chosen by ``INSPIR_CONFIG`` (as flaskr's ``test_config``).
+    """
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=os.path.join(PROJECT_ROOT, "instance"),
+    )
+    if isinstance(config, settings_module.Base):
+        settings = config
+    else:
+        settings = settings_module.load(config if isinstance(config, str) else None)
+    app.config.from_object(settings)
+    if isinstance(config, Mapping):
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "inspir.db"
+        )
+    settings_module.validate(app.config)
+    # Redis named but not answering: run as one process, and say so in the log.
+    settings_module.run_alone_without_redis(app.config)
+
+    _init_extensions(app)
+    _trust_proxies(app)
+    app.url_map.converters["int"] = IdConverter  # before the routes are added
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    security.init_app(app)
+    register_commands(app)
+    _init_templates(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    cache.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.unauthorized_handler(send_to_login)
+    login_manager.session_protection = None  # sessions are ended server-side instead
+    login_manager.user_loader(account_services.load_session)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config.get("REDIS_URL"),
+        channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
+        manage_session=False,
+    )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_FIX_HOPS`` reverse proxies, take the client's address, scheme, host
+    and port from their X-Forwarded-* headers (rate limits, secure URLs, logs).
+
+    Wraps Socket.IO's middleware too (init_app put it on ``app.wsgi_app``), so socket
+    handlers see the same ``request.remote_addr``.
+    """
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops < 0:
+        raise settings_module.ConfigError("PROXY_FIX_HOPS must be 0 or more.")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
+
+
+def _unread_notifications() -> int:
+    """The header's unread count (one query, only for signed-in users)."""
+    if current_user.is_authenticated:
+        return unread_count(current_user.id)
+    return 0
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    # Same URLs as Flask's url_for, built once per request (see remembered_url_for).
+    app.jinja_env.globals["url_for"] = remembered_url_for
+    app.jinja_env.filters["money"] = format_cents
+
+    @app.context_processor
+    def inject_helpers():
+        return {
+            "current_language": current_language,
+            "localized": localized,
+            "languages": app.config["LANGUAGES"],
+            "locale": get_locale,
+            "request_path": lambda: request.full_path.rstrip("?"),
+            "role_labels": ROLE_LABELS,
+            "unread_notifications": _unread_notifications,
+        }

@@ -1,0 +1,7 @@
+"""The events blueprint: ``bp``, with its views registered by importing their modules."""
+
+from flask import Blueprint
+
+bp = Blueprint("events", __name__)
+
+from inspir_events.events import routes  # noqa: E402,F401  (registers the views on bp)

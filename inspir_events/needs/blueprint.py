@@ -1,0 +1,7 @@
+"""The needs blueprint: ``bp``, with its views registered by importing their modules."""
+
+from flask import Blueprint
+
+bp = Blueprint("needs", __name__)
+
+from inspir_events.needs import routes  # noqa: E402,F401  (registers the views on bp)

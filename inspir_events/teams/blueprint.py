@@ -1,0 +1,7 @@
+"""The teams blueprint: ``bp``, with its views registered by importing their modules."""
+
+from flask import Blueprint
+
+bp = Blueprint("teams", __name__)
+
+from inspir_events.teams import routes  # noqa: E402,F401  (registers the views on bp)
