@@ -21,3 +21,11 @@ def paris_to_utc(local: datetime) -> datetime:
 def utc_to_paris(moment: datetime) -> datetime:
     """A stored naive-UTC datetime as naive Europe/Paris wall-clock time (for form fields)."""
     return moment.replace(tzinfo=UTC).astimezone(PARIS).replace(tzinfo=None)
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """A stored naive-UTC datetime as ISO 8601 UTC with "Z" (seconds precision), as the
+    API, the open data and the feeds write it."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")

@@ -18,6 +18,7 @@ from inspir_events.aid import scdl
 from inspir_events.api import queries, serializers
 from inspir_events.api.blueprint import bp
 from inspir_events.api.routes import event_window, public_json, store_filters
+from inspir_events.needs import serializers as need_serializers
 from inspir_events.opendata import csv_response
 from inspir_events.store import queries as store_queries
 
@@ -132,7 +133,7 @@ def open_data():
          "description": _l("The public needs of the boards (never hidden, pending or withdrawn "
                            "ones)."),
          "csv": ("needs.export_csv", {}), "json": ("needs.export_json", {}),
-         "columns": _columns(serializers.NEED_COLUMNS, NEED_DESCRIPTIONS),
+         "columns": _columns(need_serializers.NEED_COLUMNS, NEED_DESCRIPTIONS),
          "updated": updated.get("needs")},
         {"key": "events", "title": _l("Events"),
          "description": _l("Published events, past and upcoming (cancelled ones with that "

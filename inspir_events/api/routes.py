@@ -34,6 +34,7 @@ from inspir_events.api.pagination import (
 )
 from inspir_events.events.rules import EventKind
 from inspir_events.needs import rules as need_rules
+from inspir_events.needs import serializers as need_serializers
 from inspir_events.needs.rules import BoardFilters, NeedStatus
 from inspir_events.needs.rules import Sort as NeedSort
 from inspir_events.stats import queries as stats_queries
@@ -80,7 +81,7 @@ def need_filters(args) -> BoardFilters:
 def needs():
     asked = page_request(request.args)
     rows, total = queries.needs(need_filters(request.args), asked.offset, asked.per_page)
-    return public_json(envelope([serializers.need_item(n) for n in rows], total, asked,
+    return public_json(envelope([need_serializers.need_item(n) for n in rows], total, asked,
                                 "api.needs"))
 
 
@@ -89,7 +90,7 @@ def need(need_id: int):
     found = queries.need(need_id)
     if found is None:
         raise not_found()
-    return public_json(serializers.need_item(found))
+    return public_json(need_serializers.need_item(found))
 
 
 # ---- events ------------------------------------------------------------------------------

@@ -13,50 +13,14 @@ nested objects left out, so CSV, JSON download and API always agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
 
 from flask import url_for
 
 from inspir_events.aid.models import AidGrant, Project
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventStatus
-from inspir_events.needs.models import Need
+from inspir_events.timeutil import iso_utc
 from inspir_events.voting.models import Idea
-
-
-def iso(moment: datetime | None) -> str | None:
-    """A stored naive-UTC datetime as ISO 8601 UTC with "Z" (seconds precision)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def iso_day(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-# ---- needs -------------------------------------------------------------------------------
-
-NEED_COLUMNS = ("id", "title", "description", "department", "former_region", "commune",
-                "theme", "status", "tags", "supporters_count", "created_at", "url")
-
-
-def need_item(need: Need) -> dict:
-    return {
-        "id": need.id,
-        "title": need.title,
-        "description": need.description,
-        "department": need.department_code,
-        "former_region": need.department.former_region.value,
-        "commune": need.commune,
-        "theme": need.theme_code,
-        "status": need.status.value,
-        "tags": list(need.tags),
-        "supporters_count": need.supporters_count,
-        "created_at": iso(need.created_at),
-        "url": url_for("needs.detail", need_id=need.id, _external=True),
-    }
-
 
 # ---- events ------------------------------------------------------------------------------
 
@@ -73,8 +37,8 @@ def event_item(event: Event, labelled: bool) -> dict:
         "status": event.status.value,
         "run_by": event.run_by.value,
         "description": event.description,
-        "starts_at": iso(event.starts_at),
-        "ends_at": iso(event.ends_at),
+        "starts_at": iso_utc(event.starts_at),
+        "ends_at": iso_utc(event.ends_at),
         "venue_name": event.venue_name,
         "venue_address": event.venue_address,
         "venue_commune": event.venue_commune,
@@ -102,7 +66,7 @@ def idea_item(idea: Idea, results: Sequence[dict]) -> dict:
         "event_title": idea.event.title,
         "team": idea.team.name if idea.team is not None else None,
         "need_id": need.id if need is not None and need.is_public else None,
-        "created_at": iso(idea.created_at),
+        "created_at": iso_utc(idea.created_at),
         "results": list(results),
         "url": url_for("voting.idea", idea_id=idea.id, _external=True),
     }
@@ -113,7 +77,7 @@ def round_result(voting_round, ranked, winner: bool) -> dict:
     return {
         "round_id": voting_round.id,
         "round_title": voting_round.title,
-        "closed_at": iso(voting_round.closed_at),
+        "closed_at": iso_utc(voting_round.closed_at),
         "rank": ranked.rank,
         "votes": ranked.votes,
         "tied": ranked.tied,
@@ -151,8 +115,8 @@ def project_item(project: Project, granted_cents: int) -> dict:
         "vote_count": project.vote_count,
         "granted_cents": granted_cents,
         "reproductions_count": project.reproductions_count or 0,
-        "created_at": iso(project.created_at),
-        "stage_changed_at": iso(project.stage_changed_at),
+        "created_at": iso_utc(project.created_at),
+        "stage_changed_at": iso_utc(project.stage_changed_at),
         "url": url_for("aid.project", project_id=project.id, _external=True),
     }
 
@@ -164,7 +128,7 @@ def grant_item(grant: AidGrant) -> dict:
         "year": grant.year,
         "reference": grant.reference,
         "amount_cents": grant.amount_cents,
-        "decided_at": iso(grant.decided_at),
+        "decided_at": iso_utc(grant.decided_at),
     }
 
 
@@ -173,7 +137,7 @@ def move_item(move) -> dict:
     return {
         "from_stage": move.from_stage.value if move.from_stage else None,
         "to_stage": move.to_stage.value,
-        "decided_at": iso(move.decided_at),
+        "decided_at": iso_utc(move.decided_at),
     }
 
 
@@ -196,7 +160,7 @@ def store_lineage(found) -> dict:
         "need": {"id": found.need.id, "title": found.need.title,
                  "supporters_count": found.need.supporters_count} if found.need else None,
         "event": {"id": found.event.id, "title": found.event.title,
-                  "starts_at": iso(found.event.starts_at),
+                  "starts_at": iso_utc(found.event.starts_at),
                   "venue_commune": found.event.venue_commune,
                   "department": found.event.department_code} if found.event else None,
         "vote": {"round_title": found.vote.round_title, "rank": found.vote.rank,

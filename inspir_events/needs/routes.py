@@ -16,9 +16,10 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from inspir_events import limits
-from inspir_events.api.serializers import NEED_COLUMNS, need_item
+from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
+from inspir_events.needs import moderation as moderating
 from inspir_events.needs import rules, services
 from inspir_events.needs.blueprint import bp
 from inspir_events.needs.forms import (
@@ -32,6 +33,7 @@ from inspir_events.needs.forms import (
     SupportForm,
 )
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort
+from inspir_events.needs.serializers import NEED_COLUMNS, need_item
 from inspir_events.opendata import csv_response
 from inspir_events.pagecache import public_fragment
 from inspir_events.reference import choices
@@ -127,8 +129,8 @@ def _input(form: NeedForm) -> services.NeedInput:
 
 
 def _form_page(form: NeedForm, need=None, error: services.NeedError | None = None):
-    if error and error.status in (403, 404):
-        abort(error.status)
+    """The need form (with what was typed); a refusal's message under its field, or on top
+    when it is about the whole form."""
     status = error.status if error else (422 if form.errors else 200)
     return render_template("needs/form.html", form=form, need=need,
                            error=error.message if error and not error.field else None), status
@@ -151,13 +153,8 @@ def submit():
     form = NeedForm()
     _form_choices(form)
     if form.validate_on_submit():
-        try:
-            need = services.submit(current_user, _input(form))
-        except services.NeedError as exc:
-            db.session.rollback()
-            if exc.field:
-                form[exc.field].errors.append(exc.message)
-            return _form_page(form, error=exc)
+        on_refusal(form=form, page=lambda error: _form_page(form, error=error))
+        need = services.submit(current_user, _input(form))
         if need.is_public:
             flash(_("Your need is published. Thank you!"), "success")
         else:
@@ -169,10 +166,7 @@ def submit():
 
 @bp.route("/needs/<int:need_id>")
 def detail(need_id: int):
-    try:
-        need = services.get_for_viewer(need_id, current_user)
-    except services.NeedNotFound:
-        abort(404)
+    need = services.get_for_viewer(need_id, current_user)
     is_author = current_user.is_authenticated and need.author_id == current_user.id
     return render_template(
         "needs/detail.html", need=need, is_author=is_author,
@@ -187,12 +181,8 @@ def detail(need_id: int):
 @bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(need_id: int):
-    try:
-        need = services.editable_need(current_user, need_id)
-    except services.InvalidState as exc:
-        return _refused(exc, need_id)
-    except services.NeedError as exc:
-        abort(exc.status)
+    on_refusal(back=url_for("needs.detail", need_id=need_id))
+    need = services.editable_need(current_user, need_id)
     form = NeedForm(obj=None if request.method == "POST" else need)
     _form_choices(form)
     if request.method == "GET":
@@ -200,24 +190,11 @@ def edit(need_id: int):
         form.theme.data = need.theme_code
         form.tags.data = ", ".join(need.tags)
     if form.validate_on_submit():
-        try:
-            services.edit(current_user, need_id, _input(form))
-        except services.NeedError as exc:
-            db.session.rollback()
-            if exc.field:
-                form[exc.field].errors.append(exc.message)
-            return _form_page(form, need, exc)
+        on_refusal(form=form, page=lambda error: _form_page(form, need, error))
+        services.edit(current_user, need_id, _input(form))
         flash(_("Your changes are saved."), "success")
         return redirect(url_for("needs.detail", need_id=need_id))
     return _form_page(form, need)
-
-
-def _refused(exc: services.NeedError, need_id: int):
-    db.session.rollback()
-    if exc.status == 404:
-        abort(404)
-    flash(exc.message, "error")
-    return redirect(url_for("needs.detail", need_id=need_id)), 303
 
 
 @bp.route("/needs/<int:need_id>/withdraw", methods=["POST"])
@@ -225,12 +202,8 @@ def _refused(exc: services.NeedError, need_id: int):
 def withdraw(need_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.withdraw(current_user, need_id)
-    except services.NeedError as exc:
-        if exc.status == 403:
-            abort(403)
-        return _refused(exc, need_id)
+    on_refusal(back=url_for("needs.detail", need_id=need_id))
+    services.withdraw(current_user, need_id)
     flash(_("Your need is withdrawn from the boards."), "success")
     return redirect(url_for("needs.mine"))
 
@@ -243,11 +216,7 @@ def support(need_id: int):
     wants_json = request.accept_mimetypes.best == "application/json"
     if not form.validate_on_submit():
         abort(400)
-    try:
-        supported, count = services.set_support(current_user, need_id, form.supported.data == "1")
-    except services.NeedNotFound:
-        db.session.rollback()
-        abort(404)
+    supported, count = services.set_support(current_user, need_id, form.supported.data == "1")
     if wants_json:
         return jsonify(supported=supported, supporters_count=count)
     flash(_("Your support is recorded.") if supported else _("Your support is withdrawn."),
@@ -268,10 +237,8 @@ def report(need_id: int):
         flash(_("Say what is wrong with this need (at most %(max)d characters).",
                 max=rules.REPORT_REASON_MAX), "error")
         return redirect(url_for("needs.detail", need_id=need_id))
-    try:
-        services.report(current_user, need_id, form.reason.data)
-    except services.NeedError as exc:
-        return _refused(exc, need_id)
+    on_refusal(back=url_for("needs.detail", need_id=need_id))
+    services.report(current_user, need_id, form.reason.data)
     flash(_("Thank you: the moderators will look at this need."), "success")
     return redirect(url_for("needs.detail", need_id=need_id))
 
@@ -293,7 +260,7 @@ def _moderators_only():
 @login_required
 def moderation():
     _moderators_only()
-    return render_template("needs/moderation.html", queue=services.moderation_queue(),
+    return render_template("needs/moderation.html", queue=moderating.moderation_queue(),
                            hide_form=HideForm(), empty_form=EmptyForm(), **_labels())
 
 
@@ -306,10 +273,7 @@ def hide(need_id: int):
         flash(_("Give the author a reason (at most %(max)d characters).",
                 max=rules.HIDE_REASON_MAX), "error")
         return redirect(url_for("needs.moderation"))
-    try:
-        services.hide(current_user, need_id, form.reason.data)
-    except services.NeedNotFound:
-        abort(404)
+    moderating.hide(current_user, need_id, form.reason.data)
     flash(_("The need is hidden; its author sees your reason."), "success")
     return redirect(url_for("needs.moderation"))
 
@@ -320,10 +284,7 @@ def restore(need_id: int):
     _moderators_only()
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.restore(current_user, need_id)
-    except services.NeedNotFound:
-        abort(404)
+    moderating.restore(current_user, need_id)
     flash(_("The need is public."), "success")
     return redirect(url_for("needs.moderation"))
 
@@ -334,10 +295,7 @@ def dismiss(need_id: int):
     _moderators_only()
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.dismiss_reports(current_user, need_id)
-    except services.NeedNotFound:
-        abort(404)
+    moderating.dismiss_reports(current_user, need_id)
     flash(_("The reports are closed; the need stays public."), "success")
     return redirect(url_for("needs.moderation"))
 

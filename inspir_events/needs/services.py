@@ -14,7 +14,6 @@ from inspir_events import markdown
 from inspir_events.accounts.models import Role, User
 from inspir_events.aid.models import Project
 from inspir_events.aid.pipeline import Qualification
-from inspir_events.audit import services as audit
 from inspir_events.database import (
     begin_write,
     insert_ignoring_conflicts,
@@ -93,8 +92,10 @@ class BoardPage:
 
 
 def is_moderator(user) -> bool:
+    """Committee members and administrators moderate needs."""
     return bool(user and user.is_authenticated
                 and (user.has_role(Role.COMMITTEE) or user.has_role(Role.ADMIN)))
+
 
 
 # ---- reading ---------------------------------------------------------------------------
@@ -382,87 +383,6 @@ def mark_addressed(need_ids) -> None:
     for need in db.session.scalars(select(Need).where(Need.id.in_(list(need_ids)))):
         if need.status in rules.BOARD_STATUSES:
             need.status = rules.advance(need.status, NeedStatus.ADDRESSED)
-
-
-# ---- moderation ------------------------------------------------------------------------
-
-def _moderated(moderator: User, need_id: int) -> Need:
-    if not is_moderator(moderator):
-        raise NotAllowed(_l("Only committee members and administrators moderate needs."))
-    need = db.session.get(Need, need_id)
-    if need is None:
-        raise NeedNotFound()
-    return need
-
-
-def _resolve_reports(moderator: User, need: Need) -> None:
-    db.session.execute(update(NeedReport).where(
-        NeedReport.need_id == need.id, NeedReport.resolved_at.is_(None)
-    ).values(resolved_at=utcnow(), resolved_by_id=moderator.id))
-
-
-@use_case
-def hide(moderator: User, need_id: int, reason: str) -> Need:
-    """Hide a need from the boards and exports, with a reason shown to its author."""
-    begin_write()
-    need = _moderated(moderator, need_id)
-    need.visibility = Visibility.HIDDEN
-    need.hidden_reason = reason.strip()
-    need.moderated_by_id, need.moderated_at = moderator.id, utcnow()
-    _resolve_reports(moderator, need)
-    audit.record(moderator, "need.hide", "need", need.id, reason=need.hidden_reason)
-    db.session.commit()
-    return need
-
-
-@use_case
-def restore(moderator: User, need_id: int) -> Need:
-    """Put a hidden (or pending) need back on the boards."""
-    begin_write()
-    need = _moderated(moderator, need_id)
-    previous = need.visibility
-    need.visibility = Visibility.PUBLIC
-    need.hidden_reason = None
-    need.moderated_by_id, need.moderated_at = moderator.id, utcnow()
-    _resolve_reports(moderator, need)
-    action = "need.approve" if previous == Visibility.PENDING else "need.restore"
-    audit.record(moderator, action, "need", need.id, previous=previous.value)
-    db.session.commit()
-    return need
-
-
-@use_case
-def dismiss_reports(moderator: User, need_id: int) -> Need:
-    """Close a need's reports without hiding it."""
-    begin_write()
-    need = _moderated(moderator, need_id)
-    _resolve_reports(moderator, need)
-    audit.record(moderator, "need.reports_dismissed", "need", need.id)
-    db.session.commit()
-    return need
-
-
-@dataclass
-class ModerationQueue:
-    pending: list[Need]
-    reported: list[tuple[Need, list[NeedReport]]]
-    hidden: list[Need]
-
-
-def moderation_queue() -> ModerationQueue:
-    pending = list(db.session.scalars(
-        select(Need).where(Need.visibility == Visibility.PENDING).order_by(Need.created_at)))
-    open_reports = list(db.session.scalars(
-        select(NeedReport).where(NeedReport.resolved_at.is_(None))
-        .options(joinedload(NeedReport.need), joinedload(NeedReport.reporter))
-        .order_by(NeedReport.created_at)))
-    grouped: dict[int, tuple[Need, list[NeedReport]]] = {}
-    for entry in open_reports:
-        grouped.setdefault(entry.need_id, (entry.need, []))[1].append(entry)
-    hidden = list(db.session.scalars(
-        select(Need).where(Need.visibility == Visibility.HIDDEN)
-        .order_by(Need.moderated_at.desc()).limit(100)))
-    return ModerationQueue(pending, list(grouped.values()), hidden)
 
 
 def mark_in_experimentation(need_id: int) -> NeedStatus | None:

@@ -15,6 +15,7 @@ from inspir_events.aid.models import Project
 from inspir_events.aid.pipeline import Qualification
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventStatus
+from inspir_events.needs import moderation as need_moderation
 from inspir_events.needs import services as need_services
 from inspir_events.needs.models import Need
 from inspir_events.needs.rules import Visibility
@@ -59,7 +60,7 @@ def private(seeded):
         return need.id
 
     hidden = retitle(needs[0], "SECRET hidden need")
-    need_services.hide(moderator, hidden, "Propos hors sujet")
+    need_moderation.hide(moderator, hidden, "Propos hors sujet")
     pending = retitle(needs[1], "SECRET pending need")
     db.session.get(Need, pending).visibility = Visibility.PENDING
     db.session.commit()

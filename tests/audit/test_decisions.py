@@ -21,7 +21,7 @@ from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.events import services as event_services
 from inspir_events.labels import services as label_services
 from inspir_events.labels.charter import PRINCIPLES
-from inspir_events.needs import services as need_services
+from inspir_events.needs import moderation as need_moderation
 from inspir_events.needs.rules import Visibility
 from inspir_events.timeutil import utcnow
 from tests.aid.conftest import RNA_OK, SIRET_OK
@@ -209,17 +209,17 @@ def test_need_moderation_is_audited(db, committee, make_need, new_entries):
     hidden, pending, reported = make_need(), make_need(visibility=Visibility.PENDING), make_need()
     new_entries()
     with Clock() as clock:
-        need_services.hide(committee, hidden.id, "Propos injurieux.")
+        need_moderation.hide(committee, hidden.id, "Propos injurieux.")
     check(new_entries(), "need.hide", committee, "need", hidden.id, clock,
           reason="Propos injurieux.")
     with Clock() as clock:
-        need_services.restore(committee, hidden.id)
+        need_moderation.restore(committee, hidden.id)
     check(new_entries(), "need.restore", committee, "need", hidden.id, clock, previous="hidden")
     with Clock() as clock:
-        need_services.restore(committee, pending.id)
+        need_moderation.restore(committee, pending.id)
     check(new_entries(), "need.approve", committee, "need", pending.id, clock)
     with Clock() as clock:
-        need_services.dismiss_reports(committee, reported.id)
+        need_moderation.dismiss_reports(committee, reported.id)
     check(new_entries(), "need.reports_dismissed", committee, "need", reported.id, clock)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from inspir_events.accounts.models import Role
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db as _db
-from inspir_events.needs import services
+from inspir_events.needs import moderation, services
 from inspir_events.needs.models import Need, NeedReport
 from inspir_events.needs.rules import Visibility
 from tests.pages import parse
@@ -129,10 +129,10 @@ def test_visitors_are_sent_to_log_in(client):
 def test_the_services_refuse_non_moderators(db, make_user, make_need):
     need = make_need()
     with pytest.raises(services.NotAllowed):
-        services.hide(make_user(roles=(Role.ORGANISER,)), need.id, "Non")
+        moderation.hide(make_user(roles=(Role.ORGANISER,)), need.id, "Non")
     db.session.rollback()
     with pytest.raises(services.NotAllowed):
-        services.restore(make_user(), need.id)
+        moderation.restore(make_user(), need.id)
 
 
 # --- Decisions ---

@@ -1,0 +1,29 @@
+"""A need as open data: the JSON-ready dict behind the API's needs, /needs.json and
+/needs.csv (one set of fields; datetimes in ISO 8601 UTC with "Z"; never personal data)."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from inspir_events.needs.models import Need
+from inspir_events.timeutil import iso_utc
+
+NEED_COLUMNS = ("id", "title", "description", "department", "former_region", "commune",
+                "theme", "status", "tags", "supporters_count", "created_at", "url")
+
+
+def need_item(need: Need) -> dict:
+    return {
+        "id": need.id,
+        "title": need.title,
+        "description": need.description,
+        "department": need.department_code,
+        "former_region": need.department.former_region.value,
+        "commune": need.commune,
+        "theme": need.theme_code,
+        "status": need.status.value,
+        "tags": list(need.tags),
+        "supporters_count": need.supporters_count,
+        "created_at": iso_utc(need.created_at),
+        "url": url_for("needs.detail", need_id=need.id, _external=True),
+    }
