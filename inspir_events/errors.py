@@ -62,13 +62,6 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
-def handle_unexpected(error: Exception):
-    if isinstance(error, HTTPException):
-        return handle_http_error(error)
-    # Logged with its traceback by Flask; the visitor sees a generic page.
-    return render_error(500)
-
-
 @dataclass(frozen=True)
 class RefusalAnswer:
     """How the current view answers a refusal (see :func:`on_refusal`)."""
