@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from inspir_events.accounts import rules as account_rules
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import UserSession
 from inspir_events.extensions import socketio
@@ -153,7 +154,7 @@ def test_a_socket_vote_touches_a_session_due_in_its_own_transaction(  # noqa: F8
     monkeypatch.setattr(events, "_full_check",
                         lambda *a: full_checks.append(a) or s.outsider.id)
     for idea, outcome in ((s.ideas[0], "stored"), (s.ideas[0], "duplicate")):
-        clock.advance(account_services.TOUCH_INTERVAL + SECOND)
+        clock.advance(account_rules.SESSION_TOUCH_INTERVAL + SECOND)
         ack = live.emit("vote", {"round_id": s.round.id, "idea_id": idea.id}, callback=True)
         assert ack["outcome"] == outcome  # a refused vote commits the touch too
         db.session.expire_all()

@@ -32,7 +32,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from socketio import packet as sio_packet
 from sqlalchemy import select
 
-from inspir_events.accounts.services import _token_hash as token_hash
+from inspir_events.accounts.services import token_hash
 from inspir_events.database import ID_MAX
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventStatus

@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, func, select
 
 from inspir_events import markdown
 from inspir_events.accounts.models import User
-from inspir_events.accounts.services import TOUCH_INTERVAL
+from inspir_events.accounts.services import sessions_cutoffs
 from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, retrying, use_case
 from inspir_events.domain import DomainError
@@ -441,14 +440,14 @@ def _cast_vote(cursor, sql, to_db, user_id: int, round_id: int, idea_id: int,
     """The vote's statements; returns its result and whether the session was touched (the
     transaction must then be committed whatever the outcome)."""
     now = utcnow()
-    cfg = current_app.config
+    session = sessions_cutoffs(now)  # the accounts' session rule, as a query compares it
     params = {"round_id": round_id, "idea_id": idea_id, "user_id": user_id,
               "confirmed": RegistrationStatus.CONFIRMED.value,
               "token_hash": session_token_hash,
-              "fresh_after": to_db(now - min(TOUCH_INTERVAL, cfg["SESSION_IDLE_TIMEOUT"])),
-              "alive_after": to_db(now - cfg["SESSION_IDLE_TIMEOUT"]),
-              "touch_before": to_db(now - TOUCH_INTERVAL),
-              "born_after": to_db(now - cfg["SESSION_ABSOLUTE_LIFETIME"])}
+              "fresh_after": to_db(session.fresh_after),
+              "alive_after": to_db(session.alive_after),
+              "touch_before": to_db(session.touch_before),
+              "born_after": to_db(session.born_after)}
     # The round's row FOR SHARE and the voter's registration FOR UPDATE (PostgreSQL):
     # their concurrent votes queue up, so the quota holds there too.
     cursor.execute(sql["head"], params)
