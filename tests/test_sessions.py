@@ -14,9 +14,11 @@ from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import UserSession
 from inspir_events.extensions import socketio
 from inspir_events.timeutil import utcnow
-from inspir_events.voting import services as voting_services
+from inspir_events.voting import votes as voting_votes
 from inspir_events.voting.models import Vote
 from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
+    ORIGIN,
+    LiveClient,
     browser,
     make_event,
     make_idea,
@@ -30,7 +32,6 @@ from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
     voting_event,
     voting_setup,
 )
-from tests.voting.test_events import ORIGIN, LiveClient
 
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
@@ -54,7 +55,7 @@ class Clock:
 def clock(monkeypatch):
     """Frozen time for the sessions: log-in, every page's session check, the socket votes."""
     frozen = Clock()
-    for module in (account_services, voting_services):
+    for module in (account_services, voting_votes):
         monkeypatch.setattr(module, "utcnow", frozen)
     return frozen
 
