@@ -64,6 +64,7 @@ def _signed_in() -> bool:
 
 
 def _int(data, key: str) -> int | None:
+    """The id ``data[key]``, or None when it is missing, not a number or out of range."""
     try:
         value = int(data[key])
     except (KeyError, TypeError, ValueError):
@@ -75,6 +76,7 @@ def _int(data, key: str) -> int | None:
 
 @socketio.on("connect")
 def on_connect(auth=None):
+    """Only a signed-in session from an allowed Origin opens a socket."""
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("unauthorized")
     if not _allowed_origin():
@@ -88,6 +90,7 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
+    """The socket leaves its rooms and counts."""
     live = realtime.socket_left(request.sid)
     if live.redis is not None and current_user.is_authenticated:
         realtime.forget_user_socket(live, current_user.id, request.sid)
@@ -101,6 +104,7 @@ def _join_refused(error: DomainError, *_handler_args) -> dict:
 @socketio.on("join")
 @answers_refusals(_join_refused)
 def on_join(data):
+    """Join an event's live room: the snapshot of its rounds and the connected count."""
     if not _signed_in():
         return {"ok": False}
     event = shown_event(_int(data, "event_id"))
@@ -130,6 +134,7 @@ def _on_raw(message: str):
 
 def _vote_reply(outcome: str, messages: dict[str, str] | None, ok: bool = False,
                 used: int = 0, allowed: int = 0) -> dict:
+    """A vote's ack (``messages``: the socket's language; None: the current one)."""
     message = (messages or votes.vote_messages())[outcome]
     return {"ok": ok, "outcome": outcome, "message": message, "votes_used": used,
             "votes_allowed": allowed}
@@ -153,6 +158,8 @@ def _full_check(app: Flask, environ: dict, sid: str) -> int | None:
 
 @_on_raw("vote")
 def on_vote(sid, data):
+    """Cast a vote (the hot path: no Flask request, the socket's user and session known
+    from its connection, the session re-checked in the vote's transaction)."""
     environ = socketio.server.get_environ(sid, namespace=realtime.NAMESPACE)
     if not environ:
         return _signed_out_reply()
@@ -169,6 +176,8 @@ def _vote_refused(error: DomainError, app: Flask, _environ: dict, sid: str, *_da
 
 @answers_refusals(_vote_refused)
 def _vote(app: Flask, environ: dict, sid: str, data) -> dict:
+    """The vote's ack, in this order: signed in, rate (tally.RateLimiter), input, then what
+    ``cast_vote`` says; an ended or stale session takes the full path (``_full_check``)."""
     live = realtime.state(app)
     info = live.sockets.get(sid)
     user_id = info.user_id if info else _full_check(app, environ, sid)

@@ -104,10 +104,12 @@ def state(app: Flask | None = None) -> LiveState:
 
 
 def event_room(event_id: int) -> str:
+    """The room of an event's live voting (its "tally" and "round" messages)."""
     return f"event-{event_id}"
 
 
 def user_room(user_id: int) -> str:
+    """The room of a user's sockets (disconnected together when a session ends)."""
     return f"user-{user_id}"
 
 
@@ -250,6 +252,7 @@ def _lead(live: LiveState) -> bool:
 
 
 def _key(message: dict) -> tuple[int, int, int]:
+    """What moves a round's message: its version, its total, its room's connected count."""
     return message["version"], message["total"], message["connected"]
 
 
