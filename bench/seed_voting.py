@@ -95,7 +95,7 @@ def seed(participants: int, votes_per_participant: int = 3) -> dict:
                         "visibility": TallyVisibility.LIVE.value,
                         "status": RoundStatus.OPEN.value, "opened_at": now, "created_at": now}
         tokens = {uid: secrets.token_urlsafe(32) for uid in voter_ids}
-        sessions = [{"token_hash": account_services._token_hash(token), "user_id": uid,
+        sessions = [{"token_hash": account_services.token_hash(token), "user_id": uid,
                      "created_at": now, "last_seen_at": now} for uid, token in tokens.items()]
         with db.engine.begin() as conn:
             conn.execute(insert(User), users)

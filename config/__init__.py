@@ -119,7 +119,7 @@ class Base:
     # Served by gevent (make run, gunicorn -k gevent); tests use threading.
     SOCKETIO_ASYNC_MODE = "gevent"
     # Each server process runs the live-voting timer (tallies, scheduled rounds); the
-    # tests call voting.events.broadcast_tick themselves instead.
+    # tests call voting.realtime.broadcast_tick themselves instead.
     VOTING_BROADCAST = True
     # The Redis pub/sub channel of Socket.IO's message queue; live voting's Redis keys
     # start with it too. Deployments sharing one Redis server each need their own.

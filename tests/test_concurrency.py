@@ -44,7 +44,8 @@ from inspir_events.needs.models import Need, NeedSupport
 from inspir_events.store import services as store
 from inspir_events.teams import services as teams
 from inspir_events.teams.models import Team, TeamMember
-from inspir_events.voting import services as voting
+from inspir_events.voting import results as voting_results
+from inspir_events.voting import votes as voting_votes
 from inspir_events.voting.models import Vote
 from tests.conftest import run_together
 from tests.events.conftest import make_event, organiser  # noqa: F401  (fixtures, re-exported)
@@ -119,13 +120,13 @@ def test_votes_one_row_per_idea_and_never_over_the_quota(app, db, backend, retri
 
     def vote(index: int) -> None:
         voter, idea = jobs[index]
-        outcomes.append(voting.cast_vote(voter, round_id, idea).outcome)
+        outcomes.append(voting_votes.cast_vote(voter, round_id, idea).outcome)
 
     errors, elapsed = run_together(app, [vote] * len(jobs))
     rows = fresh(db).execute(select(Vote.voter_id, Vote.idea_id)
                              .where(Vote.round_id == round_id)).all()
     per_voter = {v: sum(1 for voter, _ in rows if voter == v) for v in voters}
-    tally = voting.tally(round_id)
+    tally = voting_results.tally(round_id)
     report(backend, "votes: 10 voters, quota 3, 4 ideas each + 10 repeats",
            threads=len(jobs), attempts=len(jobs), rows=len(rows),
            stored=outcomes.count("stored"), refused=len(outcomes) - outcomes.count("stored"),

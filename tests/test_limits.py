@@ -19,6 +19,8 @@ from inspir_events.needs.models import Need
 from tests.conftest import PASSWORD, REDIS_URL, redis_available, service_missing
 from tests.store.conftest import make_project, reproducer  # noqa: F401  (fixtures)
 from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
+    ORIGIN,
+    LiveClient,
     browser,
     make_event,
     make_idea,
@@ -32,7 +34,6 @@ from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
     voting_event,
     voting_setup,
 )
-from tests.voting.test_events import ORIGIN, LiveClient
 
 EN = {"Accept-Language": "en"}
 

@@ -9,13 +9,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from inspir_events.accounts import rules as account_rules
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import UserSession
 from inspir_events.extensions import socketio
 from inspir_events.timeutil import utcnow
-from inspir_events.voting import services as voting_services
+from inspir_events.voting import votes as voting_votes
 from inspir_events.voting.models import Vote
 from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
+    ORIGIN,
+    LiveClient,
     browser,
     make_event,
     make_idea,
@@ -29,7 +32,6 @@ from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
     voting_event,
     voting_setup,
 )
-from tests.voting.test_events import ORIGIN, LiveClient
 
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
@@ -53,7 +55,7 @@ class Clock:
 def clock(monkeypatch):
     """Frozen time for the sessions: log-in, every page's session check, the socket votes."""
     frozen = Clock()
-    for module in (account_services, voting_services):
+    for module in (account_services, voting_votes):
         monkeypatch.setattr(module, "utcnow", frozen)
     return frozen
 
@@ -153,7 +155,7 @@ def test_a_socket_vote_touches_a_session_due_in_its_own_transaction(  # noqa: F8
     monkeypatch.setattr(events, "_full_check",
                         lambda *a: full_checks.append(a) or s.outsider.id)
     for idea, outcome in ((s.ideas[0], "stored"), (s.ideas[0], "duplicate")):
-        clock.advance(account_services.TOUCH_INTERVAL + SECOND)
+        clock.advance(account_rules.SESSION_TOUCH_INTERVAL + SECOND)
         ack = live.emit("vote", {"round_id": s.round.id, "idea_id": idea.id}, callback=True)
         assert ack["outcome"] == outcome  # a refused vote commits the touch too
         db.session.expire_all()

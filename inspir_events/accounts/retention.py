@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 
 from inspir_events.accounts import privacy
 from inspir_events.accounts.models import DeletedAccount, User, UserSession
+from inspir_events.accounts.services import alive_sessions
 from inspir_events.audit.models import AuditEntry
 from inspir_events.database import begin_write, use_case
 from inspir_events.extensions import db
@@ -65,9 +66,7 @@ def purge_expired(dry_run: bool = False) -> PurgeReport:
     for user in inactive_accounts(now):
         entries.append(privacy.anonymise(user, actor=None, reason="retention"))
         report.accounts.append(user.id)
-    report.sessions = _deleted(delete(UserSession).where(or_(
-        UserSession.last_seen_at < now - cfg["SESSION_IDLE_TIMEOUT"],
-        UserSession.created_at < now - cfg["SESSION_ABSOLUTE_LIFETIME"])))
+    report.sessions = _deleted(delete(UserSession).where(~alive_sessions(now)))
     report.notifications = _deleted(delete(Notification).where(
         Notification.read_at < now - cfg["RETENTION_READ_NOTIFICATION"]))
     report.audit_entries = _deleted(delete(AuditEntry).where(

@@ -5,27 +5,29 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from inspir_events.accounts.models import Role, User, UserRole, UserSession
 from inspir_events.accounts.passwords import Passwords
-from inspir_events.accounts.rules import normalise_email
+from inspir_events.accounts.rules import (
+    SessionCutoffs,
+    normalise_email,
+    session_alive,
+    session_cutoffs,
+    session_touch_due,
+)
 from inspir_events.audit import services as audit
 from inspir_events.database import use_case
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department, Skill
 from inspir_events.timeutil import utcnow
-
-# A session's last-seen time is written at most this often (one UPDATE a minute,
-# not one per request).
-TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 class AccountError(DomainError):
@@ -96,8 +98,28 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """A session token as it is stored: its SHA-256 (the database never holds a usable
+    token)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_limits() -> tuple[timedelta, timedelta]:
+    """The deployment's idle timeout and absolute lifetime of a session (settings)."""
+    cfg = current_app.config
+    return cfg["SESSION_IDLE_TIMEOUT"], cfg["SESSION_ABSOLUTE_LIFETIME"]
+
+
+def sessions_cutoffs(now: datetime) -> SessionCutoffs:
+    """The session rules at ``now`` with the deployment's periods (rules.session_cutoffs)."""
+    return session_cutoffs(now, *session_limits())
+
+
+def alive_sessions(now: datetime) -> ColumnElement[bool]:
+    """rules.session_alive as a condition on ``user_session`` rows (for a query)."""
+    cutoffs = sessions_cutoffs(now)
+    return ((UserSession.last_seen_at >= cutoffs.alive_after)
+            & (UserSession.created_at >= cutoffs.born_after))
 
 
 @use_case
@@ -117,7 +139,7 @@ def new_session(user: User) -> str:
     """Add a session row for ``user`` to the current transaction; return its token."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id,
+    db.session.add(UserSession(token_hash=token_hash(token), user_id=user.id,
                                created_at=now, last_seen_at=now))
     user.last_login_at = now
     return token
@@ -125,23 +147,22 @@ def new_session(user: User) -> str:
 
 @use_case
 def load_session(token: str) -> User | None:
-    """The user of a live session, or None when it ended, idled out or grew too old."""
+    """The user of a live session (rules.session_alive), or None: a session that ended,
+    idled out or grew too old is deleted; a live one is touched when due."""
     if not token:
         return None
     # One query for the session, its user and their roles (run on every signed-in page).
     row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+        select(UserSession).where(UserSession.token_hash == token_hash(token))
         .options(joinedload(UserSession.user).joinedload(User.role_rows)))
     if row is None:
         return None
     now = utcnow()
-    cfg = current_app.config
-    if (now - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
-            or now - row.created_at > cfg["SESSION_ABSOLUTE_LIFETIME"]):
+    if not session_alive(row.created_at, row.last_seen_at, now, *session_limits()):
         db.session.delete(row)
         db.session.commit()
         return None
-    if now - row.last_seen_at > TOUCH_INTERVAL:
+    if session_touch_due(row.last_seen_at, now):
         row.last_seen_at = now
         db.session.commit()
     user = row.user
@@ -153,7 +174,7 @@ def load_session(token: str) -> User | None:
 def close_session(token: str | None) -> None:
     """End one session server-side (log-out)."""
     if token:
-        db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
         db.session.commit()
 
 

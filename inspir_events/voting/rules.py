@@ -2,12 +2,17 @@
 
 Ranking: more votes first; ties are shown as ties (same rank) and broken, for the
 order of the list and for picking winners, by the idea posted first (lower id).
+
+Each rule is written here once and called from every door: the pages, the socket
+handlers and the vote's hot path (voting/votes.py).
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from inspir_events.events.rules import EventStatus
 
 TITLE_MIN = 3
 TITLE_MAX = 120
@@ -28,12 +33,30 @@ class TallyVisibility(enum.StrEnum):
     AT_CLOSE = "at_close"  # the tally is shown once the round is closed
 
 
+def event_hidden(event_status: EventStatus) -> bool:
+    """Drafts are hidden: a draft event's ideas, rounds, results and live room answer "not
+    found" (to its organisers too) until it is published."""
+    return event_status == EventStatus.DRAFT
+
+
+def round_in_room(round_status: RoundStatus) -> bool:
+    """A round in preparation is not sent to the event's live room: it appears there when
+    it opens."""
+    return round_status != RoundStatus.DRAFT
+
+
+def may_vote(confirmed: bool, present: bool, require_check_in: bool) -> bool:
+    """Who votes in a round: the event's confirmed participants and, when the round
+    requires it, only those checked in at the door (``present``)."""
+    return confirmed and (present or not require_check_in)
+
+
 @dataclass(frozen=True)
 class Ballot:
     """What is known about a voter when they vote for an idea."""
 
     round_status: RoundStatus
-    eligible: bool  # confirmed participant (and checked in, if required)
+    eligible: bool  # may_vote: a confirmed participant (and checked in, if required)
     idea_in_round: bool
     own_team_idea: bool
     own_team_allowed: bool
@@ -60,6 +83,7 @@ def vote_problem(b: Ballot) -> str | None:
 
 
 def tally_visible(visibility: TallyVisibility, status: RoundStatus) -> bool:
+    """The tally is shown live during an open round, or (either way) once it is closed."""
     return status == RoundStatus.CLOSED or (
         visibility == TallyVisibility.LIVE and status == RoundStatus.OPEN)
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from inspir_events import demo
 from inspir_events.accounts.models import User
-from inspir_events.voting import events as voting_events
+from inspir_events.voting import realtime as voting_realtime
 from tests.needs.conftest import make_need  # noqa: F401  (fixture, re-exported)
 
 
@@ -40,5 +40,5 @@ def login_demo(login, db):
 @pytest.fixture
 def socket_calls(monkeypatch) -> list[int]:
     calls: list[int] = []
-    monkeypatch.setattr(voting_events, "disconnect_user", calls.append)
+    monkeypatch.setattr(voting_realtime, "disconnect_user", calls.append)
     return calls

@@ -138,7 +138,9 @@ def confirmed_round(db, voting_setup, make_need, organiser):  # noqa: F811
     both winners confirmed; the first idea answers a need (department 80).
 
     Returns the voting setup namespace with ``need`` and ``winners`` added."""
-    from inspir_events.voting import services as voting
+    from inspir_events.voting import results as voting_results
+    from inspir_events.voting import rounds as voting_rounds
+    from inspir_events.voting import votes as voting_votes
     from inspir_events.voting.models import Idea
 
     def build(with_need: bool = True):
@@ -149,12 +151,12 @@ def confirmed_round(db, voting_setup, make_need, organiser):  # noqa: F811
             idea.need_id = need.id
             db.session.commit()
         # Three votes for the first idea, one for the second.
-        voting.cast_vote(setup.outsider.id, setup.round.id, setup.ideas[0].id)
-        voting.cast_vote(setup.members[1][0].id, setup.round.id, setup.ideas[0].id)
-        voting.cast_vote(setup.members[1][1].id, setup.round.id, setup.ideas[0].id)
-        voting.cast_vote(setup.members[0][0].id, setup.round.id, setup.ideas[1].id)
-        voting.close_round(organiser, setup.round.id)
-        setup.winners = voting.confirm_winners(organiser, setup.round.id, 2)
+        voting_votes.cast_vote(setup.outsider.id, setup.round.id, setup.ideas[0].id)
+        voting_votes.cast_vote(setup.members[1][0].id, setup.round.id, setup.ideas[0].id)
+        voting_votes.cast_vote(setup.members[1][1].id, setup.round.id, setup.ideas[0].id)
+        voting_votes.cast_vote(setup.members[0][0].id, setup.round.id, setup.ideas[1].id)
+        voting_rounds.close_round(organiser, setup.round.id)
+        setup.winners = voting_results.confirm_winners(organiser, setup.round.id, 2)
         setup.need = need
         return setup
 

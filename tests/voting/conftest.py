@@ -1,7 +1,7 @@
 """Voting fixtures: an event with teams and voters, ``make_idea``, ``make_round``.
 
-Everything goes through the real use cases (``voting.services.post_idea``,
-``create_round``, ``open_round``), so a fixture never builds a state the
+Everything goes through the real use cases (``voting.ideas.post_idea``,
+``voting.rounds.create_round``, ``open_round``), so a fixture never builds a state the
 application could not reach.
 
 - ``voting_event``: a published hackathon (``team_event``) run by ``organiser``.
@@ -16,21 +16,32 @@ application could not reach.
 - ``voting_setup``: two teams of two with an idea each, a solo voter without a
   team, and an open round: a ``SimpleNamespace`` with ``event``, ``teams``,
   ``ideas``, ``members`` (per team), ``outsider`` and ``round``.
+- ``setup``: ``voting_setup()`` with its defaults.
+- ``live(user=None, origin=ORIGIN)``: a Socket.IO test client (``LiveClient``), signed in
+  as ``user`` through the real log-in form (its HTTP client carries the session cookie).
+  Like ``InspirClient``, every socket call runs in a fresh context, as a real connection
+  would: the handlers do not share the test's ``g``, current user or database session.
 """
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 from types import SimpleNamespace
 
 import pytest
+from flask import has_app_context
+from flask_socketio.test_client import SocketIOTestClient
 from sqlalchemy import select
 
 from inspir_events.events import participation
 from inspir_events.events.models import Registration
 from inspir_events.events.rules import Attendance
+from inspir_events.extensions import db as _db
+from inspir_events.extensions import socketio
 from inspir_events.teams import services as teams
-from inspir_events.voting import services
+from inspir_events.voting import ideas as idea_cases
+from inspir_events.voting import rounds as round_cases
 from tests.teams.conftest import (  # noqa: F401  (fixtures, re-exported)
     browser,
     make_event,
@@ -72,13 +83,13 @@ def make_voter(db, make_participant, make_team, organiser, voting_event):  # noq
 
 @pytest.fixture
 def make_idea(db, voting_event):
-    """Post an idea through ``services.post_idea``."""
+    """Post an idea through ``idea_cases.post_idea``."""
     counter = itertools.count(1)
 
     def factory(author, event=None, *, title: str | None = None, summary: str = SUMMARY,
                 need=None):
         event = event or voting_event
-        return services.post_idea(author, event.id, services.IdeaInput(
+        return idea_cases.post_idea(author, event.id, idea_cases.IdeaInput(
             title=title or f"Idée numéro {next(counter)}", summary=summary,
             need_id=need.id if need is not None else None))
 
@@ -95,9 +106,9 @@ def make_round(db, organiser, voting_event):  # noqa: F811
         values = {"title": f"Jury n°{next(counter)}"}
         values.update(overrides)
         author = by or organiser
-        voting_round = services.create_round(author, event.id, services.RoundInput(**values))
+        voting_round = round_cases.create_round(author, event.id, round_cases.RoundInput(**values))
         if open:
-            voting_round = services.open_round(author, voting_round.id)
+            voting_round = round_cases.open_round(author, voting_round.id)
         db.session.refresh(voting_round)
         return voting_round
 
@@ -121,3 +132,58 @@ def voting_setup(make_voter, make_team, make_idea, make_round, voting_event):  #
                                outsider=outsider, round=voting_round)
 
     return build
+
+
+ORIGIN = "http://localhost"  # the testing settings' ALLOWED_ORIGINS
+
+
+class LiveClient(SocketIOTestClient):
+    """A socket test client whose calls each run in a fresh context."""
+
+    def _fresh(self, method, *args, **kwargs):
+        result = contextvars.Context().run(method, *args, **kwargs)
+        if has_app_context():
+            _db.session.rollback()
+        return result
+
+    def connect(self, *args, **kwargs):
+        return self._fresh(super().connect, *args, **kwargs)
+
+    def emit(self, *args, **kwargs):
+        return self._fresh(super().emit, *args, **kwargs)
+
+    def disconnect(self, *args, **kwargs):
+        return self._fresh(super().disconnect, *args, **kwargs)
+
+    def events(self, name: str) -> list:
+        return [m["args"][0] for m in self.get_received() if m["name"] == name]
+
+
+@pytest.fixture
+def live(app, browser):  # noqa: F811 - the re-exported fixture
+    """``live(user=None, origin=ORIGIN)``: a socket, signed in as ``user`` (if given)."""
+    opened = []
+
+    def factory(user=None, origin: str | None = ORIGIN):
+        http = browser(user) if user is not None else app.test_client()
+        headers = {"Origin": origin} if origin else None
+        client = LiveClient(app, socketio, flask_test_client=http, headers=headers)
+        client.http = http
+        opened.append(client)
+        return client
+
+    yield factory
+    for client in opened:
+        if client.is_connected():
+            client.disconnect()
+
+
+@pytest.fixture
+def setup(voting_setup):
+    """``voting_setup()`` with its defaults (an open round, live tally)."""
+    return voting_setup()
+
+
+def vote(client, voting_round, idea) -> dict:
+    """Vote through the socket ``client``; returns the ack."""
+    return client.emit("vote", {"round_id": voting_round.id, "idea_id": idea.id}, callback=True)

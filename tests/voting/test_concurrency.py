@@ -1,7 +1,7 @@
 """Votes under concurrent requests, on SQLite and PostgreSQL.
 
 Each thread is one socket event or form post: its own application context, hence its
-own database session and connection; it calls ``services.cast_vote`` (or
+own database session and connection; it calls ``vote_cases.cast_vote`` (or
 ``close_round``) as the handlers and routes do. A barrier releases them together.
 
 A vote is one conflict-safe INSERT on the unique (round, voter, idea), run while the
@@ -24,7 +24,9 @@ from sqlalchemy import select
 
 from inspir_events.accounts.models import User
 from inspir_events.extensions import db as _db
-from inspir_events.voting import services
+from inspir_events.voting import results as result_cases
+from inspir_events.voting import rounds as round_cases
+from inspir_events.voting import votes as vote_cases
 from inspir_events.voting.models import Vote, VotingRound
 from inspir_events.voting.rules import RoundStatus
 from tests.conftest import run_together
@@ -72,7 +74,7 @@ def test_fifty_threads_casting_the_same_vote_leave_one_row(db, app, backend, bal
     outcomes: list[str] = []
 
     def vote(index: int) -> None:
-        outcomes.append(services.cast_vote(voter_id, round_id, idea_ids[0]).outcome)
+        outcomes.append(vote_cases.cast_vote(voter_id, round_id, idea_ids[0]).outcome)
 
     errors, elapsed = run_together(app, [vote] * 50)
     rows = committed_votes(db, round_id)
@@ -85,8 +87,8 @@ def test_fifty_threads_casting_the_same_vote_leave_one_row(db, app, backend, bal
     assert errors == []  # no "database is locked", IntegrityError nor deadlock
     assert counted == {"stored": 1, "duplicate": 49}
     assert [(r.voter_id, r.idea_id) for r in rows] == [(voter_id, idea_ids[0])]
-    assert services.tally(round_id) == {idea_ids[0]: 1}
-    assert services.votes_used(voter_id, round_id) == 1
+    assert result_cases.tally(round_id) == {idea_ids[0]: 1}
+    assert vote_cases.votes_used(voter_id, round_id) == 1
 
 
 @BACKENDS
@@ -104,12 +106,12 @@ def test_forty_voters_voting_at_once_leave_rows_equal_to_the_tally(db, app, back
 
     def vote(index: int) -> None:
         voter_id, idea_id = jobs_plan[index]
-        result = services.cast_vote(voter_id, round_id, idea_id)
+        result = vote_cases.cast_vote(voter_id, round_id, idea_id)
         answers.append((voter_id, idea_id, result.outcome))
 
     errors, elapsed = run_together(app, [vote] * len(jobs_plan))
     rows = committed_votes(db, round_id)
-    tally = services.tally(round_id)
+    tally = result_cases.tally(round_id)
     pairs = {(r.voter_id, r.idea_id) for r in rows}
     wanted_pairs = set(jobs_plan)
     per_voter = Counter(r.voter_id for r in rows)
@@ -133,8 +135,8 @@ def test_forty_voters_voting_at_once_leave_rows_equal_to_the_tally(db, app, back
     # every "stored" answer is a row of its own, every "duplicate" one has its row too
     stored_pairs = [(v, i) for v, i, outcome in answers if outcome == "stored"]
     assert sorted(stored_pairs) == sorted(pairs)
-    assert services.total_votes(round_id) == len(rows)
-    assert services.version(round_id) == rows[-1].id
+    assert vote_cases.total_votes(round_id) == len(rows)
+    assert result_cases.snapshot(db.session.get(VotingRound, round_id))["version"] == rows[-1].id
 
 
 @BACKENDS
@@ -147,7 +149,7 @@ def test_voters_over_their_quota_at_once_never_exceed_it(db, app, backend, ballo
 
     def vote(index: int) -> None:
         voter_id, idea_id = plan[index]
-        outcomes.append(services.cast_vote(voter_id, round_id, idea_id).outcome)
+        outcomes.append(vote_cases.cast_vote(voter_id, round_id, idea_id).outcome)
 
     errors, elapsed = run_together(app, [vote] * len(plan))
     rows = committed_votes(db, round_id)
@@ -160,7 +162,7 @@ def test_voters_over_their_quota_at_once_never_exceed_it(db, app, backend, ballo
     assert errors == []
     assert per_voter == dict.fromkeys(voter_ids, 3)
     assert counted == {"stored": 30, "quota": 30}
-    assert sum(services.tally(round_id).values()) == len(rows) == 30
+    assert sum(result_cases.tally(round_id).values()) == len(rows) == 30
 
 
 @BACKENDS
@@ -179,20 +181,20 @@ def test_closing_while_thirty_voters_vote_accepts_nothing_after_the_close(
         voter_id = voter_ids[index]
         for idea_id in plans[voter_id]:
             sent = time.perf_counter()
-            outcome = services.cast_vote(voter_id, round_id, idea_id).outcome
+            outcome = vote_cases.cast_vote(voter_id, round_id, idea_id).outcome
             answers.append((voter_id, idea_id, outcome, sent))
             time.sleep(rng.random() * 0.01)
 
     def close(index: int) -> None:
         time.sleep(0.02)  # let some votes in first
-        voting_round = services.close_round(_db.session.get(User, organiser_id), round_id)
+        voting_round = round_cases.close_round(_db.session.get(User, organiser_id), round_id)
         closed["at"] = voting_round.closed_at
         closed["returned"] = time.perf_counter()
 
     errors, elapsed = run_together(app, [vote] * len(voter_ids) + [close])
     rows = committed_votes(db, round_id)
     voting_round = db.session.get(VotingRound, round_id)
-    tally = services.tally(round_id)
+    tally = result_cases.tally(round_id)
     counted = Counter(outcome for _, _, outcome, _ in answers)
     sent_after_close = [a for a in answers if a[3] > closed["returned"]]
     report(backend, "close during 30 voters x 3 votes", threads=len(voter_ids) + 1,
@@ -221,8 +223,8 @@ def test_closing_while_thirty_voters_vote_accepts_nothing_after_the_close(
     # the final tally is the stored rows, and a vote now is refused
     assert sum(tally.values()) == len(rows)
     assert Counter(r.idea_id for r in rows) == Counter(tally)
-    assert services.cast_vote(voter_ids[0], round_id, idea_ids[0]).outcome == "closed"
-    assert services.total_votes(round_id) == len(rows)
+    assert vote_cases.cast_vote(voter_ids[0], round_id, idea_ids[0]).outcome == "closed"
+    assert vote_cases.total_votes(round_id) == len(rows)
 
 
 @BACKENDS
@@ -234,12 +236,12 @@ def test_every_snapshot_taken_while_people_vote_adds_up(db, app, backend, ballot
 
     def vote(index: int) -> None:
         for idea_id in idea_ids[:3]:
-            services.cast_vote(voter_ids[index], round_id, idea_id)
+            vote_cases.cast_vote(voter_ids[index], round_id, idea_id)
 
     def observe(stop) -> None:
         while not stop.is_set():
             _db.session.rollback()  # a fresh transaction each time, as each tick has
-            seen.append(services.snapshot(_db.session.get(VotingRound, round_id)))
+            seen.append(result_cases.snapshot(_db.session.get(VotingRound, round_id)))
 
     errors, elapsed = run_together(app, [vote] * len(voter_ids), background=observe)
     report(backend, "snapshots while 30 voters vote", snapshots=len(seen), errors=len(errors),
@@ -249,6 +251,6 @@ def test_every_snapshot_taken_while_people_vote_adds_up(db, app, backend, ballot
     for snap in seen:
         assert sum(snap["tally"].values()) == snap["total"], snap
     db.session.rollback()  # end the test's own read transaction: see what the threads committed
-    final = services.snapshot(db.session.get(VotingRound, round_id))
+    final = result_cases.snapshot(db.session.get(VotingRound, round_id))
     assert final["total"] == 90 == sum(final["tally"].values())
     assert final["version"] == max(v.id for v in committed_votes(db, round_id))

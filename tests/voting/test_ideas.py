@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from inspir_events.voting import services
+from inspir_events.voting import ideas as idea_cases
+from inspir_events.voting import rounds as round_cases
+from inspir_events.voting.access import VotingForbidden
 from inspir_events.voting.models import Idea
 from tests.events.conftest import text_of
 
@@ -90,8 +92,8 @@ def test_without_a_team_a_participant_posts_only_if_solo_ideas_are_allowed(
 @pytest.mark.parametrize("status", [None, "waitlisted"])
 def test_non_participants_cannot_post(db, make_voter, voting_event, status):
     user = make_voter(status=status)
-    with pytest.raises(services.VotingForbidden):
-        services.post_idea(user, voting_event.id, services.IdeaInput("Une idée", "Texte"))
+    with pytest.raises(VotingForbidden):
+        idea_cases.post_idea(user, voting_event.id, idea_cases.IdeaInput("Une idée", "Texte"))
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, voting_event):
@@ -114,9 +116,9 @@ def test_the_team_edits_its_idea_until_a_round_including_it_opens(
     assert idea.title == "Minibus du dimanche"
 
     draft = make_round(open=False)
-    assert services.can_edit_idea(mate, idea)  # a round in preparation freezes nothing
-    services.open_round(draft.event.organiser_rows[0].user, draft.id)
-    assert not services.can_edit_idea(mate, idea)
+    assert idea_cases.can_edit_idea(mate, idea)  # a round in preparation freezes nothing
+    round_cases.open_round(draft.event.organiser_rows[0].user, draft.id)
+    assert not idea_cases.can_edit_idea(mate, idea)
     assert client.get(url).status_code == 403
     token = client.csrf_token(f"/ideas/{idea.id}")
     response = client.post(url, data={**FORM, "title": "Trop tard", "csrf_token": token})
@@ -132,8 +134,8 @@ def test_others_cannot_edit_an_idea(db, browser, make_voter, make_team, make_ide
     stranger = make_voter()
     client = browser(stranger)
     assert client.get(f"/ideas/{idea.id}/edit").status_code == 403
-    with pytest.raises(services.VotingForbidden):
-        services.edit_idea(stranger, idea.id, services.IdeaInput("Autre titre", "Texte"))
+    with pytest.raises(VotingForbidden):
+        idea_cases.edit_idea(stranger, idea.id, idea_cases.IdeaInput("Autre titre", "Texte"))
     page = text_of(client.get(f"/ideas/{idea.id}"))
     assert f"/ideas/{idea.id}/edit" not in page
 

@@ -6,7 +6,9 @@ import html
 
 import pytest
 
-from inspir_events.voting import services
+from inspir_events.voting import results as result_cases
+from inspir_events.voting import rounds as round_cases
+from inspir_events.voting import votes as vote_cases
 from tests.test_i18n import translated_pairs
 
 
@@ -16,9 +18,9 @@ def pages(db, client, login, organiser, voting_setup, make_round, make_need, mak
     s = voting_setup()
     need = make_need(title="Un bus le dimanche")
     draft_idea = make_idea(s.members[1][1], title="Navette des marchés", need=need)
-    services.cast_vote(s.outsider.id, s.round.id, s.ideas[1].id)
-    services.close_round(organiser, s.round.id)
-    services.confirm_winners(organiser, s.round.id, 1)
+    vote_cases.cast_vote(s.outsider.id, s.round.id, s.ideas[1].id)
+    round_cases.close_round(organiser, s.round.id)
+    result_cases.confirm_winners(organiser, s.round.id, 1)
     draft = make_round(open=False, require_check_in=True, visibility="at_close")
     login(organiser)
     client.get("/")  # shows the log-in message

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from inspir_events.audit.models import AuditEntry
 from inspir_events.timeutil import paris_to_utc
-from inspir_events.voting import events as live
-from inspir_events.voting import services
+from inspir_events.voting import realtime
+from inspir_events.voting import rounds as round_cases
+from inspir_events.voting.access import VotingConflict, VotingForbidden
 from inspir_events.voting.models import VotingRound
 from inspir_events.voting.rules import RoundStatus, TallyVisibility
 from tests.events.conftest import text_of
@@ -87,8 +88,8 @@ def test_only_organisers_run_rounds(db, browser, client, make_voter, make_team, 
     for action in ("open", "close"):
         response = other.post(f"/rounds/{draft.id}/{action}", data={"csrf_token": token})
         assert response.status_code == 403
-    with pytest.raises(services.VotingForbidden):
-        services.open_round(lead, draft.id)
+    with pytest.raises(VotingForbidden):
+        round_cases.open_round(lead, draft.id)
     db.session.refresh(draft)
     assert draft.status == RoundStatus.DRAFT
     # Anonymous visitors are sent to log in; the round list itself is public.
@@ -100,8 +101,8 @@ def test_open_then_close_by_hand_announces_and_audits(db, browser, organiser, ma
                                                      make_team, make_idea, make_round,
                                                      monkeypatch):
     announced = []
-    monkeypatch.setattr(live, "announce_round", lambda r: announced.append(
-        (r.id, r.status.value)), raising=False)
+    monkeypatch.setattr(realtime, "announce_round", lambda r: announced.append(
+        (r.id, r.status.value)))
     lead = make_voter()
     make_team(lead)
     idea = make_idea(lead)
@@ -127,8 +128,8 @@ def test_open_then_close_by_hand_announces_and_audits(db, browser, organiser, ma
 
 def test_a_round_without_ideas_cannot_open(db, organiser, make_round):
     draft = make_round(open=False)
-    with pytest.raises(services.VotingConflict):
-        services.open_round(organiser, draft.id)
+    with pytest.raises(VotingConflict):
+        round_cases.open_round(organiser, draft.id)
 
 
 def test_the_schedule_opens_and_closes_rounds(db, make_voter, make_team, make_idea, make_round):
@@ -137,11 +138,11 @@ def test_the_schedule_opens_and_closes_rounds(db, make_voter, make_team, make_id
     make_idea(lead)
     voting_round = make_round(open=False, opens_at=datetime(2030, 1, 1, 9),
                               closes_at=datetime(2030, 1, 1, 10))
-    assert services.apply_schedule(datetime(2030, 1, 1, 8)) == []
-    assert services.apply_schedule(datetime(2030, 1, 1, 9)) == [voting_round.id]
+    assert round_cases.apply_schedule(datetime(2030, 1, 1, 8)) == []
+    assert round_cases.apply_schedule(datetime(2030, 1, 1, 9)) == [voting_round.id]
     db.session.refresh(voting_round)
     assert voting_round.status == RoundStatus.OPEN and voting_round.ideas
-    assert services.apply_schedule(datetime(2030, 1, 1, 10, 1)) == [voting_round.id]
+    assert round_cases.apply_schedule(datetime(2030, 1, 1, 10, 1)) == [voting_round.id]
     db.session.refresh(voting_round)
     assert voting_round.status == RoundStatus.CLOSED
 

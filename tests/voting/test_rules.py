@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from inspir_events.events.rules import EventStatus
 from inspir_events.voting import rules, tally
 from inspir_events.voting.rules import Ballot, Ranked, RoundStatus, TallyVisibility
 
@@ -104,3 +105,25 @@ def test_rate_limiter_allows_a_burst_then_refills():
     assert limiter.allow(1, 100.3)  # one token after 0.2 s (+ what was left)
     assert all(limiter.allow(1, 200.0) for _ in range(5))  # never more than the burst
     assert not limiter.allow(1, 200.0)
+
+
+# ---- who votes, and what drafts hide: each rule once, for every door ----------------------
+
+@pytest.mark.parametrize(("confirmed", "present", "check_in", "may"), [
+    (True, False, False, True),
+    (True, True, False, True),
+    (True, True, True, True),
+    (True, False, True, False),  # not checked in at the door
+    (False, True, False, False),  # not a confirmed participant
+    (False, False, True, False),
+])
+def test_who_may_vote(confirmed, present, check_in, may):
+    assert rules.may_vote(confirmed=confirmed, present=present, require_check_in=check_in) is may
+
+
+def test_drafts_are_hidden():
+    assert rules.event_hidden(EventStatus.DRAFT)
+    assert not rules.event_hidden(EventStatus.PUBLISHED)
+    assert not rules.event_hidden(EventStatus.CANCELLED)
+    assert not rules.round_in_room(RoundStatus.DRAFT)
+    assert rules.round_in_room(RoundStatus.OPEN) and rules.round_in_room(RoundStatus.CLOSED)
