@@ -31,7 +31,7 @@ from inspir_events.accounts.forms import (
 )
 from inspir_events.accounts.models import Role, User
 from inspir_events.accounts.permissions import role_required
-from inspir_events.events import participation
+from inspir_events.accounts.registry import profile_sections
 from inspir_events.extensions import db
 from inspir_events.reference import choices
 from inspir_events.urls import safe_next_url
@@ -135,8 +135,8 @@ def profile():
         else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, feed_form=FlaskForm(),
-                           feed=participation.calendar_feed(current_user)), \
+    return render_template("accounts/profile.html", form=form,
+                           sections=profile_sections(current_user)), \
         200 if not form.errors else 422
 
 
