@@ -5,4 +5,9 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from inspir_events.events import personal, routes  # noqa: E402,F401  (register on bp)
+from inspir_events.events import (  # noqa: E402,F401  (register on bp)
+    calendar_routes,
+    personal,
+    registration_routes,
+    routes,
+)
