@@ -80,8 +80,7 @@ def _add_member(team: Team, user_id: int) -> None:
     db.session.add(TeamMember(team_id=team.id, user_id=user_id, event_id=team.event_id))
     try:  # the database's UNIQUE (event, user) has the last word, with a message too
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the calling use case rolls its transaction back
         raise TeamConflict(_l("You are already in a team at this event.")) from None
     team.member_count += 1
     db.session.execute(delete(TeamSeeker).where(TeamSeeker.event_id == team.event_id,
@@ -164,8 +163,7 @@ def create(user: User, event_id: int, data: TeamInput) -> Team:
     _add_member(team, user.id)
     try:
         db.session.commit()
-    except IntegrityError:  # a concurrent creation took the name
-        db.session.rollback()
+    except IntegrityError:  # a concurrent creation took the name (rolled back by use_case)
         raise TeamError(NAME_TAKEN, field="name") from None
     return team
 
