@@ -44,12 +44,13 @@ def cancel_registrations(user_id: int) -> None:
             participation.promote(event)
 
 
-add_personal_data(bp, PersonalData({
+PERSONAL_DATA = PersonalData({
     "event": TableData({"created_by_id": NULL}, export="events_created"),
     "event_organiser": TableData({"user_id": DELETE}, export="events_organised"),
     "registration": TableData({"user_id": CUSTOM}, export="registrations"),  # cancelled
     "calendar_feed": TableData({"user_id": DELETE}, export="calendar_feed"),
-}, erase=cancel_registrations, order=20))
+}, erase=cancel_registrations, order=20)
+add_personal_data(bp, PERSONAL_DATA)
 
 
 def _calendar_section(user) -> dict:

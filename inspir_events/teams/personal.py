@@ -30,9 +30,10 @@ def leave_teams(user_id: int) -> None:
         services.drop_member(team, user_id)  # the teams' rule, inside this transaction
 
 
-add_personal_data(bp, PersonalData({
+PERSONAL_DATA = PersonalData({
     "team": TableData({"lead_id": NULL}, export="teams_led"),  # a lead not a member
     "team_member": TableData({"user_id": CUSTOM}, export="team_memberships"),  # left
     "join_request": TableData({"user_id": DELETE}, export="join_requests"),
     "team_seeker": TableData({"user_id": DELETE}, export="team_seeking"),
-}, erase=leave_teams, order=10))
+}, erase=leave_teams, order=10)
+add_personal_data(bp, PERSONAL_DATA)
