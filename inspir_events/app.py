@@ -19,12 +19,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config as settings_module
 from inspir_events import errors, models, security  # noqa: F401  (models: all tables)
 from inspir_events.accounts import services as account_services
+from inspir_events.accounts.blueprint import audit_bp
 from inspir_events.accounts.blueprint import bp as accounts_bp
 from inspir_events.accounts.forms import ROLE_LABELS
 from inspir_events.accounts.permissions import send_to_login
 from inspir_events.aid.blueprint import bp as aid_bp
 from inspir_events.api.blueprint import bp as api_bp
-from inspir_events.audit.blueprint import bp as audit_bp
 from inspir_events.cli import register_commands
 from inspir_events.events.blueprint import bp as events_bp
 from inspir_events.extensions import (

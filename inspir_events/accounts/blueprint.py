@@ -1,7 +1,19 @@
-"""The accounts blueprint: ``bp``, with its views registered by importing their modules."""
+"""The accounts blueprints, with their views registered by importing their modules.
+
+- ``bp`` (``accounts.*``): sign-up, log-in, profile, personal data, the users' admin
+  page; accounts' own personal data is declared with it (personal.py);
+- ``audit_bp`` (``audit.*``): the audit log's admin page (``/admin/audit``). Reading the
+  log names its actors and needs the admin role, so it lives here, above the audit
+  package (which only writes entries); its own blueprint keeps its endpoint ``audit.log``.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
+audit_bp = Blueprint("audit", __name__)
 
-from inspir_events.accounts import routes  # noqa: E402,F401  (registers the views on bp)
+from inspir_events.accounts import (  # noqa: E402,F401  (register on the blueprints)
+    audit_routes,
+    personal,
+    routes,
+)

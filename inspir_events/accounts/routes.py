@@ -1,4 +1,6 @@
-"""Account pages: thin views that parse, call a service and render."""
+"""Account pages: thin views that parse, call a use case and render; a refusal is
+answered by the error boundary (inspir_events/errors.py), as each view says with
+``on_refusal``."""
 
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ from inspir_events.accounts.forms import (
 )
 from inspir_events.accounts.models import Role, User
 from inspir_events.accounts.permissions import role_required
-from inspir_events.events import participation
+from inspir_events.accounts.registry import profile_sections
+from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.reference import choices
 from inspir_events.urls import safe_next_url
@@ -67,17 +70,17 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            user = services.register(form.email.data, form.display_name.data, form.password.data)
-        except services.AccountError as exc:
-            form[exc.field].errors.append(exc.message)
-        else:
-            _start_session(user, remember=False)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name),
-                  "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/signup.html", form=form), 200 if not form.errors else 422
+
+    def page(error=None):
+        return render_template("accounts/signup.html", form=form), 200 if not form.errors else 422
+
+    if not form.validate_on_submit():
+        return page()
+    on_refusal(page=page, form=form)
+    user = services.register(form.email.data, form.display_name.data, form.password.data)
+    _start_session(user, remember=False)
+    flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -88,7 +91,7 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        try:
+        try:  # not the error boundary: a failed log-in is counted (limits) before answering
             user = services.authenticate(form.email.data, form.password.data)
         except services.InvalidCredentials as exc:
             limits.count_login_failure()
@@ -120,24 +123,24 @@ def profile():
     if request.method == "GET":
         form.department.data = current_user.department_code or ""
         form.skills.data = [s.code for s in current_user.skills]
-    if form.validate_on_submit():
-        try:
-            services.update_profile(
-                current_user,
-                display_name=form.display_name.data,
-                department_code=form.department.data,
-                skill_codes=form.skills.data or [],
-                bio=form.bio.data or "",
-            )
-        except services.AccountError as exc:
-            db.session.rollback()
-            form[exc.field].errors.append(exc.message)
-        else:
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, feed_form=FlaskForm(),
-                           feed=participation.calendar_feed(current_user)), \
-        200 if not form.errors else 422
+
+    def page(error=None):
+        return render_template("accounts/profile.html", form=form,
+                               sections=profile_sections(current_user)), \
+            200 if not form.errors else 422
+
+    if not form.validate_on_submit():
+        return page()
+    on_refusal(page=page, form=form)
+    services.update_profile(
+        current_user,
+        display_name=form.display_name.data,
+        department_code=form.department.data,
+        skill_codes=form.skills.data or [],
+        bio=form.bio.data or "",
+    )
+    flash(_("Your profile is saved."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/admin/users")
@@ -160,17 +163,14 @@ def admin_set_roles(user_id: int):
     user = db.get_or_404(User, user_id)
     form = RolesForm(prefix=f"u{user.id}")
     form.roles.choices = choices.from_labels(ROLE_LABELS)
-    if form.validate_on_submit():
-        try:
-            services.set_roles(current_user, user, [Role(v) for v in form.roles.data or []])
-        except services.AccountError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            flash(_("Roles of %(name)s saved.", name=user.display_name), "success")
-    else:
+    back = url_for("accounts.admin_users", q=request.args.get("q", ""))
+    if not form.validate_on_submit():
         flash(_("These roles could not be saved."), "error")
-    return redirect(url_for("accounts.admin_users", q=request.args.get("q", "")))
+        return redirect(back)
+    on_refusal(back=back)
+    services.set_roles(current_user, user, [Role(v) for v in form.roles.data or []])
+    flash(_("Roles of %(name)s saved.", name=user.display_name), "success")
+    return redirect(back)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -178,22 +178,22 @@ def admin_set_roles(user_id: int):
 @limits.limit("password")
 def change_password():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        remember = session.permanent
-        try:
-            credentials.change_password(current_user, form.current_password.data,
-                                        form.new_password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form[exc.field].errors.append(exc.message)
-        else:
-            user = current_user._get_current_object()
-            session.clear()  # the old session's data ends with it
-            login_user(user)
-            session.permanent = remember
-            flash(_("Your password is changed. Your other sessions are signed out."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/password.html", form=form), 200 if not form.errors else 422
+
+    def page(error=None):
+        return render_template("accounts/password.html", form=form), \
+            200 if not form.errors else 422
+
+    if not form.validate_on_submit():
+        return page()
+    remember = session.permanent
+    on_refusal(page=page, form=form)
+    credentials.change_password(current_user, form.current_password.data, form.new_password.data)
+    user = current_user._get_current_object()
+    session.clear()  # the old session's data ends with it
+    login_user(user)
+    session.permanent = remember
+    flash(_("Your password is changed. Your other sessions are signed out."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/account/export")
@@ -220,19 +220,18 @@ def export_download():
 @login_required
 def delete_account():
     form = AccountDeletionForm()
-    if form.validate_on_submit():
-        try:
-            privacy.delete_account(current_user, form.current_password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            if exc.field:
-                form[exc.field].errors.append(exc.message)
-            else:
-                flash(exc.message, "error")
-        else:
-            logout_user()
-            session.clear()
-            flash(_("Your account is deleted. What you published stays, without your name."),
-                  "success")
-            return redirect(url_for("main.index"))
-    return render_template("accounts/delete.html", form=form), 200 if not form.errors else 422
+
+    def page(error=None):
+        if error is not None and not (error.field and error.field in form):
+            flash(error.message, "error")  # the page has no place for a general error
+        return render_template("accounts/delete.html", form=form), \
+            200 if not form.errors else 422
+
+    if not form.validate_on_submit():
+        return page()
+    on_refusal(page=page, form=form)
+    privacy.delete_account(current_user, form.current_password.data)
+    logout_user()
+    session.clear()
+    flash(_("Your account is deleted. What you published stays, without your name."), "success")
+    return redirect(url_for("main.index"))

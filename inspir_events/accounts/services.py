@@ -80,8 +80,7 @@ def register(email: str, display_name: str, password: str) -> User:
     try:
         db.session.commit()
     except IntegrityError:  # a concurrent sign-up with the same address won the race
-        db.session.rollback()
-        raise EmailTaken() from None
+        raise EmailTaken() from None  # rolled back by use_case
     return user
 
 

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from inspir_events.accounts.forms import MultiCheckboxField
 from inspir_events.events import rules
 from inspir_events.events.rules import Attendance, EventKind, EventStatus, RunBy
+from inspir_events.events.services import EventFilters
 from inspir_events.reference import choices
 
 KIND_LABELS = {
@@ -46,8 +47,26 @@ ATTENDANCE_LABELS = {
     Attendance.PRESENT: _l("Present"),
     Attendance.ABSENT: _l("Absent"),
 }
+# Every label the event pages show, for their templates.
+LABELS = {"kind_labels": KIND_LABELS, "run_by_labels": RUN_BY_LABELS,
+          "status_labels": STATUS_LABELS, "registration_labels": REGISTRATION_LABELS,
+          "attendance_labels": ATTENDANCE_LABELS}
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def listing_filters(args) -> EventFilters:
+    """The listing's and the public feed's filters, read from a query string (anything
+    unknown means "any")."""
+    kind = args.get("kind", "")
+    when = args.get("when", "upcoming")
+    return EventFilters(
+        when=when if when in ("upcoming", "past", "all") else "upcoming",
+        department=args.get("department") or None,
+        kind=EventKind(kind) if kind in EventKind._value2member_map_ else None,
+        theme=args.get("theme") or None,
+        labelled_only=args.get("labelled") == "1",
+    )
 
 
 def _when(label, required=True, description=None):

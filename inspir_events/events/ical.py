@@ -67,10 +67,6 @@ def _build(fields: tuple) -> VEvent:
     return item
 
 
-def vevent(event, url: str, domain: str) -> VEvent:
-    return _build(_fields(event, url, domain))
-
-
 @lru_cache(maxsize=VEVENT_CACHE_SIZE)
 def _vevent_ical(fields: tuple) -> bytes:
     return _build(fields).to_ical()

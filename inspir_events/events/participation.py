@@ -29,6 +29,7 @@ from inspir_events.events.rules import Attendance, EventStatus, RegistrationStat
 from inspir_events.extensions import db
 from inspir_events.notifications import services as notifications
 from inspir_events.timeutil import utcnow
+from inspir_events.urls import path_for
 
 
 def registration_of(user, event: Event) -> Registration | None:
@@ -71,8 +72,8 @@ def waitlist_position(registration: Registration) -> int | None:
         Registration.position < registration.position))
     return ahead + 1
 
-@retrying
 
+@retrying
 def register(user: User, event_id: int) -> tuple[Registration, bool]:
     """Register ``user``: confirmed while places remain, else on the waitlist (arrival order).
 
@@ -85,7 +86,7 @@ def register(user: User, event_id: int) -> tuple[Registration, bool]:
     existing = db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.user_id == user.id))
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        db.session.rollback()
+        db.session.commit()  # nothing to change: the event's lock is released
         return existing, False
     problem = registration_problem(event)
     if problem:
@@ -103,8 +104,8 @@ def register(user: User, event_id: int) -> tuple[Registration, bool]:
     db.session.commit()
     return registration, True
 
-@retrying
 
+@retrying
 def unregister(user: User, event_id: int) -> Registration:
     """Cancel one's registration; the first waitlisted people take the freed places."""
     begin_write()
@@ -139,7 +140,7 @@ def promote(event: Event) -> None:
         registration.updated_at = utcnow()
     event.confirmed_count += len(promoted)
     notifications.notify([r.user_id for r in promoted], "registration.promoted",
-                         url=f"/events/{event.id}", event=event.title)
+                         url=path_for("events.detail", event_id=event.id), event=event.title)
 
 
 @use_case

@@ -47,6 +47,7 @@ from inspir_events.needs.rules import clamp_page
 from inspir_events.notifications import services as notifications
 from inspir_events.reference.models import Department, Theme
 from inspir_events.timeutil import utcnow
+from inspir_events.urls import path_for
 
 PROBLEM_MESSAGES = {
     "end_before_start": _l("The end must come after the start."),
@@ -300,8 +301,8 @@ def cancel(user: User, event_id: int) -> Event:
     people = db.session.scalars(select(Registration.user_id).where(
         Registration.event_id == event.id,
         Registration.status != RegistrationStatus.CANCELLED))
-    notifications.notify(list(people), "event.cancelled", url=f"/events/{event.id}",
-                         event=event.title)
+    notifications.notify(list(people), "event.cancelled",
+                         url=path_for("events.detail", event_id=event.id), event=event.title)
     db.session.commit()
     return event
 
@@ -320,8 +321,8 @@ def add_organiser(user: User, event_id: int, email: str) -> User:
         raise EventConflict(_l("%(name)s already organises this event.",
                                name=other.display_name), field="email")
     event.organiser_rows.append(EventOrganiser(user_id=other.id))
-    notifications.notify([other.id], "organiser.added", url=f"/events/{event.id}",
-                         event=event.title)
+    notifications.notify([other.id], "organiser.added",
+                         url=path_for("events.detail", event_id=event.id), event=event.title)
     db.session.commit()
     return other
 

@@ -10,9 +10,9 @@ from inspir_events.events.models import Registration
 from inspir_events.events.rules import EventStatus, RegistrationStatus
 from inspir_events.extensions import db
 from inspir_events.teams import matching
+from inspir_events.teams.access import TeamNotFound, membership
 from inspir_events.teams.models import JoinRequest, Team, TeamMember, TeamSeeker
 from inspir_events.teams.rules import RequestStatus
-from inspir_events.teams.services import TeamNotFound, membership
 
 
 def get(team_id: int) -> Team:

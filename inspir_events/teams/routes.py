@@ -1,4 +1,5 @@
-"""Team pages: thin views that parse, call a service and render."""
+"""Team pages: thin views that parse, call a use case and render; a refusal is answered
+by the error boundary (inspir_events/errors.py), as each view says with ``on_refusal``."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from inspir_events.errors import render_error
+from inspir_events.errors import on_refusal
 from inspir_events.events import services as events
-from inspir_events.extensions import db
 from inspir_events.opendata import csv_response
 from inspir_events.reference import choices
-from inspir_events.teams import queries, services
+from inspir_events.teams import access, queries, services
 from inspir_events.teams.blueprint import bp
 from inspir_events.teams.forms import (
     POLICY_DESCRIPTIONS,
@@ -26,41 +26,16 @@ from inspir_events.teams.rules import JoinPolicy
 from inspir_events.timeutil import paris_to_utc, utc_to_paris
 
 
-def _refuse(exc: services.TeamError):
-    """A refused action: 404 as such, 403 with its reason, else the reason flashed (None)."""
-    db.session.rollback()
-    if exc.status == 404:
-        abort(404)
-    if exc.status == 403:
-        return render_error(403, exc.message)
-    flash(exc.message, "error")
-    return None
-
-
-def _event_or_404(event_id: int):
-    try:
-        return events.get_for_viewer(event_id, current_user)
-    except events.EventNotFound:
-        abort(404)
-
-
-def _team_or_404(team_id: int):
-    try:
-        return queries.get(team_id)
-    except services.TeamNotFound:
-        abort(404)
-
-
 def _skill_names() -> dict[str, str]:
     return {choice.value: choice.label for choice in choices.skills()}
 
 
 @bp.route("/events/<int:event_id>/teams")
 def index(event_id: int):
-    event = _event_or_404(event_id)
+    event = events.get_for_viewer(event_id, current_user)
     teams = queries.event_teams(event.id)
     my_team = queries.team_of(current_user, event.id)
-    confirmed = services.is_confirmed(current_user, event.id)
+    confirmed = access.is_confirmed(current_user, event.id)
     seeker = queries.seeking(current_user, event.id)
     suggestions = []
     if confirmed and my_team is None:
@@ -75,7 +50,7 @@ def index(event_id: int):
         my_team=my_team, confirmed=confirmed, seeker=seeker, seeking_form=seeking_form,
         suggestions=suggestions, teams_by_id={t.id: t for t in teams},
         is_organiser=events.is_organiser(current_user, event), policy_labels=POLICY_DESCRIPTIONS,
-        frozen=services.frozen(event), skill_names=_skill_names(), form=FlaskForm())
+        frozen=access.frozen(event), skill_names=_skill_names(), form=FlaskForm())
 
 
 def _team_form(event, team=None) -> TeamForm:
@@ -102,42 +77,33 @@ def _input(form: TeamForm) -> services.TeamInput:
 
 
 def _form_page(form, event, team=None, error=None, refused=False):
-    status = error.status if error else (422 if form.errors else 200)
+    """The team's form again; a refusal not about one of its fields is its general error
+    (``refused``: the person may not create a team here at all, the form is not shown)."""
+    general = error.message if error and not (error.field and error.field in form) else None
+    status = 422 if form.errors else 200
     return render_template("teams/form.html", form=form, event=event, team=team,
-                           error=error.message if error and not error.field else None,
-                           refused=refused), status
+                           error=general, refused=refused), status
 
 
 @bp.route("/events/<int:event_id>/teams/new", methods=["GET", "POST"])
 @login_required
 def create(event_id: int):
-    event = _event_or_404(event_id)
+    event = events.get_for_viewer(event_id, current_user)
     form = _team_form(event)
-    try:  # on a post too: a refusal is answered before the form's errors (403, not 422)
-        services.check_can_create(current_user, event.id)
-    except services.TeamError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            abort(404)
-        return _form_page(form, event, error=exc, refused=True)
+    # On a post too: a refusal is answered before the form's errors (403, not 422).
+    on_refusal(page=lambda error: _form_page(form, event, error=error, refused=True))
+    services.check_can_create(current_user, event.id)
     if not form.validate_on_submit():
         return _form_page(form, event)
-    try:
-        team = services.create(current_user, event.id, _input(form))
-    except services.TeamError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            abort(404)
-        if exc.field and exc.field in form:
-            form[exc.field].errors.append(exc.message)
-        return _form_page(form, event, error=exc)
+    on_refusal(page=lambda error: _form_page(form, event, error=error), form=form)
+    team = services.create(current_user, event.id, _input(form))
     flash(_("Your team is created. You lead it."), "success")
     return redirect(url_for("teams.detail", team_id=team.id))
 
 
 @bp.route("/teams/<int:team_id>")
 def detail(team_id: int):
-    team = _team_or_404(team_id)
+    team = queries.get(team_id)
     is_lead = current_user.is_authenticated and team.lead_id == current_user.id
     is_member = current_user.is_authenticated and any(
         m.user_id == current_user.id for m in team.member_rows)
@@ -146,29 +112,22 @@ def detail(team_id: int):
         coverage=queries.coverages([team])[team.id],
         requests=queries.pending_requests(team) if is_lead else [],
         people=queries.suggestions_for_team(team) if is_lead else [],
-        confirmed=services.is_confirmed(current_user, team.event_id),
-        frozen=services.frozen(team.event), skill_names=_skill_names(),
+        confirmed=access.is_confirmed(current_user, team.event_id),
+        frozen=access.frozen(team.event), skill_names=_skill_names(),
         policy_labels=POLICY_DESCRIPTIONS, form=FlaskForm(), join_form=JoinForm())
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(team_id: int):
-    team = _team_or_404(team_id)
+    team = queries.get(team_id)
     if team.lead_id != current_user.id:
         abort(403)
     form = _team_form(team.event, team)
     if not form.validate_on_submit():
         return _form_page(form, team.event, team)
-    try:
-        services.update(current_user, team.id, _input(form))
-    except services.TeamError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            abort(exc.status)
-        if exc.field and exc.field in form:
-            form[exc.field].errors.append(exc.message)
-        return _form_page(form, team.event, team, exc)
+    on_refusal(page=lambda error: _form_page(form, team.event, team, error), form=form)
+    services.update(current_user, team.id, _input(form))
     flash(_("The team is saved."), "success")
     return redirect(url_for("teams.detail", team_id=team.id))
 
@@ -177,12 +136,10 @@ def _post_action(team_id: int, action, success: str, form_class=FlaskForm):
     form = form_class()
     if not form.validate_on_submit():
         abort(400)
-    team = _team_or_404(team_id)
+    team = queries.get(team_id)
     event_id = team.event_id
-    try:
-        result = action(form)
-    except services.TeamError as exc:
-        return _refuse(exc) or redirect(url_for("teams.detail", team_id=team_id))
+    on_refusal(back=url_for("teams.detail", team_id=team_id))
+    result = action(form)
     flash(success if isinstance(success, str) else success(result), "success")
     if result is True:  # the team was dissolved
         return redirect(url_for("teams.index", event_id=event_id))
@@ -240,50 +197,43 @@ def seeking(event_id: int):
     form.skills.choices = choices.skills()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.set_seeking(current_user, event_id, form.seeking.data, form.skills.data or [])
-    except services.TeamError as exc:
-        refused = _refuse(exc)
-        if refused:
-            return refused
-    else:
-        flash(_("You are listed as looking for a team.") if form.seeking.data
-              else _("You are no longer listed as looking for a team."), "success")
+    on_refusal(back=url_for("teams.index", event_id=event_id))
+    services.set_seeking(current_user, event_id, form.seeking.data, form.skills.data or [])
+    flash(_("You are listed as looking for a team.") if form.seeking.data
+          else _("You are no longer listed as looking for a team."), "success")
     return redirect(url_for("teams.index", event_id=event_id))
 
 
 @bp.route("/events/<int:event_id>/teams/settings", methods=["GET", "POST"])
 @login_required
 def settings(event_id: int):
-    event = _event_or_404(event_id)
+    event = events.get_for_viewer(event_id, current_user)
     if not events.is_organiser(current_user, event):
         abort(403)
     form = SettingsForm(obj=event if request.method == "GET" else None)
     if request.method == "GET" and event.teams_frozen_at:
         form.teams_frozen_at.data = utc_to_paris(event.teams_frozen_at)
-    error = None
-    if form.validate_on_submit():
-        frozen = form.teams_frozen_at.data
-        try:
-            services.update_settings(current_user, event.id, form.team_size_default.data,
-                                     paris_to_utc(frozen) if frozen else None,
-                                     form.solo_ideas_allowed.data)
-        except services.TeamError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                abort(exc.status)
-            error = exc.message
-        else:
-            flash(_("Team settings saved."), "success")
-            return redirect(url_for("teams.index", event_id=event.id))
-    status = 422 if (error or form.errors) else 200
-    return render_template("teams/settings.html", form=form, event=event, error=error), status
+
+    def page(error=None):
+        status = 422 if (error or form.errors) else 200
+        return render_template("teams/settings.html", form=form, event=event,
+                               error=error.message if error else None), status
+
+    if not form.validate_on_submit():
+        return page()
+    on_refusal(page=page)
+    frozen = form.teams_frozen_at.data
+    services.update_settings(current_user, event.id, form.team_size_default.data,
+                             paris_to_utc(frozen) if frozen else None,
+                             form.solo_ideas_allowed.data)
+    flash(_("Team settings saved."), "success")
+    return redirect(url_for("teams.index", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/teams.csv")
 @login_required
 def export_csv(event_id: int):
-    event = _event_or_404(event_id)
+    event = events.get_for_viewer(event_id, current_user)
     if not events.is_organiser(current_user, event):
         abort(403)
     teams = queries.event_teams(event.id)

@@ -12,43 +12,36 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from inspir_events.accounts.models import User
 from inspir_events.database import begin_write, retrying, use_case
-from inspir_events.domain import DomainError
 from inspir_events.events.models import Event, Registration
-from inspir_events.events.rules import EventStatus, RegistrationStatus
 from inspir_events.events.services import is_organiser
 from inspir_events.extensions import db
 from inspir_events.needs.models import Need
 from inspir_events.notifications import services as notifications
 from inspir_events.reference.models import Skill
 from inspir_events.teams import rules
+from inspir_events.teams.access import TeamConflict as TeamConflict
+from inspir_events.teams.access import TeamError as TeamError
+from inspir_events.teams.access import TeamForbidden as TeamForbidden
+from inspir_events.teams.access import TeamNotFound as TeamNotFound
+from inspir_events.teams.access import (
+    check_lead,
+    check_not_frozen,
+    check_participant,
+    is_confirmed,
+    locked_team,
+    membership,
+    team_event,
+)
 from inspir_events.teams.models import JoinRequest, Team, TeamMember, TeamSeeker
 from inspir_events.teams.rules import JoinPolicy, RequestStatus
 from inspir_events.timeutil import utcnow
-
-
-class TeamError(DomainError):
-    """A team use case refused (422 unless a subclass says otherwise)."""
-
-
-class TeamNotFound(TeamError):
-    status = 404
-
-    def __init__(self):
-        super().__init__(_l("This team does not exist (any more)."))
-
-
-class TeamForbidden(TeamError):
-    status = 403
-
-
-class TeamConflict(TeamError):
-    status = 409
+from inspir_events.urls import path_for
 
 
 @dataclass
@@ -61,59 +54,12 @@ class TeamInput:
     join_policy: JoinPolicy = JoinPolicy.OPEN
 
 
-# ---- checks shared by the use cases ----------------------------------------------------
-
-def _event(event_id: int, lock: bool = False) -> Event:
-    stmt = select(Event).where(Event.id == event_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    event = db.session.scalar(stmt)
-    if event is None or event.status == EventStatus.DRAFT:
-        raise TeamNotFound()
-    return event
+def _page(team: Team) -> str:
+    """The team's page, where a notification about it leads."""
+    return path_for("teams.detail", team_id=team.id)
 
 
-def is_confirmed(user, event_id: int) -> bool:
-    if not (user and user.is_authenticated):
-        return False
-    return db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event_id, Registration.user_id == user.id,
-        Registration.status == RegistrationStatus.CONFIRMED)) > 0
-
-
-def _participant(user: User, event: Event) -> None:
-    if event.status != EventStatus.PUBLISHED:
-        raise TeamConflict(_l("Teams are formed at published events only."))
-    if not is_confirmed(user, event.id):
-        raise TeamForbidden(_l("Only confirmed participants of the event can do this "
-                               "(the waitlist does not count)."))
-
-
-def frozen(event: Event) -> bool:
-    return rules.is_frozen(event.teams_frozen_at, utcnow())
-
-
-def _not_frozen(event: Event) -> None:
-    if frozen(event):
-        raise TeamConflict(_l("Teams are frozen at this event: no more joins or leaves."))
-
-
-def _locked_team(team_id: int) -> Team:
-    team = db.session.scalar(select(Team).where(Team.id == team_id).with_for_update())
-    if team is None:
-        raise TeamNotFound()
-    return team
-
-
-def membership(user_id: int, event_id: int) -> TeamMember | None:
-    return db.session.scalar(select(TeamMember).where(
-        TeamMember.event_id == event_id, TeamMember.user_id == user_id))
-
-
-def _lead_only(user: User, team: Team) -> None:
-    if team.lead_id != user.id:
-        raise TeamForbidden(_l("Only the team's lead can do this."))
-
+# ---- changing a team's members -------------------------------------------------------
 
 def _add_member(team: Team, user_id: int) -> None:
     """Add a member under the team's lock: refused when full or already in a team here.
@@ -134,8 +80,7 @@ def _add_member(team: Team, user_id: int) -> None:
     db.session.add(TeamMember(team_id=team.id, user_id=user_id, event_id=team.event_id))
     try:  # the database's UNIQUE (event, user) has the last word, with a message too
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the calling use case rolls its transaction back
         raise TeamConflict(_l("You are already in a team at this event.")) from None
     team.member_count += 1
     db.session.execute(delete(TeamSeeker).where(TeamSeeker.event_id == team.event_id,
@@ -186,8 +131,8 @@ NAME_TAKEN = _l("Another team at this event already has this name.")
 # ---- forming teams ---------------------------------------------------------------------
 
 def _may_create(user: User, event: Event) -> None:
-    _participant(user, event)
-    _not_frozen(event)
+    check_participant(user, event)
+    check_not_frozen(event)
     if membership(user.id, event.id) is not None:
         raise TeamConflict(_l("You are already in a team at this event."))
 
@@ -198,7 +143,7 @@ def check_can_create(user: User, event_id: int) -> Event:
     The same checks as ``create``: a confirmed participant of a published event
     whose teams are not frozen, in no team there yet. Raises a TeamError if not.
     """
-    event = _event(event_id)
+    event = team_event(event_id)
     _may_create(user, event)
     return event
 
@@ -207,7 +152,7 @@ def check_can_create(user: User, event_id: int) -> Event:
 def create(user: User, event_id: int, data: TeamInput) -> Team:
     """A confirmed participant creates a team and leads it."""
     begin_write()
-    event = _event(event_id, lock=True)
+    event = team_event(event_id, lock=True)
     _may_create(user, event)
     if _name_taken(event.id, data.name):
         raise TeamError(NAME_TAKEN, field="name")
@@ -218,8 +163,7 @@ def create(user: User, event_id: int, data: TeamInput) -> Team:
     _add_member(team, user.id)
     try:
         db.session.commit()
-    except IntegrityError:  # a concurrent creation took the name
-        db.session.rollback()
+    except IntegrityError:  # a concurrent creation took the name (rolled back by use_case)
         raise TeamError(NAME_TAKEN, field="name") from None
     return team
 
@@ -228,23 +172,23 @@ def create(user: User, event_id: int, data: TeamInput) -> Team:
 def update(user: User, team_id: int, data: TeamInput) -> Team:
     """The lead edits the team (a maximum size below the member count is refused)."""
     begin_write()
-    team = _locked_team(team_id)
-    _lead_only(user, team)
+    team = locked_team(team_id)
+    check_lead(user, team)
     if _name_taken(team.event_id, data.name, except_team=team.id):
         raise TeamError(NAME_TAKEN, field="name")
     _fill(team, data, team.event)
     db.session.commit()
     return team
 
-@retrying
 
+@retrying
 def join(user: User, team_id: int, message: str = "") -> str:
     """Join an open team at once ("joined"), or ask to join one on request ("requested")."""
     begin_write()
-    team = _locked_team(team_id)
-    event = _event(team.event_id)
-    _participant(user, event)
-    _not_frozen(event)
+    team = locked_team(team_id)
+    event = team_event(team.event_id)
+    check_participant(user, event)
+    check_not_frozen(event)
     if membership(user.id, event.id) is not None:
         raise TeamConflict(_l("You are already in a team at this event."))
     if not rules.has_room(team.member_count, team.max_size):
@@ -259,7 +203,7 @@ def join(user: User, team_id: int, message: str = "") -> str:
     if pending is None:
         db.session.add(JoinRequest(team_id=team.id, user_id=user.id, message=message.strip()))
         if team.lead_id:
-            notifications.notify([team.lead_id], "team.request", url=f"/teams/{team.id}",
+            notifications.notify([team.lead_id], "team.request", url=_page(team),
                                  name=user.display_name, team=team.name)
     db.session.commit()
     return "requested"
@@ -277,13 +221,13 @@ def decide_request(lead: User, request_id: int, accept: bool,
     request = db.session.get(JoinRequest, request_id)
     if request is None or (team_id is not None and request.team_id != team_id):
         raise TeamNotFound()
-    team = _locked_team(request.team_id)
-    _lead_only(lead, team)
+    team = locked_team(request.team_id)
+    check_lead(lead, team)
     if request.status != RequestStatus.PENDING:
         raise TeamConflict(_l("This request is already answered."))
     if accept:
-        event = _event(team.event_id)
-        _not_frozen(event)
+        event = team_event(team.event_id)
+        check_not_frozen(event)
         if not is_confirmed(request.user, event.id):
             raise TeamConflict(_l("This person is no longer a confirmed participant of the "
                                   "event."))
@@ -291,7 +235,7 @@ def decide_request(lead: User, request_id: int, accept: bool,
     request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     request.decided_at = utcnow()
     notifications.notify([request.user_id], "team.accepted" if accept else "team.declined",
-                         url=f"/teams/{team.id}", team=team.name)
+                         url=_page(team), team=team.name)
     db.session.commit()
     return request
 
@@ -315,17 +259,17 @@ def drop_member(team: Team, user_id: int) -> bool:
         successor = db.session.scalar(select(TeamMember).where(TeamMember.team_id == team.id)
                                       .order_by(TeamMember.joined_at, TeamMember.user_id))
         team.lead_id = successor.user_id
-        notifications.notify([successor.user_id], "team.lead", url=f"/teams/{team.id}",
+        notifications.notify([successor.user_id], "team.lead", url=_page(team),
                              team=team.name)
     return False
 
-@retrying
 
+@retrying
 def leave(user: User, team_id: int) -> bool:
     """Leave a team (not once teams are frozen); True when the team was dissolved."""
     begin_write()
-    team = _locked_team(team_id)
-    _not_frozen(_event(team.event_id))
+    team = locked_team(team_id)
+    check_not_frozen(team_event(team.event_id))
     dissolved = drop_member(team, user.id)
     db.session.commit()
     return dissolved
@@ -335,14 +279,14 @@ def leave(user: User, team_id: int) -> bool:
 def remove_member(lead: User, team_id: int, user_id: int) -> None:
     """The lead removes a member (not themself: they leave instead); the member is told."""
     begin_write()
-    team = _locked_team(team_id)
-    _lead_only(lead, team)
-    _not_frozen(_event(team.event_id))
+    team = locked_team(team_id)
+    check_lead(lead, team)
+    check_not_frozen(team_event(team.event_id))
     if user_id == lead.id:
         raise TeamConflict(_l("To leave your own team, use “Leave the team”."))
     drop_member(team, user_id)
-    notifications.notify([user_id], "team.removed", url=f"/events/{team.event_id}/teams",
-                         team=team.name)
+    notifications.notify([user_id], "team.removed",
+                         url=path_for("teams.index", event_id=team.event_id), team=team.name)
     db.session.commit()
 
 
@@ -350,12 +294,12 @@ def remove_member(lead: User, team_id: int, user_id: int) -> None:
 def hand_over(lead: User, team_id: int, new_lead_id: int) -> None:
     """The lead hands the lead over to another member."""
     begin_write()
-    team = _locked_team(team_id)
-    _lead_only(lead, team)
+    team = locked_team(team_id)
+    check_lead(lead, team)
     if db.session.get(TeamMember, (team.id, new_lead_id)) is None:
         raise TeamConflict(_l("The new lead must be a member of the team."))
     team.lead_id = new_lead_id
-    notifications.notify([new_lead_id], "team.lead", url=f"/teams/{team.id}", team=team.name)
+    notifications.notify([new_lead_id], "team.lead", url=_page(team), team=team.name)
     db.session.commit()
 
 
@@ -363,8 +307,8 @@ def hand_over(lead: User, team_id: int, new_lead_id: int) -> None:
 def set_seeking(user: User, event_id: int, seeking: bool, skills: list[str]) -> None:
     """Mark oneself as looking for a team at the event, with the skills brought there."""
     begin_write()
-    event = _event(event_id)
-    _participant(user, event)
+    event = team_event(event_id)
+    check_participant(user, event)
     known = set(db.session.scalars(select(Skill.code).where(Skill.code.in_(skills))))
     if len(known) != len(set(skills)):
         raise TeamError(_l("Unknown skill."), field="skills")
@@ -388,7 +332,7 @@ def update_settings(user: User, event_id: int, team_size_default: int,
     """The organisers set the default team size (2-12), when teams freeze, and whether
     participants without a team may post ideas (None leaves that as it is)."""
     begin_write()
-    event = _event(event_id, lock=True)
+    event = team_event(event_id, lock=True)
     if not is_organiser(user, event):
         raise TeamForbidden(_l("Only the event's organisers change its team settings."))
     if rules.size_problem(team_size_default):

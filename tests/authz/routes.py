@@ -150,7 +150,8 @@ ROUTES: dict[str, Row] = {
                           post="302 403 403 422 422 403 422 403 403"),
     "events.edit": Row("organiser", EV, post="302 403 403 422 403 403 403 403 403"),
     "events.cancel": Row("organiser", EV),
-    "events.publish": Row("organiser", EV),
+    # The hackathon is published already: refused, back to its page (303, errors.on_refusal).
+    "events.publish": Row("organiser", EV, post="302 403 403 303 403 403 403 403 403"),
     "events.label": Row("organiser", EV, post="302 403 403 422 403 403 403 403 403"),
     "events.add_organiser": Row("organiser", EV, {"email": "dev@demo.inspir.example"},
                                 effect="SELECT count(*) FROM event_organiser",
@@ -158,7 +159,8 @@ ROUTES: dict[str, Row] = {
     "events.register": Row("account", EV, effect="SELECT count(*) FROM registration",
                            changed_by="citizen organiser other_organiser committee admin "
                                       "structure decider"),
-    "events.unregister": Row("account", EV),
+    # Only the participant is registered: the others are refused, back to the event (303).
+    "events.unregister": Row("account", EV, post="302 303 302 303 303 303 303 303 303"),
     "events.registrations": Row("organiser", EV),
     "events.registrations_csv": Row("organiser", EV),
     "events.attendance": Row("organiser", {**EV, "registration_id": "registration"},
@@ -179,8 +181,10 @@ ROUTES: dict[str, Row] = {
                       effect="SELECT (SELECT count(*) FROM team_member) "
                              "+ (SELECT count(*) FROM join_request)",
                       changed_by="participant"),
-    # Nobody of the matrix is in Camille's team: leaving it changes nothing.
-    "teams.leave": Row("account", TEAM, effect="SELECT count(*) FROM team_member"),
+    # Nobody of the matrix is in Camille's team: leaving it changes nothing (refused, back
+    # to the team: 303).
+    "teams.leave": Row("account", TEAM, post="302 303 303 303 303 303 303 303 303",
+                       effect="SELECT count(*) FROM team_member"),
     "teams.hand_over": Row("owner", {**TEAM, "user_id": "team_lead"}),
     "teams.remove": Row("owner", {**TEAM, "user_id": "team_lead"}),
     "teams.decide": Row("owner", {**TEAM, "request_id": "join_request",

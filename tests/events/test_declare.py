@@ -249,7 +249,7 @@ def test_draft_then_published_then_cancelled(client, db, login, organiser, make_
                  lambda: client.post(url, data=_edit_data(cancelled, title="Autre titre",
                                                           csrf_token=token))):
         response = send()
-        assert response.status_code == 302
+        assert response.status_code == 303  # a refusal: back to the event (errors.on_refusal)
         assert response.headers["Location"] == f"/events/{event.id}"
         assert "Un événement annulé ne peut plus être modifié." in text_of(
             client.get(f"/events/{event.id}"))

@@ -518,7 +518,7 @@ def test_the_database_has_the_last_word_on_one_team_per_person(db, browser, lead
     monkeypatch.setattr(services, "membership", lambda user_id, event_id: None)
     client = browser(participant)
     response = join(client, other)
-    assert response.status_code == 302
+    assert response.status_code == 303  # refused: back to the team (errors.on_refusal)
     assert ALREADY_IN_A_TEAM in text_of(client.get(f"/teams/{other.id}"))
     assert snapshot(db, other) == before
     assert members(db, mine) == [lead.id, participant.id]

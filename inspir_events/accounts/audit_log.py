@@ -1,5 +1,8 @@
 """Reading the audit log (admins only): filters, newest first, one page at a time.
 
+The audit package (infrastructure, below accounts) only writes entries; reading them
+names their actors (accounts), so the read side lives here, above both.
+
 Read-only by design (issue 10, "never editable from the UI"): this module only
 selects. Entries are written by :func:`inspir_events.audit.services.record` inside
 the deciding use case's transaction and are never updated; only the documented

@@ -1,17 +1,19 @@
 """The audit log page for admins: read-only (GET only), filtered, paginated.
 
 Issue 10: "readable by admins, never editable from the UI" — no route of this
-blueprint accepts anything but GET, and no service updates an entry.
+blueprint accepts anything but GET, and no service updates an entry. The page is an
+admin page of accounts (it needs the admin role and names the actors), on a blueprint
+of its own, ``audit`` (accounts/blueprint.py), so its endpoint stays ``audit.log``.
 """
 
 from __future__ import annotations
 
 from flask import render_template, request
 
+from inspir_events.accounts import audit_log as queries
+from inspir_events.accounts.blueprint import audit_bp as bp
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.audit import queries
-from inspir_events.audit.blueprint import bp
 
 
 def _page() -> int:

@@ -1,7 +1,0 @@
-"""The audit blueprint: ``bp``, with its views registered by importing their modules."""
-
-from flask import Blueprint
-
-bp = Blueprint("audit", __name__)
-
-from inspir_events.audit import routes  # noqa: E402,F401  (registers the views on bp)
