@@ -50,14 +50,8 @@ def _erase_reproduction_messages(user_id: int) -> None:
 
 
 add_personal_data(bp, PersonalData({
-    "need": TableData({"author_id": NULL, "moderated_by_id": KEEP}, export="needs"),
-    # need_support's key cannot be NULL: supports keep the anonymous shell, counts stay true
-    "need_support": TableData({"user_id": KEEP}, export="supports"),
-    "need_report": TableData({"reporter_id": NULL, "resolved_by_id": KEEP}, export="reports"),
     "label_request": TableData({"requested_by_id": NULL, "decided_by_id": KEEP},
                                export="label_requests"),
-    "idea": TableData({"author_id": NULL}, export="ideas"),
-    "vote": TableData({"voter_id": NULL}, export="votes"),  # still counted, anonymous
     "cofunding_application": TableData({"applicant_id": NULL, "decided_by_id": KEEP},
                                        export="cofunding_applications"),
     "commitment": TableData({"decided_by_id": KEEP}, export="commitments_decided"),

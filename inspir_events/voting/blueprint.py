@@ -1,7 +1,8 @@
-"""The voting blueprint: ``bp``, with its views registered by importing their modules."""
+"""The voting blueprint: ``bp``, with its views, socket handlers and its part of people's
+accounts (personal.py) registered by importing their modules."""
 
 from flask import Blueprint
 
 bp = Blueprint("voting", __name__)
 
-from inspir_events.voting import events, routes  # noqa: E402,F401  (views and socket handlers)
+from inspir_events.voting import events, personal, routes  # noqa: E402,F401  (register on bp)
