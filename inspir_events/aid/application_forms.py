@@ -2,7 +2,7 @@
 
 Input shape only: the application's amounts, identifier and lines are read and
 checked by :func:`.applications.read` (every problem at once, next to its line);
-a decision's amounts are euros read with :func:`rules.parse_euros`.
+a decision's amounts are euros read with :func:`euros.parse_euros`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reading a co-funding application's input, and the rules' verdict on it (nothing saved).
 
-Amounts typed in euros are read with :func:`rules.parse_euros`, the beneficiary's
-SIRET or RNA with :mod:`.pipeline`; every problem is collected, not only the
+Amounts typed in euros are read with :func:`euros.parse_euros`, the beneficiary's
+SIRET or RNA with :mod:`.identifiers`; every problem is collected, not only the
 first, as a :class:`Problem` naming its field (``("expenses", 1, "amount")`` for
 the second expense line's amount) so a page shows each one next to its line.
 The verdict is :func:`rules.check_event_cofunding`'s (« au maximum à 50% et dans
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from inspir_events.aid import pipeline, rules, simulator
+from inspir_events.aid import euros, identifiers, rules, simulator
 from inspir_events.aid.models import RevenueKind
 from inspir_events.i18n import format_cents
 
@@ -104,8 +104,8 @@ def _text(value) -> str:
 
 def _amount(text: str, where, problems: list[Problem]) -> int | None:
     try:
-        return rules.parse_euros(text or "")
-    except rules.AmountError as exc:
+        return euros.parse_euros(text or "")
+    except euros.AmountError as exc:
         problems.append(Problem(where, _(exc.message), "invalid_amount"))
         return None
 
@@ -124,12 +124,12 @@ def valid_url(url: str) -> bool:
 
 
 def _read_identifier(raw: str, reading: Reading) -> None:
-    identifier = pipeline.normalise_identifier(raw)
+    identifier = identifiers.normalise_identifier(raw)
     if not identifier:
         return
-    if pipeline.valid_siret(identifier):
+    if identifiers.valid_siret(identifier):
         reading.siret = identifier
-    elif pipeline.valid_rna(identifier):
+    elif identifiers.valid_rna(identifier):
         reading.rna = identifier
     else:
         reading.input_problems.append(Problem(

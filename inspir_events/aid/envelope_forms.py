@@ -1,7 +1,7 @@
 """Delegated envelopes' forms: input shape only (envelopes.delegate and aid/delegation.py decide).
 
 Amounts are typed in euros (a comma or a point, up to two decimals) and read
-exactly into cents by :func:`inspir_events.aid.rules.parse_euros`.
+exactly into cents by :func:`inspir_events.aid.euros.parse_euros`.
 """
 
 from __future__ import annotations

@@ -6,11 +6,11 @@ from flask_babel import gettext
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from inspir_events.aid import rules
+from inspir_events.aid import euros
 
 
 class EurosField(StringField):
-    """An amount typed in euros ("12 500,50"), read exactly by :func:`rules.parse_euros`;
+    """An amount typed in euros ("12 500,50"), read exactly by :func:`euros.parse_euros`;
     ``cents`` holds it in integer cents once validated.
 
     Left empty it is 0 when ``blank_is_zero`` (the default), otherwise an error.
@@ -29,6 +29,6 @@ class EurosField(StringField):
             self.cents = 0
             return
         try:
-            self.cents = rules.parse_euros(text)
-        except rules.AmountError as exc:
+            self.cents = euros.parse_euros(text)
+        except euros.AmountError as exc:
             raise ValidationError(gettext(exc.message)) from None

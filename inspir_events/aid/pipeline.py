@@ -175,37 +175,3 @@ def check_move(facts: ProjectFacts, target: Stage | str) -> MoveVerdict:
             "Stopping a project needs its lessons learned: failure is allowed and documented."),
             "lessons"))
     return MoveVerdict(not missing, tuple(missing))
-
-
-# --- Beneficiaries' identifiers (SCDL: idBeneficiaire or rnaBeneficiaire) ------
-
-_SIRET = re.compile(r"^\d{14}$")
-_RNA = re.compile(r"^W\d{9}$")
-
-
-def normalise_identifier(value: str | None) -> str:
-    """Spaces removed, letters upper-cased: '123 456 789 00012' -> '12345678900012'."""
-    return "".join((value or "").split()).upper()
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        number = int(char)
-        if index % 2:
-            number *= 2
-            if number > 9:
-                number -= 9
-        total += number
-    return total % 10 == 0
-
-
-def valid_siret(value: str | None) -> bool:
-    """14 digits with a valid Luhn key (La Poste's establishments excepted by INSEE
-    follow another rule; they are not expected among the programme's beneficiaries)."""
-    return bool(value) and bool(_SIRET.match(value)) and luhn_ok(value)
-
-
-def valid_rna(value: str | None) -> bool:
-    """An association's RNA number: W followed by 9 digits."""
-    return bool(value) and bool(_RNA.match(value))

@@ -1,7 +1,7 @@
 """Pipeline forms: input shape only (the use cases in aid/services.py decide meaning).
 
 Amounts are typed in euros (a comma or a point, up to two decimals) and read
-exactly into cents by :func:`inspir_events.aid.rules.parse_euros`.
+exactly into cents by :func:`inspir_events.aid.euros.parse_euros`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from inspir_events.accounts.models import User
-from inspir_events.aid import envelopes, pipeline, rules
+from inspir_events.aid import envelopes, identifiers, rules
 from inspir_events.aid.envelopes import Beneficiary
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.project_queries import (
@@ -43,13 +43,13 @@ from inspir_events.notifications import services as notifications
 def beneficiary(name: str, identifier: str, field: str) -> Beneficiary:
     """A beneficiary named and identified by a valid SIRET (14 digits, Luhn) or RNA number."""
     name = " ".join((name or "").split())
-    number = pipeline.normalise_identifier(identifier)
+    number = identifiers.normalise_identifier(identifier)
     if not name or len(name) > NAME_MAX:
         raise ProjectError(_l("Name the beneficiary (at most %(max)d characters).",
                               max=NAME_MAX), field=f"{field}_name")
-    if pipeline.valid_siret(number):
+    if identifiers.valid_siret(number):
         return Beneficiary(name, siret=number)
-    if pipeline.valid_rna(number):
+    if identifiers.valid_rna(number):
         return Beneficiary(name, rna=number)
     raise ProjectError(_l("Enter a valid SIRET (14 digits) or RNA number (W and 9 digits)."),
                        field=f"{field}_id")

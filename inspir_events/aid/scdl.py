@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from inspir_events.aid.pipeline import valid_rna, valid_siret
+from inspir_events.aid.identifiers import valid_rna, valid_siret
 
 COLUMNS = (
     "nomAttribuant",

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from inspir_events.aid import pipeline, scdl
+from inspir_events.aid import identifiers, scdl
 from inspir_events.aid.scdl import Attribuant, GrantFacts, build_row, build_rows, validate_row
 
 REGION = Attribuant(name="Région Hauts-de-France", siret="20005374200017",
@@ -215,4 +215,4 @@ def test_validate_row_wants_every_column_in_order():
 
 
 def test_the_configured_region_siret_is_a_valid_siret():
-    assert pipeline.valid_siret(REGION.siret)
+    assert identifiers.valid_siret(REGION.siret)
