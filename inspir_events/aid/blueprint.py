@@ -5,9 +5,5 @@ from flask import Blueprint
 bp = Blueprint("aid", __name__)
 
 # Registers the views on bp.
-from inspir_events.aid import (  # noqa: E402,F401
-    application_routes,
-    export_routes,
-    project_routes,
-    routes,
-)
+from inspir_events.aid import application_routes, export_routes, routes  # noqa: E402,F401
+from inspir_events.aid.projects import routes as project_routes  # noqa: E402,F401

@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime
 
 from flask import url_for
 
-from inspir_events.aid.models import AidGrant, Project
+from inspir_events.aid.models import AidGrant
+from inspir_events.aid.projects.models import Project
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventStatus
 from inspir_events.needs.models import Need

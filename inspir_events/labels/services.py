@@ -163,9 +163,9 @@ def request_for_project(user: User, project_id: int, answers: dict[str, str],
 
     Only a project of the INS'pir pipeline (qualified, not stopped) may ask.
     """
-    from inspir_events.aid.models import Project
-    from inspir_events.aid.pipeline import Stage
-    from inspir_events.aid.project_queries import NOT_LISTED
+    from inspir_events.aid.projects.models import Project
+    from inspir_events.aid.projects.rules import NOT_LISTED
+    from inspir_events.aid.projects.stages import Stage
 
     begin_write()
     project = db.session.scalar(select(Project).where(Project.id == project_id)

@@ -12,8 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events import markdown
 from inspir_events.accounts.models import Role, User
-from inspir_events.aid.models import Project
-from inspir_events.aid.pipeline import Qualification
+from inspir_events.aid.projects.models import Project
 from inspir_events.audit import services as audit
 from inspir_events.database import (
     begin_write,
@@ -217,9 +216,7 @@ def lineage(need: Need) -> dict[str, list]:
         .order_by(Idea.created_at, Idea.id)).all()
     projects = db.session.execute(
         select(Project.id, Project.title, Project.created_at)
-        .where(Project.need_id == need.id,
-               Project.qualification.not_in((Qualification.AWAITING,
-                                             Qualification.ORIENTED_PROGRAMME)))
+        .where(Project.need_id == need.id, Project.is_listed)
         .order_by(Project.created_at, Project.id)).all()
     return {
         "events": [LineageItem(row.title, url_for("events.detail", event_id=row.id), row.starts_at)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from inspir_events import limits
-from inspir_events.aid.models import Project
-from inspir_events.aid.pipeline import OPEN_LICENCES, STAGE_NAMES
+from inspir_events.aid.projects.forms import ROLE_LABELS, STAGE_LABELS
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import OPEN_LICENCES, STAGE_NAMES
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
 from inspir_events.labels import services as labels
@@ -23,11 +23,6 @@ from inspir_events.reference import services as reference
 from inspir_events.store import queries, rules, services
 from inspir_events.store.blueprint import bp
 from inspir_events.store.forms import ReproduceForm
-
-# The pipeline's display names (as on the projects' pages; not imported from
-# aid.project_forms, which would import aid.services, which imports store.rules).
-STAGE_LABELS = {stage: _l(name) for stage, name in STAGE_NAMES.items()}
-ROLE_LABELS = {"lead": _l("team lead"), "member": _l("member"), "author": _l("author")}
 
 
 def _page() -> int:

@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from inspir_events.aid.models import Project, ReproductionRequest
-from inspir_events.aid.project_queries import member_ids
+from inspir_events.aid.models import ReproductionRequest
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.queries import member_ids
 from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, insert_ignoring_conflicts, retrying
 from inspir_events.domain import DomainError

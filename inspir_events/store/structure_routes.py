@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from inspir_events.aid import project_queries
+from inspir_events.aid.projects import queries as project_queries
 from inspir_events.extensions import db
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import PRINCIPLES, SubjectType

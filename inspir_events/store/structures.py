@@ -12,8 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role, User, UserRole
-from inspir_events.aid.models import Project
-from inspir_events.aid.project_queries import NOT_LISTED
+from inspir_events.aid.projects.models import Project
 from inspir_events.database import ID_MAX
 from inspir_events.extensions import db
 
@@ -39,7 +38,7 @@ def accompanied(structure_id: int) -> list[Project]:
     """The listed projects this structure accompanies, latest stage change first."""
     return list(db.session.scalars(
         select(Project).where(Project.support_structure_id == structure_id,
-                              Project.qualification.not_in(NOT_LISTED))
+                              Project.is_listed)
         .order_by(Project.stage_changed_at.desc(), Project.id.desc())))
 
 
@@ -48,5 +47,5 @@ def accompanied_counts() -> dict[int, int]:
     return dict(db.session.execute(
         select(Project.support_structure_id, func.count(Project.id))
         .where(Project.support_structure_id.is_not(None),
-               Project.qualification.not_in(NOT_LISTED))
+               Project.is_listed)
         .group_by(Project.support_structure_id)).all())

@@ -118,7 +118,7 @@ def submitted_application(db, labelled_event, organiser, envelopes_2016):  # noq
 
 
 # --- pipeline ----------------------------------------------------------------------
-# Projects reach their states through the real use cases (aid.services): a round's
+# Projects reach their states through the real use cases (aid.projects.services): a round's
 # winners are promoted, proposals qualified, details filled, stages moved.
 
 SIRET_OK = "73282932000074"  # 14 digits, valid Luhn key
@@ -168,8 +168,8 @@ def make_project(db, make_user, committee, support_structure):
     the details each gate needs) up to ``stage``; ``stage=None`` leaves it awaiting."""
     import itertools
 
-    from inspir_events.aid import services as pipeline_services
-    from inspir_events.aid.pipeline import Stage
+    from inspir_events.aid.projects import services as pipeline_services
+    from inspir_events.aid.projects.stages import Stage
 
     counter = itertools.count(1)
     path = {"projet": [Stage.PROJET], "experimentation": [Stage.PROJET, Stage.EXPERIMENTATION],

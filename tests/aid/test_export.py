@@ -11,14 +11,9 @@ import pytest
 import config
 from inspir_events.aid import envelopes as aid_envelopes
 from inspir_events.aid.envelopes import Beneficiary, add_grant, decision_reference
-from inspir_events.aid.models import (
-    AidGrant,
-    ApplicationStatus,
-    CofundingApplication,
-    GrantKind,
-    Project,
-)
-from inspir_events.aid.pipeline import Origin
+from inspir_events.aid.models import AidGrant, ApplicationStatus, CofundingApplication, GrantKind
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Origin
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.aid.scdl import COLUMNS, validate_row
 from inspir_events.database import begin_write

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from inspir_events.aid.pipeline import Qualification, Stage
+from inspir_events.aid.projects.stages import Qualification, Stage
 from inspir_events.audit.models import AuditEntry
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import LabelStatus, SubjectType

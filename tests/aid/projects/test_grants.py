@@ -6,9 +6,17 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid import project_grants, project_queries, services
 from inspir_events.aid.envelopes import Beneficiary
 from inspir_events.aid.models import AidGrant, Commitment, Envelope, GrantKind
+from inspir_events.aid.projects import (
+    grants as project_grants,
+)
+from inspir_events.aid.projects import (
+    queries as project_queries,
+)
+from inspir_events.aid.projects import (
+    services,
+)
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.audit.models import AuditEntry
 from inspir_events.notifications.models import Notification

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from inspir_events.aid import pipeline
-from inspir_events.aid.pipeline import (
+from inspir_events.aid.projects import stages as pipeline
+from inspir_events.aid.projects.stages import (
     OPEN_LICENCES,
     OTHER_PROGRAMMES,
     ProjectFacts,

@@ -18,14 +18,14 @@ from inspir_events.accounts.models import User
 from inspir_events.aid import envelopes, identifiers, rules
 from inspir_events.aid.envelopes import Beneficiary
 from inspir_events.aid.models import AidGrant
-from inspir_events.aid.project_queries import (
+from inspir_events.aid.projects.queries import (
     GRANT_KINDS,
     GRANTABLE_STAGES,
     former_region,
     member_ids,
     received,
 )
-from inspir_events.aid.services import (
+from inspir_events.aid.projects.services import (
     NAME_MAX,
     GrantRefused,
     ProjectConflict,

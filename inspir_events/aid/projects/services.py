@@ -4,8 +4,8 @@
 (deliberation INS'pir 2016): a voting round's confirmed winners, or a citizen's
 proposal, become projects at ``idee``; the committee qualifies or orients
 proposals (subsidiarity) and moves projects through the gates of
-:mod:`inspir_events.aid.pipeline`. Grants to projects are in
-:mod:`inspir_events.aid.project_grants`.
+:mod:`inspir_events.aid.projects.stages`. Grants to projects are in
+:mod:`inspir_events.aid.projects.grants`.
 
 Each use case loads, checks the rules, changes, audits, notifies and commits
 once; a refusal is a :class:`ProjectError` and rolls the transaction back.
@@ -23,15 +23,12 @@ from sqlalchemy import select
 
 from inspir_events import markdown
 from inspir_events.accounts.models import Role, User
-from inspir_events.aid import pipeline
 from inspir_events.aid.envelopes import is_committee
-from inspir_events.aid.models import Project, ProjectMember, ProjectMove
-from inspir_events.aid.pipeline import Origin, Qualification, Stage
-from inspir_events.aid.project_queries import (
-    can_edit_details,
-    facts,
-    member_ids,
-)
+from inspir_events.aid.projects import stages
+from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
+from inspir_events.aid.projects.queries import can_edit_details, facts, member_ids
+from inspir_events.aid.projects.rules import search_text_of
+from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, insert_ignoring_conflicts, use_case
 from inspir_events.domain import DomainError
@@ -40,7 +37,6 @@ from inspir_events.extensions import db
 from inspir_events.needs import services as needs
 from inspir_events.notifications import services as notifications
 from inspir_events.reference.models import Department, Theme
-from inspir_events.store.rules import search_text_of
 from inspir_events.timeutil import utcnow
 from inspir_events.voting.models import RoundWinner, VotingRound
 
@@ -70,7 +66,7 @@ class ProjectConflict(ProjectError):
 
 
 class MoveRefused(ProjectError):
-    """The gate is not met: ``missing`` lists every missing condition (pipeline.Missing)."""
+    """The gate is not met: ``missing`` lists every missing condition (stages.Missing)."""
 
     def __init__(self, missing):
         super().__init__(_l("This move is not possible yet: see each missing condition."))
@@ -292,9 +288,9 @@ def orient_to_structure(member: User, project_id: int, structure_user_id: int,
 def orient_to_programme(member: User, project_id: int, programme_code: str,
                         note: str) -> Project:
     """Subsidiarity: the committee orients a proposal towards another regional programme
-    (:data:`pipeline.OTHER_PROGRAMMES`); it then leaves the INS'pir pipeline."""
+    (:data:`stages.OTHER_PROGRAMMES`); it then leaves the INS'pir pipeline."""
     project, note = _open_for_qualification(member, project_id, note)
-    if programme_code not in pipeline.OTHER_PROGRAMMES:
+    if programme_code not in stages.OTHER_PROGRAMMES:
         raise ProjectError(_l("Choose a programme from the list."), field="programme")
     project.oriented_programme = programme_code
     return _decide_qualification(member, project.id, Qualification.ORIENTED_PROGRAMME, note,
@@ -307,7 +303,7 @@ def orient_to_programme(member: User, project_id: int, programme_code: str,
 def move_project(member: User, project_id: int, target_stage: str, note: str) -> Project:
     """A committee member moves a project to its next stage (or stops it), with a note.
 
-    The gate (:func:`pipeline.check_move`) must be met: a refusal lists every
+    The gate (:func:`stages.check_move`) must be met: a refusal lists every
     missing condition. The row is locked, so two members moving at once cannot
     both move from the same stage. Reaching ``experimentation`` moves the need
     the project answers to "in experimentation" in the same transaction.
@@ -316,7 +312,7 @@ def move_project(member: User, project_id: int, target_stage: str, note: str) ->
     note = _clean_note(note)
     begin_write()
     project = locked_project(project_id)
-    verdict = pipeline.check_move(facts(project), target_stage)
+    verdict = stages.check_move(facts(project), target_stage)
     if not verdict.allowed:
         raise MoveRefused(verdict.missing)
     before, target = Stage(project.stage), Stage(target_stage)
@@ -355,9 +351,9 @@ def update_project_details(user: User, project_id: int, data: DetailsInput) -> P
     """
     licence = (data.licence or "").strip() or None
     url = (data.repository_url or "").strip() or None
-    if licence is not None and licence not in pipeline.OPEN_LICENCES:
+    if licence is not None and licence not in stages.OPEN_LICENCES:
         raise ProjectError(_l("Choose an open licence from the list."), field="licence")
-    if url is not None and not pipeline.is_public_url(url):
+    if url is not None and not stages.is_public_url(url):
         raise ProjectError(_l("Enter a public address starting with http:// or https://."),
                            field="repository_url")
     for name in ("results", "lessons"):

@@ -1,6 +1,6 @@
 """The maturation pipeline's pages: projects, proposals, the committee's moves and grants.
 
-Thin views: parse the form, call a use case of :mod:`inspir_events.aid.services`,
+Thin views: parse the form, call a use case of :mod:`inspir_events.aid.projects.services`,
 render; a refusal is shown next to its field with what was typed kept.
 """
 
@@ -13,12 +13,11 @@ from flask_wtf import FlaskForm
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import names, pipeline, project_grants, rules, services, simulator
-from inspir_events.aid import project_queries as queries
+from inspir_events.aid import names, rules, simulator
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.envelopes import AidError, is_committee
-from inspir_events.aid.models import Project
-from inspir_events.aid.project_forms import (
+from inspir_events.aid.projects import grants, queries, services, stages
+from inspir_events.aid.projects.forms import (
     PROGRAMME_LABELS,
     QUALIFICATION_LABELS,
     ROLE_LABELS,
@@ -29,6 +28,7 @@ from inspir_events.aid.project_forms import (
     ProposalForm,
     QualifyForm,
 )
+from inspir_events.aid.projects.models import Project
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
 from inspir_events.reference import choices
@@ -43,7 +43,7 @@ VIOLATION_FIELDS = {"operating_cap_exceeded": "operating",
 def _labels() -> dict:
     return {"stage_labels": STAGE_LABELS, "qualification_labels": QUALIFICATION_LABELS,
             "programme_labels": PROGRAMME_LABELS, "role_labels": ROLE_LABELS,
-            "licence_names": pipeline.OPEN_LICENCES,
+            "licence_names": stages.OPEN_LICENCES,
             "theme_names": {t.code: localized(t) for t in reference.themes()}}
 
 
@@ -210,15 +210,15 @@ def project_details(project_id: int):
     return redirect(url_for("aid.project", project_id=project_id), 303)
 
 
-def _grant_input(form: GrantForm) -> project_grants.GrantInput:
+def _grant_input(form: GrantForm) -> grants.GrantInput:
     """Beneficiaries are checked only for the grants asked (the service says which)."""
     def who(prefix: str, asked: int):
         if not asked:
             return None
-        return project_grants.beneficiary(form[f"{prefix}_name"].data, form[f"{prefix}_id"].data,
+        return grants.beneficiary(form[f"{prefix}_name"].data, form[f"{prefix}_id"].data,
                                     prefix)
 
-    return project_grants.GrantInput(
+    return grants.GrantInput(
         operating_cents=form.operating.cents, investment_cents=form.investment.cents,
         structure_cents=form.structure.cents,
         beneficiary=who("beneficiary", form.operating.cents + form.investment.cents),
@@ -240,7 +240,7 @@ def grant_project(project_id: int):
     if not form.validate_on_submit():
         return _project_page(project_id, 422, grant_form=form)
     try:
-        project_grants.grant_project(current_user, project_id, _grant_input(form))
+        grants.grant_project(current_user, project_id, _grant_input(form))
     except services.GrantRefused as exc:
         db.session.rollback()
         for violation in exc.violations:

@@ -12,17 +12,17 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from inspir_events.aid import pipeline, services
 from inspir_events.aid.forms import EurosField
-from inspir_events.aid.pipeline import Stage
+from inspir_events.aid.projects import services, stages
+from inspir_events.aid.projects.stages import Stage
 
-STAGE_LABELS = {stage: _l(name) for stage, name in pipeline.STAGE_NAMES.items()}
-PROGRAMME_LABELS = {code: _l(name) for code, name in pipeline.OTHER_PROGRAMMES.items()}
+STAGE_LABELS = {stage: _l(name) for stage, name in stages.STAGE_NAMES.items()}
+PROGRAMME_LABELS = {code: _l(name) for code, name in stages.OTHER_PROGRAMMES.items()}
 QUALIFICATION_LABELS = {
-    pipeline.Qualification.AWAITING: _l("Awaiting the committee"),
-    pipeline.Qualification.QUALIFIED: _l("In the INS'pir pipeline"),
-    pipeline.Qualification.ORIENTED_STRUCTURE: _l("Oriented towards a support structure"),
-    pipeline.Qualification.ORIENTED_PROGRAMME: _l("Oriented towards another regional "
+    stages.Qualification.AWAITING: _l("Awaiting the committee"),
+    stages.Qualification.QUALIFIED: _l("In the INS'pir pipeline"),
+    stages.Qualification.ORIENTED_STRUCTURE: _l("Oriented towards a support structure"),
+    stages.Qualification.ORIENTED_PROGRAMME: _l("Oriented towards another regional "
                                                   "programme"),
 }
 ROLE_LABELS = {"lead": _l("team lead"), "member": _l("member"), "author": _l("author")}
@@ -90,12 +90,12 @@ class MoveForm(FlaskForm):
 class DetailsForm(FlaskForm):
     licence = SelectField(_l("Open licence"), validators=[Optional()], choices=[
         SelectChoice("", _l("None yet")),
-        *(SelectChoice(code, name) for code, name in pipeline.OPEN_LICENCES.items())],
+        *(SelectChoice(code, name) for code, name in stages.OPEN_LICENCES.items())],
         description=_l("Experiments are made in open code so they can be shared and "
                        "reproduced."))
     repository_url = StringField(
         _l("Public repository or documentation"),
-        validators=[Optional(), Length(max=pipeline.URL_MAX)],
+        validators=[Optional(), Length(max=stages.URL_MAX)],
         description=_l("An address starting with https://"))
     support_structure = SelectField(_l("Support structure"), coerce=int,
                                     validate_choice=False, validators=[Optional()])

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import User
-from inspir_events.aid import services
-from inspir_events.aid.models import Project, ProjectMember, ProjectMove
-from inspir_events.aid.pipeline import Origin, Qualification, Stage
+from inspir_events.aid.projects import services
+from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
+from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db as _db
 from inspir_events.needs.models import Need

@@ -1,7 +1,7 @@
 """Reading the pipeline: the projects list by stage, one project's page, who sees what,
 what the gates and the grant caps look at.
 
-Read-only: the use cases that change projects are in :mod:`inspir_events.aid.services`.
+Read-only: the use cases that change projects are in :mod:`inspir_events.aid.projects.services`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import Role, User, UserRole
-from inspir_events.aid import envelopes, pipeline, rules
+from inspir_events.aid import envelopes, rules
 from inspir_events.aid.envelopes import is_committee
-from inspir_events.aid.models import AidGrant, GrantKind, Project, ProjectMember, ProjectMove
-from inspir_events.aid.pipeline import ProjectFacts, Qualification, Stage
+from inspir_events.aid.models import AidGrant, GrantKind
+from inspir_events.aid.projects import stages
+from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
+from inspir_events.aid.projects.stages import ProjectFacts, Qualification, Stage
 from inspir_events.database import ID_MAX
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department
@@ -64,9 +66,7 @@ def former_region(project: Project) -> rules.FormerRegion | None:
 
 
 
-# Outside the INS'pir pipeline's public list: awaiting the committee, or sent elsewhere.
-NOT_LISTED = (Qualification.AWAITING, Qualification.ORIENTED_PROGRAMME)
-STAGES_SHOWN = (*pipeline.ORDER, Stage.ABANDONNE)
+STAGES_SHOWN = (*stages.ORDER, Stage.ABANDONNE)
 
 
 @dataclass
@@ -121,7 +121,7 @@ def listing(filters: Filters, viewer) -> Listing:
 def can_view(viewer, project: Project) -> bool:
     """Listed projects are public; a proposal not (or no longer) in the pipeline is shown
     to the committee, its proposer and its members only."""
-    if project.qualification not in NOT_LISTED:
+    if project.is_listed:
         return True
     if not (viewer and getattr(viewer, "is_authenticated", False)):
         return False
@@ -144,13 +144,13 @@ class Gate:
     """A next stage and what its gate still misses (shown before anyone tries)."""
 
     stage: Stage
-    verdict: pipeline.MoveVerdict
+    verdict: stages.MoveVerdict
 
 
 def gates(project: Project) -> list[Gate]:
     current = facts(project)
-    return [Gate(stage, pipeline.check_move(current, stage))
-            for stage in pipeline.next_stages(current.stage)]
+    return [Gate(stage, stages.check_move(current, stage))
+            for stage in stages.next_stages(current.stage)]
 
 
 def grants_of(project_id: int) -> list[AidGrant]:

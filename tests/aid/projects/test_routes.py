@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from inspir_events.aid.models import AidGrant, Project
-from inspir_events.aid.pipeline import Qualification, Stage
+from inspir_events.aid.models import AidGrant
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Qualification, Stage
 from inspir_events.audit.models import AuditEntry
 from tests.aid.conftest import SIRET_OK
 from tests.pages import parse
@@ -248,7 +249,7 @@ def test_the_organiser_promotes_the_confirmed_winners_from_the_results_page(
 
 
 def test_the_project_page_shows_its_lineage(db, confirmed_round, signed_in, organiser):
-    from inspir_events.aid import services
+    from inspir_events.aid.projects import services
     setup = confirmed_round()
     project = services.promote_winner(organiser, setup.round.id)[0]
     page = text(signed_in().get(f"/projects/{project.id}"))
