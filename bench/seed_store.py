@@ -37,14 +37,9 @@ from sqlalchemy import func, insert, select, update  # noqa: E402
 from inspir_events import markdown  # noqa: E402
 from inspir_events.accounts.models import User  # noqa: E402
 from inspir_events.aid import rules as aid_rules  # noqa: E402
-from inspir_events.aid.envelopes import load_envelopes  # noqa: E402
-from inspir_events.aid.models import (  # noqa: E402
-    AidGrant,
-    Commitment,
-    Envelope,
-    GrantKind,
-    ReproductionRequest,
-)
+from inspir_events.aid.envelopes.models import Commitment, Envelope  # noqa: E402
+from inspir_events.aid.envelopes.services import load_envelopes  # noqa: E402
+from inspir_events.aid.models import AidGrant, GrantKind, ReproductionRequest  # noqa: E402
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove  # noqa: E402
 from inspir_events.aid.projects.rules import search_text_of  # noqa: E402
 from inspir_events.aid.projects.stages import (  # noqa: E402

@@ -16,15 +16,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from inspir_events.accounts.models import User
-from inspir_events.aid import envelopes as envelope_services
 from inspir_events.aid import rules
+from inspir_events.aid.envelopes import services as envelope_services
+from inspir_events.aid.envelopes.models import Commitment, Envelope, EnvelopeMember
 from inspir_events.aid.models import (
     AidGrant,
     ApplicationStatus,
     CofundingApplication,
-    Commitment,
-    Envelope,
-    EnvelopeMember,
     ExpenseLine,
     GrantKind,
     RevenueKind,

@@ -32,8 +32,9 @@ from sqlalchemy.exc import OperationalError
 
 from inspir_events import database
 from inspir_events.accounts.models import User
-from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid.models import Commitment, Envelope, ReproductionRequest
+from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.envelopes.models import Commitment, Envelope
+from inspir_events.aid.models import ReproductionRequest
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.rules import Section
 from inspir_events.events import participation

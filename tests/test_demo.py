@@ -59,13 +59,8 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     import io
 
     from inspir_events.aid import rules, scdl
-    from inspir_events.aid.models import (
-        AidGrant,
-        CofundingApplication,
-        Commitment,
-        Envelope,
-        GrantKind,
-    )
+    from inspir_events.aid.envelopes.models import Commitment, Envelope
+    from inspir_events.aid.models import AidGrant, CofundingApplication, GrantKind
     from inspir_events.aid.projects.models import Project
     from inspir_events.aid.projects.stages import Qualification, Stage
 
@@ -211,7 +206,7 @@ def test_demo_runs_an_event_today_with_an_open_round(client, db, login):
 
 def test_demo_tells_the_rest_of_the_story(client, db):
     """Past events with results, a documented abandonment, envelopes partly committed."""
-    from inspir_events.aid.models import Envelope
+    from inspir_events.aid.envelopes.models import Envelope
     from inspir_events.aid.projects.models import Project
     from inspir_events.aid.projects.stages import Stage
     from inspir_events.voting.models import RoundWinner, VotingRound

@@ -21,20 +21,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from inspir_events.accounts.models import User
-from inspir_events.aid import envelopes, rules
+from inspir_events.aid import rules
 from inspir_events.aid.applications import (
     ApplicationConflict,
     ApplicationError,
     ApplicationForbidden,
     ApplicationNotFound,
 )
-from inspir_events.aid.models import (
-    ApplicationStatus,
-    CofundingApplication,
-    Envelope,
-    EnvelopeMember,
-    GrantKind,
-)
+from inspir_events.aid.envelopes import services as envelopes
+from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
+from inspir_events.aid.models import ApplicationStatus, CofundingApplication, GrantKind
 from inspir_events.aid.names import envelope_name
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, retrying, use_case

@@ -28,13 +28,12 @@ from inspir_events.aid.application_input import (
     RevenueInput,
     read,
 )
+from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
 from inspir_events.aid.models import (
     AidGrant,
     ApplicationDocument,
     ApplicationStatus,
     CofundingApplication,
-    Envelope,
-    EnvelopeMember,
     ExpenseLine,
     RevenueLine,
 )

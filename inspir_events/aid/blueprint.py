@@ -6,4 +6,5 @@ bp = Blueprint("aid", __name__)
 
 # Registers the views on bp.
 from inspir_events.aid import application_routes, export_routes, routes  # noqa: E402,F401
+from inspir_events.aid.envelopes import routes as envelope_routes  # noqa: E402,F401
 from inspir_events.aid.projects import routes as project_routes  # noqa: E402,F401

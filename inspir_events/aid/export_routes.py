@@ -1,30 +1,20 @@
-"""Open data of granted aid (SCDL « subventions ») and the delegation of envelopes.
+"""Open data of granted aid (SCDL « subventions »).
 
-- ``GET /aid/open-data/subventions.csv`` and ``.json`` (public, no login: the aid
-  a public body grants is public): one row per decision, all years or
-  ``?year=``; the rows are built and checked by :mod:`inspir_events.aid.scdl`.
-- ``/aid/envelopes/delegate`` and ``/aid/envelopes/<id>/members`` (admins): the
-  deliberation's delegated envelopes and their own deciders.
+``GET /aid/open-data/subventions.csv`` and ``.json`` (public, no login: the aid a
+public body grants is public): one row per decision, all years or ``?year=``; the
+rows are built and checked by :mod:`inspir_events.aid.scdl`.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+from flask import abort, current_app, request
 
-from inspir_events.accounts.models import Role
-from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import delegation, rules, scdl
-from inspir_events.aid import envelopes as envelope_services
+from inspir_events.aid import scdl
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.envelope_forms import DelegationForm, MemberForm, RemoveMemberForm
+from inspir_events.aid.envelopes import queries as envelope_queries
 from inspir_events.aid.models import AidGrant
-from inspir_events.aid.names import REGION_NAMES, SECTION_NAMES, envelope_choices
-from inspir_events.extensions import db
-from inspir_events.i18n import format_cents
 from inspir_events.opendata import csv_response
 from inspir_events.timeutil import utc_to_paris
 
@@ -54,7 +44,7 @@ def _rows(year: int | None) -> list[dict[str, str]]:
     config = current_app.config
     attribuant = scdl.Attribuant(name=config["REGION_NAME"], siret=config["REGION_SIRET"],
                                  scheme=config["AID_SCHEME_NAME"])
-    return scdl.build_rows(attribuant, map(_facts, envelope_services.granted_aid(year)))
+    return scdl.build_rows(attribuant, map(_facts, envelope_queries.granted_aid(year)))
 
 
 @bp.get("/aid/open-data/subventions.csv")
@@ -72,94 +62,3 @@ def subventions_json():
     """The same rows as JSON objects (columns in the SCDL order)."""
     body = json.dumps(_rows(_year()), ensure_ascii=False, indent=1)
     return current_app.response_class(body, mimetype="application/json")
-
-
-# --- Delegated envelopes (admins) ----------------------------------------------------------
-
-
-def _refused(exc: envelope_services.AidError, form):
-    """A refusal shown on the form, next to its field when it has one."""
-    db.session.rollback()
-    if exc.status in (403, 404):
-        abort(exc.status)
-    if exc.field and exc.field in form:
-        form[exc.field].errors.append(exc.message)
-        return None
-    return exc.message
-
-
-@bp.route("/aid/envelopes/delegate", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
-def delegate():
-    """An admin delegates part of a top-level envelope to a territory or a digital venue."""
-    year = request.args.get("year", rules.LATEST_YEAR, type=int)
-    if year not in rules.POLICIES:
-        abort(404)
-    form = DelegationForm()
-    form.envelope.choices = envelope_choices(delegation.delegable_envelopes(year))
-    error = None
-    if form.validate_on_submit():
-        try:
-            child = envelope_services.delegate(current_user, form.envelope.data,
-                                               form.holder_name.data, form.amount.cents,
-                                               form.reason.data or "")
-        except envelope_services.EnvelopeExceeded as exc:
-            db.session.rollback()
-            form.amount.errors.append(_(
-                "This envelope does not have enough money left for this amount: "
-                "%(remaining)s remain.", remaining=format_cents(exc.remaining_cents)))
-        except envelope_services.AidError as exc:
-            error = _refused(exc, form)
-        else:
-            flash(_("Delegated to %(holder)s. Name the people who decide within it.",
-                    holder=child.holder_name), "success")
-            return redirect(url_for("aid.envelope_members", envelope_id=child.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("aid/envelopes_delegate.html", form=form, year=year, error=error,
-                           years=sorted(rules.POLICIES)), status
-
-
-def _members_page(envelope, form, error=None, status=200):
-    return render_template(
-        "aid/envelopes_members.html", envelope=envelope, form=form, error=error,
-        members=delegation.members(envelope.id), remove_form=RemoveMemberForm(),
-        region_labels=REGION_NAMES, section_labels=SECTION_NAMES), status
-
-
-@bp.route("/aid/envelopes/<int:envelope_id>/members", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
-def envelope_members(envelope_id: int):
-    """The deciders of a delegated envelope; an admin names one by e-mail."""
-    try:
-        envelope = delegation.delegated_envelope(envelope_id)
-    except envelope_services.EnvelopeNotFound:
-        abort(404)
-    form = MemberForm()
-    if request.method == "GET":
-        return _members_page(envelope, form)
-    if form.validate_on_submit():
-        try:
-            member = delegation.add_member(current_user, envelope_id, form.email.data)
-        except envelope_services.AidError as exc:
-            error = _refused(exc, form)
-            return _members_page(envelope, form, error, exc.status)
-        flash(_("%(name)s now decides on this envelope.", name=member.user.display_name),
-              "success")
-        return redirect(url_for("aid.envelope_members", envelope_id=envelope_id))
-    return _members_page(envelope, form, status=422)
-
-
-@bp.post("/aid/envelopes/<int:envelope_id>/members/<int:user_id>/remove")
-@role_required(Role.ADMIN)
-def remove_envelope_member(envelope_id: int, user_id: int):
-    """An admin removes a decider from a delegated envelope."""
-    form = RemoveMemberForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        delegation.remove_member(current_user, envelope_id, user_id)
-    except envelope_services.AidError as exc:
-        db.session.rollback()
-        abort(exc.status if exc.status in (403, 404) else 400)
-    flash(_("The person no longer decides on this envelope."), "success")
-    return redirect(url_for("aid.envelope_members", envelope_id=envelope_id))

@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from inspir_events.aid import rules
-from inspir_events.aid.models import Envelope
+from inspir_events.aid.envelopes.models import Envelope
 from inspir_events.i18n import format_cents
 from inspir_events.reference.choices import SelectChoice
 

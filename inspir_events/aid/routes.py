@@ -1,12 +1,10 @@
-"""The public co-funding simulator (JSON, read-only, no login) and the envelopes dashboard."""
+"""The public co-funding simulator (JSON, read-only, no login)."""
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template, request
-from flask_login import current_user
+from flask import jsonify, request
 
-from inspir_events.aid import envelopes as envelope_services
-from inspir_events.aid import rules, simulator
+from inspir_events.aid import simulator
 from inspir_events.aid.blueprint import bp
 
 
@@ -28,15 +26,3 @@ def cofunding_check():
 def grant_check():
     """Are a project's grants within the caps, counting what it already received?"""
     return _answer(simulator.grant_check)
-
-
-@bp.get("/aid/envelopes")
-def envelopes():
-    """Public totals per envelope; committee members and admins also see the decisions."""
-    year = request.args.get("year", rules.LATEST_YEAR, type=int)
-    if year not in rules.POLICIES:
-        abort(404)
-    with_decisions = envelope_services.can_see_decisions(current_user)
-    board = envelope_services.dashboard(year, with_decisions=with_decisions)
-    return render_template("aid/envelopes.html", board=board, with_decisions=with_decisions,
-                           years=sorted(rules.POLICIES))

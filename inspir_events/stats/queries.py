@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 
 from inspir_events.aid import rules as aid_rules
-from inspir_events.aid.models import AidGrant, Envelope
+from inspir_events.aid.envelopes.models import Envelope
+from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.queries import STAGES_SHOWN
 from inspir_events.aid.projects.rules import NOT_LISTED

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid import envelopes as aid_envelopes
+from inspir_events.aid.envelopes import services as aid_envelopes
 from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
     make_event,
     make_idea,
@@ -30,7 +30,7 @@ def envelopes_2016(db) -> dict:
     """The four 2016 envelopes, by (former region, section)."""
     from sqlalchemy import select
 
-    from inspir_events.aid.models import Envelope
+    from inspir_events.aid.envelopes.models import Envelope
     aid_envelopes.load_envelopes(2016)
     rows = db.session.scalars(select(Envelope).where(Envelope.parent_id.is_(None))).all()
     return {(e.former_region, e.section): e for e in rows}

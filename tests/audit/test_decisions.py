@@ -13,9 +13,9 @@ import pytest
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role
 from inspir_events.aid import application_decisions as decisions
-from inspir_events.aid import delegation
-from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid.envelopes import Beneficiary
+from inspir_events.aid.envelopes import delegation
+from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.envelopes.services import Beneficiary
 from inspir_events.aid.projects import grants as project_grants
 from inspir_events.aid.projects import services as pipeline
 from inspir_events.aid.rules import FormerRegion, Section

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from inspir_events.accounts.models import User
-from inspir_events.aid import envelopes, identifiers, rules
-from inspir_events.aid.envelopes import Beneficiary
+from inspir_events.aid import identifiers, rules
+from inspir_events.aid.envelopes import services as envelopes
+from inspir_events.aid.envelopes.services import Beneficiary
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.queries import (
     GRANT_KINDS,

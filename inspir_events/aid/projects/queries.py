@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import Role, User, UserRole
-from inspir_events.aid import envelopes, rules
-from inspir_events.aid.envelopes import is_committee
+from inspir_events.aid import rules
+from inspir_events.aid.envelopes import services as envelopes
+from inspir_events.aid.envelopes.services import is_committee
 from inspir_events.aid.models import AidGrant, GrantKind
 from inspir_events.aid.projects import stages
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove

@@ -15,7 +15,7 @@ from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
 from inspir_events.aid import names, rules, simulator
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.envelopes import AidError, is_committee
+from inspir_events.aid.envelopes.services import AidError, is_committee
 from inspir_events.aid.projects import grants, queries, services, stages
 from inspir_events.aid.projects.forms import (
     PROGRAMME_LABELS,

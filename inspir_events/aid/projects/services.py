@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from inspir_events import markdown
 from inspir_events.accounts.models import Role, User
-from inspir_events.aid.envelopes import is_committee
+from inspir_events.aid.envelopes.services import is_committee
 from inspir_events.aid.projects import stages
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
 from inspir_events.aid.projects.queries import can_edit_details, facts, member_ids

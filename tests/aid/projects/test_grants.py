@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid.envelopes import Beneficiary
-from inspir_events.aid.models import AidGrant, Commitment, Envelope, GrantKind
+from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.envelopes.models import Commitment, Envelope
+from inspir_events.aid.envelopes.services import Beneficiary
+from inspir_events.aid.models import AidGrant, GrantKind
 from inspir_events.aid.projects import (
     grants as project_grants,
 )

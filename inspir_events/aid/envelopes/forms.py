@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from inspir_events.aid.envelopes import HOLDER_NAME_MAX
+from inspir_events.aid.envelopes.services import HOLDER_NAME_MAX
 from inspir_events.aid.forms import EurosField
 
 REASON_MAX = 1000

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid.models import Commitment, Envelope
+from inspir_events.aid.envelopes import queries as envelope_queries
+from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.envelopes.models import Commitment, Envelope
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.audit.models import AuditEntry
 
@@ -147,7 +148,7 @@ def test_delegation_commits_on_the_parent_and_decisions_stay_within_it(db, make_
     assert state(db, parent_id) == (3_000_000, 1)
     aid_envelopes.delegate(admin, parent_id, "Somme", 17_000_000)
     assert state(db, parent_id) == (20_000_000, 2)
-    board = aid_envelopes.dashboard(2016)
+    board = envelope_queries.dashboard(2016)
     line = next(ln for ln in board.lines if ln.envelope.id == parent_id)
     assert [s.amount_cents for s in line.sub_envelopes] == [3_000_000, 17_000_000]
     assert line.remaining_cents == 0 and line.commitments == []

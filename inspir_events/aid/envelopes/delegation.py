@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import User
 from inspir_events.accounts.rules import normalise_email
-from inspir_events.aid.envelopes import AidError, AidForbidden, EnvelopeNotFound
-from inspir_events.aid.models import Envelope, EnvelopeMember
+from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
+from inspir_events.aid.envelopes.services import AidError, AidForbidden, EnvelopeNotFound
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, insert_ignoring_conflicts, use_case
 from inspir_events.extensions import db

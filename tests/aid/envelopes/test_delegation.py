@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role, User
-from inspir_events.aid import delegation
-from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid.models import Envelope, EnvelopeMember
+from inspir_events.aid.envelopes import delegation
+from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db as _db
