@@ -17,17 +17,16 @@ from sqlalchemy import select
 
 from inspir_events.accounts.models import User
 from inspir_events.aid import rules
-from inspir_events.aid.envelopes import services as envelope_services
-from inspir_events.aid.envelopes.models import Commitment, Envelope, EnvelopeMember
-from inspir_events.aid.models import (
-    AidGrant,
+from inspir_events.aid.cofunding.models import (
     ApplicationStatus,
     CofundingApplication,
     ExpenseLine,
-    GrantKind,
     RevenueKind,
     RevenueLine,
 )
+from inspir_events.aid.envelopes import services as envelope_services
+from inspir_events.aid.envelopes.models import Commitment, Envelope, EnvelopeMember
+from inspir_events.aid.models import AidGrant, GrantKind
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
 from inspir_events.aid.projects.rules import search_text_of
 from inspir_events.aid.projects.stages import Origin, Qualification, Stage

@@ -59,8 +59,9 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     import io
 
     from inspir_events.aid import rules, scdl
+    from inspir_events.aid.cofunding.models import CofundingApplication
     from inspir_events.aid.envelopes.models import Commitment, Envelope
-    from inspir_events.aid.models import AidGrant, CofundingApplication, GrantKind
+    from inspir_events.aid.models import AidGrant, GrantKind
     from inspir_events.aid.projects.models import Project
     from inspir_events.aid.projects.stages import Qualification, Stage
 
@@ -103,7 +104,7 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
 
 def test_demo_committee_pages_render(client, db, login):
     from inspir_events.accounts.models import User
-    from inspir_events.aid.models import CofundingApplication
+    from inspir_events.aid.cofunding.models import CofundingApplication
     from inspir_events.aid.projects.models import Project
 
     assert demo.seed()

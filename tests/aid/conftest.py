@@ -60,7 +60,7 @@ APPLICANT_SIRET = "73282932000074"  # 14 digits, valid Luhn key
 def application_input(**overrides):
     """A valid, balanced application: 15,000 € of costs, 7,500 € asked (exactly 50 %),
     5,000 € from the Department (confirmed) and 2,500 € of own funds."""
-    from inspir_events.aid.application_input import ApplicationInput, ExpenseInput, RevenueInput
+    from inspir_events.aid.cofunding.reading import ApplicationInput, ExpenseInput, RevenueInput
 
     values = {
         "beneficiary_name": "Association Les Fabriques",
@@ -108,7 +108,7 @@ def labelled_event(db, make_event, organiser, committee):  # noqa: F811
 def submitted_application(db, labelled_event, organiser, envelopes_2016):  # noqa: F811
     """``submitted_application(**application_input overrides)``: a labelled event's
     valid application, submitted to the committee (the 2016 envelopes loaded)."""
-    from inspir_events.aid import applications
+    from inspir_events.aid.cofunding import services as applications
 
     def build(event=None, **overrides):
         event = event or labelled_event()

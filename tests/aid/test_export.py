@@ -9,9 +9,10 @@ from datetime import date, datetime
 import pytest
 
 import config
+from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.services import Beneficiary, add_grant, decision_reference
-from inspir_events.aid.models import AidGrant, ApplicationStatus, CofundingApplication, GrantKind
+from inspir_events.aid.models import AidGrant, GrantKind
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Origin
 from inspir_events.aid.rules import FormerRegion, Section

@@ -12,7 +12,7 @@ import pytest
 
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role
-from inspir_events.aid import application_decisions as decisions
+from inspir_events.aid.cofunding import decisions
 from inspir_events.aid.envelopes import delegation
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.services import Beneficiary

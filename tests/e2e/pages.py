@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from inspir_events.aid.models import CofundingApplication
+from inspir_events.aid.cofunding.models import CofundingApplication
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Stage
 from inspir_events.events.models import Event

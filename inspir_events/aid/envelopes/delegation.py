@@ -3,8 +3,8 @@
 The deliberation lets a territory or a digital venue « disposant d'une capacité
 suffisante » receive an envelope and grant aid locally « dans les mêmes
 conditions »: an admin delegates part of a top-level envelope
-(:func:`inspir_events.aid.envelopes.delegate`), then names the people who decide
-within it. They are :class:`EnvelopeMember` rows; :func:`envelopes.can_decide_on`
+(:func:`inspir_events.aid.envelopes.services.delegate`), then names the people who decide
+within it. They are :class:`EnvelopeMember` rows; :func:`services.can_decide_on`
 lets them commit money on that sub-envelope only, under the same rules.
 Every change is audited (``envelope.member.add`` / ``envelope.member.remove``).
 """

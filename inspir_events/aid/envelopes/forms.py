@@ -1,4 +1,5 @@
-"""Delegated envelopes' forms: input shape only (envelopes.delegate and aid/delegation.py decide).
+"""Delegated envelopes' forms: input shape only (services.delegate and
+delegation.py decide).
 
 Amounts are typed in euros (a comma or a point, up to two decimals) and read
 exactly into cents by :func:`inspir_events.aid.euros.parse_euros`.

@@ -1,4 +1,5 @@
-"""Pipeline forms: input shape only (the use cases in aid/services.py decide meaning).
+"""Pipeline forms: input shape only (the use cases in aid/projects/services.py
+and grants.py decide meaning).
 
 Amounts are typed in euros (a comma or a point, up to two decimals) and read
 exactly into cents by :func:`inspir_events.aid.euros.parse_euros`.

@@ -5,7 +5,7 @@ de 5.000 euros de fonctionnement et 5.000 euros d'investissement maximum par
 projet » and « Elle financera, à hauteur de 5.000 euros maximum par projet, des
 structures chargées d'aider la maturation d'idées en projets » (deliberation
 INS'pir 2016): :func:`grant_project` runs :func:`inspir_events.aid.rules.check_grants`
-then :func:`inspir_events.aid.envelopes.add_grant`, in one transaction.
+then :func:`inspir_events.aid.envelopes.services.add_grant`, in one transaction.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import names, rules, simulator
+from inspir_events.aid import messages, names, rules
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.envelopes.services import AidError, is_committee
 from inspir_events.aid.projects import grants, queries, services, stages
@@ -122,7 +122,7 @@ def _project_page(project_id: int, status: int = 200, error=None, move_missing=(
         policy=rules.policy_for(rules.LATEST_YEAR), is_committee=is_committee(current_user),
         can_edit=queries.can_edit_details(current_user, project), error=error,
         move_missing=[_(m.message) for m in move_missing],
-        grant_violations=[simulator.message(v) for v in grant_violations],
+        grant_violations=[messages.message(v) for v in grant_violations],
         **forms, **_labels()), status
 
 
@@ -246,7 +246,7 @@ def grant_project(project_id: int):
         for violation in exc.violations:
             name = VIOLATION_FIELDS.get(violation.code) or violation.params.get("field")
             if name in form:
-                form[name].errors.append(simulator.message(violation))
+                form[name].errors.append(messages.message(violation))
         return _project_page(project_id, 422, grant_form=form,
                              grant_violations=exc.violations)
     except (services.ProjectError, AidError) as exc:

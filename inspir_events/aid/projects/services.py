@@ -9,7 +9,7 @@ proposals (subsidiarity) and moves projects through the gates of
 
 Each use case loads, checks the rules, changes, audits, notifies and commits
 once; a refusal is a :class:`ProjectError` and rolls the transaction back.
-Envelopes and :func:`~inspir_events.aid.envelopes.add_grant` live in
+Envelopes and :func:`~inspir_events.aid.envelopes.services.add_grant` live in
 :mod:`inspir_events.aid.envelopes`.
 """
 

@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from inspir_events.accounts.models import User
 from inspir_events.aid import rules
-from inspir_events.aid.applications import (
+from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
+from inspir_events.aid.cofunding.services import (
     ApplicationConflict,
     ApplicationError,
     ApplicationForbidden,
@@ -30,7 +31,7 @@ from inspir_events.aid.applications import (
 )
 from inspir_events.aid.envelopes import services as envelopes
 from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
-from inspir_events.aid.models import ApplicationStatus, CofundingApplication, GrantKind
+from inspir_events.aid.models import GrantKind
 from inspir_events.aid.names import envelope_name
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, retrying, use_case

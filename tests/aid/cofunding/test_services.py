@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid import application_decisions as decisions
-from inspir_events.aid import applications
-from inspir_events.aid.application_input import ExpenseInput, RevenueInput
+from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import services as applications
+from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
+from inspir_events.aid.cofunding.reading import ExpenseInput, RevenueInput
 from inspir_events.aid.envelopes import delegation
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.models import Envelope
-from inspir_events.aid.models import AidGrant, ApplicationStatus, CofundingApplication
+from inspir_events.aid.models import AidGrant
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.audit.models import AuditEntry
 from inspir_events.events.rules import RunBy

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import User
-from inspir_events.aid import application_decisions as decisions
-from inspir_events.aid import applications
+from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import services as applications
+from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
 from inspir_events.aid.envelopes.models import Commitment, Envelope
-from inspir_events.aid.models import AidGrant, ApplicationStatus, CofundingApplication
+from inspir_events.aid.models import AidGrant
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db as _db

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from inspir_events.aid import euros, identifiers, rules, simulator
-from inspir_events.aid.models import RevenueKind
+from inspir_events.aid import euros, identifiers, messages, rules
+from inspir_events.aid.cofunding.models import RevenueKind
 from inspir_events.i18n import format_cents
 
 NAME_MAX = 150
@@ -178,7 +178,7 @@ def _read_lines(data: ApplicationInput, reading: Reading) -> None:
 
 def violation_message(violation: rules.Violation) -> str:
     """A rule's violation in the page's language; an unbalanced budget says by how much."""
-    text = simulator.message(violation)
+    text = messages.message(violation)
     if violation.code == "unbalanced":
         difference = violation.params["difference_cents"]
         text += " " + (_("Revenues exceed expenses by %(amount)s.", amount=format_cents(difference))

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid.application_input import DocumentInput
+from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
+from inspir_events.aid.cofunding.reading import DocumentInput
 from inspir_events.aid.envelopes import delegation
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.models import Envelope
-from inspir_events.aid.models import AidGrant, ApplicationStatus, CofundingApplication
+from inspir_events.aid.models import AidGrant
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.events.rules import RunBy
 from tests.events.conftest import text_of

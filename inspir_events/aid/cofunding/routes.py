@@ -6,18 +6,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from inspir_events.aid import application_decisions as decisions
-from inspir_events.aid import applications, rules
-from inspir_events.aid.application_forms import (
+from inspir_events.aid import rules
+from inspir_events.aid.blueprint import bp
+from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import services as applications
+from inspir_events.aid.cofunding.forms import (
     REVENUE_LABELS,
     ApplicationForm,
     ChangesForm,
     GrantForm,
     RefuseForm,
 )
-from inspir_events.aid.application_input import ApplicationInput, violation_message
-from inspir_events.aid.applications import ApplicationError, ApplicationInvalid
-from inspir_events.aid.blueprint import bp
+from inspir_events.aid.cofunding.reading import ApplicationInput, violation_message
+from inspir_events.aid.cofunding.services import ApplicationError, ApplicationInvalid
 from inspir_events.aid.names import SECTION_NAMES, envelope_choices
 from inspir_events.extensions import db
 from inspir_events.labels import services as labels

@@ -5,9 +5,9 @@ la Région interviendra au maximum à 50% et dans la limite de 12.500 euros de p
 Région »; the co-funded event follows the charter (it holds the INS'pir label),
 and an event the Region runs « en propre » is not co-funded this way.
 
-The input is read by :mod:`.application_input` (every problem at once, each next
+The input is read by :mod:`.reading` (every problem at once, each next
 to its line); the committee's queue and decisions are in
-:mod:`.application_decisions`.
+:mod:`.decisions`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from inspir_events.accounts.models import Role, User, UserRole
-from inspir_events.aid import rules, simulator
-from inspir_events.aid.application_input import (
+from inspir_events.aid import messages, rules
+from inspir_events.aid.cofunding.models import (
+    ApplicationDocument,
+    ApplicationStatus,
+    CofundingApplication,
+    ExpenseLine,
+    RevenueLine,
+)
+from inspir_events.aid.cofunding.reading import (
     NAME_MAX,
     PURPOSE_MAX,
     ApplicationInput,
@@ -29,14 +36,7 @@ from inspir_events.aid.application_input import (
     read,
 )
 from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
-from inspir_events.aid.models import (
-    AidGrant,
-    ApplicationDocument,
-    ApplicationStatus,
-    CofundingApplication,
-    ExpenseLine,
-    RevenueLine,
-)
+from inspir_events.aid.models import AidGrant
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, use_case
 from inspir_events.domain import DomainError
@@ -119,7 +119,7 @@ def eligibility_problem(event: Event) -> ApplicationError | None:
         # The rules' own region_led violation, so the reason is worded once.
         verdict = rules.check_event_cofunding(1, 0, 1, True, rules.policy_for(rules.LATEST_YEAR))
         violation = next(v for v in verdict.violations if v.code == "region_led")
-        return ApplicationError(simulator.message(violation), code="region_led")
+        return ApplicationError(messages.message(violation), code="region_led")
     if event.status == EventStatus.CANCELLED:
         return ApplicationError(_l("A cancelled event is not co-funded."), code="cancelled")
     label = labels.latest(SubjectType.EVENT, event.id)

@@ -1,7 +1,7 @@
 """Co-funding forms: the organiser's application (lines as FieldLists) and the decisions.
 
 Input shape only: the application's amounts, identifier and lines are read and
-checked by :func:`.applications.read` (every problem at once, next to its line);
+checked by :func:`.reading.read` (every problem at once, next to its line);
 a decision's amounts are euros read with :func:`euros.parse_euros`.
 """
 
@@ -22,8 +22,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from inspir_events.aid import rules
-from inspir_events.aid.application_decisions import NOTE_MAX
-from inspir_events.aid.application_input import (
+from inspir_events.aid.cofunding.decisions import NOTE_MAX
+from inspir_events.aid.cofunding.models import RevenueKind
+from inspir_events.aid.cofunding.reading import (
     LINES_MAX,
     PURPOSE_MAX,
     ApplicationInput,
@@ -32,7 +33,6 @@ from inspir_events.aid.application_input import (
     RevenueInput,
 )
 from inspir_events.aid.forms import EurosField
-from inspir_events.aid.models import RevenueKind
 from inspir_events.aid.names import SECTION_NAMES
 from inspir_events.reference import choices
 

@@ -1,20 +1,18 @@
 """The public simulator: query strings in, verdicts out as JSON-ready dicts.
 
-Reads the query parameters (amounts in integer cents), runs :mod:`.rules` and
-translates each violation's message in the request's language, formatting its
-amounts ("12 500,00 €" in French) and rates ("50 %").
+Reads the query parameters (amounts in integer cents), runs the money rules
+(:mod:`inspir_events.aid.rules`: a third-party event's co-funding, a project's
+grants) and gives each violation's message in the request's language
+(:func:`inspir_events.aid.messages.message`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
-from fractions import Fraction
-
-from flask_babel import format_currency, format_percent, gettext
 
 from inspir_events.aid import rules
+from inspir_events.aid.messages import violations_json
 from inspir_events.aid.rules import N_
 
 _CENTS_RE = re.compile(r"-?[0-9]{1,15}")
@@ -31,26 +29,6 @@ class SimulatorError(Exception):
         super().__init__(", ".join(v.code for v in violations))
         self.status = status
         self.violations = violations
-
-
-def _display_params(params: Mapping[str, object]) -> dict[str, object]:
-    shown: dict[str, object] = {}
-    for key, value in params.items():
-        if key.endswith("_cents") and isinstance(value, int):
-            shown[key.removesuffix("_cents")] = format_currency(Decimal(value).scaleb(-2), "EUR")
-        elif isinstance(value, Fraction):
-            shown[key] = format_percent(Decimal(value.numerator) / Decimal(value.denominator))
-        else:
-            shown[key] = value
-    return shown
-
-
-def message(violation: rules.Violation) -> str:
-    return gettext(violation.message, **_display_params(violation.params))
-
-
-def violations_json(violations) -> list[dict[str, str]]:
-    return [{"code": v.code, "message": message(v)} for v in violations]
 
 
 def _cents(args: Mapping[str, str], name: str, field: str, *, required: bool,
