@@ -58,10 +58,11 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     import csv
     import io
 
-    from inspir_events.aid import rules, scdl
+    from inspir_events.aid import rules
     from inspir_events.aid.cofunding.models import CofundingApplication
     from inspir_events.aid.envelopes.models import Commitment, Envelope
     from inspir_events.aid.models import AidGrant, GrantKind
+    from inspir_events.aid.opendata import scdl
     from inspir_events.aid.projects.models import Project
     from inspir_events.aid.projects.stages import Qualification, Stage
 

@@ -97,11 +97,3 @@ def dashboard(year: int, *, with_decisions: bool = False) -> Dashboard:
     committed = sum(line.committed_cents for line in lines)
     return Dashboard(year=year, lines=lines, amount_cents=amount, committed_cents=committed,
                      remaining_cents=amount - committed)
-
-
-def granted_aid(year: int | None = None) -> list[AidGrant]:
-    """The granted-aid rows (all years, or one budget year), for the SCDL export."""
-    query = select(AidGrant).order_by(AidGrant.decided_at, AidGrant.id)
-    if year is not None:
-        query = query.where(AidGrant.year == year)
-    return list(db.session.scalars(query))

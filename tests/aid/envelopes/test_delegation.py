@@ -16,7 +16,7 @@ from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db as _db
 from inspir_events.notifications.models import Notification
-from tests.aid.test_export import granted  # noqa: F401  (fixture)
+from tests.aid.opendata.test_routes import granted  # noqa: F401  (fixture)
 from tests.conftest import run_together
 
 NPDC_INV = (FormerRegion.NPDC, Section.INVESTMENT)

@@ -2,7 +2,7 @@
 
 ``GET /aid/open-data/subventions.csv`` and ``.json`` (public, no login: the aid a
 public body grants is public): one row per decision, all years or ``?year=``; the
-rows are built and checked by :mod:`inspir_events.aid.scdl`.
+rows are built and checked by :mod:`inspir_events.aid.opendata.scdl`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,9 @@ import json
 
 from flask import abort, current_app, request
 
-from inspir_events.aid import scdl
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.envelopes import queries as envelope_queries
-from inspir_events.aid.models import AidGrant
+from inspir_events.aid.opendata import queries, scdl
 from inspir_events.opendata import csv_response
-from inspir_events.timeutil import utc_to_paris
-
-# --- Open data ---------------------------------------------------------------------
 
 
 def _year() -> int | None:
@@ -30,21 +25,11 @@ def _year() -> int | None:
     return int(text)
 
 
-def _facts(grant: AidGrant) -> scdl.GrantFacts:
-    return scdl.GrantFacts(
-        reference=grant.reference, decided_on=utc_to_paris(grant.decided_at).date(),
-        beneficiary_name=grant.beneficiary_name, beneficiary_siret=grant.beneficiary_siret,
-        beneficiary_rna=grant.beneficiary_rna, purpose=grant.purpose,
-        amount_cents=grant.amount_cents, total_cost_cents=grant.total_cost_cents,
-        payment_terms=grant.payment_terms, payment_start=grant.payment_start,
-        payment_end=grant.payment_end)
-
-
 def _rows(year: int | None) -> list[dict[str, str]]:
     config = current_app.config
     attribuant = scdl.Attribuant(name=config["REGION_NAME"], siret=config["REGION_SIRET"],
                                  scheme=config["AID_SCHEME_NAME"])
-    return scdl.build_rows(attribuant, map(_facts, envelope_queries.granted_aid(year)))
+    return queries.subventions(attribuant, year)
 
 
 @bp.get("/aid/open-data/subventions.csv")

@@ -6,8 +6,15 @@ from datetime import date
 
 import pytest
 
-from inspir_events.aid import identifiers, scdl
-from inspir_events.aid.scdl import Attribuant, GrantFacts, build_row, build_rows, validate_row
+from inspir_events.aid import identifiers
+from inspir_events.aid.opendata import scdl
+from inspir_events.aid.opendata.scdl import (
+    Attribuant,
+    GrantFacts,
+    build_row,
+    build_rows,
+    validate_row,
+)
 
 REGION = Attribuant(name="Région Hauts-de-France", siret="20005374200017",
                     scheme="INS'pir - innovation numérique et sociale")

@@ -13,10 +13,10 @@ from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingAppli
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.services import Beneficiary, add_grant, decision_reference
 from inspir_events.aid.models import AidGrant, GrantKind
+from inspir_events.aid.opendata.scdl import COLUMNS, validate_row
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Origin
 from inspir_events.aid.rules import FormerRegion, Section
-from inspir_events.aid.scdl import COLUMNS, validate_row
 from inspir_events.database import begin_write
 
 SIRET = "73282932000074"
