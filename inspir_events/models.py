@@ -11,5 +11,6 @@ from inspir_events.labels import models as labels_models  # noqa: F401
 from inspir_events.needs import models as needs_models  # noqa: F401
 from inspir_events.notifications import models as notifications_models  # noqa: F401
 from inspir_events.reference import models as reference_models  # noqa: F401
+from inspir_events.store import models as store_models  # noqa: F401
 from inspir_events.teams import models as teams_models  # noqa: F401
 from inspir_events.voting import models as voting_models  # noqa: F401

@@ -1,14 +1,10 @@
-"""Aid's tables: envelopes and commitments, co-funding applications, projects, grants.
+"""The aid's shared table: :class:`AidGrant`, the money granted.
 
-- :class:`Envelope` / :class:`Commitment`: the budget per year, former region and
-  section, delegated sub-envelopes and the decisions committing money on them;
-  :class:`EnvelopeMember` names the deciders of a delegated envelope.
-- :class:`CofundingApplication` with its :class:`ExpenseLine`, :class:`RevenueLine`
-  and :class:`ApplicationDocument` rows: a third-party event's request.
-- :class:`Project` (the maturation pipeline), :class:`ProjectMember`,
-  :class:`ProjectMove` (every stage change, audited with its note).
-- :class:`AidGrant`: money granted (to an event's organiser, a project, a support
-  structure), one row per decision and section; the SCDL export reads it.
+One row per decision and section, to an event's organiser (a co-funding
+application), a project or its support structure; the envelopes commit it
+(:func:`inspir_events.aid.envelopes.services.add_grant`), the co-funding and the
+pipeline decide it, the dashboard and the SCDL export read it. The sub-packages'
+own tables are in their ``models`` modules (``envelopes``, ``cofunding``, ``projects``).
 """
 
 from __future__ import annotations
@@ -23,7 +19,6 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,27 +27,6 @@ from inspir_events.aid.rules import Section
 from inspir_events.extensions import db, str_enum
 from inspir_events.timeutil import utcnow
 
-
-class ReproductionRequest(db.Model):
-    """"Je veux le reproduire": a signed-in user (e.g. another territory) declares interest
-    in reproducing a project, with a short message for its team; one per user and project."""
-
-    __tablename__ = "reproduction_request"
-    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("project.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    message: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-    project = relationship("Project")
-    user = relationship("User")
-
-
-# --- Grants ----------------------------------------------------------------------------
 
 class GrantKind(enum.StrEnum):
     EVENT_COFUNDING = "event_cofunding"  # a third-party event (an application)

@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from inspir_events.aid.models import ReproductionRequest
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.queries import member_ids
 from inspir_events.audit import services as audit
@@ -22,6 +21,7 @@ from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.notifications import services as notifications
 from inspir_events.store import queries, rules
+from inspir_events.store.models import ReproductionRequest
 from inspir_events.timeutil import utcnow
 
 
