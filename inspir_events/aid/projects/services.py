@@ -38,6 +38,7 @@ from inspir_events.needs import services as needs
 from inspir_events.notifications import services as notifications
 from inspir_events.reference.models import Department, Theme
 from inspir_events.timeutil import utcnow
+from inspir_events.urls import path_for
 from inspir_events.voting.models import RoundWinner, VotingRound
 
 TITLE_MIN, TITLE_MAX = 5, 120
@@ -112,7 +113,8 @@ def _clean_note(note: str | None, required: bool = True) -> str:
 
 
 def project_url(project: Project) -> str:
-    return f"/projects/{project.id}"
+    """The project's page: the link its notifications carry."""
+    return path_for("aid.project", project_id=project.id)
 
 
 # --- Promotion of a round's winners -----------------------------------------------------
