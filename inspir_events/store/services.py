@@ -23,6 +23,7 @@ from inspir_events.notifications import services as notifications
 from inspir_events.store import queries, rules
 from inspir_events.store.models import ReproductionRequest
 from inspir_events.timeutil import utcnow
+from inspir_events.urls import path_for
 
 
 class StoreError(DomainError):
@@ -45,7 +46,8 @@ class AlreadyDeclared(StoreError):
 
 
 def store_url(project: Project) -> str:
-    return f"/store/{project.id}"
+    """The project's story in the store: the link its team's notices carry."""
+    return path_for("store.lineage", project_id=project.id)
 
 @retrying
 

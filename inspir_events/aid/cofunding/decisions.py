@@ -42,6 +42,7 @@ from inspir_events.i18n import format_cents
 from inspir_events.notifications import services as notifications
 from inspir_events.reference.models import Department
 from inspir_events.timeutil import utcnow
+from inspir_events.urls import path_for
 
 NOTE_MAX = 2000
 DECIDED = (ApplicationStatus.GRANTED, ApplicationStatus.REFUSED,
@@ -53,11 +54,8 @@ class GrantRefused(ApplicationError):
 
 
 def organiser_path(application: CofundingApplication) -> str:
-    return f"/events/{application.event_id}/cofunding"
-
-
-def review_path(application: CofundingApplication) -> str:
-    return f"/aid/applications/{application.id}"
+    """The organisers' page of the application: the link the decisions' notices carry."""
+    return path_for("aid.application", event_id=application.event_id)
 
 
 def former_region(event: Event) -> rules.FormerRegion | None:

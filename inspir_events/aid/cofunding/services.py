@@ -49,6 +49,7 @@ from inspir_events.labels.charter import LabelStatus, SubjectType
 from inspir_events.notifications import services as notifications
 from inspir_events.reference.models import Department
 from inspir_events.timeutil import utc_to_paris, utcnow
+from inspir_events.urls import path_for
 
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
 
@@ -277,7 +278,8 @@ def submit(user: User, event_id: int, data: ApplicationInput) -> CofundingApplic
                  region_share_cents=application.region_share_cents,
                  other_revenues_cents=application.other_revenues_cents)
     notifications.notify(reviewer_ids(event, application.year), "application.submitted",
-                         url=f"/aid/applications/{application.id}", event=event.title)
+                         url=path_for("aid.review", application_id=application.id),
+                         event=event.title)
     db.session.commit()
     return application
 

@@ -23,6 +23,7 @@ from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, insert_ignoring_conflicts, use_case
 from inspir_events.extensions import db
 from inspir_events.notifications.services import notify
+from inspir_events.urls import path_for
 
 EMAIL_MAX = 254
 
@@ -93,7 +94,7 @@ def add_member(admin: User, envelope_id: int, email: str) -> EnvelopeMember:
         raise AidError(_l("This person already decides on this envelope."), field="email")
     audit.record(admin, "envelope.member.add", "envelope", envelope.id, user_id=user.id,
                  holder_name=envelope.holder_name)
-    notify([user.id], "envelope.member", url=f"/aid/envelopes?year={envelope.year}",
+    notify([user.id], "envelope.member", url=path_for("aid.envelopes", year=envelope.year),
            holder=envelope.holder_name)
     db.session.commit()
     return db.session.get(EnvelopeMember, (envelope.id, user.id))
