@@ -1,4 +1,4 @@
-"""Form pieces shared by the money side's forms."""
+"""Form pieces shared by the money side's forms: the euros field, a refusal's message."""
 
 from __future__ import annotations
 
@@ -32,3 +32,9 @@ class EurosField(StringField):
             self.cents = euros.parse_euros(text)
         except euros.AmountError as exc:
             raise ValidationError(gettext(exc.message)) from None
+
+
+def refusal_message(form, error) -> str | None:
+    """A refusal's message for the top of ``form``'s page: None when the error boundary put
+    it next to one of the form's fields (:func:`inspir_events.errors.on_refusal`)."""
+    return None if error.field and error.field in form else error.message

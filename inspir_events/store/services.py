@@ -49,8 +49,8 @@ def store_url(project: Project) -> str:
     """The project's story in the store: the link its team's notices carry."""
     return path_for("store.lineage", project_id=project.id)
 
-@retrying
 
+@retrying
 def reproduce(user, project_id: int, message: str | None) -> ReproductionRequest:
     """A signed-in user declares « Je veux le reproduire » for a store project.
 
@@ -69,12 +69,10 @@ def reproduce(user, project_id: int, message: str | None) -> ReproductionRequest
     begin_write()
     project = queries.store_project(project_id)
     if project is None:
-        db.session.rollback()
         raise NotInStore()
     result = insert_ignoring_conflicts(ReproductionRequest, project_id=project.id,
                                        user_id=user.id, message=message, created_at=utcnow())
     if result.rowcount != 1:
-        db.session.rollback()
         raise AlreadyDeclared(_l("You have already declared that you want to reproduce this "
                                  "project; its team has your message."))
     db.session.execute(update(Project).where(Project.id == project.id).values(

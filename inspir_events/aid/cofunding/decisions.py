@@ -219,8 +219,8 @@ def _check_grant(application: CofundingApplication, data: GrantInput) -> None:
 def _money(cents: int) -> str:
     return format_cents(cents)
 
-@retrying
 
+@retrying
 def grant(member: User, application_id: int, data: GrantInput) -> CofundingApplication:
     """Grant co-funding: at most the verdict's maximum and the share asked, per section
     from an envelope the member decides on; the money is committed on the envelopes

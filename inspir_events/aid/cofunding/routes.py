@@ -1,4 +1,8 @@
-"""Co-funding applications: the organiser's form and the committee's queue (thin views)."""
+"""Co-funding applications: the organiser's form and the committee's queue (thin views).
+
+A refusal goes through the error boundary (:func:`inspir_events.errors.on_refusal`): an
+application that cannot be sent shows every problem next to its line, what was typed kept.
+"""
 
 from __future__ import annotations
 
@@ -17,26 +21,20 @@ from inspir_events.aid.cofunding.forms import (
     GrantForm,
     RefuseForm,
 )
-from inspir_events.aid.cofunding.reading import ApplicationInput, violation_message
-from inspir_events.aid.cofunding.services import ApplicationError, ApplicationInvalid
+from inspir_events.aid.cofunding.reading import ApplicationInput, Problem, violation_message
 from inspir_events.aid.names import SECTION_NAMES, envelope_choices
-from inspir_events.extensions import db
+from inspir_events.errors import on_refusal
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType
 
 ACTIONS = ("save", "check", "submit", "add_lines")
+FORM_ID = "cofunding-form"  # the form's id in the page: a summary's link to it
 
 
 @bp.app_context_processor
 def _review_link():
     """Whether to show the committee's co-funding queue in the header."""
     return {"can_review_applications": lambda: decisions.can_review(current_user)}
-
-
-def _refused(exc: ApplicationError):
-    db.session.rollback()
-    if exc.status in (403, 404):
-        abort(exc.status)
 
 
 # ---- the organiser -------------------------------------------------------------------
@@ -85,16 +83,24 @@ def _organiser_page(event, application, form, *, reading=None, problems=(), stat
         editable=application is None or application.status in applications.EDITABLE), status
 
 
+def _cannot_apply(event_id: int, error) -> str:
+    """Why this event cannot ask for co-funding (not third-party, not labelled...)."""
+    return render_template("aid/applications/refused.html", event_id=event_id,
+                           message=error.message, code=error.code)
+
+
+def _problems(error) -> list[Problem]:
+    """An application that cannot be sent: each problem next to its line; any other refusal
+    above the form (its summary links to the form)."""
+    return getattr(error, "problems", None) or [Problem(FORM_ID, error.message)]
+
+
 @bp.route("/events/<int:event_id>/cofunding", methods=["GET", "POST"])
 @login_required
 def application(event_id: int):
     """The organiser's co-funding application: save the draft, check, submit."""
-    try:
-        event, current = applications.for_organiser(current_user, event_id)
-    except ApplicationError as exc:
-        _refused(exc)
-        return render_template("aid/applications/refused.html", event_id=event_id,
-                               message=exc.message, code=exc.code), exc.status
+    on_refusal(page=lambda error: _cannot_apply(event_id, error))
+    event, current = applications.for_organiser(current_user, event_id)
     editable = current is None or current.status in applications.EDITABLE
     if request.method == "GET":
         form = None
@@ -116,23 +122,17 @@ def application(event_id: int):
         form.add_empty_rows()
         return _organiser_page(event, current, form)
     data = form.to_input()
-    try:
-        if action == "check":
-            reading = applications.check(current_user, event_id, data)
-            return _organiser_page(event, current, form, reading=reading,
-                                   problems=reading.problems)
-        if action == "save":
-            applications.save_draft(current_user, event_id, data)
-            flash(_("The draft is saved."), "success")
-        else:
-            applications.submit(current_user, event_id, data)
-            flash(_("Your application is sent to the committee."), "success")
-    except ApplicationInvalid as exc:
-        db.session.rollback()
-        return _organiser_page(event, current, form, problems=exc.problems, status=exc.status)
-    except ApplicationError as exc:
-        _refused(exc)
-        flash(exc.message, "error")
+    on_refusal(page=lambda error: _organiser_page(event, current, form,
+                                                  problems=_problems(error))[0])
+    if action == "check":
+        reading = applications.check(current_user, event_id, data)
+        return _organiser_page(event, current, form, reading=reading, problems=reading.problems)
+    if action == "save":
+        applications.save_draft(current_user, event_id, data)
+        flash(_("The draft is saved."), "success")
+    else:
+        applications.submit(current_user, event_id, data)
+        flash(_("Your application is sent to the committee."), "success")
     return redirect(url_for("aid.application", event_id=event_id))
 
 
@@ -174,12 +174,9 @@ def _review_page(application, *, grant_form=None, refuse_form=None, changes_form
 
 
 def _load_for_review(application_id: int):
+    """The application, for a member allowed to decide on it (else 403, or 404)."""
     _reviewer_only()
-    try:
-        return decisions.for_review(current_user, application_id)
-    except ApplicationError as exc:
-        _refused(exc)
-        abort(exc.status)
+    return decisions.for_review(current_user, application_id)
 
 
 @bp.route("/aid/applications/<int:application_id>")
@@ -188,13 +185,10 @@ def review(application_id: int):
     return _review_page(_load_for_review(application_id))
 
 
-def _decision_failed(application_id: int, exc: ApplicationError, **forms):
-    _refused(exc)
-    application = _load_for_review(application_id)
-    form = next(iter(forms.values()))
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, exc.message]
-    return _review_page(application, error=exc.message, status=exc.status, **forms)
+def _on_refused_decision(application, form_name: str, form) -> None:
+    """A refused decision: the review page again, the refusal next to its field and above."""
+    on_refusal(page=lambda error: _review_page(application, error=error.message,
+                                               **{form_name: form})[0], form=form)
 
 
 @bp.route("/aid/applications/<int:application_id>/grant", methods=["POST"])
@@ -208,10 +202,8 @@ def grant(application_id: int):
         investment_cents=form.investment.cents, operating_cents=form.operating.cents,
         investment_envelope_id=form.investment_envelope.data,
         operating_envelope_id=form.operating_envelope.data, note=form.grant_note.data or "")
-    try:
-        decisions.grant(current_user, application_id, data)
-    except ApplicationError as exc:
-        return _decision_failed(application_id, exc, grant_form=form)
+    _on_refused_decision(application, "grant_form", form)
+    decisions.grant(current_user, application_id, data)
     flash(_("Co-funding granted."), "success")
     return redirect(url_for("aid.applications_queue"))
 
@@ -223,10 +215,8 @@ def refuse(application_id: int):
     form = RefuseForm()
     if not form.validate_on_submit():
         return _review_page(application, refuse_form=form, status=422)
-    try:
-        decisions.refuse(current_user, application_id, form.reason.data)
-    except ApplicationError as exc:
-        return _decision_failed(application_id, exc, refuse_form=form)
+    _on_refused_decision(application, "refuse_form", form)
+    decisions.refuse(current_user, application_id, form.reason.data)
     flash(_("Co-funding refused."), "success")
     return redirect(url_for("aid.applications_queue"))
 
@@ -238,9 +228,7 @@ def ask_changes(application_id: int):
     form = ChangesForm()
     if not form.validate_on_submit():
         return _review_page(application, changes_form=form, status=422)
-    try:
-        decisions.ask_changes(current_user, application_id, form.note.data)
-    except ApplicationError as exc:
-        return _decision_failed(application_id, exc, changes_form=form)
+    _on_refused_decision(application, "changes_form", form)
+    decisions.ask_changes(current_user, application_id, form.note.data)
     flash(_("The application is sent back to the organiser for changes."), "success")
     return redirect(url_for("aid.applications_queue"))

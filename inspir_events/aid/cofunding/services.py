@@ -227,7 +227,6 @@ def save_draft(user: User, event_id: int, data: ApplicationInput) -> CofundingAp
         # Once submitted, the beneficiary stays identified (a CHECK in the database too).
         problems += [p for p in reading.rule_problems if p.field == "beneficiary_identifier"]
     if problems:
-        db.session.rollback()
         raise ApplicationInvalid(problems)
     created = application is None
     application = _store(user, event, application, reading)
@@ -266,7 +265,6 @@ def submit(user: User, event_id: int, data: ApplicationInput) -> CofundingApplic
     event, application = _writable(user, event_id)
     reading = read_for_event(event, data)
     if reading.problems:
-        db.session.rollback()
         raise ApplicationInvalid(reading.problems)
     before = application.status.value if application is not None else None
     application = _store(user, event, application, reading)

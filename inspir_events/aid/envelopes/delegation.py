@@ -84,13 +84,11 @@ def add_member(admin: User, envelope_id: int, email: str) -> EnvelopeMember:
     begin_write()
     user = db.session.scalar(select(User).where(User.email == address))
     if user is None:
-        db.session.rollback()
         raise AidError(_l("No account uses this e-mail address: the person must sign up "
                           "first."), field="email")
     added = insert_ignoring_conflicts(EnvelopeMember, envelope_id=envelope.id,
                                       user_id=user.id, added_by_id=admin.id)
     if added.rowcount != 1:
-        db.session.rollback()
         raise AidError(_l("This person already decides on this envelope."), field="email")
     audit.record(admin, "envelope.member.add", "envelope", envelope.id, user_id=user.id,
                  holder_name=envelope.holder_name)
@@ -116,7 +114,6 @@ def remove_member(admin: User, envelope_id: int, user_id: int) -> None:
                                      EnvelopeMember.user_id == user_id)
         .execution_options(synchronize_session=False))
     if removed.rowcount != 1:
-        db.session.rollback()
         raise MemberNotFound()
     audit.record(admin, "envelope.member.remove", "envelope", envelope.id, user_id=user_id,
                  holder_name=envelope.holder_name)

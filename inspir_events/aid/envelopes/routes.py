@@ -11,11 +11,11 @@ from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
 from inspir_events.aid import rules
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.envelopes import delegation, queries
-from inspir_events.aid.envelopes import services as envelope_services
+from inspir_events.aid.envelopes import delegation, queries, services
 from inspir_events.aid.envelopes.forms import DelegationForm, MemberForm, RemoveMemberForm
+from inspir_events.aid.forms import refusal_message
 from inspir_events.aid.names import REGION_NAMES, SECTION_NAMES, envelope_choices
-from inspir_events.extensions import db
+from inspir_events.errors import on_refusal
 from inspir_events.i18n import format_cents
 
 
@@ -33,16 +33,18 @@ def envelopes():
 
 # --- Delegated envelopes (admins) ----------------------------------------------------------
 
+def _delegate_page(form: DelegationForm, year: int, error: str | None = None) -> str:
+    return render_template("aid/envelopes_delegate.html", form=form, year=year, error=error,
+                           years=sorted(rules.POLICIES))
 
-def _refused(exc: envelope_services.AidError, form):
-    """A refusal shown on the form, next to its field when it has one."""
-    db.session.rollback()
-    if exc.status in (403, 404):
-        abort(exc.status)
-    if exc.field and exc.field in form:
-        form[exc.field].errors.append(exc.message)
-        return None
-    return exc.message
+
+def _delegation_refused(form: DelegationForm, year: int, error) -> str:
+    """The form again; an envelope too short says, next to the amount, what remains."""
+    if isinstance(error, services.EnvelopeExceeded):
+        form.amount.errors = [_("This envelope does not have enough money left for this "
+                                "amount: %(remaining)s remain.",
+                                remaining=format_cents(error.remaining_cents))]
+    return _delegate_page(form, year, refusal_message(form, error))
 
 
 @bp.route("/aid/envelopes/delegate", methods=["GET", "POST"])
@@ -54,26 +56,14 @@ def delegate():
         abort(404)
     form = DelegationForm()
     form.envelope.choices = envelope_choices(delegation.delegable_envelopes(year))
-    error = None
     if form.validate_on_submit():
-        try:
-            child = envelope_services.delegate(current_user, form.envelope.data,
-                                               form.holder_name.data, form.amount.cents,
-                                               form.reason.data or "")
-        except envelope_services.EnvelopeExceeded as exc:
-            db.session.rollback()
-            form.amount.errors.append(_(
-                "This envelope does not have enough money left for this amount: "
-                "%(remaining)s remain.", remaining=format_cents(exc.remaining_cents)))
-        except envelope_services.AidError as exc:
-            error = _refused(exc, form)
-        else:
-            flash(_("Delegated to %(holder)s. Name the people who decide within it.",
-                    holder=child.holder_name), "success")
-            return redirect(url_for("aid.envelope_members", envelope_id=child.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("aid/envelopes_delegate.html", form=form, year=year, error=error,
-                           years=sorted(rules.POLICIES)), status
+        on_refusal(page=lambda error: _delegation_refused(form, year, error), form=form)
+        child = services.delegate(current_user, form.envelope.data, form.holder_name.data,
+                                  form.amount.cents, form.reason.data or "")
+        flash(_("Delegated to %(holder)s. Name the people who decide within it.",
+                holder=child.holder_name), "success")
+        return redirect(url_for("aid.envelope_members", envelope_id=child.id))
+    return _delegate_page(form, year), 422 if request.method == "POST" else 200
 
 
 def _members_page(envelope, form, error=None, status=200):
@@ -87,19 +77,14 @@ def _members_page(envelope, form, error=None, status=200):
 @role_required(Role.ADMIN)
 def envelope_members(envelope_id: int):
     """The deciders of a delegated envelope; an admin names one by e-mail."""
-    try:
-        envelope = delegation.delegated_envelope(envelope_id)
-    except envelope_services.EnvelopeNotFound:
-        abort(404)
+    envelope = delegation.delegated_envelope(envelope_id)
     form = MemberForm()
     if request.method == "GET":
         return _members_page(envelope, form)
     if form.validate_on_submit():
-        try:
-            member = delegation.add_member(current_user, envelope_id, form.email.data)
-        except envelope_services.AidError as exc:
-            error = _refused(exc, form)
-            return _members_page(envelope, form, error, exc.status)
+        on_refusal(page=lambda error: _members_page(envelope, form,
+                                                    refusal_message(form, error))[0], form=form)
+        member = delegation.add_member(current_user, envelope_id, form.email.data)
         flash(_("%(name)s now decides on this envelope.", name=member.user.display_name),
               "success")
         return redirect(url_for("aid.envelope_members", envelope_id=envelope_id))
@@ -113,10 +98,6 @@ def remove_envelope_member(envelope_id: int, user_id: int):
     form = RemoveMemberForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        delegation.remove_member(current_user, envelope_id, user_id)
-    except envelope_services.AidError as exc:
-        db.session.rollback()
-        abort(exc.status if exc.status in (403, 404) else 400)
+    delegation.remove_member(current_user, envelope_id, user_id)
     flash(_("The person no longer decides on this envelope."), "success")
     return redirect(url_for("aid.envelope_members", envelope_id=envelope_id))

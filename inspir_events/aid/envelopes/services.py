@@ -112,10 +112,10 @@ def _check_amount(amount_cents) -> None:
 
 
 def _take(envelope_id: int, amount_cents: int) -> None:
-    """Add to an envelope's committed amount if it fits; refuse (and roll back) if not."""
+    """Add to an envelope's committed amount if it fits, else refuse (the use case calling it
+    rolls its transaction back)."""
     if isinstance(envelope_id, bool) or not isinstance(envelope_id, int) \
             or not 0 < envelope_id <= ID_MAX:
-        db.session.rollback()
         raise EnvelopeNotFound()
     result = db.session.execute(
         update(Envelope)
@@ -128,7 +128,6 @@ def _take(envelope_id: int, amount_cents: int) -> None:
         return
     remaining = db.session.scalar(
         select(Envelope.amount_cents - Envelope.committed_cents).where(Envelope.id == envelope_id))
-    db.session.rollback()
     if remaining is None:
         raise EnvelopeNotFound()
     raise EnvelopeExceeded(remaining)
@@ -166,16 +165,14 @@ def decidable_envelopes(user, year: int, former_region: rules.FormerRegion | Non
 
 def _commit_in_transaction(member: User, envelope_id: int, amount_cents: int,
                            object_type: str, object_id, reason: str) -> Commitment:
-    """Take the money and write the commitment and its audit entry; the caller has
-    called begin_write() and commits (on refusal, everything is rolled back)."""
+    """Take the money and write the commitment and its audit entry; the caller (a use
+    case) has called begin_write() and commits, or rolls everything back on a refusal."""
     envelope = db.session.get(Envelope, envelope_id) \
         if isinstance(envelope_id, int) and not isinstance(envelope_id, bool) \
         and 0 < envelope_id <= ID_MAX else None
     if envelope is None:
-        db.session.rollback()
         raise EnvelopeNotFound()
     if not can_decide_on(member, envelope):
-        db.session.rollback()
         raise AidForbidden(_l("Only committee members decide on aid."))
     _take(envelope_id, amount_cents)
     commitment = Commitment(envelope_id=envelope_id, amount_cents=amount_cents,
@@ -188,8 +185,8 @@ def _commit_in_transaction(member: User, envelope_id: int, amount_cents: int,
                  for_type=object_type, for_id=commitment.object_id)
     return commitment
 
-@retrying
 
+@retrying
 def commit(member: User, envelope_id: int, amount_cents: int, object_type: str,
            object_id, reason: str = "") -> Commitment:
     """A committee member commits ``amount_cents`` on an envelope; audited.
@@ -230,11 +227,10 @@ def add_grant(member: User, *, kind: GrantKind, year: int, reference: str,
     The caller (a use case of applications or projects) has checked the rules
     (:func:`rules.check_event_cofunding` / :func:`rules.check_grants`), called
     :func:`begin_write` and commits once; a refusal here (envelope exceeded,
-    not a decider) rolls the whole transaction back and raises.
+    not a decider) raises, and that use case rolls its whole transaction back.
     """
     _check_amount(amount_cents)
     if not beneficiary.name or not (beneficiary.siret or beneficiary.rna):
-        db.session.rollback()
         raise AidError(_l("The beneficiary needs a name and a SIRET or RNA number."),
                        field="beneficiary")
     object_type, object_id = (("cofunding_application", application_id)

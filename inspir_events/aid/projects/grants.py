@@ -79,8 +79,8 @@ def _envelope_id(member: User, year: int, region, kind: str, chosen) -> int:
                               "region and of this section."), field=f"{kind}_envelope")
     return chosen
 
-@retrying
 
+@retrying
 @use_case
 def grant_project(member: User, project_id: int, data: GrantInput) -> list[AidGrant]:
     """Grants to a project (operating, investment) and to its support structure.

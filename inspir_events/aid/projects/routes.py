@@ -1,7 +1,8 @@
 """The maturation pipeline's pages: projects, proposals, the committee's moves and grants.
 
 Thin views: parse the form, call a use case of :mod:`inspir_events.aid.projects.services`,
-render; a refusal is shown next to its field with what was typed kept.
+render; a refusal goes through the error boundary (:func:`inspir_events.errors.on_refusal`)
+and is shown next to its field with what was typed kept.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
 from inspir_events.aid import messages, names, rules
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.envelopes.services import AidError, is_committee
+from inspir_events.aid.envelopes.services import is_committee
+from inspir_events.aid.forms import refusal_message
 from inspir_events.aid.projects import grants, queries, services, stages
 from inspir_events.aid.projects.forms import (
     PROGRAMME_LABELS,
@@ -29,6 +31,7 @@ from inspir_events.aid.projects.forms import (
     QualifyForm,
 )
 from inspir_events.aid.projects.models import Project
+from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
 from inspir_events.reference import choices
@@ -47,13 +50,6 @@ def _labels() -> dict:
             "theme_names": {t.code: localized(t) for t in reference.themes()}}
 
 
-def _refused(exc):
-    """Roll back; a 403/404 refusal ends the request."""
-    db.session.rollback()
-    if exc.status in (403, 404):
-        abort(exc.status)
-
-
 @bp.route("/projects")
 def projects():
     filters = queries.filters_from(request.args)
@@ -69,22 +65,15 @@ def propose_project():
     form = ProposalForm()
     form.department.choices = choices.departments(blank=_("Choose…"))
     form.theme.choices = choices.themes(blank=_("None"))
-    error = None
     if form.validate_on_submit():
-        try:
-            project = services.propose_project(current_user, form.title.data, form.summary.data,
-                                               form.department.data, form.theme.data)
-        except services.ProjectError as exc:
-            _refused(exc)
-            if exc.field in form:
-                form[exc.field].errors.append(exc.message)
-            else:
-                error = exc.message
-        else:
-            flash(_("Your proposal is sent to the committee."), "success")
-            return redirect(url_for("aid.project", project_id=project.id))
-    status = 422 if (error or form.errors) else 200
-    return render_template("aid/projects/propose.html", form=form, error=error), status
+        on_refusal(page=lambda error: render_template(
+            "aid/projects/propose.html", form=form, error=refusal_message(form, error)),
+            form=form)
+        project = services.propose_project(current_user, form.title.data, form.summary.data,
+                                           form.department.data, form.theme.data)
+        flash(_("Your proposal is sent to the committee."), "success")
+        return redirect(url_for("aid.project", project_id=project.id))
+    return render_template("aid/projects/propose.html", form=form), 422 if form.errors else 200
 
 
 # ---- one project ---------------------------------------------------------------------------
@@ -131,12 +120,14 @@ def project(project_id: int):
     return _project_page(project_id)
 
 
-def _field_error(form, exc) -> str | None:
-    """Put the refusal next to its field; returns it when it belongs to no field."""
-    if exc.field and exc.field in form:
-        form[exc.field].errors.append(exc.message)
-        return None
-    return exc.message
+def _on_refused(project_id: int, form_name: str, form, page=None) -> None:
+    """A refused decision: the project's page again, the refusal next to its field (or above
+    the form), what was typed kept; ``page`` renders the refusals that say more."""
+    def default(error):
+        return _project_page(project_id, error=refusal_message(form, error),
+                             **{form_name: form})[0]
+
+    on_refusal(page=page or default, form=form)
 
 
 @bp.route("/projects/<int:project_id>/qualify", methods=["POST"])
@@ -146,19 +137,31 @@ def qualify_project(project_id: int):
     if not form.validate_on_submit():
         return _project_page(project_id, 422, qualify_form=form)
     decision, note = form.decision.data, form.note.data
-    try:
-        if decision == "structure":
-            services.orient_to_structure(current_user, project_id, form.structure.data, note)
-        elif decision == "programme":
-            services.orient_to_programme(current_user, project_id, form.programme.data, note)
-        else:
-            services.qualify(current_user, project_id, note)
-    except services.ProjectError as exc:
-        _refused(exc)
-        return _project_page(project_id, exc.status, error=_field_error(form, exc),
-                             qualify_form=form)
+    _on_refused(project_id, "qualify_form", form)
+    if decision == "structure":
+        services.orient_to_structure(current_user, project_id, form.structure.data, note)
+    elif decision == "programme":
+        services.orient_to_programme(current_user, project_id, form.programme.data, note)
+    else:
+        services.qualify(current_user, project_id, note)
     flash(_("The committee's answer is recorded and the proposer is told."), "success")
     return redirect(url_for("aid.project", project_id=project_id), 303)
+
+
+def _move_refused(project_id: int, form: MoveForm, error) -> str:
+    """A move whose gate is not met: every missing condition, next to the detail that
+    would provide it."""
+    if not isinstance(error, services.MoveRefused):
+        return _project_page(project_id, error=refusal_message(form, error), move_form=form)[0]
+    details = DetailsForm(formdata=None, structures=queries.support_structures(),
+                          data=_details_data(db.session.get(Project, project_id)))
+    for missing in error.missing:
+        if missing.field and missing.field in details:
+            field = details[missing.field]
+            field.errors = [*field.errors, _(missing.message)]  # a tuple before validation
+    form.target.errors.append(error.message)
+    return _project_page(project_id, move_form=form, details_form=details,
+                         move_missing=error.missing)[0]
 
 
 @bp.route("/projects/<int:project_id>/move", methods=["POST"])
@@ -167,24 +170,9 @@ def move_project(project_id: int):
     form = MoveForm()
     if not form.validate_on_submit():
         return _project_page(project_id, 422, move_form=form)
-    try:
-        moved = services.move_project(current_user, project_id, form.target.data,
-                                      form.note.data)
-    except services.MoveRefused as exc:
-        db.session.rollback()
-        details = DetailsForm(formdata=None, structures=queries.support_structures(),
-                              data=_details_data(db.session.get(Project, project_id)))
-        for missing in exc.missing:
-            if missing.field and missing.field in details:
-                field = details[missing.field]
-                field.errors = [*field.errors, _(missing.message)]  # a tuple before validation
-        form.target.errors.append(exc.message)
-        return _project_page(project_id, 422, move_form=form, details_form=details,
-                             move_missing=exc.missing)
-    except services.ProjectError as exc:
-        _refused(exc)
-        return _project_page(project_id, exc.status, error=_field_error(form, exc),
-                             move_form=form)
+    _on_refused(project_id, "move_form", form,
+                page=lambda error: _move_refused(project_id, form, error))
+    moved = services.move_project(current_user, project_id, form.target.data, form.note.data)
     flash(_("The project moves to the stage “%(stage)s”.", stage=STAGE_LABELS[moved.stage]),
           "success")
     return redirect(url_for("aid.project", project_id=project_id), 303)
@@ -200,12 +188,8 @@ def project_details(project_id: int):
         licence=form.licence.data, repository_url=form.repository_url.data,
         results=form.results.data, lessons=form.lessons.data,
         support_structure_id=form.support_structure.data or None)
-    try:
-        services.update_project_details(current_user, project_id, data)
-    except services.ProjectError as exc:
-        _refused(exc)
-        return _project_page(project_id, exc.status, error=_field_error(form, exc),
-                             details_form=form)
+    _on_refused(project_id, "details_form", form)
+    services.update_project_details(current_user, project_id, data)
     flash(_("The project's details are saved."), "success")
     return redirect(url_for("aid.project", project_id=project_id), 303)
 
@@ -216,7 +200,7 @@ def _grant_input(form: GrantForm) -> grants.GrantInput:
         if not asked:
             return None
         return grants.beneficiary(form[f"{prefix}_name"].data, form[f"{prefix}_id"].data,
-                                    prefix)
+                                  prefix)
 
     return grants.GrantInput(
         operating_cents=form.operating.cents, investment_cents=form.investment.cents,
@@ -226,6 +210,18 @@ def _grant_input(form: GrantForm) -> grants.GrantInput:
         envelope_ids={kind: form[f"{kind}_envelope"].data or None
                       for kind in queries.GRANT_KINDS},
         reason=form.reason.data or "")
+
+
+def _grant_refused(project_id: int, form: GrantForm, error) -> str:
+    """Grants beyond the caps: each violation next to its amount, and all of them above."""
+    if not isinstance(error, services.GrantRefused):
+        return _project_page(project_id, error=refusal_message(form, error),
+                             grant_form=form)[0]
+    for violation in error.violations:
+        name = VIOLATION_FIELDS.get(violation.code) or violation.params.get("field")
+        if name in form:
+            form[name].errors.append(messages.message(violation))
+    return _project_page(project_id, grant_form=form, grant_violations=error.violations)[0]
 
 
 @bp.route("/projects/<int:project_id>/grant", methods=["POST"])
@@ -239,20 +235,9 @@ def grant_project(project_id: int):
     form = GrantForm()
     if not form.validate_on_submit():
         return _project_page(project_id, 422, grant_form=form)
-    try:
-        grants.grant_project(current_user, project_id, _grant_input(form))
-    except services.GrantRefused as exc:
-        db.session.rollback()
-        for violation in exc.violations:
-            name = VIOLATION_FIELDS.get(violation.code) or violation.params.get("field")
-            if name in form:
-                form[name].errors.append(messages.message(violation))
-        return _project_page(project_id, 422, grant_form=form,
-                             grant_violations=exc.violations)
-    except (services.ProjectError, AidError) as exc:
-        _refused(exc)
-        return _project_page(project_id, exc.status, error=_field_error(form, exc),
-                             grant_form=form)
+    _on_refused(project_id, "grant_form", form,
+                page=lambda error: _grant_refused(project_id, form, error))
+    grants.grant_project(current_user, project_id, _grant_input(form))
     flash(_("The grants are decided and committed on the envelopes."), "success")
     return redirect(url_for("aid.project", project_id=project_id), 303)
 
@@ -262,12 +247,8 @@ def grant_project(project_id: int):
 def promote_winners(round_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        promoted = services.promote_winner(current_user, round_id)
-    except services.ProjectError as exc:
-        _refused(exc)
-        flash(exc.message, "error")
-        return redirect(url_for("voting.results", round_id=round_id), 303)
+    on_refusal(back=url_for("voting.results", round_id=round_id))
+    promoted = services.promote_winner(current_user, round_id)
     flash(_("The winners are projects of the INS'pir pipeline (%(count)d).",
             count=len(promoted)), "success")
     return redirect(url_for("aid.projects", stage="idee"), 303)

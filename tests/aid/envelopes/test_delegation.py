@@ -104,7 +104,7 @@ def test_over_the_remainder_is_refused_in_the_form_with_the_typed_input_kept(
     response = client.post_form(DELEGATE, {
         "envelope": parent.id, "holder_name": "Pévèle Carembault",
         "amount": "50 000,01"}, token_from=DELEGATE)
-    assert response.status_code == 422
+    assert response.status_code == 409  # the refusal's own status (EnvelopeExceeded)
     html = page_text(response)
     error = re.search(r'<p class="error-message" id="amount-error">(.*?)</p>', html, re.S)
     assert error and "50 000,00 €" in error.group(1)  # what remains
