@@ -40,4 +40,5 @@ def envelope_choice(envelope: Envelope) -> SelectChoice:
 
 
 def envelope_choices(envelopes) -> list[SelectChoice]:
+    """The envelopes as form choices, in their order."""
     return [envelope_choice(envelope) for envelope in envelopes]

@@ -191,6 +191,7 @@ AMOUNT_MESSAGES = {
 
 
 def invalid_amount(name: str) -> Violation:
+    """The violation of an amount that is not whole cents (or not positive where it must be)."""
     return Violation(INVALID_AMOUNT, AMOUNT_MESSAGES[name], {"field": name})
 
 

@@ -42,6 +42,7 @@ class LabelConflict(LabelError):
 
 
 def latest(subject_type: SubjectType, subject_id: int) -> LabelRequest | None:
+    """The subject's latest label request (its current label status), or None."""
     return db.session.scalar(
         select(LabelRequest).where(LabelRequest.subject_type == subject_type,
                                    LabelRequest.subject_id == subject_id)
@@ -121,6 +122,7 @@ def decide(member: User, request_id: int, grant: bool, reason: str) -> LabelRequ
 # same decision; only who may ask differs.
 
 def is_labelled(subject_type: SubjectType, subject_id: int) -> bool:
+    """The subject holds the label: its latest request was granted."""
     request = latest(subject_type, subject_id)
     return request is not None and request.status == LabelStatus.GRANTED
 
@@ -164,12 +166,14 @@ def may_request(user, subject_type: SubjectType, subject) -> bool:
 
 
 def queue() -> list[LabelRequest]:
+    """The requests awaiting the committee, oldest first."""
     return list(db.session.scalars(
         select(LabelRequest).where(LabelRequest.status == LabelStatus.REQUESTED)
         .order_by(LabelRequest.created_at)))
 
 
 def decided(limit: int = 50) -> list[LabelRequest]:
+    """The latest decided requests, newest first."""
     return list(db.session.scalars(
         select(LabelRequest).where(LabelRequest.status != LabelStatus.REQUESTED)
         .order_by(LabelRequest.decided_at.desc()).limit(limit)))

@@ -81,6 +81,7 @@ def listed():
 
 
 def in_store(project: Project) -> bool:
+    """The project is in the store: diffused or stopped, and listed."""
     return Stage(project.stage) in STORE_STAGES and project.is_listed
 
 

@@ -88,6 +88,7 @@ def reproduce(user, project_id: int, message: str | None) -> ReproductionRequest
 
 
 def has_declared(user, project: Project) -> bool:
+    """This user already declared « Je veux le reproduire » for the project."""
     if not (user and getattr(user, "is_authenticated", False)):
         return False
     return db.session.scalar(select(ReproductionRequest.id).where(
@@ -96,6 +97,7 @@ def has_declared(user, project: Project) -> bool:
 
 
 def is_member(user, project: Project) -> bool:
+    """A signed-in member of the project's team."""
     return bool(user and getattr(user, "is_authenticated", False)
                 and user.id in member_ids(project))
 

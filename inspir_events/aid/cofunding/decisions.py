@@ -59,6 +59,7 @@ def organiser_path(application: CofundingApplication) -> str:
 
 
 def former_region(event: Event) -> rules.FormerRegion | None:
+    """The former region (Nord-Pas-de-Calais or Picardie) of the event's department."""
     department = db.session.get(Department, event.department_code)
     return rules.FormerRegion[department.former_region.name] if department else None
 
@@ -101,6 +102,7 @@ def queue(user: User) -> list[CofundingApplication]:
 
 
 def recent_decisions(user: User, limit: int = 30) -> list[CofundingApplication]:
+    """The latest decided applications this user may review, newest first."""
     return _visible(user, db.session.scalars(
         select(CofundingApplication).where(CofundingApplication.status.in_(DECIDED))
         .order_by(CofundingApplication.decided_at.desc()).limit(limit)))

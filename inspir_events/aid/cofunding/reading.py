@@ -119,6 +119,7 @@ def _label(text: str, where, problems: list[Problem]) -> str:
 
 
 def valid_url(url: str) -> bool:
+    """An absolute http(s) address without spaces (a supporting document's link)."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
 

@@ -153,6 +153,7 @@ def for_organiser(user: User, event_id: int) -> tuple[Event, CofundingApplicatio
 
 
 def grants_of(application: CofundingApplication | None) -> list[AidGrant]:
+    """The grants decided for this application (none before the committee's decision)."""
     if application is None:
         return []
     return list(db.session.scalars(select(AidGrant).where(
@@ -160,6 +161,7 @@ def grants_of(application: CofundingApplication | None) -> list[AidGrant]:
 
 
 def read_for_event(event: Event, data: ApplicationInput) -> Reading:
+    """The typed application read under the rules of the event's budget year."""
     year = budget_year(event)
     return read(data, event.run_by == RunBy.REGION, rules.policy_for(year))
 

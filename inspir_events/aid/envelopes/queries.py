@@ -48,6 +48,7 @@ class Dashboard:
 
 
 def can_see_decisions(user) -> bool:
+    """The committee and the admins see the decisions behind the dashboard's figures."""
     return bool(user and getattr(user, "is_authenticated", False)
                 and (user.is_admin or user.has_role(Role.COMMITTEE)))
 

@@ -134,6 +134,7 @@ def _take(envelope_id: int, amount_cents: int) -> None:
 
 
 def is_committee(user) -> bool:
+    """A signed-in member of the Region's committee."""
     return bool(user and getattr(user, "is_authenticated", False)
                 and user.has_role(Role.COMMITTEE))
 

@@ -15,7 +15,6 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from inspir_events.aid.forms import EurosField
 from inspir_events.aid.projects import services, stages
-from inspir_events.aid.projects.stages import Stage
 
 STAGE_LABELS = {stage: _l(name) for stage, name in stages.STAGE_NAMES.items()}
 PROGRAMME_LABELS = {code: _l(name) for code, name in stages.OTHER_PROGRAMMES.items()}
@@ -140,7 +139,3 @@ class GrantForm(FlaskForm):
         super().__init__(*args, prefix="grant", **kwargs)
         for kind, choices in (envelope_choices or {}).items():
             self[f"{kind}_envelope"].choices = choices
-
-
-def stage_label(stage) -> str:
-    return STAGE_LABELS[Stage(stage)]

@@ -33,6 +33,7 @@ GRANTABLE_STAGES = (Stage.PROJET, Stage.EXPERIMENTATION)
 
 
 def member_ids(project: Project) -> list[int]:
+    """The account ids of the project's team."""
     return [row.user_id for row in project.member_rows]
 
 
@@ -62,6 +63,7 @@ def received(project_id: int) -> rules.Received:
 
 
 def former_region(project: Project) -> rules.FormerRegion | None:
+    """The former region of the project's department (None without a department)."""
     department = db.session.get(Department, project.department_code or "")
     return rules.FormerRegion[department.former_region.name] if department else None
 
@@ -89,6 +91,7 @@ class Listing:
 
 
 def filters_from(args) -> Filters:
+    """The listing's filters from a query string; unknown values are ignored."""
     stage = args.get("stage", "")
     return Filters(stage=Stage(stage) if stage in Stage._value2member_map_ else None,
                    department=args.get("department") or None, theme=args.get("theme") or None)
@@ -149,12 +152,14 @@ class Gate:
 
 
 def gates(project: Project) -> list[Gate]:
+    """Each next stage with what its gate still misses (shown before anyone tries)."""
     current = facts(project)
     return [Gate(stage, stages.check_move(current, stage))
             for stage in stages.next_stages(current.stage)]
 
 
 def grants_of(project_id: int) -> list[AidGrant]:
+    """The grants to the project and its support structure, in decision order."""
     return list(db.session.scalars(
         select(AidGrant).where(AidGrant.project_id == project_id)
         .order_by(AidGrant.decided_at, AidGrant.id)))
@@ -178,4 +183,5 @@ def grant_envelopes(viewer, project: Project, year: int | None = None) -> dict:
 
 
 def can_grant(viewer, project: Project, choices: dict) -> bool:
+    """A project in maturation or experimentation, and an envelope the viewer decides on."""
     return project.stage in GRANTABLE_STAGES and any(choices.values())

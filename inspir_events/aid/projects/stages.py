@@ -137,6 +137,7 @@ class MoveVerdict:
 
 
 def next_stages(stage: Stage) -> tuple[Stage, ...]:
+    """The stages a project at ``stage`` may move to (:data:`TRANSITIONS`)."""
     return TRANSITIONS[Stage(stage)]
 
 
