@@ -31,8 +31,8 @@ from inspir_events.aid.cofunding.services import (
 )
 from inspir_events.aid.envelopes import services as envelopes
 from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
+from inspir_events.aid.envelopes.names import envelope_name
 from inspir_events.aid.models import GrantKind
-from inspir_events.aid.names import envelope_name
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, retrying, use_case
 from inspir_events.events.models import Event

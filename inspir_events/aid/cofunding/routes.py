@@ -22,7 +22,8 @@ from inspir_events.aid.cofunding.forms import (
     RefuseForm,
 )
 from inspir_events.aid.cofunding.reading import ApplicationInput, Problem, violation_message
-from inspir_events.aid.names import SECTION_NAMES, envelope_choices
+from inspir_events.aid.envelopes.names import envelope_choices
+from inspir_events.aid.names import SECTION_NAMES
 from inspir_events.errors import on_refusal
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType

@@ -13,8 +13,9 @@ from inspir_events.aid import rules
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.envelopes import delegation, queries, services
 from inspir_events.aid.envelopes.forms import DelegationForm, MemberForm, RemoveMemberForm
+from inspir_events.aid.envelopes.names import envelope_choices
 from inspir_events.aid.forms import refusal_message
-from inspir_events.aid.names import REGION_NAMES, SECTION_NAMES, envelope_choices
+from inspir_events.aid.names import REGION_NAMES, SECTION_NAMES
 from inspir_events.errors import on_refusal
 from inspir_events.i18n import format_cents
 

@@ -14,8 +14,9 @@ from flask_wtf import FlaskForm
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import messages, names, rules
+from inspir_events.aid import messages, rules
 from inspir_events.aid.blueprint import bp
+from inspir_events.aid.envelopes.names import envelope_choices
 from inspir_events.aid.envelopes.services import is_committee
 from inspir_events.aid.forms import refusal_message
 from inspir_events.aid.projects import grants, queries, services, stages
@@ -87,15 +88,15 @@ def _details_data(project) -> dict:
 def _forms(project, **given) -> dict:
     structures = queries.support_structures()
     envelopes = queries.grant_envelopes(current_user, project)
-    envelope_choices = {kind: names.envelope_choices(rows) for kind, rows in envelopes.items()}
+    by_kind = {kind: envelope_choices(rows) for kind, rows in envelopes.items()}
     forms = {
         "qualify_form": given.get("qualify_form") or QualifyForm(structures=structures),
         "move_form": given.get("move_form") or MoveForm(),
         "details_form": given.get("details_form") or DetailsForm(
             structures=structures, data=_details_data(project)),
-        "grant_form": given.get("grant_form") or GrantForm(envelope_choices=envelope_choices),
+        "grant_form": given.get("grant_form") or GrantForm(envelope_choices=by_kind),
     }
-    forms["can_grant"] = queries.can_grant(current_user, project, envelope_choices)
+    forms["can_grant"] = queries.can_grant(current_user, project, by_kind)
     return forms
 
 
