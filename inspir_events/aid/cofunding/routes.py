@@ -71,7 +71,7 @@ def _totals(application, reading) -> dict | None:
             "other_revenues": source.other_revenues_cents}
 
 
-def _organiser_page(event, application, form, *, reading=None, problems=(), status=200):
+def _organiser_page(event, application, form, *, reading=None, problems=()):
     summary = _show_problems(form, problems) if form is not None else []
     return render_template(
         "aid/applications/form.html", event=event, application=application, form=form,
@@ -81,7 +81,7 @@ def _organiser_page(event, application, form, *, reading=None, problems=(), stat
         grants=applications.grants_of(application), year=applications.budget_year(event),
         region_led=event.run_by.value == "region", revenue_labels=REVENUE_LABELS,
         section_labels=SECTION_NAMES,
-        editable=application is None or application.status in applications.EDITABLE), status
+        editable=application is None or application.status in applications.EDITABLE)
 
 
 def _cannot_apply(event_id: int, error) -> str:
@@ -124,7 +124,7 @@ def application(event_id: int):
         return _organiser_page(event, current, form)
     data = form.to_input()
     on_refusal(page=lambda error: _organiser_page(event, current, form,
-                                                  problems=_problems(error))[0])
+                                                  problems=_problems(error)))
     if action == "check":
         reading = applications.check(current_user, event_id, data)
         return _organiser_page(event, current, form, reading=reading, problems=reading.problems)
