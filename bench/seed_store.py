@@ -37,25 +37,24 @@ from sqlalchemy import func, insert, select, update  # noqa: E402
 from inspir_events import markdown  # noqa: E402
 from inspir_events.accounts.models import User  # noqa: E402
 from inspir_events.aid import rules as aid_rules  # noqa: E402
-from inspir_events.aid.envelopes import load_envelopes  # noqa: E402
-from inspir_events.aid.models import (  # noqa: E402
-    AidGrant,
-    Commitment,
-    Envelope,
-    GrantKind,
-    Project,
-    ProjectMember,
-    ProjectMove,
-    ReproductionRequest,
+from inspir_events.aid.envelopes.models import Commitment, Envelope  # noqa: E402
+from inspir_events.aid.envelopes.services import load_envelopes  # noqa: E402
+from inspir_events.aid.models import AidGrant, GrantKind  # noqa: E402
+from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove  # noqa: E402
+from inspir_events.aid.projects.rules import search_text_of  # noqa: E402
+from inspir_events.aid.projects.stages import (  # noqa: E402
+    OPEN_LICENCES,
+    Origin,
+    Qualification,
+    Stage,
 )
-from inspir_events.aid.pipeline import OPEN_LICENCES, Origin, Qualification, Stage  # noqa: E402
 from inspir_events.app import create_app  # noqa: E402
 from inspir_events.events.models import Event  # noqa: E402
 from inspir_events.events.rules import EventKind, EventStatus, RunBy  # noqa: E402
 from inspir_events.extensions import db  # noqa: E402
 from inspir_events.needs.models import Need  # noqa: E402
 from inspir_events.reference.models import Department  # noqa: E402
-from inspir_events.store.rules import search_text_of  # noqa: E402
+from inspir_events.store.models import ReproductionRequest  # noqa: E402
 from inspir_events.timeutil import utcnow  # noqa: E402
 from inspir_events.voting.models import Idea, RoundWinner, VotingRound, round_idea  # noqa: E402
 from inspir_events.voting.rules import RoundStatus  # noqa: E402

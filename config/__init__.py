@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
-from inspir_events.aid.pipeline import valid_siret
+from inspir_events.aid.identifiers import valid_siret
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 

@@ -23,7 +23,7 @@ from inspir_events.accounts.blueprint import audit_bp
 from inspir_events.accounts.blueprint import bp as accounts_bp
 from inspir_events.accounts.forms import ROLE_LABELS
 from inspir_events.accounts.permissions import send_to_login
-from inspir_events.aid.blueprint import bp as aid_bp
+from inspir_events.aid.views import bp as aid_bp
 from inspir_events.api.blueprint import bp as api_bp
 from inspir_events.cli import register_commands
 from inspir_events.events.blueprint import bp as events_bp

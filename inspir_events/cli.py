@@ -14,8 +14,8 @@ from inspir_events import backup, demo
 from inspir_events.accounts import retention
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from inspir_events.aid import envelopes as aid_envelopes
 from inspir_events.aid import rules as aid_rules
+from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.extensions import db
 
 

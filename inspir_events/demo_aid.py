@@ -16,31 +16,26 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from inspir_events.accounts.models import User
-from inspir_events.aid import envelopes as envelope_services
 from inspir_events.aid import rules
-from inspir_events.aid.models import (
-    AidGrant,
+from inspir_events.aid.cofunding.models import (
     ApplicationStatus,
     CofundingApplication,
-    Commitment,
-    Envelope,
-    EnvelopeMember,
     ExpenseLine,
-    GrantKind,
-    Project,
-    ProjectMember,
-    ProjectMove,
     RevenueKind,
     RevenueLine,
 )
-from inspir_events.aid.pipeline import Origin, Qualification, Stage
+from inspir_events.aid.envelopes import services as envelope_services
+from inspir_events.aid.envelopes.models import Commitment, Envelope, EnvelopeMember
+from inspir_events.aid.models import AidGrant, GrantKind
+from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
+from inspir_events.aid.projects.rules import search_text_of
+from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.events.models import Event
 from inspir_events.extensions import db
 from inspir_events.markdown import render
 from inspir_events.needs.models import Need
 from inspir_events.needs.rules import NeedStatus
-from inspir_events.store.rules import search_text_of
 from inspir_events.teams.models import Team, TeamMember
 from inspir_events.teams.rules import name_key
 from inspir_events.timeutil import utcnow

@@ -32,8 +32,9 @@ from sqlalchemy.exc import OperationalError
 
 from inspir_events import database
 from inspir_events.accounts.models import User
-from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid.models import Commitment, Envelope, Project, ReproductionRequest
+from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.envelopes.models import Commitment, Envelope
+from inspir_events.aid.projects.models import Project
 from inspir_events.aid.rules import Section
 from inspir_events.events import participation
 from inspir_events.events.models import Event, Registration
@@ -42,6 +43,7 @@ from inspir_events.extensions import db as _db
 from inspir_events.needs import services as needs
 from inspir_events.needs.models import Need, NeedSupport
 from inspir_events.store import services as store
+from inspir_events.store.models import ReproductionRequest
 from inspir_events.teams import services as teams
 from inspir_events.teams.models import Team, TeamMember
 from inspir_events.voting import results as voting_results

@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from inspir_events import demo, markdown
 from inspir_events.accounts.models import User
-from inspir_events.aid.models import AidGrant, Project
+from inspir_events.aid.models import AidGrant
+from inspir_events.aid.projects.models import Project
 from inspir_events.events.models import Event, EventOrganiser
 from inspir_events.needs.models import Need
 from inspir_events.opendata import FORMULA_PREFIXES

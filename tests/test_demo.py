@@ -58,16 +58,13 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     import csv
     import io
 
-    from inspir_events.aid import rules, scdl
-    from inspir_events.aid.models import (
-        AidGrant,
-        CofundingApplication,
-        Commitment,
-        Envelope,
-        GrantKind,
-        Project,
-    )
-    from inspir_events.aid.pipeline import Qualification, Stage
+    from inspir_events.aid import rules
+    from inspir_events.aid.cofunding.models import CofundingApplication
+    from inspir_events.aid.envelopes.models import Commitment, Envelope
+    from inspir_events.aid.models import AidGrant, GrantKind
+    from inspir_events.aid.opendata import scdl
+    from inspir_events.aid.projects.models import Project
+    from inspir_events.aid.projects.stages import Qualification, Stage
 
     assert demo.seed()
     policy = rules.policy_for(2016)
@@ -108,7 +105,8 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
 
 def test_demo_committee_pages_render(client, db, login):
     from inspir_events.accounts.models import User
-    from inspir_events.aid.models import CofundingApplication, Project
+    from inspir_events.aid.cofunding.models import CofundingApplication
+    from inspir_events.aid.projects.models import Project
 
     assert demo.seed()
     member = db.session.scalar(select(User).where(User.email == f"comite@{demo.DEMO_DOMAIN}"))
@@ -124,8 +122,8 @@ def test_demo_committee_pages_render(client, db, login):
 
 def test_a_need_page_shows_the_projects_answering_it(client, db):
     """The need's lineage ends with its projects (a proposal awaiting the committee excluded)."""
-    from inspir_events.aid.models import Project
-    from inspir_events.aid.pipeline import Qualification
+    from inspir_events.aid.projects.models import Project
+    from inspir_events.aid.projects.stages import Qualification
 
     assert demo.seed()
     projects = db.session.scalars(select(Project).where(Project.need_id.is_not(None))).all()
@@ -210,8 +208,9 @@ def test_demo_runs_an_event_today_with_an_open_round(client, db, login):
 
 def test_demo_tells_the_rest_of_the_story(client, db):
     """Past events with results, a documented abandonment, envelopes partly committed."""
-    from inspir_events.aid.models import Envelope, Project
-    from inspir_events.aid.pipeline import Stage
+    from inspir_events.aid.envelopes.models import Envelope
+    from inspir_events.aid.projects.models import Project
+    from inspir_events.aid.projects.stages import Stage
     from inspir_events.voting.models import RoundWinner, VotingRound
     from inspir_events.voting.rules import RoundStatus
 

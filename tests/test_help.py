@@ -13,7 +13,8 @@ import config
 from inspir_events import demo
 from inspir_events.accounts.models import User
 from inspir_events.aid import rules as aid_rules
-from inspir_events.aid.models import CofundingApplication, Project
+from inspir_events.aid.cofunding.models import CofundingApplication
+from inspir_events.aid.projects.models import Project
 from inspir_events.events.models import Event
 from inspir_events.main.routes import HELP_GUIDES, programme_figures
 from inspir_events.teams.models import Team

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 import config
 from inspir_events.accounts.models import User
-from inspir_events.aid.models import ReproductionRequest
 from inspir_events.extensions import limiter
 from inspir_events.needs.models import Need
+from inspir_events.store.models import ReproductionRequest
 from tests.conftest import PASSWORD, REDIS_URL, redis_available, service_missing
 from tests.store.conftest import make_project, reproducer  # noqa: F401  (fixtures)
 from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)

@@ -1,13 +1,7 @@
-"""The aid blueprint: ``bp``, with its views registered by importing their modules."""
+"""The aid blueprint ``bp``, on which the sub-packages' route modules register their views
+(:mod:`inspir_events.aid.views` imports them all, so no sub-package reaches another
+through the blueprint)."""
 
 from flask import Blueprint
 
 bp = Blueprint("aid", __name__)
-
-# Registers the views on bp.
-from inspir_events.aid import (  # noqa: E402,F401
-    application_routes,
-    export_routes,
-    project_routes,
-    routes,
-)

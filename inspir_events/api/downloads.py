@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
-from inspir_events.aid import scdl
+from inspir_events.aid.opendata import scdl
 from inspir_events.api import queries, serializers
 from inspir_events.api.blueprint import bp
 from inspir_events.api.routes import event_window, public_json, store_filters

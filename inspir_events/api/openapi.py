@@ -10,8 +10,8 @@ documented here, or the tests fail.
 from __future__ import annotations
 
 from inspir_events.aid import rules as aid_rules
-from inspir_events.aid.pipeline import Stage
-from inspir_events.aid.project_queries import STAGES_SHOWN
+from inspir_events.aid.projects.queries import STAGES_SHOWN
+from inspir_events.aid.projects.stages import Stage
 from inspir_events.api.pagination import (
     CODE_PATTERN,
     PAGE_MAX,

@@ -10,7 +10,7 @@ Each list uses the same public rule as its pages, written once where the pages h
   round's tally may be hidden until it closes, :func:`voting.rules.tally_visible`), with
   their result in each such round;
 - projects: the pipeline's public list (qualification not in
-  :data:`~inspir_events.aid.project_queries.NOT_LISTED`: never a proposal awaiting the
+  :data:`~inspir_events.aid.projects.rules.NOT_LISTED`: never a proposal awaiting the
   committee or oriented to another programme).
 """
 
@@ -23,9 +23,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from inspir_events.aid.models import AidGrant, Project, ProjectMove
-from inspir_events.aid.pipeline import Stage
-from inspir_events.aid.project_queries import NOT_LISTED
+from inspir_events.aid.models import AidGrant
+from inspir_events.aid.projects.models import Project, ProjectMove
+from inspir_events.aid.projects.rules import NOT_LISTED
+from inspir_events.aid.projects.stages import Stage
 from inspir_events.events import services as event_services
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventKind, EventStatus

@@ -13,8 +13,8 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from inspir_events.aid import rules as aid_rules
-from inspir_events.aid.pipeline import Stage
-from inspir_events.aid.project_queries import STAGES_SHOWN
+from inspir_events.aid.projects.queries import STAGES_SHOWN
+from inspir_events.aid.projects.stages import Stage
 from inspir_events.api import openapi, queries, serializers
 from inspir_events.api.blueprint import bp
 from inspir_events.api.pagination import (

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 from flask import url_for
 
-from inspir_events.aid.models import AidGrant, Project
+from inspir_events.aid.models import AidGrant
+from inspir_events.aid.projects.models import Project
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventStatus
 from inspir_events.timeutil import iso_utc

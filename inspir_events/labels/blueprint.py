@@ -1,7 +1,8 @@
-"""The labels blueprint: ``bp``, with its views registered by importing their modules."""
+"""The labels blueprint: ``bp``, with its views and its part of people's accounts
+(personal.py) registered by importing their modules."""
 
 from flask import Blueprint
 
 bp = Blueprint("labels", __name__)
 
-from inspir_events.labels import routes  # noqa: E402,F401  (registers the views on bp)
+from inspir_events.labels import personal, routes  # noqa: E402,F401  (register on bp)

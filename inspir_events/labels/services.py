@@ -1,7 +1,9 @@
 """Label use cases: requesting against the charter, the committee's decision (audited).
 
-Who may request a label for a subject is checked by the subject's own service
-(an event's organisers, a project's team...), which then calls :func:`submit`.
+Who may request a label for a subject is the subject's own feature's rule: an
+event's service checks its organisers and calls :func:`submit`; support structures
+and projects are described to labels through its registry (:mod:`.subjects`) and
+asked for with :func:`request_for`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, use_case
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
+from inspir_events.labels import subjects
 from inspir_events.labels.charter import (
     JUSTIFICATION_MAX,
     PRINCIPLE_CODES,
@@ -39,6 +42,7 @@ class LabelConflict(LabelError):
 
 
 def latest(subject_type: SubjectType, subject_id: int) -> LabelRequest | None:
+    """The subject's latest label request (its current label status), or None."""
     return db.session.scalar(
         select(LabelRequest).where(LabelRequest.subject_type == subject_type,
                                    LabelRequest.subject_id == subject_id)
@@ -118,6 +122,7 @@ def decide(member: User, request_id: int, grant: bool, reason: str) -> LabelRequ
 # same decision; only who may ask differs.
 
 def is_labelled(subject_type: SubjectType, subject_id: int) -> bool:
+    """The subject holds the label: its latest request was granted."""
     request = latest(subject_type, subject_id)
     return request is not None and request.status == LabelStatus.GRANTED
 
@@ -131,63 +136,44 @@ def labelled_ids(subject_type: SubjectType, subject_ids) -> set[int]:
                                   .where(LabelRequest.subject_id.in_(ids))))
 
 
-def can_request_for_project(user, project) -> bool:
-    """A project's members and its support structure ask for its label."""
-    if not (user and getattr(user, "is_authenticated", False)):
-        return False
-    return (user.id == project.support_structure_id
-            or any(row.user_id == user.id for row in project.member_rows))
-
-
 @use_case
-def request_for_structure(user: User, structure_id: int, answers: dict[str, str],
-                          url: str) -> LabelRequest:
-    """A support structure (an account with that role) asks the label for itself."""
-    if not (user and getattr(user, "is_authenticated", False)) or user.id != structure_id \
-            or not user.has_role(Role.SUPPORT_STRUCTURE):
-        raise LabelNotAllowed(_l("Only the support structure itself asks for its label."))
-    begin_write()
-    # The structure's row locked: one pending request per structure.
-    structure = db.session.scalar(select(User).where(User.id == structure_id)
-                                  .with_for_update())
-    request = submit(user, SubjectType.SUPPORT_STRUCTURE, structure.id,
-                     structure.display_name, url, answers)
-    db.session.commit()
-    return request
+def request_for(user: User, subject_type: SubjectType, subject_id: int,
+                answers: dict[str, str]) -> LabelRequest:
+    """Someone asks the label for a support structure or a project, against the charter.
 
-
-@use_case
-def request_for_project(user: User, project_id: int, answers: dict[str, str],
-                        url: str) -> LabelRequest:
-    """A project's member or its support structure asks the label for the project.
-
-    Only a project of the INS'pir pipeline (qualified, not stopped) may ask.
+    Who may ask, what the subject is called, where it lives and whether it may ask now
+    are its own feature's rules, read through :mod:`.subjects`: anyone else is refused
+    (403), an ineligible subject too (409). The subject's row is locked, so two
+    requests sent at once cannot both pass :func:`submit`'s check.
     """
-    from inspir_events.aid.models import Project
-    from inspir_events.aid.pipeline import Stage
-    from inspir_events.aid.project_queries import NOT_LISTED
-
+    subject = subjects.subject_of(subject_type)
     begin_write()
-    project = db.session.scalar(select(Project).where(Project.id == project_id)
-                                .with_for_update().execution_options(populate_existing=True))
-    if project is None or not can_request_for_project(user, project):
-        raise LabelNotAllowed(_l("Only the project's team or its support structure asks "
-                                 "for its label."))
-    if project.qualification in NOT_LISTED or project.stage == Stage.ABANDONNE:
-        raise LabelConflict(_l("Only a project of the INS'pir pipeline may ask for the "
-                               "label."))
-    request = submit(user, SubjectType.PROJECT, project.id, project.title, url, answers)
+    row = subject.locked(subject_id)
+    if row is None or not subject.may_ask(user, row):
+        raise LabelNotAllowed(subject.not_allowed)
+    reason = subject.ineligible(row)
+    if reason is not None:
+        raise LabelConflict(reason)
+    label_request = submit(user, SubjectType(subject_type), subject_id, subject.title(row),
+                           subject.url(row), answers)
     db.session.commit()
-    return request
+    return label_request
+
+
+def may_request(user, subject_type: SubjectType, subject) -> bool:
+    """May ``user`` ask the label for ``subject`` (its feature's rule)?"""
+    return subjects.subject_of(subject_type).may_ask(user, subject)
 
 
 def queue() -> list[LabelRequest]:
+    """The requests awaiting the committee, oldest first."""
     return list(db.session.scalars(
         select(LabelRequest).where(LabelRequest.status == LabelStatus.REQUESTED)
         .order_by(LabelRequest.created_at)))
 
 
 def decided(limit: int = 50) -> list[LabelRequest]:
+    """The latest decided requests, newest first."""
     return list(db.session.scalars(
         select(LabelRequest).where(LabelRequest.status != LabelStatus.REQUESTED)
         .order_by(LabelRequest.decided_at.desc()).limit(limit)))

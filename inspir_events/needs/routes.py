@@ -19,8 +19,8 @@ from inspir_events import limits
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
+from inspir_events.needs import lineage, rules, services
 from inspir_events.needs import moderation as moderating
-from inspir_events.needs import rules, services
 from inspir_events.needs.blueprint import bp
 from inspir_events.needs.forms import (
     SORT_LABELS,
@@ -172,7 +172,7 @@ def detail(need_id: int):
         "needs/detail.html", need=need, is_author=is_author,
         editable=is_author and rules.is_editable(need.status),
         supported=services.has_supported(need, current_user),
-        lineage=services.lineage(need), support_form=SupportForm(), report_form=ReportForm(),
+        lineage=lineage.of(need), support_form=SupportForm(), report_form=ReportForm(),
         hide_form=HideForm(), empty_form=EmptyForm(),
         is_moderator=services.is_moderator(current_user), **_labels(),
     )

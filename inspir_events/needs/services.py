@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events import markdown
 from inspir_events.accounts.models import Role, User
-from inspir_events.aid.models import Project
-from inspir_events.aid.pipeline import Qualification
 from inspir_events.database import (
     begin_write,
     insert_ignoring_conflicts,
@@ -22,15 +20,12 @@ from inspir_events.database import (
     use_case,
 )
 from inspir_events.domain import DomainError
-from inspir_events.events.models import Event, event_need
-from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
 from inspir_events.needs import rules
 from inspir_events.needs.models import Need, NeedReport, NeedSupport, NeedTag
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
 from inspir_events.reference.models import Department, Theme
 from inspir_events.timeutil import utcnow
-from inspir_events.voting.models import Idea
 
 
 class NeedError(DomainError):
@@ -198,45 +193,6 @@ def my_needs(user: User) -> list[Need]:
         .options(selectinload(Need.tag_rows), joinedload(Need.department), joinedload(Need.theme))
         .order_by(Need.created_at.desc())
     ))
-
-
-def lineage(need: Need) -> dict[str, list]:
-    """What the need led to, in process order: the extension point of later steps.
-
-    Events that address the need, the ideas and the projects that answer it are
-    added here by their features (each key holds a list of objects with a
-    ``title`` and a ``url``); the need page shows every non-empty section.
-    """
-    events = db.session.execute(
-        select(Event.id, Event.title, Event.starts_at)
-        .join(event_need, event_need.c.event_id == Event.id)
-        .where(event_need.c.need_id == need.id, Event.status == EventStatus.PUBLISHED)
-        .order_by(Event.starts_at)).all()
-    ideas = db.session.execute(
-        select(Idea.id, Idea.title, Idea.created_at).join(Event, Event.id == Idea.event_id)
-        .where(Idea.need_id == need.id, Event.status == EventStatus.PUBLISHED)
-        .order_by(Idea.created_at, Idea.id)).all()
-    projects = db.session.execute(
-        select(Project.id, Project.title, Project.created_at)
-        .where(Project.need_id == need.id,
-               Project.qualification.not_in((Qualification.AWAITING,
-                                             Qualification.ORIENTED_PROGRAMME)))
-        .order_by(Project.created_at, Project.id)).all()
-    return {
-        "events": [LineageItem(row.title, url_for("events.detail", event_id=row.id), row.starts_at)
-                   for row in events],
-        "ideas": [LineageItem(row.title, url_for("voting.idea", idea_id=row.id), row.created_at)
-                  for row in ideas],
-        "projects": [LineageItem(row.title, url_for("aid.project", project_id=row.id),
-                                 row.created_at) for row in projects],
-    }
-
-
-@dataclass(frozen=True)
-class LineageItem:
-    title: str
-    url: str
-    when: datetime | None = None
 
 
 # ---- writing ---------------------------------------------------------------------------

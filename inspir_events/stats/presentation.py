@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from inspir_events.aid import rules as aid_rules
 from inspir_events.aid.names import REGION_NAMES, SECTION_NAMES
-from inspir_events.aid.pipeline import STAGE_NAMES
+from inspir_events.aid.projects.stages import STAGE_NAMES
 from inspir_events.events.forms import KIND_LABELS
 from inspir_events.events.rules import EventKind
 from inspir_events.i18n import format_cents, localized

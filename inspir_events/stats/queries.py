@@ -15,7 +15,7 @@ What is counted, and why (each rule is the one the public pages already apply):
   total and once in each kind);
 - ideas: the ideas of published events, and those put to the vote in a closed round;
 - projects: the pipeline's public list (qualification not in
-  :data:`~inspir_events.aid.project_queries.NOT_LISTED`), per stage;
+  :data:`~inspir_events.aid.projects.rules.NOT_LISTED`), per stage;
 - money (one budget year, :data:`inspir_events.aid.rules.POLICIES`): per top-level
   envelope its amount, what is committed on it (grants and delegations) and what was
   granted through :class:`~inspir_events.aid.models.AidGrant` (its delegated
@@ -30,8 +30,11 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 
 from inspir_events.aid import rules as aid_rules
-from inspir_events.aid.models import AidGrant, Envelope, Project
-from inspir_events.aid.project_queries import NOT_LISTED, STAGES_SHOWN
+from inspir_events.aid.envelopes.models import Envelope
+from inspir_events.aid.models import AidGrant
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.queries import STAGES_SHOWN
+from inspir_events.aid.projects.rules import NOT_LISTED
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventKind, EventStatus, RegistrationStatus
 from inspir_events.extensions import db

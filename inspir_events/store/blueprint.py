@@ -1,7 +1,24 @@
-"""The store blueprint: ``bp``, with its views registered by importing their modules."""
+"""The store blueprint: ``bp``, with its views registered by importing their modules, and the
+support structure described to labels as a subject of the label, and a need's lineage
+composed for the need page."""
 
 from flask import Blueprint
 
+from inspir_events.labels.charter import SubjectType
+from inspir_events.labels.subjects import register as register_label_subject
+from inspir_events.needs import lineage as need_lineage
+from inspir_events.store.need_lineage import compose as compose_need_lineage
+from inspir_events.store.structures import LABEL_SUBJECT
+
 bp = Blueprint("store", __name__)
 
-from inspir_events.store import routes, structure_routes  # noqa: E402,F401  (views on bp)
+# A support structure's label request reads who it is and its page from here.
+register_label_subject(bp, SubjectType.SUPPORT_STRUCTURE, LABEL_SUBJECT)
+# The need page's lineage (events, ideas, projects) is composed here, above them all.
+need_lineage.provide(bp, compose_need_lineage)
+
+from inspir_events.store import (  # noqa: E402,F401  (register on bp)
+    personal,
+    routes,
+    structure_routes,
+)

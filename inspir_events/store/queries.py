@@ -5,7 +5,7 @@ capitalise and spread the experiments, in open code, across all territories and
 themes. The store lists the projects that reached ``diffusion`` and those stopped
 (``abandonne``) with their lessons learned — failure is documented, not hidden
 (« l'échec, qui est apprenant »). A proposal awaiting the committee or oriented to
-another programme is never listed (:data:`~inspir_events.aid.project_queries.NOT_LISTED`),
+another programme is never listed (:func:`~inspir_events.aid.projects.rules.is_listed`),
 and a lineage only shows what is public (a hidden need, a draft event are left out).
 
 Read-only; the API (``inspir_events.api``) calls these functions too.
@@ -21,9 +21,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from inspir_events.aid.models import AidGrant, Project, ProjectMember, ProjectMove
-from inspir_events.aid.pipeline import OPEN_LICENCES, Stage
-from inspir_events.aid.project_queries import NOT_LISTED
+from inspir_events.aid.models import AidGrant
+from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
+from inspir_events.aid.projects.stages import OPEN_LICENCES, Stage
 from inspir_events.database import ID_MAX, like_pattern
 from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
@@ -77,11 +77,12 @@ def filters_from(args: Mapping) -> StoreFilters:
 
 def listed():
     """The SQL condition "this project is in the store"."""
-    return Project.stage.in_(STORE_STAGES) & Project.qualification.not_in(NOT_LISTED)
+    return Project.stage.in_(STORE_STAGES) & Project.is_listed
 
 
 def in_store(project: Project) -> bool:
-    return Stage(project.stage) in STORE_STAGES and project.qualification not in NOT_LISTED
+    """The project is in the store: diffused or stopped, and listed."""
+    return Stage(project.stage) in STORE_STAGES and project.is_listed
 
 
 def _statement(filters: StoreFilters):

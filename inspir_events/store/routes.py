@@ -1,21 +1,21 @@
 """The store's pages: the catalogue, a project's lineage, « Je veux le reproduire ».
 
 Thin views: read the filters, call :mod:`inspir_events.store.queries` or a use
-case of :mod:`inspir_events.store.services`, render; a refusal is shown next to
-the message field with what was typed kept.
+case of :mod:`inspir_events.store.services`, render; a refusal goes through the error
+boundary and is shown next to the message field with what was typed kept.
 """
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from inspir_events import limits
-from inspir_events.aid.models import Project
-from inspir_events.aid.pipeline import OPEN_LICENCES, STAGE_NAMES
-from inspir_events.extensions import db
+from inspir_events.aid.projects.forms import ROLE_LABELS, STAGE_LABELS
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import OPEN_LICENCES, STAGE_NAMES
+from inspir_events.errors import on_refusal
 from inspir_events.i18n import localized
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType
@@ -23,11 +23,6 @@ from inspir_events.reference import services as reference
 from inspir_events.store import queries, rules, services
 from inspir_events.store.blueprint import bp
 from inspir_events.store.forms import ReproduceForm
-
-# The pipeline's display names (as on the projects' pages; not imported from
-# aid.project_forms, which would import aid.services, which imports store.rules).
-STAGE_LABELS = {stage: _l(name) for stage, name in STAGE_NAMES.items()}
-ROLE_LABELS = {"lead": _l("team lead"), "member": _l("member"), "author": _l("author")}
 
 
 def _page() -> int:
@@ -113,16 +108,8 @@ def reproduce(project_id: int):
     form = ReproduceForm()
     if not form.validate_on_submit():
         return _render_lineage(project, form, status=422)
-    try:
-        services.reproduce(current_user, project_id, form.message.data)
-    except services.StoreError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            abort(404)
-        if exc.field in form:
-            form[exc.field].errors.append(exc.message)
-        project = queries.store_project(project_id)
-        return _render_lineage(project, form, error=exc.message,
-                               status=409 if exc.status == 409 else 422)
+    on_refusal(page=lambda error: _render_lineage(queries.store_project(project_id), form,
+                                                  error=error.message)[0], form=form)
+    services.reproduce(current_user, project_id, form.message.data)
     flash(_("Your interest is recorded: the project's team is notified."), "success")
     return redirect(url_for("store.lineage", project_id=project_id) + "#reproduce")

@@ -13,15 +13,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from inspir_events.aid.models import Project, ReproductionRequest
-from inspir_events.aid.project_queries import member_ids
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.queries import member_ids
 from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, insert_ignoring_conflicts, retrying
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.notifications import services as notifications
 from inspir_events.store import queries, rules
+from inspir_events.store.models import ReproductionRequest
 from inspir_events.timeutil import utcnow
+from inspir_events.urls import path_for
 
 
 class StoreError(DomainError):
@@ -44,10 +46,11 @@ class AlreadyDeclared(StoreError):
 
 
 def store_url(project: Project) -> str:
-    return f"/store/{project.id}"
+    """The project's story in the store: the link its team's notices carry."""
+    return path_for("store.lineage", project_id=project.id)
+
 
 @retrying
-
 def reproduce(user, project_id: int, message: str | None) -> ReproductionRequest:
     """A signed-in user declares « Je veux le reproduire » for a store project.
 
@@ -66,12 +69,10 @@ def reproduce(user, project_id: int, message: str | None) -> ReproductionRequest
     begin_write()
     project = queries.store_project(project_id)
     if project is None:
-        db.session.rollback()
         raise NotInStore()
     result = insert_ignoring_conflicts(ReproductionRequest, project_id=project.id,
                                        user_id=user.id, message=message, created_at=utcnow())
     if result.rowcount != 1:
-        db.session.rollback()
         raise AlreadyDeclared(_l("You have already declared that you want to reproduce this "
                                  "project; its team has your message."))
     db.session.execute(update(Project).where(Project.id == project.id).values(
@@ -87,6 +88,7 @@ def reproduce(user, project_id: int, message: str | None) -> ReproductionRequest
 
 
 def has_declared(user, project: Project) -> bool:
+    """This user already declared « Je veux le reproduire » for the project."""
     if not (user and getattr(user, "is_authenticated", False)):
         return False
     return db.session.scalar(select(ReproductionRequest.id).where(
@@ -95,6 +97,7 @@ def has_declared(user, project: Project) -> bool:
 
 
 def is_member(user, project: Project) -> bool:
+    """A signed-in member of the project's team."""
     return bool(user and getattr(user, "is_authenticated", False)
                 and user.id in member_ids(project))
 

@@ -1,8 +1,10 @@
 """Support structures' public pages, and the INS'pir label requests of structures and
 projects (same charter form, same committee queue as the events' label).
 
-Thin views: the use cases are :func:`inspir_events.labels.services.request_for_structure`
-and :func:`~inspir_events.labels.services.request_for_project`.
+Thin views: the use case is :func:`inspir_events.labels.services.request_for`, which reads
+who may ask and the subject's title, page and eligibility from labels' registry
+(:data:`inspir_events.store.structures.LABEL_SUBJECT`,
+:data:`inspir_events.aid.projects.labelling.LABEL_SUBJECT`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from inspir_events.aid import project_queries
-from inspir_events.extensions import db
+from inspir_events.aid.projects import labelling as project_labelling
+from inspir_events.aid.projects import queries as project_queries
+from inspir_events.errors import on_refusal
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import PRINCIPLES, SubjectType
 from inspir_events.labels.forms import CharterForm
@@ -29,7 +32,13 @@ def project_label(project_id: int):
 
 @bp.app_template_global("can_request_project_label")
 def can_request_project_label(project) -> bool:
-    return labels.can_request_for_project(current_user, project)
+    return labels.may_request(current_user, SubjectType.PROJECT, project)
+
+
+@bp.app_template_global("project_may_ask_label")
+def project_may_ask_label(project) -> bool:
+    """Whether the project itself may ask for the label now (in the pipeline, not stopped)."""
+    return project_labelling.ineligible(project) is None
 
 
 @bp.route("/structures")
@@ -55,30 +64,24 @@ def structure(user_id: int):
         **reference_names())
 
 
-def _label_page(subject_type: SubjectType, subject_id: int, title: str, back_url: str,
-                use_case):
-    """The charter form shared by structures and projects (and, in its own page, events)."""
+def _label_page(subject_type: SubjectType, subject_id: int, title: str, back_url: str):
+    """The charter form shared by structures and projects (and, in its own page, events);
+    a refusal is shown on the form, with the answers typed kept."""
     form = CharterForm()
-    error = None
+
+    def page(error=None):
+        return render_template(
+            "labels/request.html", form=form, error=error.message if error else None,
+            principles=PRINCIPLES, subject_title=title, back_url=back_url,
+            subject_type=subject_type.value, current=labels.latest(subject_type, subject_id))
+
     if form.validate_on_submit():
-        answers = {p.code: form[p.code].data for p in PRINCIPLES}
-        try:
-            use_case(current_user, subject_id, answers, back_url)
-        except labels.LabelError as exc:
-            db.session.rollback()
-            if exc.status == 403:
-                abort(403)
-            error = exc.message
-            if exc.field in form:
-                form[exc.field].errors.append(exc.message)
-        else:
-            flash(_("Your label request is sent to the committee."), "success")
-            return redirect(back_url)
-    status = 422 if (error or form.errors) else 200
-    return render_template(
-        "labels/request.html", form=form, error=error, principles=PRINCIPLES,
-        subject_title=title, back_url=back_url, subject_type=subject_type.value,
-        current=labels.latest(subject_type, subject_id)), status
+        on_refusal(page=page, form=form)
+        labels.request_for(current_user, subject_type, subject_id,
+                           {p.code: form[p.code].data for p in PRINCIPLES})
+        flash(_("Your label request is sent to the committee."), "success")
+        return redirect(back_url)
+    return page(), 422 if form.errors else 200
 
 
 @bp.route("/structures/<int:user_id>/label", methods=["GET", "POST"])
@@ -87,11 +90,10 @@ def structure_label(user_id: int):
     row = structures.get_structure(user_id)
     if row is None:
         abort(404)
-    if current_user.id != row.id:
+    if not labels.may_request(current_user, SubjectType.SUPPORT_STRUCTURE, row):
         abort(403)
     return _label_page(SubjectType.SUPPORT_STRUCTURE, row.id, row.display_name,
-                       url_for("store.structure", user_id=row.id),
-                       labels.request_for_structure)
+                       url_for("store.structure", user_id=row.id))
 
 
 @bp.route("/projects/<int:project_id>/label", methods=["GET", "POST"])
@@ -100,8 +102,7 @@ def project_label_request(project_id: int):
     project = project_queries.get_for_viewer(project_id, current_user)
     if project is None:
         abort(404)
-    if not labels.can_request_for_project(current_user, project):
+    if not labels.may_request(current_user, SubjectType.PROJECT, project):
         abort(403)
     return _label_page(SubjectType.PROJECT, project.id, project.title,
-                       url_for("aid.project", project_id=project.id),
-                       labels.request_for_project)
+                       url_for("aid.project", project_id=project.id))

@@ -1,21 +1,26 @@
 """Reading the support structures: their public list and profile, the projects they
-accompany (listed ones only) and their INS'pir label.
+accompany (listed ones only), and the structure as a subject of the INS'pir label.
 
 « Le label INS'pir pourra être attribué à des événements, des structures
 d'accompagnement et des projets/expérimentations »: a structure is an account
 holding the support structure role; its public profile shows its name, bio,
-department, the projects it accompanies and its label badge.
+department, the projects it accompanies and its label badge. It asks for its label
+itself (:data:`LABEL_SUBJECT`, registered with labels by the store's blueprint).
 """
 
 from __future__ import annotations
 
+from operator import attrgetter
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role, User, UserRole
-from inspir_events.aid.models import Project
-from inspir_events.aid.project_queries import NOT_LISTED
+from inspir_events.aid.projects.models import Project
 from inspir_events.database import ID_MAX
 from inspir_events.extensions import db
+from inspir_events.labels.subjects import LabelSubject
+from inspir_events.urls import path_for
 
 
 def _structures():
@@ -39,7 +44,7 @@ def accompanied(structure_id: int) -> list[Project]:
     """The listed projects this structure accompanies, latest stage change first."""
     return list(db.session.scalars(
         select(Project).where(Project.support_structure_id == structure_id,
-                              Project.qualification.not_in(NOT_LISTED))
+                              Project.is_listed)
         .order_by(Project.stage_changed_at.desc(), Project.id.desc())))
 
 
@@ -48,5 +53,30 @@ def accompanied_counts() -> dict[int, int]:
     return dict(db.session.execute(
         select(Project.support_structure_id, func.count(Project.id))
         .where(Project.support_structure_id.is_not(None),
-               Project.qualification.not_in(NOT_LISTED))
+               Project.is_listed)
         .group_by(Project.support_structure_id)).all())
+
+
+# --- The structure's label ----------------------------------------------------------------
+
+def may_ask_for_label(user, structure: User) -> bool:
+    """Only the support structure itself (an account with that role) asks for its label."""
+    return bool(user and getattr(user, "is_authenticated", False) and user.id == structure.id
+                and user.has_role(Role.SUPPORT_STRUCTURE))
+
+
+def _locked(structure_id: int) -> User | None:
+    if not 0 < structure_id <= ID_MAX:
+        return None
+    return db.session.scalar(select(User).where(User.id == structure_id).with_for_update())
+
+
+def structure_url(structure: User) -> str:
+    """The structure's public page."""
+    return path_for("store.structure", user_id=structure.id)
+
+
+LABEL_SUBJECT = LabelSubject(
+    locked=_locked, may_ask=may_ask_for_label, title=attrgetter("display_name"),
+    url=structure_url,
+    not_allowed=_l("Only the support structure itself asks for its label."))

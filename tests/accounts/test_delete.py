@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from inspir_events.accounts import privacy, services
 from inspir_events.accounts.models import DeletedAccount, User, UserRole, UserSession, user_skill
-from inspir_events.aid.models import ProjectMember
+from inspir_events.aid.projects.models import ProjectMember
 from inspir_events.audit.models import AuditEntry
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import RegistrationStatus

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid import envelopes as aid_envelopes
+from inspir_events.aid.envelopes import services as aid_envelopes
 from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
     make_event,
     make_idea,
@@ -30,7 +30,7 @@ def envelopes_2016(db) -> dict:
     """The four 2016 envelopes, by (former region, section)."""
     from sqlalchemy import select
 
-    from inspir_events.aid.models import Envelope
+    from inspir_events.aid.envelopes.models import Envelope
     aid_envelopes.load_envelopes(2016)
     rows = db.session.scalars(select(Envelope).where(Envelope.parent_id.is_(None))).all()
     return {(e.former_region, e.section): e for e in rows}
@@ -60,7 +60,7 @@ APPLICANT_SIRET = "73282932000074"  # 14 digits, valid Luhn key
 def application_input(**overrides):
     """A valid, balanced application: 15,000 € of costs, 7,500 € asked (exactly 50 %),
     5,000 € from the Department (confirmed) and 2,500 € of own funds."""
-    from inspir_events.aid.application_input import ApplicationInput, ExpenseInput, RevenueInput
+    from inspir_events.aid.cofunding.reading import ApplicationInput, ExpenseInput, RevenueInput
 
     values = {
         "beneficiary_name": "Association Les Fabriques",
@@ -108,7 +108,7 @@ def labelled_event(db, make_event, organiser, committee):  # noqa: F811
 def submitted_application(db, labelled_event, organiser, envelopes_2016):  # noqa: F811
     """``submitted_application(**application_input overrides)``: a labelled event's
     valid application, submitted to the committee (the 2016 envelopes loaded)."""
-    from inspir_events.aid import applications
+    from inspir_events.aid.cofunding import services as applications
 
     def build(event=None, **overrides):
         event = event or labelled_event()
@@ -118,7 +118,7 @@ def submitted_application(db, labelled_event, organiser, envelopes_2016):  # noq
 
 
 # --- pipeline ----------------------------------------------------------------------
-# Projects reach their states through the real use cases (aid.services): a round's
+# Projects reach their states through the real use cases (aid.projects.services): a round's
 # winners are promoted, proposals qualified, details filled, stages moved.
 
 SIRET_OK = "73282932000074"  # 14 digits, valid Luhn key
@@ -170,8 +170,8 @@ def make_project(db, make_user, committee, support_structure):
     the details each gate needs) up to ``stage``; ``stage=None`` leaves it awaiting."""
     import itertools
 
-    from inspir_events.aid import services as pipeline_services
-    from inspir_events.aid.pipeline import Stage
+    from inspir_events.aid.projects import services as pipeline_services
+    from inspir_events.aid.projects.stages import Stage
 
     counter = itertools.count(1)
     path = {"projet": [Stage.PROJET], "experimentation": [Stage.PROJET, Stage.EXPERIMENTATION],

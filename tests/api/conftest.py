@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from inspir_events import demo
 from inspir_events.accounts.models import Role, User, UserRole
-from inspir_events.aid import services as pipeline_services
-from inspir_events.aid.models import Project
-from inspir_events.aid.pipeline import Qualification
+from inspir_events.aid.projects import services as pipeline_services
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Qualification
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventStatus
 from inspir_events.needs import moderation as need_moderation

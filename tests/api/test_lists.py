@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from inspir_events.aid.models import Project
+from inspir_events.aid.projects.models import Project
 from inspir_events.events.models import Event
 from inspir_events.needs.models import Need
 from inspir_events.timeutil import utc_to_paris

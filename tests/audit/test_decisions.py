@@ -12,11 +12,12 @@ import pytest
 
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role
-from inspir_events.aid import application_decisions as decisions
-from inspir_events.aid import delegation, project_grants
-from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid import services as pipeline
-from inspir_events.aid.envelopes import Beneficiary
+from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.envelopes import delegation
+from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.envelopes.services import Beneficiary
+from inspir_events.aid.projects import grants as project_grants
+from inspir_events.aid.projects import services as pipeline
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.events import services as event_services
 from inspir_events.labels import services as label_services

@@ -20,8 +20,10 @@ from sqlalchemy import select
 
 from inspir_events import demo, demo_aid
 from inspir_events.accounts.models import User
-from inspir_events.aid.models import CofundingApplication, Envelope, Project, RevenueKind
-from inspir_events.aid.pipeline import Qualification, Stage
+from inspir_events.aid.cofunding.models import CofundingApplication, RevenueKind
+from inspir_events.aid.envelopes.models import Envelope
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Qualification, Stage
 from inspir_events.aid.rules import Section
 from inspir_events.events.models import CalendarFeed, Event, Registration
 from inspir_events.events.rules import EventStatus

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from inspir_events.aid.models import CofundingApplication, Project
-from inspir_events.aid.pipeline import Stage
+from inspir_events.aid.cofunding.models import CofundingApplication
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Stage
 from inspir_events.events.models import Event
 from inspir_events.extensions import db
 from inspir_events.teams.models import Team

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from inspir_events.aid.models import CofundingApplication, Project
+from inspir_events.aid.cofunding.models import CofundingApplication
+from inspir_events.aid.projects.models import Project
 from inspir_events.events.models import Registration
 from inspir_events.events.rules import RegistrationStatus
 from inspir_events.extensions import db

@@ -12,9 +12,11 @@ from datetime import timedelta
 
 import pytest
 
-from inspir_events.aid import envelopes as aid_envelopes
-from inspir_events.aid.models import AidGrant, Commitment, Envelope, GrantKind, Project
-from inspir_events.aid.pipeline import Origin, Qualification, Stage
+from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.envelopes.models import Commitment, Envelope
+from inspir_events.aid.models import AidGrant, GrantKind
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventKind, EventStatus, RegistrationStatus, RunBy

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid.models import Project, ProjectMember
-from inspir_events.aid.pipeline import Origin, Qualification, Stage
+from inspir_events.aid.projects.models import Project, ProjectMember
+from inspir_events.aid.projects.rules import search_text_of
+from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.markdown import render
-from inspir_events.store.rules import search_text_of
 from inspir_events.timeutil import utcnow
 from tests.aid.conftest import committee  # noqa: F401  (fixture, re-exported)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from inspir_events.aid.pipeline import Qualification, Stage
+from inspir_events.aid.projects.stages import Qualification, Stage
 from inspir_events.audit.models import AuditEntry
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import LabelStatus, SubjectType
@@ -71,8 +71,8 @@ def test_a_structure_asks_and_the_committee_grants_its_label(
     assert (request.subject_type, request.subject_id) == (SubjectType.SUPPORT_STRUCTURE,
                                                           structure.id)
     assert request.subject_title == "La Fabrique d'accompagnement"
-    # Asking again while a request awaits is refused on the form.
-    assert ask(client, url, answers).status_code == 422
+    # Asking again while a request awaits is refused on the form (a conflict).
+    assert ask(client, url, answers).status_code == 409
     # The committee decides it in the existing queue.
     member = browser(committee)
     queue = member.get("/committee/labels").get_data(as_text=True)
@@ -100,7 +100,7 @@ def test_only_the_structure_itself_asks_for_its_label(client, db, login, structu
     page = parse(client.get(f"/structures/{structure.id}").get_data(as_text=True))
     assert page.find("a", href=url) is None
     with pytest.raises(labels.LabelNotAllowed):
-        labels.request_for_structure(other, structure.id, answers, "/x")
+        labels.request_for(other, SubjectType.SUPPORT_STRUCTURE, structure.id, answers)
     db.session.rollback()
     assert db.session.scalars(select(LabelRequest)).all() == []
 
@@ -150,7 +150,7 @@ def test_non_members_cannot_ask_for_a_project_label(client, db, login, make_proj
     assert client.get(url).status_code == 403
     assert ask(client, url, answers).status_code == 403
     with pytest.raises(labels.LabelNotAllowed):
-        labels.request_for_project(reproducer, project.id, answers, "/x")
+        labels.request_for(reproducer, SubjectType.PROJECT, project.id, answers)
     db.session.rollback()
     assert db.session.scalars(select(LabelRequest)).all() == []
 
@@ -160,7 +160,7 @@ def test_a_stopped_or_unqualified_project_cannot_ask(client, db, login, make_pro
     stopped = make_project(stage=Stage.ABANDONNE, members=[team_member])
     login(team_member)
     response = ask(client, f"/projects/{stopped.id}/label", answers)
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert parse(response.get_data(as_text=True)).find("div", class_="error-summary")
     db.session.rollback()
     assert db.session.scalars(select(LabelRequest)).all() == []

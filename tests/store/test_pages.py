@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from inspir_events import demo
-from inspir_events.aid import services as aid
-from inspir_events.aid.models import Project
-from inspir_events.aid.pipeline import Qualification, Stage
+from inspir_events.aid.projects import services as aid
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Qualification, Stage
 from inspir_events.needs.models import Need
 from inspir_events.needs.rules import Visibility
 from tests.pages import parse

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from inspir_events.aid.pipeline import Qualification, Stage
+from inspir_events.aid.projects.stages import Qualification, Stage
 from inspir_events.store import queries
 from inspir_events.store.queries import Sort, StoreFilters
 

@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import User
-from inspir_events.aid.models import Project, ReproductionRequest
-from inspir_events.aid.pipeline import Stage
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Stage
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db as _db
 from inspir_events.notifications.models import Notification
 from inspir_events.store import services
+from inspir_events.store.models import ReproductionRequest
 from tests.conftest import run_together
 from tests.pages import parse
 

@@ -1,0 +1,306 @@
+"""The committee's side of co-funding applications: the queue, the review, the decisions.
+
+« la Région interviendra au maximum à 50% et dans la limite de 12.500 euros de
+part Région »: a grant is at most the verdict's maximum for the event's cost
+(and at most the share asked), split into investment and operating, each drawn
+from an envelope of the event's former region (Nord-Pas-de-Calais or Picardie).
+A delegated envelope's own committee decides within it « dans les mêmes
+conditions » (:func:`envelopes.decidable_envelopes`).
+
+Each decision is one use case: the application's row is locked and must still
+be ``submitted``, so two members deciding at the same moment give one decision;
+it is audited (who, from what to what, the amounts) and the applicant and the
+event's organisers are notified in-app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from inspir_events.accounts.models import User
+from inspir_events.aid import rules
+from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
+from inspir_events.aid.cofunding.services import (
+    ApplicationConflict,
+    ApplicationError,
+    ApplicationForbidden,
+    ApplicationNotFound,
+)
+from inspir_events.aid.envelopes import services as envelopes
+from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
+from inspir_events.aid.envelopes.names import envelope_name
+from inspir_events.aid.models import GrantKind
+from inspir_events.audit import services as audit
+from inspir_events.database import ID_MAX, begin_write, retrying, use_case
+from inspir_events.events.models import Event
+from inspir_events.events.rules import RunBy
+from inspir_events.extensions import db
+from inspir_events.i18n import format_cents
+from inspir_events.notifications import services as notifications
+from inspir_events.reference.models import Department
+from inspir_events.timeutil import utcnow
+from inspir_events.urls import path_for
+
+NOTE_MAX = 2000
+DECIDED = (ApplicationStatus.GRANTED, ApplicationStatus.REFUSED,
+           ApplicationStatus.CHANGES_REQUESTED)
+
+
+class GrantRefused(ApplicationError):
+    """A grant the rules or the envelopes do not allow; ``field`` names the culprit."""
+
+
+def organiser_path(application: CofundingApplication) -> str:
+    """The organisers' page of the application: the link the decisions' notices carry."""
+    return path_for("aid.application", event_id=application.event_id)
+
+
+def former_region(event: Event) -> rules.FormerRegion | None:
+    """The former region (Nord-Pas-de-Calais or Picardie) of the event's department."""
+    department = db.session.get(Department, event.department_code)
+    return rules.FormerRegion[department.former_region.name] if department else None
+
+
+def _delegated_regions(user: User) -> set[tuple[int, rules.FormerRegion]]:
+    """(year, former region) of the delegated envelopes this user decides on."""
+    rows = db.session.execute(
+        select(Envelope.year, Envelope.former_region)
+        .join(EnvelopeMember, EnvelopeMember.envelope_id == Envelope.id)
+        .where(EnvelopeMember.user_id == user.id, Envelope.parent_id.is_not(None)))
+    return {(year, region) for year, region in rows}
+
+
+def can_review(user) -> bool:
+    """The Region's committee, and the members of a delegated envelope."""
+    if not (user and getattr(user, "is_authenticated", False)):
+        return False
+    return envelopes.is_committee(user) or bool(_delegated_regions(user))
+
+
+def _may_review(user: User, application: CofundingApplication) -> bool:
+    if envelopes.is_committee(user):
+        return True
+    return (application.year, former_region(application.event)) in _delegated_regions(user)
+
+
+def _visible(user: User, applications) -> list[CofundingApplication]:
+    return [a for a in applications if _may_review(user, a)]
+
+
+def queue(user: User) -> list[CofundingApplication]:
+    """Submitted applications this user may decide on, oldest first."""
+    if not can_review(user):
+        raise ApplicationForbidden(_l("Only committee members review co-funding "
+                                      "applications."), code="forbidden")
+    return _visible(user, db.session.scalars(
+        select(CofundingApplication).where(
+            CofundingApplication.status == ApplicationStatus.SUBMITTED)
+        .order_by(CofundingApplication.submitted_at, CofundingApplication.id)))
+
+
+def recent_decisions(user: User, limit: int = 30) -> list[CofundingApplication]:
+    """The latest decided applications this user may review, newest first."""
+    return _visible(user, db.session.scalars(
+        select(CofundingApplication).where(CofundingApplication.status.in_(DECIDED))
+        .order_by(CofundingApplication.decided_at.desc()).limit(limit)))
+
+
+def for_review(user: User, application_id: int) -> CofundingApplication:
+    """An application (any status) for a member allowed to decide on it."""
+    if not can_review(user):
+        raise ApplicationForbidden(_l("Only committee members review co-funding "
+                                      "applications."), code="forbidden")
+    application = _get(application_id)
+    if not _may_review(user, application):
+        raise ApplicationForbidden(_l("This application is outside your envelopes."),
+                                   code="forbidden")
+    return application
+
+
+def _get(application_id: int, lock: bool = False) -> CofundingApplication:
+    if isinstance(application_id, bool) or not isinstance(application_id, int) \
+            or not 0 < application_id <= ID_MAX:
+        raise ApplicationNotFound()
+    stmt = select(CofundingApplication).where(CofundingApplication.id == application_id)
+    application = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    if application is None:
+        raise ApplicationNotFound()
+    return application
+
+
+def verdict(application: CofundingApplication) -> rules.Verdict:
+    """The rules' verdict on the application as saved."""
+    return rules.check_event_cofunding(
+        application.total_cost_cents, application.region_share_cents,
+        application.other_revenues_cents, application.event.run_by == RunBy.REGION,
+        rules.policy_for(application.year))
+
+
+def envelope_choices(user: User, application: CofundingApplication
+                     ) -> dict[rules.Section, list[Envelope]]:
+    """Per section, the envelopes this user may grant from (the top-level one first)."""
+    region = former_region(application.event)
+    return {section: envelopes.decidable_envelopes(user, application.year, region, section)
+            for section in rules.Section}
+
+
+def _to_decide(member: User, application_id: int) -> CofundingApplication:
+    if not can_review(member):
+        raise ApplicationForbidden(_l("Only committee members decide on co-funding."),
+                                   code="forbidden")
+    begin_write()
+    application = _get(application_id, lock=True)
+    if not _may_review(member, application):
+        raise ApplicationForbidden(_l("This application is outside your envelopes."),
+                                   code="forbidden")
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ApplicationConflict(_l("This application is not awaiting a decision (someone "
+                                     "may have just decided it)."), code="already_decided")
+    return application
+
+
+def _told(application: CofundingApplication) -> list[int]:
+    """The applicant and the event's organisers."""
+    ids = set(application.event.organiser_ids)
+    if application.applicant_id:
+        ids.add(application.applicant_id)
+    return sorted(ids)
+
+
+def _decided(member: User, application: CofundingApplication, status: ApplicationStatus,
+             note: str | None) -> str:
+    before = application.status.value
+    application.status = status
+    application.committee_note = note
+    application.decided_at, application.decided_by_id = utcnow(), member.id
+    return before
+
+
+def _note(text: str, field: str, message) -> str:
+    note = (text or "").strip()
+    if not note:
+        raise ApplicationError(message, field=field, code="note_required")
+    if len(note) > NOTE_MAX:
+        raise ApplicationError(_l("At most %(max)d characters.", max=NOTE_MAX), field=field,
+                               code="note_too_long")
+    return note
+
+
+@dataclass(frozen=True)
+class GrantInput:
+    investment_cents: int = 0
+    operating_cents: int = 0
+    investment_envelope_id: int | None = None
+    operating_envelope_id: int | None = None
+    note: str = ""
+
+
+def _check_grant(application: CofundingApplication, data: GrantInput) -> None:
+    amounts = (data.investment_cents, data.operating_cents)
+    if any(isinstance(a, bool) or not isinstance(a, int) or a < 0 for a in amounts):
+        raise GrantRefused(_l("Each amount is zero or more."), field="investment",
+                           code=rules.INVALID_AMOUNT)
+    total = sum(amounts)
+    if total <= 0:
+        raise GrantRefused(_l("Grant more than zero in all."), field="investment",
+                           code=rules.INVALID_AMOUNT)
+    maximum = verdict(application).max_region_share_cents
+    if total > maximum:
+        raise GrantRefused(_l("The grant, %(total)s, is more than the rules allow for this "
+                              "event: at most %(max)s.", total=_money(total), max=_money(maximum)),
+                           field="investment", code="above_maximum")
+    if total > application.region_share_cents:
+        raise GrantRefused(_l("The grant, %(total)s, is more than the share asked, %(asked)s.",
+                              total=_money(total), asked=_money(application.region_share_cents)),
+                           field="investment", code="above_asked")
+
+
+def _money(cents: int) -> str:
+    return format_cents(cents)
+
+
+@retrying
+def grant(member: User, application_id: int, data: GrantInput) -> CofundingApplication:
+    """Grant co-funding: at most the verdict's maximum and the share asked, per section
+    from an envelope the member decides on; the money is committed on the envelopes
+    (:func:`envelopes.add_grant`), all or nothing."""
+    application = _to_decide(member, application_id)
+    _check_grant(application, data)
+    choices = envelope_choices(member, application)
+    planned = []
+    for section, cents, chosen in (
+            (rules.Section.INVESTMENT, data.investment_cents, data.investment_envelope_id),
+            (rules.Section.OPERATING, data.operating_cents, data.operating_envelope_id)):
+        if not cents:
+            continue
+        allowed = {e.id: e for e in choices[section]}
+        envelope_id = chosen if chosen is not None else next(iter(allowed), None)
+        if envelope_id not in allowed:
+            raise ApplicationForbidden(_l("You cannot grant from this envelope."),
+                                       field=f"{section.value}_envelope", code="envelope")
+        planned.append((section, cents, allowed[envelope_id]))
+    beneficiary = envelopes.Beneficiary(application.beneficiary_name,
+                                        application.beneficiary_siret,
+                                        application.beneficiary_rna)
+    reference = envelopes.decision_reference(application.year, "COF", application.id)
+    grant_ids = []
+    for section, cents, envelope in planned:
+        name = envelope_name(envelope)
+        try:
+            grant_row = envelopes.add_grant(
+                member, kind=GrantKind.EVENT_COFUNDING, year=application.year,
+                reference=reference, envelope_id=envelope.id, section=section,
+                amount_cents=cents, beneficiary=beneficiary, purpose=application.purpose,
+                application_id=application.id, total_cost_cents=application.total_cost_cents,
+                reason=data.note)
+        except envelopes.EnvelopeExceeded as exc:  # the whole decision is rolled back
+            raise GrantRefused(_l("The envelope “%(envelope)s” has only %(remaining)s left.",
+                                  envelope=name, remaining=_money(exc.remaining_cents)),
+                               field=f"{section.value}_envelope",
+                               code="envelope_exceeded") from None
+        grant_ids.append(grant_row.id)
+    before = _decided(member, application, ApplicationStatus.GRANTED,
+                      (data.note or "").strip()[:NOTE_MAX] or None)
+    audit.record(member, "application.grant", "cofunding_application", application.id,
+                 before=before, after=application.status.value,
+                 investment_cents=data.investment_cents, operating_cents=data.operating_cents,
+                 envelope_ids=[e.id for _s, _c, e in planned], grant_ids=grant_ids,
+                 reference=reference)
+    notifications.notify(_told(application), "application.granted",
+                         url=organiser_path(application), event=application.event.title)
+    db.session.commit()
+    return application
+
+
+@use_case
+def refuse(member: User, application_id: int, reason: str) -> CofundingApplication:
+    """Refuse the co-funding, with a reason the organiser reads; audited and notified."""
+    application = _to_decide(member, application_id)
+    reason = _note(reason, "reason", _l("Give the reason for the refusal."))
+    before = _decided(member, application, ApplicationStatus.REFUSED, reason)
+    audit.record(member, "application.refuse", "cofunding_application", application.id,
+                 before=before, after=application.status.value, reason=reason)
+    notifications.notify(_told(application), "application.refused",
+                         url=organiser_path(application), event=application.event.title,
+                         reason=reason)
+    db.session.commit()
+    return application
+
+
+@use_case
+def ask_changes(member: User, application_id: int, note: str) -> CofundingApplication:
+    """Send the application back to the organiser with a note; they edit and submit again."""
+    application = _to_decide(member, application_id)
+    note = _note(note, "note", _l("Say what should change."))
+    before = _decided(member, application, ApplicationStatus.CHANGES_REQUESTED, note)
+    audit.record(member, "application.changes", "cofunding_application", application.id,
+                 before=before, after=application.status.value, note=note)
+    notifications.notify(_told(application), "application.changes",
+                         url=organiser_path(application), event=application.event.title,
+                         note=note)
+    db.session.commit()
+    return application
+

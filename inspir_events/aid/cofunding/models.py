@@ -1,0 +1,126 @@
+"""The co-funding applications' tables: a third-party event's request and its lines.
+
+:class:`CofundingApplication` with its :class:`ExpenseLine`, :class:`RevenueLine` and
+:class:`ApplicationDocument` rows; its :class:`ApplicationStatus` moves from draft to
+the committee's decision.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspir_events.aid.rules import Section
+from inspir_events.extensions import db, str_enum
+from inspir_events.timeutil import utcnow
+
+
+class ApplicationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # in the committee's queue
+    CHANGES_REQUESTED = "changes_requested"  # back to the organiser, with the committee's note
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class RevenueKind(enum.StrEnum):
+    CO_FUNDER = "co_funder"  # another public or private co-funder
+    OWN_FUNDS = "own_funds"
+    RECEIPTS = "receipts"  # tickets and other receipts
+
+
+class CofundingApplication(db.Model):
+    """A third-party, labelled event's request for the Region's co-funding.
+
+    The region share asked is a column; the other revenues and the expenses are
+    lines. ``total_cost_cents`` / ``other_revenues_cents`` are the lines' sums,
+    stored at each save so queues and exports need no aggregate.
+    """
+
+    __tablename__ = "cofunding_application"
+    __table_args__ = (
+        CheckConstraint("region_share_cents >= 0", name="region_share_not_negative"),
+        CheckConstraint("(beneficiary_siret IS NOT NULL) OR (beneficiary_rna IS NOT NULL) "
+                        "OR status = 'draft'", name="beneficiary_identified"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="RESTRICT"), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    applicant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        str_enum(ApplicationStatus), default=ApplicationStatus.DRAFT, index=True)
+    beneficiary_name: Mapped[str] = mapped_column(String(150))
+    beneficiary_siret: Mapped[str | None] = mapped_column(String(14))
+    beneficiary_rna: Mapped[str | None] = mapped_column(String(10))
+    purpose: Mapped[str] = mapped_column(String(255))  # SCDL "objet" (< 256 characters)
+    region_share_cents: Mapped[int] = mapped_column(Integer, default=0)
+    total_cost_cents: Mapped[int] = mapped_column(Integer, default=0)
+    other_revenues_cents: Mapped[int] = mapped_column(Integer, default=0)
+    committee_note: Mapped[str | None] = mapped_column(Text)  # changes asked / refusal reason
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    event = relationship("Event")
+    applicant = relationship("User", foreign_keys=[applicant_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    expense_lines = relationship("ExpenseLine", back_populates="application",
+                                 order_by="ExpenseLine.position", cascade="all, delete-orphan")
+    revenue_lines = relationship("RevenueLine", back_populates="application",
+                                 order_by="RevenueLine.position", cascade="all, delete-orphan")
+    documents = relationship("ApplicationDocument", back_populates="application",
+                             order_by="ApplicationDocument.position",
+                             cascade="all, delete-orphan")
+
+
+class ExpenseLine(db.Model):
+    __tablename__ = "expense_line"
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(150))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    section: Mapped[Section] = mapped_column(str_enum(Section, 16))
+
+    application = relationship("CofundingApplication", back_populates="expense_lines")
+
+
+class RevenueLine(db.Model):
+    __tablename__ = "revenue_line"
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[RevenueKind] = mapped_column(str_enum(RevenueKind, 16))
+    label: Mapped[str] = mapped_column(String(150))  # the co-funder's name, or a description
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    application = relationship("CofundingApplication", back_populates="revenue_lines")
+
+
+class ApplicationDocument(db.Model):
+    __tablename__ = "application_document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(150))
+    url: Mapped[str] = mapped_column(String(300))
+
+    application = relationship("CofundingApplication", back_populates="documents")

@@ -1,0 +1,235 @@
+"""Co-funding applications: the organiser's form and the committee's queue (thin views).
+
+A refusal goes through the error boundary (:func:`inspir_events.errors.on_refusal`): an
+application that cannot be sent shows every problem next to its line, what was typed kept.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from inspir_events.aid import rules
+from inspir_events.aid.blueprint import bp
+from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import services as applications
+from inspir_events.aid.cofunding.forms import (
+    REVENUE_LABELS,
+    ApplicationForm,
+    ChangesForm,
+    GrantForm,
+    RefuseForm,
+)
+from inspir_events.aid.cofunding.reading import ApplicationInput, Problem, violation_message
+from inspir_events.aid.envelopes.names import envelope_choices
+from inspir_events.aid.names import SECTION_NAMES
+from inspir_events.errors import on_refusal
+from inspir_events.labels import services as labels
+from inspir_events.labels.charter import SubjectType
+
+ACTIONS = ("save", "check", "submit", "add_lines")
+FORM_ID = "cofunding-form"  # the form's id in the page: a summary's link to it
+
+
+@bp.app_context_processor
+def _review_link():
+    """Whether to show the committee's co-funding queue in the header."""
+    return {"can_review_applications": lambda: decisions.can_review(current_user)}
+
+
+# ---- the organiser -------------------------------------------------------------------
+
+def _field_id(where) -> str:
+    return "-".join(map(str, where)) if isinstance(where, tuple) else where
+
+
+def _show_problems(form: ApplicationForm, problems) -> list[tuple[str, str]]:
+    """Put each problem next to its field; returns (anchor, message) for the summary."""
+    summary = []
+    for problem in problems:
+        where = problem.field
+        target = None
+        if isinstance(where, tuple):
+            name, index, sub = where
+            if index < len(form[name].entries):
+                target = form[name].entries[index].form[sub]
+        elif where in form and where not in ("expenses", "revenues", "documents"):
+            target = form[where]
+        if target is not None:
+            target.errors = [*target.errors, problem.message]
+        summary.append((_field_id(where), problem.message))
+    return summary
+
+
+def _totals(application, reading) -> dict | None:
+    source = reading if reading is not None and reading.region_share_cents is not None \
+        else application
+    if source is None:
+        return None
+    return {"total_cost": source.total_cost_cents, "region_share": source.region_share_cents,
+            "other_revenues": source.other_revenues_cents}
+
+
+def _organiser_page(event, application, form, *, reading=None, problems=()):
+    summary = _show_problems(form, problems) if form is not None else []
+    return render_template(
+        "aid/applications/form.html", event=event, application=application, form=form,
+        reading=reading, summary=summary, totals=_totals(application, reading),
+        totals_problems=[p.message for p in problems if p.field == "totals"],
+        expenses_problems=[p.message for p in problems if p.field == "expenses"],
+        grants=applications.grants_of(application), year=applications.budget_year(event),
+        region_led=event.run_by.value == "region", revenue_labels=REVENUE_LABELS,
+        section_labels=SECTION_NAMES,
+        editable=application is None or application.status in applications.EDITABLE)
+
+
+def _cannot_apply(event_id: int, error) -> str:
+    """Why this event cannot ask for co-funding (not third-party, not labelled...)."""
+    return render_template("aid/applications/refused.html", event_id=event_id,
+                           message=error.message, code=error.code)
+
+
+def _problems(error) -> list[Problem]:
+    """An application that cannot be sent: each problem next to its line; any other refusal
+    above the form (its summary links to the form)."""
+    return getattr(error, "problems", None) or [Problem(FORM_ID, error.message)]
+
+
+@bp.route("/events/<int:event_id>/cofunding", methods=["GET", "POST"])
+@login_required
+def application(event_id: int):
+    """The organiser's co-funding application: save the draft, check, submit."""
+    on_refusal(page=lambda error: _cannot_apply(event_id, error))
+    event, current = applications.for_organiser(current_user, event_id)
+    editable = current is None or current.status in applications.EDITABLE
+    if request.method == "GET":
+        form = None
+        if editable:
+            data = (applications.as_input(current) if current is not None
+                    else ApplicationInput(purpose=event.title))
+            form = ApplicationForm(obj=data)
+            form.add_empty_rows()
+        return _organiser_page(event, current, form)
+    if not editable:
+        flash(_("This application is with the committee or decided: it can no longer be "
+                "changed."), "error")
+        return redirect(url_for("aid.application", event_id=event_id))
+    form = ApplicationForm()
+    action = request.form.get("action", "save")
+    if action not in ACTIONS or not form.validate_on_submit():
+        abort(400)
+    if action == "add_lines":
+        form.add_empty_rows()
+        return _organiser_page(event, current, form)
+    data = form.to_input()
+    on_refusal(page=lambda error: _organiser_page(event, current, form,
+                                                  problems=_problems(error)))
+    if action == "check":
+        reading = applications.check(current_user, event_id, data)
+        return _organiser_page(event, current, form, reading=reading, problems=reading.problems)
+    if action == "save":
+        applications.save_draft(current_user, event_id, data)
+        flash(_("The draft is saved."), "success")
+    else:
+        applications.submit(current_user, event_id, data)
+        flash(_("Your application is sent to the committee."), "success")
+    return redirect(url_for("aid.application", event_id=event_id))
+
+
+# ---- the committee -------------------------------------------------------------------
+
+def _reviewer_only() -> None:
+    if not decisions.can_review(current_user):
+        abort(403)
+
+
+@bp.route("/aid/applications")
+@login_required
+def applications_queue():
+    """Submitted applications (oldest first) and the latest decisions."""
+    _reviewer_only()
+    return render_template("aid/applications/queue.html",
+                           pending=decisions.queue(current_user),
+                           decided=decisions.recent_decisions(current_user))
+
+
+def _grant_form(application, form: GrantForm | None = None) -> GrantForm:
+    form = form or GrantForm()
+    envelopes = decisions.envelope_choices(current_user, application)
+    form.investment_envelope.choices = envelope_choices(envelopes[rules.Section.INVESTMENT])
+    form.operating_envelope.choices = envelope_choices(envelopes[rules.Section.OPERATING])
+    return form
+
+
+def _review_page(application, *, grant_form=None, refuse_form=None, changes_form=None,
+                 error=None, status=200):
+    return render_template(
+        "aid/applications/review.html", application=application, event=application.event,
+        label=labels.latest(SubjectType.EVENT, application.event_id),
+        verdict=decisions.verdict(application), grants=applications.grants_of(application),
+        grant_form=_grant_form(application, grant_form), refuse_form=refuse_form or RefuseForm(),
+        changes_form=changes_form or ChangesForm(), error=error,
+        revenue_labels=REVENUE_LABELS, section_labels=SECTION_NAMES,
+        violation_message=violation_message), status
+
+
+def _load_for_review(application_id: int):
+    """The application, for a member allowed to decide on it (else 403, or 404)."""
+    _reviewer_only()
+    return decisions.for_review(current_user, application_id)
+
+
+@bp.route("/aid/applications/<int:application_id>")
+@login_required
+def review(application_id: int):
+    return _review_page(_load_for_review(application_id))
+
+
+def _on_refused_decision(application, form_name: str, form) -> None:
+    """A refused decision: the review page again, the refusal next to its field and above."""
+    on_refusal(page=lambda error: _review_page(application, error=error.message,
+                                               **{form_name: form})[0], form=form)
+
+
+@bp.route("/aid/applications/<int:application_id>/grant", methods=["POST"])
+@login_required
+def grant(application_id: int):
+    application = _load_for_review(application_id)
+    form = _grant_form(application, GrantForm())
+    if not form.validate_on_submit():
+        return _review_page(application, grant_form=form, status=422)
+    data = decisions.GrantInput(
+        investment_cents=form.investment.cents, operating_cents=form.operating.cents,
+        investment_envelope_id=form.investment_envelope.data,
+        operating_envelope_id=form.operating_envelope.data, note=form.grant_note.data or "")
+    _on_refused_decision(application, "grant_form", form)
+    decisions.grant(current_user, application_id, data)
+    flash(_("Co-funding granted."), "success")
+    return redirect(url_for("aid.applications_queue"))
+
+
+@bp.route("/aid/applications/<int:application_id>/refuse", methods=["POST"])
+@login_required
+def refuse(application_id: int):
+    application = _load_for_review(application_id)
+    form = RefuseForm()
+    if not form.validate_on_submit():
+        return _review_page(application, refuse_form=form, status=422)
+    _on_refused_decision(application, "refuse_form", form)
+    decisions.refuse(current_user, application_id, form.reason.data)
+    flash(_("Co-funding refused."), "success")
+    return redirect(url_for("aid.applications_queue"))
+
+
+@bp.route("/aid/applications/<int:application_id>/changes", methods=["POST"])
+@login_required
+def ask_changes(application_id: int):
+    application = _load_for_review(application_id)
+    form = ChangesForm()
+    if not form.validate_on_submit():
+        return _review_page(application, changes_form=form, status=422)
+    _on_refused_decision(application, "changes_form", form)
+    decisions.ask_changes(current_user, application_id, form.note.data)
+    flash(_("The application is sent back to the organiser for changes."), "success")
+    return redirect(url_for("aid.applications_queue"))

@@ -1,0 +1,100 @@
+"""Reading the envelopes: the public dashboard of a budget year, and the decisions behind
+each figure for the committee and the admins.
+
+Read-only: the use cases that commit money are in :mod:`inspir_events.aid.envelopes.services`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from inspir_events.accounts.models import Role
+from inspir_events.aid.envelopes.models import Commitment, Envelope, EnvelopeMember
+from inspir_events.aid.models import AidGrant
+from inspir_events.extensions import db
+
+
+@dataclass
+class Decision:
+    """A commitment on an envelope and what it paid for: a grant, or a delegation."""
+
+    commitment: Commitment
+    grant: AidGrant | None = None
+    sub_envelope: Envelope | None = None
+
+
+@dataclass
+class EnvelopeLine:
+    envelope: Envelope
+    amount_cents: int
+    committed_cents: int
+    remaining_cents: int
+    sub_envelopes: list[EnvelopeLine] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    members: list[EnvelopeMember] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    year: int
+    lines: list[EnvelopeLine]
+    amount_cents: int
+    committed_cents: int
+    remaining_cents: int
+
+
+def can_see_decisions(user) -> bool:
+    """The committee and the admins see the decisions behind the dashboard's figures."""
+    return bool(user and getattr(user, "is_authenticated", False)
+                and (user.is_admin or user.has_role(Role.COMMITTEE)))
+
+
+def _decisions(envelope: Envelope) -> list[Decision]:
+    """The envelope's commitments, each with its grant or its delegated sub-envelope."""
+    commitments = list(envelope.commitments)
+    grants = {grant.commitment_id: grant for grant in db.session.scalars(
+        select(AidGrant).where(AidGrant.commitment_id.in_([c.id for c in commitments]))
+        .options(selectinload(AidGrant.application), selectinload(AidGrant.project),
+                 selectinload(AidGrant.decided_by)))} if commitments else {}
+    children = {str(child.id): child for child in envelope.children}
+    return [Decision(commitment=c, grant=grants.get(c.id),
+                     sub_envelope=children.get(c.object_id) if c.object_type == "envelope"
+                     else None)
+            for c in commitments]
+
+
+def _line(envelope: Envelope, with_decisions: bool) -> EnvelopeLine:
+    decisions = _decisions(envelope) if with_decisions else []
+    members = list(db.session.scalars(
+        select(EnvelopeMember).where(EnvelopeMember.envelope_id == envelope.id)
+        .options(selectinload(EnvelopeMember.user)).order_by(EnvelopeMember.added_at)
+    )) if with_decisions and envelope.parent_id is not None else []
+    return EnvelopeLine(
+        envelope=envelope, amount_cents=envelope.amount_cents,
+        committed_cents=envelope.committed_cents, remaining_cents=envelope.remaining_cents,
+        sub_envelopes=[_line(child, with_decisions) for child in envelope.children],
+        commitments=[d.commitment for d in decisions], decisions=decisions, members=members,
+    )
+
+
+def dashboard(year: int, *, with_decisions: bool = False) -> Dashboard:
+    """Per top-level envelope of the year: amount, committed, remaining, sub-envelopes.
+
+    ``with_decisions`` (committee and admin) adds the decisions behind each
+    figure: every commitment with the grant it paid (reference, beneficiary,
+    event or project) or the sub-envelope it delegated, and each delegated
+    envelope's deciders. Visitors get the totals only (the granted aid itself
+    is public through the SCDL export).
+    """
+    tops = db.session.scalars(
+        select(Envelope).where(Envelope.year == year, Envelope.parent_id.is_(None))
+        .order_by(Envelope.former_region, Envelope.section)).all()
+    lines = [_line(envelope, with_decisions) for envelope in tops]
+    amount = sum(line.amount_cents for line in lines)
+    committed = sum(line.committed_cents for line in lines)
+    return Dashboard(year=year, lines=lines, amount_cents=amount, committed_cents=committed,
+                     remaining_cents=amount - committed)
