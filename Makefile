@@ -15,9 +15,11 @@ run: install translations
 	$(BIN)/flask seed-demo
 	$(BIN)/python wsgi.py
 
-# Set up with the test tools, lint, static analysis (bandit: any finding fails), then the suite.
+# Set up with the test tools, lint, the layers (import-linter contracts in pyproject.toml),
+# static analysis (bandit: any finding fails), then the suite.
 test: install-test translations
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -c pyproject.toml -r inspir_events
 	$(BIN)/python -m pytest
 
@@ -50,6 +52,7 @@ update-messages: extract-messages
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Benchmarks (not tests): figures in bench/results/, see bench/README.md.
 # `make bench` runs the quick mode of each (under ~3 minutes in all, results in *_quick.*);
