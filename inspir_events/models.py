@@ -5,11 +5,13 @@ from inspir_events.aid import models as aid_models  # noqa: F401
 from inspir_events.aid.cofunding import models as aid_cofunding_models  # noqa: F401
 from inspir_events.aid.envelopes import models as aid_envelopes_models  # noqa: F401
 from inspir_events.aid.projects import models as aid_projects_models  # noqa: F401
+from inspir_events.aid.years import models as aid_years_models  # noqa: F401
 from inspir_events.audit import models as audit_models  # noqa: F401
 from inspir_events.events import models as events_models  # noqa: F401
 from inspir_events.labels import models as labels_models  # noqa: F401
 from inspir_events.needs import models as needs_models  # noqa: F401
 from inspir_events.notifications import models as notifications_models  # noqa: F401
+from inspir_events.recusal import models as recusal_models  # noqa: F401
 from inspir_events.reference import models as reference_models  # noqa: F401
 from inspir_events.store import models as store_models  # noqa: F401
 from inspir_events.teams import models as teams_models  # noqa: F401

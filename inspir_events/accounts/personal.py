@@ -28,4 +28,6 @@ add_personal_data(bp, PersonalData({
                      "12 hours, and the account's last log-in is exported with the account"),
     "notification": TableData({"user_id": DELETE}, export="notifications"),
     "audit_entry": TableData({"actor_id": KEEP}, export="audit_entries"),
+    # a conflict of interest declared on a decision stays with it (RGPD art. 17-3-b)
+    "declared_conflict": TableData({"user_id": KEEP}, export="conflicts_declared"),
 }))

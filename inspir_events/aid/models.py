@@ -78,9 +78,14 @@ class AidGrant(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The version of the year's rules the decision was taken under (None: granted before
+    # the rules were data, for a year that had none).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("aid_policy.id", ondelete="RESTRICT"), index=True)
 
     application = relationship("CofundingApplication")
     project = relationship("Project")
     envelope = relationship("Envelope")
     commitment = relationship("Commitment")
     decided_by = relationship("User")
+    policy = relationship("AidPolicy")

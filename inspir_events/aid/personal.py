@@ -26,4 +26,5 @@ add_personal_data(bp, PersonalData({
     # project memberships keep the anonymous shell, so the lineage stays true
     "project_member": TableData({"user_id": KEEP}, export="project_memberships"),
     "project_move": TableData({"decided_by_id": KEEP}, export="project_moves_decided"),
+    "aid_policy": TableData({"created_by_id": KEEP}, export="budget_years_set"),
 }))

@@ -67,10 +67,19 @@ class CofundingApplication(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The version of the year's rules its last decision was taken under.
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("aid_policy.id", ondelete="RESTRICT"), index=True)
+    # The delegated envelope the Region's committee entrusted it to (None: the committee
+    # decides): that envelope's deciders decide on it, and only on it.
+    envelope_id: Mapped[int | None] = mapped_column(
+        ForeignKey("envelope.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     event = relationship("Event")
+    policy = relationship("AidPolicy")
+    envelope = relationship("Envelope")
     applicant = relationship("User", foreign_keys=[applicant_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     expense_lines = relationship("ExpenseLine", back_populates="application",
