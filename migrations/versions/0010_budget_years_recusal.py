@@ -19,7 +19,7 @@ Revises: 0009
 Create Date: 2026-12-05 13:53:34.639221
 
 """
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from alembic import op
 import sqlalchemy as sa
@@ -112,7 +112,7 @@ ENVELOPES_2016 = [("npdc", "investment", 15_000_000), ("npdc", "operating", 15_0
 
 def _seed_2016():
     """The 2016 rules as the first row; what was decided in 2016 points at it."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     policy = sa.table("aid_policy", *(sa.column(name) for name in (
         "id", "year", "version", "cofunding_rate_numerator", "cofunding_rate_denominator",
         "cofunding_cap_cents", "operating_cap_cents", "investment_cap_cents",
