@@ -1,9 +1,10 @@
-"""``flask`` commands: create-admin, seed-demo, load-envelopes, purge-expired, backup,
-restore, replay-deletions."""
+"""``flask`` commands: create-admin, seed-demo, open-budget-year, load-envelopes,
+purge-expired, backup, restore, replay-deletions."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import click
@@ -15,7 +16,8 @@ from inspir_events.accounts import retention
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from inspir_events.aid import rules as aid_rules
-from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.years import services as aid_years
+from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 
 
@@ -53,14 +55,41 @@ def seed_demo_command() -> None:
         click.echo(demo.logins_text())
 
 
-@click.command("load-envelopes")
-@click.option("--year", type=int, default=aid_rules.LATEST_YEAR, show_default=True,
-              help="The budget year whose policy gives the envelopes.")
+@click.command("open-budget-year")
+@click.argument("year", type=int)
+@click.option("--start", type=click.Choice([aid_years.START_PREVIOUS,
+                                            aid_years.START_DELIBERATION]),
+              default=aid_years.START_PREVIOUS, show_default=True,
+              help="Start from the previous year's rules, or from the deliberation's 2016 "
+                   "figures.")
+@click.option("--vote-reference", required=True,
+              help="The reference of the vote that set the year's rules.")
+@click.option("--vote-date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The date of that vote (YYYY-MM-DD).")
 @with_appcontext
-def load_envelopes_command(year: int) -> None:
-    """Create a budget year's envelopes from its aid policy (idempotent)."""
+def open_budget_year_command(year: int, start: str, vote_reference: str, vote_date) -> None:
+    """Open a budget year: its aid rules (version 1) and its envelopes (audited)."""
+    data = aid_years.starting_rules(year, start)
+    data = aid_years.RulesInput(**{**data.__dict__, "vote_reference": vote_reference,
+                                   "vote_date": date(vote_date.year, vote_date.month,
+                                                     vote_date.day)})
     try:
-        added = aid_envelopes.load_envelopes(year)
+        aid_years.open_year(None, year, data)
+    except DomainError as exc:
+        raise click.UsageError(str(exc.message)) from None
+    click.echo(f"The budget year {year} is open ({start} rules), with its envelopes.")
+
+
+@click.command("load-envelopes")
+@click.option("--year", type=int, default=None,
+              help="The budget year whose rules give the envelopes (default: the latest in "
+                   "force).")
+@with_appcontext
+def load_envelopes_command(year: int | None) -> None:
+    """Create a budget year's missing envelopes from its aid rules (idempotent)."""
+    year = year if year is not None else aid_years.latest_year()
+    try:
+        added = aid_years.load_envelopes(year)
     except aid_rules.UnknownYear:
         raise click.UsageError(f"There are no aid rules for the budget year {year}.") from None
     click.echo(f"{added} envelope(s) created for {year}." if added
@@ -151,6 +180,7 @@ def replay_deletions_command() -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(open_budget_year_command)
     app.cli.add_command(load_envelopes_command)
     app.cli.add_command(purge_expired_command)
     app.cli.add_command(backup_command)

@@ -243,7 +243,8 @@ def has_demo_accounts() -> bool:
 
 
 def seed() -> bool:
-    """Create the demo accounts when the database holds no account; one transaction."""
+    """Create the demo accounts when the database holds no account: the people, needs and
+    events in one transaction, then the money side (:mod:`inspir_events.demo_aid`)."""
     if not is_empty():
         return False
     hashed = account_services.passwords().hash(DEMO_PASSWORD)
@@ -271,9 +272,15 @@ def seed() -> bool:
         db.session.add(need)
         db.session.flush()
         db.session.add_all(NeedSupport(need_id=need.id, user_id=users[s].id) for s in supporters)
-    demo_aid.seed(users, needs, _seed_events(users, needs))
+    events = _seed_events(users, needs)
     _seed_live_event(users, needs)
     db.session.commit()
+    # The money side: the current budget year opened and the hackathon's application sent
+    # through their own use cases (each commits), the decided past as history.
+    policy = demo_aid.open_current_year(users["admin"])
+    demo_aid.seed(users, needs, events, policy)
+    db.session.commit()
+    demo_aid.apply_for_hackathon(users["admin"], users["orga"], events[0])
     return True
 
 

@@ -1,22 +1,30 @@
-"""Demo data of the money side: envelopes partly committed, applications, the pipeline.
+"""Demo data of the money side: budget years, envelopes partly committed, applications,
+the pipeline.
 
-Called by :func:`inspir_events.demo.seed` inside its transaction (it never
-commits). The story: the past « Rencontre santé et territoires » (Aisne) was
-co-funded; its teams' ideas were voted on and the winners promoted; one project
-is experimented, one diffused, one stopped with its lessons, one in maturation
-with a support structure; a citizen's proposal awaits the committee; the
-upcoming hackathon's application awaits a decision; Amiens holds a delegated
-envelope. Every amount respects the 2016 rules (checked by tests/test_demo.py).
+Called by :func:`inspir_events.demo.seed` after the accounts, needs and events are
+committed. Two budget years: 2016 (the deliberation's rules, seeded by migration 0010,
+its envelopes loaded) and the current year, opened by an administrator through the same
+use case as in the interface (:func:`open_current_year`), from the previous year's
+rules. The story, in the current year: the past « Rencontre santé et territoires »
+(Aisne) was co-funded; its teams' ideas were voted on and the winners promoted; one
+project is experimented, one diffused, one stopped with its lessons, one in maturation
+with a support structure; a citizen's proposal awaits the committee; Amiens holds a
+delegated envelope (:func:`seed`, the decided past written as history, one
+transaction); the upcoming hackathon's organiser applies for its co-funding through the
+organiser's own use cases (:func:`apply_for_hackathon`), and it awaits the committee.
+Every amount respects the year's rules (checked by tests/test_demo.py).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from inspir_events.accounts.models import User
 from inspir_events.aid import rules
+from inspir_events.aid.cofunding import reading
+from inspir_events.aid.cofunding import services as cofunding
 from inspir_events.aid.cofunding.models import (
     ApplicationStatus,
     CofundingApplication,
@@ -31,6 +39,8 @@ from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMov
 from inspir_events.aid.projects.rules import search_text_of
 from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.aid.rules import FormerRegion, Section
+from inspir_events.aid.years import services as years
+from inspir_events.aid.years.models import AidPolicy
 from inspir_events.events.models import Event
 from inspir_events.extensions import db
 from inspir_events.markdown import render
@@ -42,7 +52,8 @@ from inspir_events.timeutil import utcnow
 from inspir_events.voting.models import Idea, RoundWinner, Vote, VotingRound
 from inspir_events.voting.rules import RoundStatus, TallyVisibility
 
-YEAR = 2016
+DEMO_VOTE = ("Délibération INS'pir de la commission permanente (démonstration : les "
+             "règles de l'année précédente reconduites)")
 # Demo beneficiaries: a SIRET with a valid Luhn key, an association's RNA number.
 SANTE_SIRET = "73282932000074"
 MACHINERIE_RNA = "W802001234"
@@ -68,15 +79,15 @@ IDEAS = (
 )
 
 
-def _envelope(region: FormerRegion, section: Section) -> Envelope:
+def _envelope(year: int, region: FormerRegion, section: Section) -> Envelope:
     return db.session.scalar(select(Envelope).where(
-        Envelope.year == YEAR, Envelope.former_region == region, Envelope.section == section,
+        Envelope.year == year, Envelope.former_region == region, Envelope.section == section,
         Envelope.parent_id.is_(None)))
 
 
 def _grant(member: User, envelope: Envelope, amount: int, kind: GrantKind, reference: str,
-           name: str, purpose: str, *, siret=None, rna=None, application=None, project=None,
-           total=None) -> None:
+           name: str, purpose: str, *, policy: AidPolicy, siret=None, rna=None,
+           application=None, project=None, total=None) -> None:
     """Commit on the envelope and write the grant, as the committee's decision does."""
     envelope.committed_cents += amount
     commitment = Commitment(envelope_id=envelope.id, amount_cents=amount,
@@ -86,7 +97,8 @@ def _grant(member: User, envelope: Envelope, amount: int, kind: GrantKind, refer
     db.session.add(commitment)
     db.session.flush()
     db.session.add(AidGrant(
-        kind=kind, year=YEAR, reference=reference, envelope_id=envelope.id,
+        kind=kind, year=policy.year, reference=reference, envelope_id=envelope.id,
+        policy_id=policy.id,
         commitment_id=commitment.id, section=envelope.section, amount_cents=amount,
         total_cost_cents=total, beneficiary_name=name, beneficiary_siret=siret,
         beneficiary_rna=rna, purpose=purpose, decided_by_id=member.id,
@@ -95,9 +107,9 @@ def _grant(member: User, envelope: Envelope, amount: int, kind: GrantKind, refer
 
 
 def _application(event: Event, applicant: User, name: str, lines, revenues, share: int,
-                 **identity) -> CofundingApplication:
+                 policy: AidPolicy, **identity) -> CofundingApplication:
     application = CofundingApplication(
-        event_id=event.id, year=YEAR, applicant_id=applicant.id, beneficiary_name=name,
+        event_id=event.id, year=policy.year, applicant_id=applicant.id, beneficiary_name=name,
         purpose=f"Co-financement de l'événement INS'pir « {event.title} »",
         region_share_cents=share, status=ApplicationStatus.SUBMITTED,
         submitted_at=utcnow() - timedelta(days=3),
@@ -112,7 +124,7 @@ def _application(event: Event, applicant: User, name: str, lines, revenues, shar
                                  for i, (kind, label, amount, confirmed) in enumerate(revenues)]
     verdict = rules.check_event_cofunding(application.total_cost_cents, share,
                                           application.other_revenues_cents, False,
-                                          rules.policy_for(YEAR))
+                                          years.policy_of(policy))
     if not verdict.eligible:  # the demo shows applications within the rules (kept under -O)
         raise RuntimeError(f"demo application outside the rules: {verdict.codes}")
     db.session.add(application)
@@ -161,16 +173,37 @@ def _past_round(event: Event, users: dict[str, User],
     return voting_round, ideas
 
 
-def seed(users: dict[str, User], needs: list[Need], events: list[Event]) -> None:
-    """Add the money side's demo rows to the demo's transaction."""
-    envelope_services.add_missing_envelopes(YEAR)
-    comite, orga = users["comite"], users["orga"]
-    hackathon, rencontre = events[0], events[2]
+def open_year(admin: User, year: int) -> AidPolicy:
+    """A budget year opened by the administrator from the previous year's rules (the use
+    case of the budget years' page, committed), unless it is open already."""
+    if years.current(year) is not None:
+        return years.current(year)
+    data = years.starting_rules(year, years.START_PREVIOUS)
+    data = years.RulesInput(**{**data.__dict__, "vote_reference": DEMO_VOTE,
+                               "vote_date": date(year, 1, 15)})
+    return years.open_year(admin, year, data)
+
+
+def open_current_year(admin: User) -> AidPolicy:
+    """The 2016 envelopes loaded, and the current budget year opened."""
+    years.load_envelopes(2016)
+    return open_year(admin, years.today().year)
+
+
+def seed(users: dict[str, User], needs: list[Need], events: list[Event],
+         policy: AidPolicy) -> None:
+    """Add the money side's decided past (the current year's) to the caller's transaction:
+    a delegated envelope, the past meeting's co-funding, the pipeline and its grants.
+    ``policy`` is the current year's rules, frozen by these decisions."""
+    year = policy.year
+    policy.frozen_at = utcnow()
+    comite = users["comite"]
+    rencontre = events[2]
 
     # The delegated envelope of a digital venue in Amiens, with its own decider.
-    picardie_op = _envelope(FormerRegion.PICARDIE, Section.OPERATING)
-    picardie_inv = _envelope(FormerRegion.PICARDIE, Section.INVESTMENT)
-    delegated = Envelope(year=YEAR, former_region=FormerRegion.PICARDIE,
+    picardie_op = _envelope(year, FormerRegion.PICARDIE, Section.OPERATING)
+    picardie_inv = _envelope(year, FormerRegion.PICARDIE, Section.INVESTMENT)
+    delegated = Envelope(year=year, former_region=FormerRegion.PICARDIE,
                          section=Section.OPERATING, amount_cents=2_000_000, committed_cents=0,
                          holder_name="Tiers-lieu La Machinerie (Amiens)")
     picardie_op.children.append(delegated)
@@ -184,32 +217,22 @@ def seed(users: dict[str, User], needs: list[Need], events: list[Event]) -> None
 
     # The past meeting: co-funded (9,000 € of 18,000 €).
     granted = _application(
-        rencontre, orga, "Maison de santé pluriprofessionnelle de Saint-Quentin",
+        rencontre, users["orga"], "Maison de santé pluriprofessionnelle de Saint-Quentin",
         (("Location de salle et accueil", 400_000, Section.OPERATING),
          ("Animation et facilitation", 900_000, Section.OPERATING),
          ("Matériel de prototypage", 500_000, Section.INVESTMENT)),
         ((RevenueKind.CO_FUNDER, "Agence régionale de santé", 500_000, True),
          (RevenueKind.OWN_FUNDS, "Fonds propres", 400_000, True)),
-        900_000, siret=SANTE_SIRET)
+        900_000, policy, siret=SANTE_SIRET)
     granted.status, granted.decided_by_id = ApplicationStatus.GRANTED, comite.id
-    granted.decided_at = utcnow() - timedelta(days=40)
-    reference = envelope_services.decision_reference(YEAR, "COF", granted.id)
+    granted.decided_at, granted.policy_id = utcnow() - timedelta(days=40), policy.id
+    reference = envelope_services.decision_reference(year, "COF", granted.id)
     _grant(comite, picardie_op, 600_000, GrantKind.EVENT_COFUNDING, reference,
-           granted.beneficiary_name, granted.purpose, siret=SANTE_SIRET, application=granted,
-           total=granted.total_cost_cents)
+           granted.beneficiary_name, granted.purpose, policy=policy, siret=SANTE_SIRET,
+           application=granted, total=granted.total_cost_cents)
     _grant(comite, picardie_inv, 300_000, GrantKind.EVENT_COFUNDING, reference,
-           granted.beneficiary_name, granted.purpose, siret=SANTE_SIRET, application=granted,
-           total=granted.total_cost_cents)
-
-    # The upcoming hackathon's application, awaiting the committee (10,000 € of 24,000 €).
-    _application(
-        hackathon, orga, "Association La Machinerie",
-        (("Location du tiers-lieu (2 jours)", 600_000, Section.OPERATING),
-         ("Repas et accueil des participants", 900_000, Section.OPERATING),
-         ("Cartes électroniques et capteurs", 900_000, Section.INVESTMENT)),
-        ((RevenueKind.CO_FUNDER, "Amiens Métropole", 800_000, False),
-         (RevenueKind.RECEIPTS, "Participation des entreprises", 600_000, True)),
-        1_000_000, rna=MACHINERIE_RNA)
+           granted.beneficiary_name, granted.purpose, policy=policy, siret=SANTE_SIRET,
+           application=granted, total=granted.total_cost_cents)
 
     # The pipeline: the meeting's winners promoted, each at its stage.
     need = needs[4]
@@ -238,18 +261,18 @@ def seed(users: dict[str, User], needs: list[Need], events: list[Event]) -> None
                                        to_stage=after, decided_by_id=comite.id,
                                        note="Décision du comité (démonstration)."))
         if stage in (Stage.EXPERIMENTATION, Stage.DIFFUSION):
-            reference = envelope_services.decision_reference(YEAR, "PRJ", project.id)
+            reference = envelope_services.decision_reference(year, "PRJ", project.id)
             _grant(comite, picardie_op, 500_000, GrantKind.PROJECT_OPERATING, reference,
                    "Maison de santé pluriprofessionnelle de Saint-Quentin", title,
-                   siret=SANTE_SIRET, project=project)
+                   policy=policy, siret=SANTE_SIRET, project=project)
             _grant(comite, picardie_inv, 300_000, GrantKind.PROJECT_INVESTMENT, reference,
                    "Maison de santé pluriprofessionnelle de Saint-Quentin", title,
-                   siret=SANTE_SIRET, project=project)
+                   policy=policy, siret=SANTE_SIRET, project=project)
         if stage == Stage.PROJET:
             _grant(users["territoire"], delegated, 400_000, GrantKind.STRUCTURE,
-                   envelope_services.decision_reference(YEAR, "PRJ", project.id),
+                   envelope_services.decision_reference(year, "PRJ", project.id),
                    "Association La Machinerie", f"Accompagnement du projet « {title} »",
-                   rna=MACHINERIE_RNA, project=project)
+                   policy=policy, rna=MACHINERIE_RNA, project=project)
     need.status = NeedStatus.IN_EXPERIMENTATION
 
     # A citizen's proposal, awaiting qualification.
@@ -265,3 +288,29 @@ def seed(users: dict[str, User], needs: list[Need], events: list[Event]) -> None
     db.session.add(proposal)
     db.session.flush()
 
+
+# The upcoming hackathon's budget (10,000 € asked of 24,000 €).
+HACKATHON_APPLICATION = reading.ApplicationInput(
+    beneficiary_name="Association La Machinerie", beneficiary_identifier=MACHINERIE_RNA,
+    purpose="Co-financement de l'événement INS'pir « Hackathon des mobilités rurales »",
+    region_share="10 000",
+    expenses=[reading.ExpenseInput("Location du tiers-lieu (2 jours)", "6 000",
+                                   Section.OPERATING.value),
+              reading.ExpenseInput("Repas et accueil des participants", "9 000",
+                                   Section.OPERATING.value),
+              reading.ExpenseInput("Cartes électroniques et capteurs", "9 000",
+                                   Section.INVESTMENT.value)],
+    revenues=[reading.RevenueInput(RevenueKind.CO_FUNDER.value, "Amiens Métropole", "8 000",
+                                   False),
+              reading.RevenueInput(RevenueKind.RECEIPTS.value, "Participation des entreprises",
+                                   "6 000", True)])
+
+
+def apply_for_hackathon(admin: User, organiser: User,
+                        hackathon: Event) -> CofundingApplication:
+    """The hackathon's organiser applies for its co-funding as anyone does: a draft saved,
+    then submitted to the committee under its budget year's rules (opened first when the
+    hackathon falls in the next year)."""
+    open_year(admin, cofunding.budget_year(hackathon))
+    cofunding.save_draft(organiser, hackathon.id, HACKATHON_APPLICATION)
+    return cofunding.submit(organiser, hackathon.id, HACKATHON_APPLICATION)

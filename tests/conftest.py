@@ -228,8 +228,29 @@ def _make_pg_app(schema, **overrides):
         if tables:
             quoted = ", ".join(f'"{t}"' for t in tables)
             _db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            _seed_2016_rules()
             _db.session.commit()
     return app
+
+
+def _seed_2016_rules() -> None:
+    """The 2016 rules as migration 0010 seeds them (the tables were emptied)."""
+    from inspir_events.aid import rules
+    from inspir_events.aid.years.models import AidPolicy, AidPolicyEnvelope
+
+    policy = rules.POLICY_2016
+    row = AidPolicy(
+        year=2016, version=1, cofunding_rate_numerator=policy.cofunding_rate.numerator,
+        cofunding_rate_denominator=policy.cofunding_rate.denominator,
+        cofunding_cap_cents=policy.cofunding_cap_cents,
+        operating_cap_cents=policy.operating_cap_cents,
+        investment_cap_cents=policy.investment_cap_cents,
+        structure_cap_cents=policy.structure_cap_cents,
+        vote_reference=policy.vote_reference, vote_date=policy.vote_date)
+    row.envelopes = [AidPolicyEnvelope(former_region=region, section=section,
+                                       amount_cents=amount)
+                     for (region, section), amount in policy.envelopes.items()]
+    _db.session.add(row)
 
 
 @pytest.fixture(params=["sqlite"])

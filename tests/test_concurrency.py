@@ -36,6 +36,7 @@ from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.models import Commitment, Envelope
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.rules import Section
+from inspir_events.aid.years import services as aid_years
 from inspir_events.events import participation
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import RegistrationStatus
@@ -220,7 +221,7 @@ def test_team_joins_never_over_the_maximum_size(app, db, backend, retries, team_
 
 @BACKENDS
 def test_envelope_commitments_never_over_budget(app, db, backend, retries, make_user):
-    aid_envelopes.load_envelopes(2016)
+    aid_years.load_envelopes(2016)
     envelope = aid_envelopes.envelope_for("59", Section.INVESTMENT, 2016)
     envelope_id, amount = envelope.id, envelope.amount_cents  # 150,000 €
     members = [make_user(roles=("committee",)).id for _ in range(THREADS)]

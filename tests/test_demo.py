@@ -65,9 +65,10 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     from inspir_events.aid.opendata import scdl
     from inspir_events.aid.projects.models import Project
     from inspir_events.aid.projects.stages import Qualification, Stage
+    from inspir_events.aid.years import services as years
 
     assert demo.seed()
-    policy = rules.policy_for(2016)
+    policy = years.policy_for(years.today().year)
     for envelope in db.session.scalars(select(Envelope)):
         committed = db.session.scalar(select(func.coalesce(func.sum(Commitment.amount_cents), 0))
                                       .where(Commitment.envelope_id == envelope.id))
@@ -75,7 +76,7 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     for application in db.session.scalars(select(CofundingApplication)):
         verdict = rules.check_event_cofunding(
             application.total_cost_cents, application.region_share_cents,
-            application.other_revenues_cents, False, policy)
+            application.other_revenues_cents, False, years.policy_for(application.year))
         assert verdict.eligible, verdict.codes
         granted = sum(g.amount_cents for g in db.session.scalars(
             select(AidGrant).where(AidGrant.application_id == application.id)))
@@ -101,6 +102,35 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     pages += [f"/projects/{p.id}" for p in projects if p.qualification != Qualification.AWAITING]
     for path in pages:
         assert client.get(path).status_code == 200, path
+
+
+def test_demo_holds_2016_and_the_current_year_and_applies_through_the_use_case(db):
+    """Two budget years: 2016 (the deliberation) and the current one, opened by the admin
+    (audited); the upcoming hackathon's application was submitted by its organiser under its
+    own year's rules, like anyone's; the decided past is under the current year's rules."""
+    from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
+    from inspir_events.aid.cofunding.services import budget_year
+    from inspir_events.aid.models import AidGrant
+    from inspir_events.aid.years import services as years
+    from inspir_events.audit.models import AuditEntry
+
+    assert demo.seed()
+    current = years.today().year
+    assert {2016, current} <= set(years.opened_years())
+    assert years.policy_for(2016).vote_date.isoformat() == "2016-09-23"
+    opened = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "budget_year.open")).all()
+    assert current in {int(entry.object_id) for entry in opened}
+    submitted = db.session.scalar(select(CofundingApplication).where(
+        CofundingApplication.status == ApplicationStatus.SUBMITTED))
+    assert submitted.year == budget_year(submitted.event)
+    assert submitted.submitted_at is not None and submitted.expense_lines
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "application.submit",
+        AuditEntry.object_id == str(submitted.id))) == 1
+    grants = db.session.scalars(select(AidGrant)).all()
+    assert grants and all(g.policy.year == current == g.year for g in grants)
+    assert years.current(current).frozen_at is not None
 
 
 def test_demo_committee_pages_render(client, db, login):

@@ -29,7 +29,7 @@ import json
 import logging
 import os
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -82,6 +82,8 @@ def account_tables() -> list[Table]:
 def _plain(value):
     if isinstance(value, datetime):
         return value.isoformat() + "Z"  # naive UTC
+    if isinstance(value, date):  # a day (a vote's date): no time, no zone
+        return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
     return value

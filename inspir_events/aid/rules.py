@@ -14,9 +14,11 @@ Everything here follows the deliberation INS'pir 2016, « Le dispositif proposé
 - The 2016 budget table: investment NPDC 150,000 €, operating NPDC 150,000 €,
   investment Picardie 100,000 €, operating Picardie 200,000 €.
 
-Rules are versioned by budget year ("exercice"): :data:`POLICIES` holds one
-:class:`Policy` per year and the 2016 policy is its first row. Money is integer
-cents end to end; rates are exact fractions, never floats.
+Rules are versioned by budget year ("exercice"): each year's :class:`Policy` is
+data, kept in the database (:mod:`inspir_events.aid.years`) and handed to the
+functions here as a value. :data:`POLICY_2016` is the deliberation's figures, the
+first row (seeded by a migration) and the start of a year opened afresh. Money is
+integer cents end to end; rates are exact fractions, never floats.
 
 Messages are msgids (English), marked with :func:`N_` and translated where they
 are shown; their ``params`` are raw values: a key ending in ``_cents`` is an
@@ -28,6 +30,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -60,7 +63,9 @@ class Section(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Policy:
-    """The rules of one budget year, as data."""
+    """The rules of one budget year, as data: one version of them (a change made after
+    a decision was taken under a version makes the next one), with the reference and
+    date of the vote that set them."""
 
     year: int
     cofunding_rate: Fraction  # the Region's share of a third-party event's total cost, at most
@@ -69,6 +74,9 @@ class Policy:
     investment_cap_cents: int  # idem
     structure_cap_cents: int  # a support structure, per project
     envelopes: Mapping[tuple[FormerRegion, Section], int] = field(default_factory=dict)
+    version: int = 1
+    vote_reference: str = ""
+    vote_date: date | None = None
 
     def __post_init__(self):
         if not isinstance(self.cofunding_rate, Fraction) or not 0 < self.cofunding_rate <= 1:
@@ -79,6 +87,9 @@ class Policy:
                 raise ValueError(f"{name} must be a non-negative integer")
         if not all(_is_cents(amount) for amount in self.envelopes.values()):
             raise ValueError("envelopes must be non-negative integers (cents)")
+        if isinstance(self.version, bool) or not isinstance(self.version, int) \
+                or self.version < 1:
+            raise ValueError("version must be a positive integer")
         object.__setattr__(self, "envelopes", MappingProxyType(dict(self.envelopes)))
 
     @property
@@ -86,6 +97,7 @@ class Policy:
         return sum(self.envelopes.values())
 
 
+# The deliberation of the commission permanente of 23 September 2016.
 POLICY_2016 = Policy(
     year=2016,
     cofunding_rate=Fraction(1, 2),  # « au maximum à 50% »
@@ -99,29 +111,32 @@ POLICY_2016 = Policy(
         (FormerRegion.PICARDIE, Section.INVESTMENT): 10_000_000,
         (FormerRegion.PICARDIE, Section.OPERATING): 20_000_000,
     },
+    vote_reference="Délibération cadre INS'pir, commission permanente du Conseil régional "
+                   "Nord Pas de Calais – Picardie",
+    vote_date=date(2016, 9, 23),
 )
 
-POLICIES: Mapping[int, Policy] = MappingProxyType({POLICY_2016.year: POLICY_2016})
-LATEST_YEAR = max(POLICIES)
-
-
 class UnknownYear(LookupError):
-    """No policy for that budget year."""
+    """No rules for that budget year (no admin opened it)."""
 
     code = "unknown_year"
     message = N_("There are no aid rules for the budget year %(year)s.")
 
     def __init__(self, year):
-        super().__init__(f"no aid policy for the budget year {year!r}; known: {sorted(POLICIES)}")
+        super().__init__(f"no aid policy for the budget year {year!r}")
         self.year = year
         self.params = {"year": year}
 
 
-def policy_for(year: int) -> Policy:
-    """The policy of a budget year; :class:`UnknownYear` if there is none."""
-    if isinstance(year, bool) or not isinstance(year, int) or year not in POLICIES:
-        raise UnknownYear(year)
-    return POLICIES[year]
+def latest_in_force(years, today: date) -> int | None:
+    """The latest budget year whose rules are in force on ``today``: the latest opened
+    year that has begun (a year opened ahead of time is not in force yet), else the
+    earliest opened one; None when no year is opened."""
+    opened = sorted(set(years))
+    if not opened:
+        return None
+    begun = [year for year in opened if year <= today.year]
+    return begun[-1] if begun else opened[0]
 
 
 # --- Verdicts ---------------------------------------------------------------

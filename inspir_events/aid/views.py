@@ -10,6 +10,7 @@ from inspir_events.aid.opendata import routes as opendata_routes  # noqa: F401
 from inspir_events.aid.projects import routes as projects_routes  # noqa: F401
 from inspir_events.aid.projects.labelling import LABEL_SUBJECT
 from inspir_events.aid.simulator import routes as simulator_routes  # noqa: F401
+from inspir_events.aid.years import routes as years_routes  # noqa: F401
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
 

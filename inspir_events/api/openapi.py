@@ -9,9 +9,9 @@ documented here, or the tests fail.
 
 from __future__ import annotations
 
-from inspir_events.aid import rules as aid_rules
 from inspir_events.aid.projects.queries import STAGES_SHOWN
 from inspir_events.aid.projects.stages import Stage
+from inspir_events.aid.years import services as aid_years
 from inspir_events.api.pagination import (
     CODE_PATTERN,
     PAGE_MAX,
@@ -156,10 +156,12 @@ ERROR = obj({"error": obj({"code": enum(("invalid_parameter", "not_found")),
 
 VIOLATION = obj({"code": STRING, "message": STRING})
 COFUNDING_VERDICT = obj({"eligible": BOOLEAN, "max_region_share_cents": INTEGER,
-                         "year": INTEGER, "violations": array(ref("Violation"))})
+                         "year": INTEGER, "rules_version": INTEGER,
+                         "violations": array(ref("Violation"))})
 GRANT_VERDICT = obj({"eligible": BOOLEAN, "max_operating_cents": INTEGER,
                      "max_investment_cents": INTEGER, "max_structure_cents": INTEGER,
-                     "year": INTEGER, "violations": array(ref("Violation"))})
+                     "year": INTEGER, "rules_version": INTEGER,
+                     "violations": array(ref("Violation"))})
 REFUSED_CHECK = obj({"eligible": {"const": False}, "violations": array(ref("Violation"))})
 
 SCHEMAS = {
@@ -226,7 +228,8 @@ def _cents(name: str, description: str, required: bool = False) -> dict:
 
 
 YEAR_CHECK = query("year", {"type": "string", "pattern": "^[0-9]{4}$"},
-                   "Budget year of the rules (default: the latest).")
+                   "Budget year of the rules (default: the latest in force; a year without "
+                   "rules answers 404 unknown_year).")
 
 PATHS = {
     "/api/v1/needs": operation("listNeeds", "Public needs of the boards", [
@@ -280,8 +283,10 @@ PATHS = {
         [path_id("project_id", "project")],
         responses("StoreEntryDetail", "The entry.", not_found=True), "store"),
     "/api/v1/statistics": operation("getStatistics", "Public statistics", [
-        query("year", {"type": "integer", "enum": sorted(aid_rules.POLICIES)},
-              "Budget year of the money figures (default: the latest)."),
+        query("year", {"type": "integer", "minimum": aid_years.YEAR_MIN,
+                       "maximum": aid_years.YEAR_MAX},
+              "Budget year of the money figures, one an administrator opened (default: the "
+              "latest in force)."),
     ], responses("Statistics", "Counts and sums (amounts in cents)."), "statistics"),
     "/api/v1/aid/cofunding-check": operation(
         "checkCofunding", "Is an event's co-funding within the rules? (50 %, 12,500 €)", [

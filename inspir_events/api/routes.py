@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from inspir_events.aid import rules as aid_rules
 from inspir_events.aid.projects.queries import STAGES_SHOWN
 from inspir_events.aid.projects.stages import Stage
+from inspir_events.aid.years import services as aid_years
 from inspir_events.api import openapi, queries, serializers
 from inspir_events.api.blueprint import bp
 from inspir_events.api.pagination import (
@@ -216,7 +216,7 @@ def store_entry(project_id: int):
 
 @bp.get(f"{BASE}/statistics")
 def statistics():
-    year = choice(request.args, "year", [str(y) for y in sorted(aid_rules.POLICIES)])
+    year = choice(request.args, "year", [str(y) for y in aid_years.opened_years()])
     figures = stats_queries.public_statistics(int(year) if year else None)
     return public_json(figures.as_dict())
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from inspir_events.accounts import services as account_services
 from inspir_events.aid import rules as aid_rules
+from inspir_events.aid.years import services as aid_years
 from inspir_events.extensions import db
 from inspir_events.i18n import LANG_COOKIE
 from inspir_events.main.blueprint import bp
@@ -62,7 +63,7 @@ def programme_figures(policy: aid_rules.Policy) -> dict[str, str]:
 
 @bp.route("/aide/<any(citoyen, participant, organisateur, comite):guide>")
 def help_guide(guide: str):
-    figures = programme_figures(aid_rules.policy_for(aid_rules.LATEST_YEAR))
+    figures = programme_figures(aid_years.current_policy() or aid_rules.POLICY_2016)
     return render_template(HELP_GUIDES[guide], guide=guide, figures=figures)
 
 

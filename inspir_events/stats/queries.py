@@ -16,7 +16,7 @@ What is counted, and why (each rule is the one the public pages already apply):
 - ideas: the ideas of published events, and those put to the vote in a closed round;
 - projects: the pipeline's public list (qualification not in
   :data:`~inspir_events.aid.projects.rules.NOT_LISTED`), per stage;
-- money (one budget year, :data:`inspir_events.aid.rules.POLICIES`): per top-level
+- money (one budget year, :mod:`inspir_events.aid.years`): per top-level
   envelope its amount, what is committed on it (grants and delegations) and what was
   granted through :class:`~inspir_events.aid.models.AidGrant` (its delegated
   sub-envelopes' grants included). The deliberation: « aucun engagement ne peut
@@ -29,12 +29,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
 
-from inspir_events.aid import rules as aid_rules
 from inspir_events.aid.envelopes.models import Envelope
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.queries import STAGES_SHOWN
 from inspir_events.aid.projects.rules import NOT_LISTED
+from inspir_events.aid.years import services as aid_years
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventKind, EventStatus, RegistrationStatus
 from inspir_events.extensions import db
@@ -220,12 +220,12 @@ def _money(year: int):
 
 
 def public_statistics(year: int | None = None) -> Statistics:
-    """Every public figure; the money part for budget ``year`` (default: the latest policy).
+    """Every public figure; the money part for budget ``year`` (default: the latest in force).
 
     Raises :class:`inspir_events.aid.rules.UnknownYear` for a year without a policy.
     """
-    year = aid_rules.LATEST_YEAR if year is None else year
-    aid_rules.policy_for(year)
+    year = aid_years.latest_year() if year is None else year
+    aid_years.policy_for(year)
     departments, themes = _department_codes(), _theme_codes()
     needs_total, needs_by_department, needs_by_theme = _needs(departments, themes)
     events_held, events_by_department, events_by_kind = _events(departments)
@@ -241,7 +241,7 @@ def public_statistics(year: int | None = None) -> Statistics:
         participants_total=participants_total, participants_by_kind=participants_by_kind,
         ideas_total=ideas_total, ideas_in_closed_rounds=ideas_closed,
         projects_total=projects_total, projects_by_stage=projects_by_stage,
-        year=year, years=tuple(sorted(aid_rules.POLICIES)), envelopes=envelopes,
+        year=year, years=tuple(aid_years.opened_years()), envelopes=envelopes,
         amount_cents=sum(e.amount_cents for e in envelopes),
         committed_cents=sum(e.committed_cents for e in envelopes),
         granted_cents=sum(e.granted_cents for e in envelopes),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from inspir_events.aid import rules as aid_rules
+from inspir_events.aid.years import services as aid_years
 from inspir_events.pagecache import public_fragment
 from inspir_events.stats import presentation, queries
 from inspir_events.stats.blueprint import bp
@@ -23,7 +23,7 @@ def statistics():
     is kept BOARD_CACHE_SECONDS per language and year, as the need boards are.
     """
     year = request.args.get("year", type=int)
-    if "year" in request.args and year not in aid_rules.POLICIES:
+    if "year" in request.args and year not in aid_years.opened_years():
         abort(404)
     body = public_fragment("statistics", lambda: _body(year))
     return render_template("stats/statistics.html", body=body)

@@ -99,6 +99,16 @@ def test_money_and_label_decisions_and_applications_are_exported(app, client, db
         demo_users["orga"]}
 
 
+def test_the_budget_years_an_admin_opened_are_exported(app, client, db, demo_users,
+                                                       login_demo):
+    """The demo's administrator opened the current budget year: its rules are in their
+    export, the vote's date as a plain day."""
+    login_demo(demo_users["admin"])
+    [opened] = download(client).get_json()["budget_years_set"]
+    assert opened["created_by_id"] == demo_users["admin"]
+    assert opened["vote_date"].endswith("-01-15") and len(opened["vote_date"]) == 10
+
+
 def test_the_calendar_feed_is_exported_without_its_token(client, db, make_user, login):
     user = make_user()
     login(user)

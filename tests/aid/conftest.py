@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid.envelopes import services as aid_envelopes
+from inspir_events.aid.years import services as aid_years
 from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
     make_event,
     make_idea,
@@ -31,8 +31,38 @@ def envelopes_2016(db) -> dict:
     from sqlalchemy import select
 
     from inspir_events.aid.envelopes.models import Envelope
-    aid_envelopes.load_envelopes(2016)
+    aid_years.load_envelopes(2016)
     rows = db.session.scalars(select(Envelope).where(Envelope.parent_id.is_(None))).all()
+    return {(e.former_region, e.section): e for e in rows}
+
+
+@pytest.fixture
+def open_year(db):
+    """``open_year(year, **changes)``: open a budget year (by the operator, as the
+    ``flask open-budget-year`` command does) from the previous year's rules, with
+    ``changes`` to them (e.g. ``cofunding_cap_cents=1_000_000``); returns its row."""
+    from datetime import date
+
+    def open_it(year: int, **changes):
+        data = aid_years.starting_rules(year)
+        values = {**data.__dict__, "vote_reference": f"Délibération {year}-42",
+                  "vote_date": date(year, 1, 20), **changes}
+        return aid_years.open_year(None, year, aid_years.RulesInput(**values))
+
+    return open_it
+
+
+@pytest.fixture
+def envelopes_now(db, open_year) -> dict:
+    """The current budget year opened (the 2016 figures carried over) and its four
+    envelopes, by (former region, section): what a decision taken today draws on."""
+    from sqlalchemy import select
+
+    from inspir_events.aid.envelopes.models import Envelope
+    year = aid_years.today().year
+    open_year(year)
+    rows = db.session.scalars(select(Envelope).where(Envelope.parent_id.is_(None),
+                                                     Envelope.year == year)).all()
     return {(e.former_region, e.section): e for e in rows}
 
 

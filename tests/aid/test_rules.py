@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
 import pytest
@@ -16,7 +17,7 @@ from inspir_events.aid.rules import (
     Section,
     check_event_cofunding,
     check_grants,
-    policy_for,
+    latest_in_force,
 )
 
 P = POLICY_2016
@@ -32,7 +33,8 @@ def cofund(total, share, others=None, region_led=False):
 # --- The policy ---------------------------------------------------------------
 
 def test_policy_2016_is_the_deliberation():
-    assert policy_for(2016) is P
+    assert P.year == 2016 and P.version == 1
+    assert P.vote_date.isoformat() == "2016-09-23"  # the commission permanente's vote
     assert P.cofunding_rate == Fraction(1, 2)
     assert P.cofunding_cap_cents == 1_250_000
     assert (P.operating_cap_cents, P.investment_cap_cents, P.structure_cap_cents) == (
@@ -46,11 +48,27 @@ def test_policy_2016_is_the_deliberation():
     assert P.total_budget_cents == 60_000_000  # 600,000 € in all
 
 
-@pytest.mark.parametrize("year", [2015, 2017, "2016", None, True])
-def test_unknown_year_is_a_clear_error(year):
-    with pytest.raises(rules.UnknownYear, match="no aid policy for the budget year") as info:
-        policy_for(year)
-    assert info.value.code == "unknown_year"
+def test_unknown_year_is_a_clear_error():
+    error = rules.UnknownYear(2031)
+    assert "no aid policy for the budget year 2031" in str(error)
+    assert (error.code, error.params) == ("unknown_year", {"year": 2031})
+
+
+@pytest.mark.parametrize(("opened", "today", "expected"), [
+    ((2016,), date(2026, 12, 5), 2016),
+    ((2016, 2026), date(2026, 12, 5), 2026),
+    ((2016, 2026, 2027), date(2026, 12, 5), 2026),  # opened ahead: not in force yet
+    ((2016, 2026, 2027), date(2027, 1, 1), 2027),
+    ((2027,), date(2026, 12, 5), 2027),  # nothing has begun: the earliest opened
+    ((), date(2026, 12, 5), None),
+])
+def test_the_latest_year_in_force(opened, today, expected):
+    assert latest_in_force(opened, today) == expected
+
+
+def test_a_version_is_a_positive_integer():
+    with pytest.raises(ValueError, match="version"):
+        rules.Policy(2026, Fraction(1, 2), 1, 1, 1, 1, version=0)
 
 
 def test_policy_is_immutable_and_refuses_floats():

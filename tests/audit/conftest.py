@@ -11,6 +11,8 @@ from tests.aid.conftest import (  # noqa: F401  (fixtures, re-exported)
     committee,
     confirmed_round,
     envelopes_2016,
+    envelopes_now,
+    open_year,
     labelled_event,
     make_event,
     make_idea,

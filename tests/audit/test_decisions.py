@@ -190,7 +190,7 @@ def test_pipeline_decisions_are_audited(db, committee, support_structure, make_p
           before="projet", after="experimentation")
 
 
-def test_project_grants_are_audited(db, committee, envelopes_2016, make_project, new_entries):
+def test_project_grants_are_audited(db, committee, envelopes_now, make_project, new_entries):
     project = make_project("projet")
     new_entries()
     data = project_grants.GrantInput(

@@ -236,6 +236,12 @@ ROUTES: dict[str, Row] = {
                              "WHERE status = 'refused'", changed_by="committee decider"),
     # Public totals per envelope (decisions shown to the committee and admins only).
     "aid.envelopes": Row("public"),
+    # Budget years (issue 16): every year's rules are public; only admins open or change
+    # them (an empty form: its errors, 422; the year's rules change in its own test).
+    "aid.years": Row("public"),
+    "aid.open_year": Row("admin", post="302 403 403 403 403 403 422 403 403"),
+    "aid.change_rules": Row("admin", {"year": "=2016"},
+                            post="302 403 403 403 403 403 422 403 403"),
     "aid.delegate": Row("admin", post="302 403 403 403 403 403 422 403 403"),
     "aid.envelope_members": Row("admin", {"envelope_id": "delegated_envelope"},
                                 post="302 403 403 403 403 403 422 403 403"),

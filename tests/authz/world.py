@@ -25,6 +25,7 @@ from inspir_events.aid.envelopes.models import Envelope
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Qualification, Stage
 from inspir_events.aid.rules import Section
+from inspir_events.aid.years import services as aid_years
 from inspir_events.events.models import CalendarFeed, Event, Registration
 from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
@@ -96,7 +97,7 @@ def add_extra_rows() -> dict[str, int]:
         draft, orga2, "Archives départementales", (
             ("Animation", 400_000, Section.OPERATING), ("Matériel", 200_000, Section.INVESTMENT)),
         ((RevenueKind.OWN_FUNDS, "Fonds propres", 300_000, True),), 300_000,
-        rna="W623001234")
+        aid_years.current(aid_years.today().year), rna="W623001234")
     db.session.flush()
     projects = {p.stage: p for p in db.session.scalars(select(Project))
                 if p.qualification == Qualification.QUALIFIED}

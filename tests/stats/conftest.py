@@ -12,12 +12,12 @@ from datetime import timedelta
 
 import pytest
 
-from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.models import Commitment, Envelope
 from inspir_events.aid.models import AidGrant, GrantKind
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.aid.rules import FormerRegion, Section
+from inspir_events.aid.years import services as aid_years
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventKind, EventStatus, RegistrationStatus, RunBy
 from inspir_events.needs.models import Need
@@ -112,7 +112,7 @@ def stats_world(db, make_user):
     db.session.add_all(projects)
     db.session.commit()
 
-    aid_envelopes.load_envelopes(2016)
+    aid_years.load_envelopes(2016)
     tops = {(e.former_region, e.section): e for e in db.session.query(Envelope)}
     npdc_investment = tops[(FormerRegion.NPDC, Section.INVESTMENT)]
     picardie_operating = tops[(FormerRegion.PICARDIE, Section.OPERATING)]

@@ -33,6 +33,7 @@ from inspir_events.aid.envelopes import services as envelopes
 from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
 from inspir_events.aid.envelopes.names import envelope_name
 from inspir_events.aid.models import GrantKind
+from inspir_events.aid.years import services as years
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, retrying, use_case
 from inspir_events.events.models import Event
@@ -131,12 +132,20 @@ def _get(application_id: int, lock: bool = False) -> CofundingApplication:
     return application
 
 
+def rules_of(application: CofundingApplication) -> rules.Policy:
+    """The rules an application is judged by: those its decision was taken under once
+    decided, else those in force for its budget year."""
+    if application.policy is not None:
+        return years.policy_of(application.policy)
+    return years.policy_for(application.year)
+
+
 def verdict(application: CofundingApplication) -> rules.Verdict:
     """The rules' verdict on the application as saved."""
     return rules.check_event_cofunding(
         application.total_cost_cents, application.region_share_cents,
         application.other_revenues_cents, application.event.run_by == RunBy.REGION,
-        rules.policy_for(application.year))
+        rules_of(application))
 
 
 def envelope_choices(user: User, application: CofundingApplication
@@ -173,6 +182,8 @@ def _told(application: CofundingApplication) -> list[int]:
 def _decided(member: User, application: CofundingApplication, status: ApplicationStatus,
              note: str | None) -> str:
     before = application.status.value
+    # The version of the year's rules the decision is taken under (freezing it).
+    application.policy = years.decision_policy(application.year)
     application.status = status
     application.committee_note = note
     application.decided_at, application.decided_by_id = utcnow(), member.id
@@ -255,7 +266,7 @@ def grant(member: User, application_id: int, data: GrantInput) -> CofundingAppli
                 reference=reference, envelope_id=envelope.id, section=section,
                 amount_cents=cents, beneficiary=beneficiary, purpose=application.purpose,
                 application_id=application.id, total_cost_cents=application.total_cost_cents,
-                reason=data.note)
+                reason=data.note, policy_id=years.decision_policy(application.year).id)
         except envelopes.EnvelopeExceeded as exc:  # the whole decision is rolled back
             raise GrantRefused(_l("The envelope “%(envelope)s” has only %(remaining)s left.",
                                   envelope=name, remaining=_money(exc.remaining_cents)),

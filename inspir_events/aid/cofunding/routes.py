@@ -24,6 +24,7 @@ from inspir_events.aid.cofunding.forms import (
 from inspir_events.aid.cofunding.reading import ApplicationInput, Problem, violation_message
 from inspir_events.aid.envelopes.names import envelope_choices
 from inspir_events.aid.names import SECTION_NAMES
+from inspir_events.aid.years import services as years
 from inspir_events.errors import on_refusal
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType
@@ -79,6 +80,7 @@ def _organiser_page(event, application, form, *, reading=None, problems=()):
         totals_problems=[p.message for p in problems if p.field == "totals"],
         expenses_problems=[p.message for p in problems if p.field == "expenses"],
         grants=applications.grants_of(application), year=applications.budget_year(event),
+        policy=years.policy_or_none(applications.budget_year(event)),
         region_led=event.run_by.value == "region", revenue_labels=REVENUE_LABELS,
         section_labels=SECTION_NAMES,
         editable=application is None or application.status in applications.EDITABLE)

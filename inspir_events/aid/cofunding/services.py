@@ -37,6 +37,7 @@ from inspir_events.aid.cofunding.reading import (
 )
 from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
 from inspir_events.aid.models import AidGrant
+from inspir_events.aid.years import services as years
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, use_case
 from inspir_events.domain import DomainError
@@ -118,7 +119,7 @@ def eligibility_problem(event: Event) -> ApplicationError | None:
     cancelled, in a budget year that has rules."""
     if event.run_by != RunBy.THIRD_PARTY:
         # The rules' own region_led violation, so the reason is worded once.
-        verdict = rules.check_event_cofunding(1, 0, 1, True, rules.policy_for(rules.LATEST_YEAR))
+        verdict = rules.check_event_cofunding(1, 0, 1, True, rules.POLICY_2016)
         violation = next(v for v in verdict.violations if v.code == "region_led")
         return ApplicationError(messages.message(violation), code="region_led")
     if event.status == EventStatus.CANCELLED:
@@ -127,7 +128,7 @@ def eligibility_problem(event: Event) -> ApplicationError | None:
     if label is None or label.status != LabelStatus.GRANTED:
         return ApplicationError(_l("Only an event holding the INS'pir label may ask for "
                                    "co-funding: ask for the label first."), code="not_labelled")
-    if budget_year(event) not in rules.POLICIES:
+    if years.current(budget_year(event)) is None:
         return ApplicationError(_l("There are no aid rules for the budget year %(year)s.",
                                    year=budget_year(event)), code="unknown_year")
     return None
@@ -163,7 +164,7 @@ def grants_of(application: CofundingApplication | None) -> list[AidGrant]:
 def read_for_event(event: Event, data: ApplicationInput) -> Reading:
     """The typed application read under the rules of the event's budget year."""
     year = budget_year(event)
-    return read(data, event.run_by == RunBy.REGION, rules.policy_for(year))
+    return read(data, event.run_by == RunBy.REGION, years.policy_for(year))
 
 
 def check(user: User, event_id: int, data: ApplicationInput) -> Reading:

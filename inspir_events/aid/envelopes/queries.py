@@ -12,9 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import Role
+from inspir_events.aid import rules
 from inspir_events.aid.envelopes.models import Commitment, Envelope, EnvelopeMember
 from inspir_events.aid.models import AidGrant
 from inspir_events.extensions import db
+from inspir_events.timeutil import utc_to_paris, utcnow
 
 
 @dataclass
@@ -45,6 +47,21 @@ class Dashboard:
     amount_cents: int
     committed_cents: int
     remaining_cents: int
+
+
+def envelope_years() -> list[int]:
+    """The budget years that have envelopes (every opened year), in order."""
+    return list(db.session.scalars(select(Envelope.year).distinct().order_by(Envelope.year)))
+
+
+def shown_year(asked: int | None) -> int | None:
+    """The year a dashboard shows: the one asked for if it has envelopes (None if it has
+    none), else the latest year in force (:func:`rules.latest_in_force`), else this year."""
+    years = envelope_years()
+    if asked is not None:
+        return asked if asked in years else None
+    today = utc_to_paris(utcnow()).date()
+    return rules.latest_in_force(years, today) or today.year
 
 
 def can_see_decisions(user) -> bool:

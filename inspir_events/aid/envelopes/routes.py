@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import rules
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.envelopes import delegation, queries, services
 from inspir_events.aid.envelopes.forms import DelegationForm, MemberForm, RemoveMemberForm
@@ -23,20 +22,20 @@ from inspir_events.i18n import format_cents
 @bp.get("/aid/envelopes")
 def envelopes():
     """Public totals per envelope; committee members and admins also see the decisions."""
-    year = request.args.get("year", rules.LATEST_YEAR, type=int)
-    if year not in rules.POLICIES:
+    year = queries.shown_year(request.args.get("year", type=int))
+    if year is None:
         abort(404)
     with_decisions = queries.can_see_decisions(current_user)
     board = queries.dashboard(year, with_decisions=with_decisions)
     return render_template("aid/envelopes.html", board=board, with_decisions=with_decisions,
-                           years=sorted(rules.POLICIES))
+                           years=queries.envelope_years())
 
 
 # --- Delegated envelopes (admins) ----------------------------------------------------------
 
 def _delegate_page(form: DelegationForm, year: int, error: str | None = None) -> str:
     return render_template("aid/envelopes_delegate.html", form=form, year=year, error=error,
-                           years=sorted(rules.POLICIES))
+                           years=queries.envelope_years())
 
 
 def _delegation_refused(form: DelegationForm, year: int, error) -> str:
@@ -52,8 +51,8 @@ def _delegation_refused(form: DelegationForm, year: int, error) -> str:
 @role_required(Role.ADMIN)
 def delegate():
     """An admin delegates part of a top-level envelope to a territory or a digital venue."""
-    year = request.args.get("year", rules.LATEST_YEAR, type=int)
-    if year not in rules.POLICIES:
+    year = queries.shown_year(request.args.get("year", type=int))
+    if year is None:
         abort(404)
     form = DelegationForm()
     form.envelope.choices = envelope_choices(delegation.delegable_envelopes(year))

@@ -1,4 +1,4 @@
-"""Envelope use cases: loading them from the policy, committing money (and grants), delegating.
+"""Envelope use cases: adding a year's envelopes, committing money (and grants), delegating.
 
 Money moves by one conditional UPDATE::
 
@@ -58,35 +58,22 @@ class EnvelopeExceeded(AidError):
         self.remaining_cents = remaining_cents
 
 
-# --- Loading ----------------------------------------------------------------
+# --- Loading (from a year's rules: inspir_events.aid.years) -------------------------
 
-def add_missing_envelopes(year: int) -> int:
-    """Add the year's top-level envelopes that are missing, in the caller's transaction."""
-    policy = rules.policy_for(year)
+def add_missing_envelopes(year: int, amounts) -> int:
+    """Add the year's top-level envelopes that are missing, one per former region and
+    section of ``amounts`` (cents, from the year's rules), in the caller's transaction."""
     existing = {tuple(row) for row in db.session.execute(
         select(Envelope.former_region, Envelope.section)
         .where(Envelope.year == year, Envelope.parent_id.is_(None)))}
     added = 0
-    for (region, section), amount in sorted(policy.envelopes.items()):
+    for (region, section), amount in sorted(amounts.items()):
         if (region, section) in existing:
             continue
         db.session.add(Envelope(year=year, former_region=region, section=section,
                                 amount_cents=amount, committed_cents=0))
         added += 1
     db.session.flush()
-    return added
-
-
-@use_case
-def load_envelopes(year: int) -> int:
-    """Create the year's top-level envelopes from its policy; returns how many were added.
-
-    Idempotent: an envelope already there is left as it is (its commitments too).
-    """
-    rules.policy_for(year)
-    begin_write()
-    added = add_missing_envelopes(year)
-    db.session.commit()
     return added
 
 
@@ -222,11 +209,12 @@ def add_grant(member: User, *, kind: GrantKind, year: int, reference: str,
               beneficiary: Beneficiary, purpose: str, application_id: int | None = None,
               project_id: int | None = None, total_cost_cents: int | None = None,
               payment_terms: str = "unique", payment_start=None, payment_end=None,
-              reason: str = "") -> AidGrant:
+              reason: str = "", policy_id: int | None = None) -> AidGrant:
     """Commit the money on the envelope and write the grant, in the caller's transaction.
 
     The caller (a use case of applications or projects) has checked the rules
-    (:func:`rules.check_event_cofunding` / :func:`rules.check_grants`), called
+    (:func:`rules.check_event_cofunding` / :func:`rules.check_grants`) of the version
+    ``policy_id`` (:func:`inspir_events.aid.years.services.decision_policy`), called
     :func:`begin_write` and commits once; a refusal here (envelope exceeded,
     not a decider) raises, and that use case rolls its whole transaction back.
     """
@@ -246,7 +234,8 @@ def add_grant(member: User, *, kind: GrantKind, year: int, reference: str,
                      beneficiary_name=beneficiary.name[:150], beneficiary_siret=beneficiary.siret,
                      beneficiary_rna=beneficiary.rna, purpose=purpose[:255],
                      payment_terms=payment_terms, payment_start=payment_start,
-                     payment_end=payment_end, decided_by_id=member.id, decided_at=utcnow())
+                     payment_end=payment_end, decided_by_id=member.id, decided_at=utcnow(),
+                     policy_id=policy_id)
     db.session.add(grant)
     db.session.flush()
     audit.record(member, "aid.grant", object_type, object_id, grant_id=grant.id,

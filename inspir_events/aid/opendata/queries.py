@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.opendata import scdl
+from inspir_events.aid.years import services as years
 from inspir_events.extensions import db
 from inspir_events.timeutil import utc_to_paris
 
@@ -27,7 +28,7 @@ def facts(grant: AidGrant) -> scdl.GrantFacts:
         beneficiary_rna=grant.beneficiary_rna, purpose=grant.purpose,
         amount_cents=grant.amount_cents, total_cost_cents=grant.total_cost_cents,
         payment_terms=grant.payment_terms, payment_start=grant.payment_start,
-        payment_end=grant.payment_end)
+        payment_end=grant.payment_end, rules=years.describe(grant.policy))
 
 
 def subventions(attribuant: scdl.Attribuant, year: int | None = None) -> list[dict[str, str]]:

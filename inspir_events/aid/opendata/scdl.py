@@ -90,6 +90,7 @@ class GrantFacts:
     payment_terms: str = "unique"
     payment_start: date | None = None
     payment_end: date | None = None
+    rules: str = ""  # the version of the year's rules it was decided under (dispositifAide)
 
 
 def decisions(grants: Iterable[GrantFacts]) -> list[GrantFacts]:
@@ -132,6 +133,7 @@ def _merge(rows: list[GrantFacts]) -> GrantFacts:
         amount_cents=sum(row.amount_cents for row in rows), total_cost_cents=total_cost,
         payment_terms=first.payment_terms if len(terms) == 1 else "autre",
         payment_start=min(starts) if starts else None, payment_end=max(ends) if ends else None,
+        rules=first.rules,
     )
 
 
@@ -204,7 +206,9 @@ def build_row(attribuant: Attribuant, decision: GrantFacts) -> dict[str, str]:
         "idRAE": "",
         "notificationUE": "non",
         "pourcentageSubvention": percentage(decision.amount_cents, decision.total_cost_cents),
-        "dispositifAide": cut(clean_text(attribuant.scheme), TEXT_MAX),
+        "dispositifAide": cut(clean_text(
+            f"{attribuant.scheme} ({decision.rules})" if decision.rules else attribuant.scheme),
+            TEXT_MAX),
     }
 
 

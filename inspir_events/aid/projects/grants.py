@@ -35,6 +35,7 @@ from inspir_events.aid.projects.services import (
     locked_project,
     project_url,
 )
+from inspir_events.aid.years import services as years
 from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, retrying, use_case
 from inspir_events.extensions import db
@@ -90,20 +91,25 @@ def grant_project(member: User, project_id: int, data: GrantInput) -> list[AidGr
     :func:`rules.check_grants` counts what the project already received and every
     violation is reported. Only projects at ``projet`` or ``experimentation`` are
     funded. Each amount is committed on an envelope of the project's former region
-    the member decides on (the committee, or a delegated envelope's own members);
-    if one lacks money, nothing at all is written.
+    the member decides on (the committee, or a delegated envelope's own members), of
+    the budget year the decision is taken in (another year only when asked), under that
+    year's rules (the version is recorded on each grant); if one lacks money, nothing at
+    all is written.
     """
     if not (member and getattr(member, "is_authenticated", False)):
         raise ProjectForbidden(_l("Only committee members decide on aid."))
-    year = data.year or rules.LATEST_YEAR
-    try:
-        policy = rules.policy_for(year)
-    except rules.UnknownYear:
-        raise ProjectError(_l("There are no aid rules for this budget year."),
-                           field="year") from None
+    # The year it is decided in, never another year's envelopes unless asked for.
+    year = data.year or years.today().year
     amounts = {"operating": data.operating_cents, "investment": data.investment_cents,
                "structure": data.structure_cents}
     begin_write()
+    try:
+        policy_row = years.decision_policy(year)
+    except years.YearNotOpen:
+        raise ProjectError(_l("There are no aid rules for the budget year %(year)s: an "
+                              "administrator opens it first.", year=year),
+                           field="year") from None
+    policy = years.policy_of(policy_row)
     project = locked_project(project_id)
     if project.stage not in GRANTABLE_STAGES:
         raise ProjectConflict(_l("Only projects in maturation or in experimentation receive "
@@ -135,7 +141,8 @@ def grant_project(member: User, project_id: int, data: GrantInput) -> list[AidGr
             member, kind=grant_kind, year=year, reference=reference,
             envelope_id=_envelope_id(member, year, region, kind, chosen.get(kind)),
             section=section, amount_cents=amount, beneficiary=who,
-            purpose=project.title, project_id=project.id, reason=data.reason))
+            purpose=project.title, project_id=project.id, reason=data.reason,
+            policy_id=policy_row.id))
     audit.record(member, "project.grant", "project", project.id, reference=reference,
                  **{f"{kind}_cents": amount for kind, amount in amounts.items()})
     notifications.notify(member_ids(project), "project.granted", url=project_url(project),

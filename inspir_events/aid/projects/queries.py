@@ -19,6 +19,7 @@ from inspir_events.aid.models import AidGrant, GrantKind
 from inspir_events.aid.projects import stages
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
 from inspir_events.aid.projects.stages import ProjectFacts, Qualification, Stage
+from inspir_events.aid.years import services as years
 from inspir_events.database import ID_MAX
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department
@@ -177,7 +178,7 @@ def grant_envelopes(viewer, project: Project, year: int | None = None) -> dict:
     region = former_region(project)
     if region is None or not (viewer and getattr(viewer, "is_authenticated", False)):
         return {kind: [] for kind in GRANT_KINDS}
-    year = year or rules.LATEST_YEAR
+    year = year or years.today().year
     return {kind: envelopes.decidable_envelopes(viewer, year, region, section)
             for kind, (_grant_kind, section) in GRANT_KINDS.items()}
 

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
-from inspir_events.aid import messages, rules
+from inspir_events.aid import messages
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.envelopes.names import envelope_choices
 from inspir_events.aid.envelopes.services import is_committee
@@ -32,6 +32,7 @@ from inspir_events.aid.projects.forms import (
     QualifyForm,
 )
 from inspir_events.aid.projects.models import Project
+from inspir_events.aid.years import services as years
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
@@ -109,7 +110,7 @@ def _project_page(project_id: int, status: int = 200, error=None, move_missing=(
     return render_template(
         "aid/projects/detail.html", project=project, gates=queries.gates(project),
         grants=queries.grants_of(project.id), received=queries.received(project.id),
-        policy=rules.policy_for(rules.LATEST_YEAR), is_committee=is_committee(current_user),
+        policy=years.current_policy(), is_committee=is_committee(current_user),
         can_edit=queries.can_edit_details(current_user, project), error=error,
         move_missing=[_(m.message) for m in move_missing],
         grant_violations=[messages.message(v) for v in grant_violations],

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from inspir_events.aid import rules
 from inspir_events.aid.messages import violations_json
 from inspir_events.aid.rules import N_
+from inspir_events.aid.years import services as years
 
 _CENTS_RE = re.compile(r"-?[0-9]{1,15}")
 
@@ -45,15 +46,17 @@ def _cents(args: Mapping[str, str], name: str, field: str, *, required: bool,
 
 
 def _policy(args: Mapping[str, str]) -> rules.Policy:
+    """The rules of the year asked for, else of the latest year in force."""
     raw = args.get("year")
     if raw is None or raw == "":
-        return rules.policy_for(rules.LATEST_YEAR)
-    if not re.fullmatch(r"[0-9]{4}", raw.strip()):
+        year = years.latest_year()
+    elif not re.fullmatch(r"[0-9]{4}", raw.strip()):
         raise SimulatorError(400, [rules.Violation(INVALID_PARAMETER, YEAR_MESSAGE,
                                                    {"field": "year"})])
-    year = int(raw)
+    else:
+        year = int(raw)
     try:
-        return rules.policy_for(year)
+        return years.policy_for(year)
     except rules.UnknownYear as exc:
         raise SimulatorError(404, [rules.Violation(exc.code, exc.message, exc.params)]) from None
 
@@ -85,7 +88,7 @@ def cofunding_check(args: Mapping[str, str]) -> dict:
         raise SimulatorError(400, list(verdict.violations))
     return {"eligible": verdict.eligible,
             "max_region_share_cents": verdict.max_region_share_cents,
-            "year": policy.year,
+            "year": policy.year, "rules_version": policy.version,
             "violations": violations_json(verdict.violations)}
 
 
@@ -108,5 +111,5 @@ def grant_check(args: Mapping[str, str]) -> dict:
             "max_operating_cents": verdict.max_operating_cents,
             "max_investment_cents": verdict.max_investment_cents,
             "max_structure_cents": verdict.max_structure_cents,
-            "year": policy.year,
+            "year": policy.year, "rules_version": policy.version,
             "violations": violations_json(verdict.violations)}

@@ -17,6 +17,7 @@ from inspir_events.accounts.models import Role, User
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.models import Commitment, Envelope
 from inspir_events.aid.rules import FormerRegion, Section
+from inspir_events.aid.years import services as aid_years
 from inspir_events.extensions import db as _db
 from tests.conftest import run_together
 
@@ -28,7 +29,7 @@ DECISION_CENTS = 1_000_000
 
 @BACKENDS
 def test_twenty_simultaneous_decisions_never_overcommit(app, db, backend, make_user):
-    aid_envelopes.load_envelopes(2016)
+    aid_years.load_envelopes(2016)
     envelope = aid_envelopes.envelope_for("59", Section.INVESTMENT, 2016)
     assert envelope.former_region == FormerRegion.NPDC
     envelope_id, amount = envelope.id, envelope.amount_cents

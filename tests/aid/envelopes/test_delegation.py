@@ -13,6 +13,7 @@ from inspir_events.aid.envelopes import delegation
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
 from inspir_events.aid.rules import FormerRegion, Section
+from inspir_events.aid.years import services as aid_years
 from inspir_events.audit.models import AuditEntry
 from inspir_events.extensions import db as _db
 from inspir_events.notifications.models import Notification
@@ -225,7 +226,7 @@ def test_admins_see_the_deciders_and_the_administration_links(db, client, login,
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_two_admins_naming_the_same_decider_at_once_give_one_row(app, db, backend,
                                                                   make_user):
-    aid_envelopes.load_envelopes(2016)
+    aid_years.load_envelopes(2016)
     parent = aid_envelopes.envelope_for("80", Section.OPERATING, 2016)
     admin_ids = [make_user(roles=(Role.ADMIN,)).id for _ in range(4)]
     child = aid_envelopes.delegate(db.session.get(User, admin_ids[0]), parent.id, "Somme",

@@ -10,13 +10,14 @@ from inspir_events.aid.envelopes import queries as envelope_queries
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.models import Commitment, Envelope
 from inspir_events.aid.rules import FormerRegion, Section
+from inspir_events.aid.years import services as aid_years
 from inspir_events.audit.models import AuditEntry
 
 NPDC_INV = (FormerRegion.NPDC, Section.INVESTMENT)
 
 
 def envelopes_2016(db) -> dict:
-    aid_envelopes.load_envelopes(2016)
+    aid_years.load_envelopes(2016)
     rows = db.session.scalars(select(Envelope).where(Envelope.parent_id.is_(None))).all()
     return {(e.former_region, e.section): e for e in rows}
 
@@ -31,8 +32,8 @@ def state(db, envelope_id: int) -> tuple[int, int]:
 
 
 def test_loading_2016_gives_the_deliberations_four_envelopes_once(db):
-    assert aid_envelopes.load_envelopes(2016) == 4
-    assert aid_envelopes.load_envelopes(2016) == 0  # idempotent
+    assert aid_years.load_envelopes(2016) == 4
+    assert aid_years.load_envelopes(2016) == 0  # idempotent
     rows = db.session.scalars(select(Envelope)).all()
     assert {(e.former_region, e.section): e.amount_cents for e in rows} == {
         (FormerRegion.NPDC, Section.INVESTMENT): 15_000_000,

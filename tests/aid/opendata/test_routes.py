@@ -17,6 +17,7 @@ from inspir_events.aid.opendata.scdl import COLUMNS, validate_row
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Origin
 from inspir_events.aid.rules import FormerRegion, Section
+from inspir_events.aid.years import services as aid_years
 from inspir_events.database import begin_write
 
 SIRET = "73282932000074"
@@ -43,12 +44,13 @@ def granted(db, committee, envelopes_2016, make_event, make_user):
     cofunding = Beneficiary("Association La Machinerie", siret=SIRET)
     reference = decision_reference(2016, "COF", application.id)
     begin_write()
+    rules_2016 = aid_years.decision_policy(2016)  # the decision is taken under them
     for section, amount in ((Section.INVESTMENT, 400_000), (Section.OPERATING, 850_000)):
         add_grant(committee, kind=GrantKind.EVENT_COFUNDING, year=2016, reference=reference,
                   envelope_id=envelopes_2016[(FormerRegion.PICARDIE, section)].id,
                   section=section, amount_cents=amount, beneficiary=cofunding,
                   purpose=application.purpose, application_id=application.id,
-                  total_cost_cents=2_500_000)
+                  total_cost_cents=2_500_000, policy_id=rules_2016.id)
     db.session.commit()
     begin_write()
     add_grant(committee, kind=GrantKind.PROJECT_OPERATING, year=2016,
@@ -91,7 +93,11 @@ def test_the_csv_is_public_scdl_with_one_valid_row_per_decision(client, granted)
     assert (cofunding["idBeneficiaire"], cofunding["rnaBeneficiaire"]) == (SIRET, "")
     assert cofunding["nomAttribuant"] == "Région Hauts-de-France"
     assert cofunding["idAttribuant"] == "20005374200017"
-    assert cofunding["dispositifAide"] == "INS'pir - innovation numérique et sociale"
+    # The rules' version the decision was taken under (issue 16).
+    assert cofunding["dispositifAide"] == (
+        "INS'pir - innovation numérique et sociale (Délibération cadre INS'pir, commission "
+        "permanente du Conseil régional Nord Pas de Calais – Picardie (23/09/2016), règles "
+        "2016 v1)")
     assert cofunding["nature"] == "aide en numéraire"
     assert cofunding["conditionsVersement"] == "unique"
     assert cofunding["datesPeriodeVersement"] == cofunding["dateConvention"]
@@ -149,8 +155,8 @@ def test_the_attribuant_comes_from_the_settings(app, client, granted):
     app.config.update(REGION_NAME="Région de test", REGION_SIRET="35600000000048",
                       AID_SCHEME_NAME="Dispositif de test")
     rows = read_csv(client.get("/aid/open-data/subventions.csv"))
-    assert {(r["nomAttribuant"], r["idAttribuant"], r["dispositifAide"]) for r in rows} == {
-        ("Région de test", "35600000000048", "Dispositif de test")}
+    assert {(r["nomAttribuant"], r["idAttribuant"], r["dispositifAide"].split(" (")[0])
+            for r in rows} == {("Région de test", "35600000000048", "Dispositif de test")}
 
 
 def test_region_settings_defaults_env_overrides_and_production_check():

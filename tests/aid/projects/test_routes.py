@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Qualification, Stage
+from inspir_events.aid.years import services as aid_years
 from inspir_events.audit.models import AuditEntry
 from tests.aid.conftest import SIRET_OK
 from tests.pages import parse
@@ -195,7 +196,7 @@ def test_members_fill_the_open_code_details(db, make_project, signed_in, make_us
 
 # --- grants -------------------------------------------------------------------------------------
 
-def test_grants_through_the_page(db, envelopes_2016, make_project, signed_in, committee):
+def test_grants_through_the_page(db, envelopes_now, make_project, signed_in, committee):
     project = make_project("projet")
     client = signed_in(committee)
     form = {"grant-operating": "5 000,01", "grant-investment": "",
@@ -214,10 +215,10 @@ def test_grants_through_the_page(db, envelopes_2016, make_project, signed_in, co
     [row] = db.session.scalars(select(AidGrant)).all()
     assert (row.amount_cents, row.beneficiary_siret) == (300_050, SIRET_OK)
     grants_table = parse(text(client.get(f"/projects/{project.id}"))).find("table", id="grants")
-    assert f"INSPIR-2016-PRJ-{project.id}" in grants_table.text
+    assert f"INSPIR-{aid_years.today().year}-PRJ-{project.id}" in grants_table.text
 
 
-def test_no_grant_form_for_those_who_decide_no_envelope(db, envelopes_2016, make_project,
+def test_no_grant_form_for_those_who_decide_no_envelope(db, envelopes_now, make_project,
                                                         signed_in, organiser):
     project = make_project("projet")
     client = signed_in(organiser)

@@ -25,7 +25,7 @@ def test_eligible_event_without_login(client):
                    other_revenues_cents=1_250_000, region_led=0, year=2016)
     assert response.status_code == 200
     assert response.get_json() == {"eligible": True, "max_region_share_cents": 1_250_000,
-                                   "violations": [], "year": 2016}
+                                   "violations": [], "year": 2016, "rules_version": 1}
 
 
 def test_every_cofunding_violation_in_english(client):
@@ -142,7 +142,7 @@ def test_grants_at_the_caps(client):
     assert response.status_code == 200
     assert response.get_json() == {
         "eligible": True, "max_operating_cents": 500_000, "max_investment_cents": 500_000,
-        "max_structure_cents": 500_000, "violations": [], "year": 2016}
+        "max_structure_cents": 500_000, "violations": [], "year": 2016, "rules_version": 1}
 
 
 def test_every_grant_code_in_english(client):
@@ -186,3 +186,38 @@ def test_grant_invalid_amounts_are_400(client, params):
 def test_the_simulator_is_read_only(client):
     assert client.post(COFUND).status_code in (400, 405)
     assert client.post(GRANT).status_code in (400, 405)
+
+
+# --- Budget years (issue 16) ---------------------------------------------------------------
+
+def test_each_year_answers_under_its_own_rules(client, open_year):
+    """A later year opened with other figures: the simulator answers per year, defaults to
+    the latest year in force, and 2016 keeps its exact answers to the cent."""
+    from fractions import Fraction
+
+    from inspir_events.aid.years import services as aid_years
+    this_year = aid_years.today().year
+    open_year(this_year, cofunding_rate=Fraction(40, 100), cofunding_cap_cents=1_000_000)
+    open_year(this_year + 1)  # opened ahead of time: not in force yet
+
+    now = get(client, COFUND, total_cost_cents=2_500_000, region_share_cents=1_250_000,
+              other_revenues_cents=1_250_000)
+    assert now.status_code == 200
+    body = now.get_json()
+    assert (body["year"], body["rules_version"], body["eligible"]) == (this_year, 1, False)
+    assert body["max_region_share_cents"] == 1_000_000
+    assert codes(now) == ["rate_exceeded", "cap_exceeded"]
+    boundary = get(client, COFUND, total_cost_cents=2_500_001, region_share_cents=1_000_000,
+                   other_revenues_cents=1_500_001, year=this_year)
+    assert boundary.get_json()["eligible"] is True  # 40 % of 25,000.01 € is 10,000.00 €
+
+    then = get(client, COFUND, total_cost_cents=2_500_001, region_share_cents=1_250_000,
+               other_revenues_cents=1_250_001, year=2016)
+    assert then.get_json() == {"eligible": True, "max_region_share_cents": 1_250_000,
+                               "violations": [], "year": 2016, "rules_version": 1}
+    cent_over = get(client, COFUND, total_cost_cents=2_499_999, region_share_cents=1_250_000,
+                    other_revenues_cents=1_249_999, year=2016)
+    assert cent_over.get_json()["max_region_share_cents"] == 1_249_999
+    assert codes(cent_over) == ["rate_exceeded"]
+    assert get(client, COFUND, total_cost_cents=1, region_share_cents=0,
+               year=this_year + 5).status_code == 404
