@@ -112,9 +112,9 @@ def check(user, subject_type: str, subject_id: int, action: str) -> None:
 
     Called by every deciding use case before it changes anything (and by the routes
     before they read the form). The attempt is recorded (``recusal.refused``: the
-    action ``attempted``, the ``reason``) in a transaction of its own and committed before the refusal is
-    raised: whatever the caller had begun is rolled back first (it is refused anyway),
-    and its own rollback cannot erase the entry.
+    action ``attempted``, the ``reason``) in a transaction of its own, committed before
+    the refusal is raised: whatever the caller had begun is rolled back first (it is
+    refused anyway), and its own rollback cannot erase the entry.
     """
     reason = recused(user, subject_type, subject_id)
     if reason is None:
