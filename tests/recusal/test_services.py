@@ -157,3 +157,21 @@ def test_two_declarations_at_the_same_moment_give_one(app, db, backend, make_use
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(DeclaredConflict)) == 1
     assert len(entries(db, "recusal.declare")) == 1
+
+
+def test_a_declared_conflict_is_in_its_authors_export_and_outlives_the_account(
+        db, make_user, submitted_application):
+    from inspir_events.accounts import privacy
+    from tests.conftest import PASSWORD
+
+    member = make_user(roles=(Role.COMMITTEE,))
+    application = submitted_application()
+    recusal.declare_conflict(member, "cofunding_application", application.id,
+                             "Je préside l'association.")
+    (row,) = privacy.export_data(member)["conflicts_declared"]
+    assert (row["subject_type"], row["subject_id"], row["reason"]) == (
+        "cofunding_application", application.id, "Je préside l'association.")
+    privacy.delete_account(member, PASSWORD)
+    db.session.rollback()
+    kept = db.session.scalar(select(DeclaredConflict))  # kept with the decision's record
+    assert kept.user_id == member.id and kept.reason == "Je préside l'association."
