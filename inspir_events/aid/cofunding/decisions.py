@@ -95,8 +95,11 @@ def _may_review(user: User, application: CofundingApplication) -> bool:
     return application.envelope_id in _delegated_envelopes(user)
 
 
-def _visible(user: User, applications) -> list[CofundingApplication]:
-    return [a for a in applications if _may_review(user, a)]
+def _visible(user: User, query):
+    """``query`` narrowed to the applications this user may review (:func:`_may_review`)."""
+    if envelopes.is_committee(user):
+        return query
+    return query.where(CofundingApplication.envelope_id.in_(_delegated_envelopes(user)))
 
 
 def queue(user: User) -> list[CofundingApplication]:
@@ -104,16 +107,15 @@ def queue(user: User) -> list[CofundingApplication]:
     if not can_review(user):
         raise ApplicationForbidden(_l("Only committee members review co-funding "
                                       "applications."), code="forbidden")
-    return _visible(user, db.session.scalars(
-        select(CofundingApplication).where(
-            CofundingApplication.status == ApplicationStatus.SUBMITTED)
+    return list(db.session.scalars(_visible(user, select(CofundingApplication).where(
+        CofundingApplication.status == ApplicationStatus.SUBMITTED))
         .order_by(CofundingApplication.submitted_at, CofundingApplication.id)))
 
 
 def recent_decisions(user: User, limit: int = 30) -> list[CofundingApplication]:
     """The latest decided applications this user may review, newest first."""
-    return _visible(user, db.session.scalars(
-        select(CofundingApplication).where(CofundingApplication.status.in_(DECIDED))
+    return list(db.session.scalars(_visible(user, select(CofundingApplication).where(
+        CofundingApplication.status.in_(DECIDED)))
         .order_by(CofundingApplication.decided_at.desc()).limit(limit)))
 
 
