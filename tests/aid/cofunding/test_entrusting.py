@@ -188,3 +188,43 @@ def test_the_committee_keeps_deciding_on_an_entrusted_application(
     assert [a.id for a in decisions.queue(committee)] == [submitted.id]
     decisions.ask_changes(committee, submitted.id, "Ajoutez le devis.")
     assert status_of(db, submitted.id) == ApplicationStatus.CHANGES_REQUESTED
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_taking_back_while_the_decider_decides_gives_one_of_the_two(
+        app, db, backend, committee, submitted_application, delegated):
+    """The decision locks the application's row and reads whom it is entrusted to after the
+    lock: a decider never decides on an application the committee has just taken back,
+    and the committee never takes back one the decider has just decided."""
+    from inspir_events.accounts.models import User
+    from inspir_events.extensions import db as _db
+    from tests.conftest import run_together
+
+    submitted = submitted_application()
+    sub, decider = delegated()
+    entrusting.entrust(committee, submitted.id, sub.id)
+    people = [decider.id, committee.id]
+    done, refused = [], []
+
+    def act(index: int) -> None:
+        person = _db.session.get(User, people[index])
+        try:
+            if index == 0:
+                decisions.refuse(person, submitted.id, "Hors critères.")
+            else:
+                entrusting.take_back(person, submitted.id)
+            done.append(index)
+        except (applications.ApplicationForbidden, applications.ApplicationConflict):
+            refused.append(index)
+
+    errors, _elapsed = run_together(app, [act, act])
+    assert errors == []
+    assert len(done) == 1 and len(refused) == 1
+    db.session.rollback()
+    application = db.session.get(CofundingApplication, submitted.id)
+    if done == [0]:  # decided first: still entrusted, refused
+        assert (application.status, application.envelope_id) == (ApplicationStatus.REFUSED,
+                                                                 sub.id)
+    else:  # taken back first: the decider was refused
+        assert (application.status, application.envelope_id) == (
+            ApplicationStatus.SUBMITTED, None)
