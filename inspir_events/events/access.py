@@ -8,7 +8,7 @@ from sqlalchemy import select
 from inspir_events.accounts.models import Role, User
 from inspir_events.domain import DomainError
 from inspir_events.events import rules
-from inspir_events.events.models import Event
+from inspir_events.events.models import Event, EventOrganiser
 from inspir_events.events.rules import EventStatus, Schedule
 from inspir_events.extensions import db
 from inspir_events.timeutil import utcnow
@@ -44,6 +44,15 @@ class EventConflict(EventError):
 
 def is_organiser(user, event: Event) -> bool:
     return bool(user and user.is_authenticated and user.id in event.organiser_ids)
+
+
+def parties(event_id: int) -> set[int]:
+    """Who is party to the event (recusal, « déport »): its creator and its organisers,
+    co-organisers included (read from the database, never from a stale row)."""
+    people = set(db.session.scalars(select(EventOrganiser.user_id).where(
+        EventOrganiser.event_id == event_id)))
+    creator = db.session.scalar(select(Event.created_by_id).where(Event.id == event_id))
+    return people | ({creator} if creator is not None else set())
 
 
 def can_declare(user) -> bool:

@@ -1,9 +1,17 @@
 """The events blueprint: ``bp``, with its views and its part of people's accounts
-(personal.py) registered by importing their modules."""
+(personal.py) registered by importing their modules, and the event described to recusal
+(its organisers are party to it)."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from inspir_events.events.access import parties
+from inspir_events.recusal.registry import register_parties
 
 bp = Blueprint("events", __name__)
+
+# Nobody decides on an event they organise (its label, its co-funding): « déport ».
+register_parties(bp, "event", parties, name=_l("this event"))
 
 from inspir_events.events import (  # noqa: E402,F401  (register on bp)
     calendar_routes,

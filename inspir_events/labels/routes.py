@@ -1,4 +1,5 @@
-"""The committee's label queue."""
+"""The committee's label queue: a member recused from a request (« déport ») sees why in
+place of its decision form, and may declare a conflict of interest on the others."""
 
 from __future__ import annotations
 
@@ -13,19 +14,23 @@ from inspir_events.labels import services
 from inspir_events.labels.blueprint import bp
 from inspir_events.labels.charter import PRINCIPLES
 from inspir_events.labels.forms import DecisionForm
+from inspir_events.recusal import services as recusal
 
 
 @bp.route("/committee/labels")
 @role_required(Role.COMMITTEE)
 def queue():
-    return render_template("labels/queue.html", pending=services.queue(),
+    pending = services.queue()
+    return render_template("labels/queue.html", pending=pending,
                            decided=services.decided(), principles=PRINCIPLES,
-                           form=DecisionForm())
+                           form=DecisionForm(), recused=services.recusals(current_user, pending))
 
 
 @bp.route("/committee/labels/<int:request_id>/decide", methods=["POST"])
 @role_required(Role.COMMITTEE)
 def decide(request_id: int):
+    # A recused member is refused (403, audited) whatever the form says.
+    recusal.check(current_user, services.RECUSAL_SUBJECT, request_id, "label.decide")
     form = DecisionForm()
     if not form.validate_on_submit():
         flash(_("Choose a decision and give a reason."), "error")

@@ -26,7 +26,9 @@ from inspir_events.labels.charter import (
 )
 from inspir_events.labels.models import LabelRequest
 from inspir_events.notifications import services as notifications
+from inspir_events.recusal import services as recusal
 from inspir_events.timeutil import utcnow
+from inspir_events.urls import path_for
 
 
 class LabelError(DomainError):
@@ -89,6 +91,7 @@ def decide(member: User, request_id: int, grant: bool, reason: str) -> LabelRequ
     """A committee member grants or refuses a label, with a reason; audited and notified."""
     if not member.has_role(Role.COMMITTEE):
         raise LabelNotAllowed(_l("Only committee members decide labels."))
+    recusal.check(member, RECUSAL_SUBJECT, request_id, "label.grant" if grant else "label.refuse")
     begin_write()
     # Locked (PostgreSQL), so two members deciding at once cannot both decide.
     request = db.session.scalar(select(LabelRequest).where(LabelRequest.id == request_id)
@@ -114,6 +117,53 @@ def decide(member: User, request_id: int, grant: bool, reason: str) -> LabelRequ
                              reason=request.reason)
     db.session.commit()
     return request
+
+
+# --- Recusal (« déport ») ------------------------------------------------------------------
+# Nobody decides on a label they asked for, nor on the label of a subject they are party
+# to (an event they organise, a project they are a member of, their own structure).
+
+RECUSAL_SUBJECT = "label_request"
+
+
+def _request_row(request_id: int):
+    return db.session.execute(
+        select(LabelRequest.requested_by_id, LabelRequest.subject_type, LabelRequest.subject_id)
+        .where(LabelRequest.id == request_id)).first()
+
+
+def request_parties(request_id: int) -> set[int]:
+    """Who is party to a label request: who asked for it, and whoever is party to the
+    labelled subject (as its own feature says, through recusal's registry)."""
+    row = _request_row(request_id)
+    if row is None:
+        return set()
+    requester, subject_type, subject_id = row
+    people = recusal.parties(SubjectType(subject_type).value, subject_id)
+    return people | ({requester} if requester is not None else set())
+
+
+def labelled_subject(request_id: int) -> list[tuple[str, int]]:
+    """The labelled subject: a conflict declared on it recuses from its label requests."""
+    row = _request_row(request_id)
+    return [] if row is None else [(SubjectType(row[1]).value, row[2])]
+
+
+def may_decide(user, request_id: int) -> bool:
+    """Committee members decide labels (and so may declare a conflict on a request)."""
+    return bool(user and getattr(user, "is_authenticated", False)
+                and user.has_role(Role.COMMITTEE) and _request_row(request_id) is not None)
+
+
+def queue_page(request_id: int) -> str:
+    """Where label requests are decided: the committee's queue."""
+    return path_for("labels.queue")
+
+
+def recusals(user, requests) -> dict[int, str]:
+    """For the queue: why ``user`` takes no part in deciding each request (recused only)."""
+    found = {r.id: recusal.refusal(user, RECUSAL_SUBJECT, r.id) for r in requests}
+    return {request_id: text for request_id, text in found.items() if text}
 
 
 # --- Support structures and projects -----------------------------------------------------

@@ -32,6 +32,11 @@ MESSAGES = {
                               "%(reason)s"),
     "application.changes": _l("The committee asks for changes to your co-funding application "
                               "for “%(event)s”: %(note)s"),
+    "application.entrusted": _l("The committee entrusts the co-funding application for "
+                                "“%(event)s” to the delegated envelope “%(holder)s”: you "
+                                "decide on it."),
+    "application.taken_back": _l("The committee took back the co-funding application for "
+                                 "“%(event)s” from the delegated envelope “%(holder)s”."),
     "project.promoted": _l("“%(project)s” becomes a project of the INS'pir pipeline."),
     "project.moved": _l("The committee moved the project “%(project)s” to a new stage."),
     "project.oriented": _l("The committee answered your proposal “%(project)s”: see its page."),

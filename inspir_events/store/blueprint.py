@@ -1,19 +1,24 @@
 """The store blueprint: ``bp``, with its views registered by importing their modules, and the
-support structure described to labels as a subject of the label, and a need's lineage
-composed for the need page."""
+support structure described to labels as a subject of the label and to recusal (its
+people are party to it), and a need's lineage composed for the need page."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
 from inspir_events.needs import lineage as need_lineage
+from inspir_events.recusal.registry import register_parties
 from inspir_events.store.need_lineage import compose as compose_need_lineage
-from inspir_events.store.structures import LABEL_SUBJECT
+from inspir_events.store.structures import LABEL_SUBJECT, structure_people
 
 bp = Blueprint("store", __name__)
 
 # A support structure's label request reads who it is and its page from here.
 register_label_subject(bp, SubjectType.SUPPORT_STRUCTURE, LABEL_SUBJECT)
+# Nobody decides on their own structure (its label): « déport ».
+register_parties(bp, SubjectType.SUPPORT_STRUCTURE.value, structure_people,
+                 name=_l("this support structure"))
 # The need page's lineage (events, ideas, projects) is composed here, above them all.
 need_lineage.provide(bp, compose_need_lineage)
 

@@ -57,6 +57,13 @@ def accompanied_counts() -> dict[int, int]:
         .group_by(Project.support_structure_id)).all())
 
 
+def structure_people(structure_id: int) -> set[int]:
+    """Who is party to a support structure (recusal, « déport »): a structure is one
+    account holding the role, so its people are that account (the data links no other
+    person to a structure)."""
+    return {structure_id} if get_structure(structure_id) is not None else set()
+
+
 # --- The structure's label ----------------------------------------------------------------
 
 def may_ask_for_label(user, structure: User) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role
-from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import decisions, entrusting
 from inspir_events.aid.envelopes import delegation
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.aid.envelopes.services import Beneficiary
@@ -24,6 +24,7 @@ from inspir_events.labels import services as label_services
 from inspir_events.labels.charter import PRINCIPLES
 from inspir_events.needs import moderation as need_moderation
 from inspir_events.needs.rules import Visibility
+from inspir_events.recusal import services as recusal
 from inspir_events.timeutil import utcnow
 from tests.aid.conftest import RNA_OK, SIRET_OK
 
@@ -37,6 +38,7 @@ DECISIONS = {
     "label.grant", "label.refuse",
     "role.grant", "role.revoke",
     "application.grant", "application.refuse", "application.changes",
+    "application.entrust", "application.take_back", "recusal.declare", "recusal.refused",
     "envelope.commit", "envelope.delegate", "envelope.member.add", "envelope.member.remove",
     "aid.grant",
     "project.promote", "project.qualify", "project.orient_structure",
@@ -130,6 +132,34 @@ def test_application_decisions_are_audited(db, committee, submitted_application,
         decisions.ask_changes(committee, changed.id, "Ajoutez le devis.")
     check(new_entries(), "application.changes", committee, "cofunding_application",
           changed.id, clock)
+
+
+def test_entrusting_and_recusal_are_audited(app, db, admin, committee, make_user,
+                                            submitted_application, envelopes_2016,
+                                            new_entries):
+    """Entrusting to a delegated envelope and taking back, a declared conflict, and a
+    recused member's refused attempt (kept although the decision rolled back)."""
+    committee2 = make_user(roles=(Role.COMMITTEE,))
+    application = submitted_application()
+    sub = aid_envelopes.delegate(admin, envelopes_2016[PIC_OP].id, "Amiens", 1_000_000)
+    new_entries()
+    with Clock() as clock, app.test_request_context():  # the notices link to the pages
+        entrusting.entrust(committee, application.id, sub.id)
+    check(new_entries(), "application.entrust", committee, "cofunding_application",
+          application.id, clock, after=sub.id)
+    with Clock() as clock, app.test_request_context():
+        entrusting.take_back(committee, application.id)
+    check(new_entries(), "application.take_back", committee, "cofunding_application",
+          application.id, clock, before=sub.id)
+    with Clock() as clock, app.test_request_context():
+        recusal.declare_conflict(committee2, "cofunding_application", application.id,
+                                 "Je préside l'association bénéficiaire.")
+    check(new_entries(), "recusal.declare", committee2, "cofunding_application",
+          application.id, clock, reason="Je préside l'association bénéficiaire.")
+    with Clock() as clock, pytest.raises(recusal.Recused):
+        decisions.refuse(committee2, application.id, "Hors critères.")
+    check(new_entries(), "recusal.refused", committee2, "cofunding_application",
+          application.id, clock, attempted="application.refuse", reason="declared")
 
 
 def test_envelope_decisions_are_audited(app, db, admin, committee, make_user, envelopes_2016,
@@ -258,7 +288,7 @@ def test_every_recorded_action_is_a_tested_decision_or_explained():
     assert recorded >= DECISIONS, DECISIONS - recorded
     unknown = {a for a in recorded if "." in a and a.split(".")[0] in {
         "label", "role", "application", "envelope", "aid", "project", "need", "round",
-        "account"}} - DECISIONS - NOT_DECISIONS
+        "account", "recusal"}} - DECISIONS - NOT_DECISIONS
     # Account actions (password change, deletion, ...) are not committee decisions.
     unknown = {a for a in unknown if not a.startswith("account.")}
     assert not unknown, f"audited actions without a test here: {sorted(unknown)}"

@@ -34,8 +34,8 @@ DEFAULTS = {
     # envelopes and roles but decides nothing.
     "committee": {"GET": "302 403 403 403 403 200 403 403 403",
                   "POST": "302 403 403 403 403 302 403 403 403"},
-    # Money: the committee, and a delegated envelope's decider for what its envelope
-    # covers (the hackathon is in Amiens, Picardie: the delegated envelope's region).
+    # Money: the committee, and a delegated envelope's decider for what the committee
+    # entrusted to its envelope (the hackathon's application, in Amiens).
     "money": {"GET": "302 403 403 403 403 200 403 403 200",
               "POST": "302 403 403 403 403 302 403 403 302"},
     # The hackathon's organiser only (the other organiser's event is not theirs).
@@ -88,6 +88,12 @@ def expected_answers(row: Row, method: str) -> list[int]:
 
 
 EV = {"event_id": "hackathon"}
+ENTRUSTED = "SELECT count(*) FROM cofunding_application WHERE envelope_id IS NOT NULL"
+REFUSED = "SELECT count(*) FROM cofunding_application WHERE status = 'refused'"
+# Issue 16: nobody decides on what they are party to (« déport »): 403 for all.
+RECUSED = "302 403 403 403 403 403 403 403 403"
+RECUSED_APP = {"application_id": "recused_application"}
+OUTSIDE = {"application_id": "picardie_application"}  # in Picardie, entrusted to nobody
 TEAM = {"team_id": "team"}
 
 ROUTES: dict[str, Row] = {
@@ -234,6 +240,15 @@ ROUTES: dict[str, Row] = {
                       {"reason": "Hors critères."},
                       effect="SELECT count(*) FROM cofunding_application "
                              "WHERE status = 'refused'", changed_by="committee decider"),
+    # Entrusting an application to a delegated envelope, taking it back: the Region's
+    # committee only (the decider decides on it, but does not choose who decides).
+    "aid.entrust": Row("money", {"application_id": "picardie_application"},
+                       {"envelope": "@delegated_envelope"},
+                       post="302 403 403 403 403 303 403 403 403", effect=ENTRUSTED,
+                       changed_by="committee"),
+    "aid.take_back": Row("money", {"application_id": "application"},
+                         post="302 403 403 403 403 303 403 403 403", effect=ENTRUSTED,
+                         changed_by="committee"),
     # Public totals per envelope (decisions shown to the committee and admins only).
     "aid.envelopes": Row("public"),
     # Budget years (issue 16): every year's rules are public; only admins open or change
@@ -288,6 +303,14 @@ ROUTES: dict[str, Row] = {
     "store.structure_label": Row("owner", {"user_id": "structure"},
                                  get="302 403 403 403 403 403 403 200 403",
                                  post="302 403 403 403 403 403 403 422 403"),
+    # ---- recusal: declaring a conflict of interest on what one may decide on (the
+    # hackathon's application: the committee, and the decider it is entrusted to)
+    "recusal.declare": Row("account", {"subject_type": "=cofunding_application",
+                                       "subject_id": "application"},
+                           {"reason": "Je connais l'association."},
+                           post="302 403 403 403 403 303 403 403 303",
+                           effect="SELECT count(*) FROM declared_conflict",
+                           changed_by="committee decider"),
     # ---- notifications, statistics, open data, API
     "notifications.index": Row("account"),
     "notifications.mark_read": Row("account"),
@@ -316,12 +339,58 @@ ROUTES: dict[str, Row] = {
 
 # More objects for some routes: the same route on an object where other roles hold rights.
 ALSO: dict[str, list[Row]] = {
-    # An application in Nord - Pas-de-Calais: outside the delegated (Picardie) envelope.
-    "aid.review": [Row("committee", {"application_id": "npdc_application"})],
+    # An application in Nord - Pas-de-Calais: outside the delegated (Picardie) envelope;
+    # one in Picardie not entrusted to it (issue 16: the decider of a delegated envelope
+    # refused, or sent back, any application of its region and year); one of an event
+    # the committee member and the decider co-organise (issue 16: granting oneself the
+    # co-funding): they see it, and decide nothing on it.
+    "aid.review": [Row("committee", {"application_id": "npdc_application"}),
+                   Row("committee", OUTSIDE),
+                   Row("money", RECUSED_APP)],
     "aid.refuse": [Row("committee", {"application_id": "npdc_application"},
-                       {"reason": "Hors critères."},
-                       effect="SELECT count(*) FROM cofunding_application "
-                              "WHERE status = 'refused'", changed_by="committee")],
+                       {"reason": "Hors critères."}, effect=REFUSED, changed_by="committee"),
+                   Row("committee", OUTSIDE, {"reason": "Hors critères."}, effect=REFUSED,
+                       changed_by="committee"),
+                   Row("money", RECUSED_APP, {"reason": "Hors critères."}, post=RECUSED,
+                       effect=REFUSED)],
+    "aid.ask_changes": [Row("committee", OUTSIDE, {"note": "Précisez le budget."}),
+                        Row("money", RECUSED_APP, {"note": "Précisez le budget."},
+                            post=RECUSED)],
+    "aid.grant": [Row("committee", OUTSIDE, post="302 403 403 403 403 422 403 403 403"),
+                  Row("money", RECUSED_APP, {"operating": "1 000"}, post=RECUSED,
+                      effect="SELECT count(*) FROM aid_grant")],
+    "aid.entrust": [Row("money", RECUSED_APP, {"envelope": "@delegated_envelope"},
+                        post=RECUSED)],
+    "aid.take_back": [Row("money", RECUSED_APP, post=RECUSED, effect=ENTRUSTED)],
+    # A label request for that event: the committee member co-organises it.
+    "labels.decide": [Row("committee", {"request_id": "recused_label"},
+                          {"decision": "grant", "reason": "Conforme à la charte."},
+                          post=RECUSED, effect="SELECT count(*) FROM label_request "
+                                               "WHERE status = 'granted'")],
+    # The project the committee member declared a conflict on (the decider, who may fund
+    # it from the delegated envelope, is not recused: an empty form, 422), and their own
+    # proposal.
+    "aid.move_project": [Row("committee", {"project_id": "conflicted_project"},
+                             {"move-target": "experimentation", "move-note": "On teste."},
+                             post=RECUSED, effect="SELECT count(*) FROM project_move")],
+    "aid.grant_project": [Row("money", {"project_id": "conflicted_project"},
+                              post="302 403 403 403 403 403 403 403 422",
+                              effect="SELECT count(*) FROM aid_grant")],
+    "aid.qualify_project": [Row("committee", {"project_id": "own_proposal"},
+                                {"qualify-decision": "qualify", "qualify-note": "Oui."},
+                                post=RECUSED, effect="SELECT count(*) FROM project_move")],
+    "aid.project": [Row("public", {"project_id": "conflicted_project"})],
+    # Declaring on other kinds of subject: a label request (the committee), a project (the
+    # committee, and the decider who may fund it); an unknown kind: 404.
+    "recusal.declare": [
+        Row("account", {"subject_type": "=label_request", "subject_id": "label_request"},
+            {"reason": "Motif."}, post="302 403 403 403 403 303 403 403 403",
+            effect="SELECT count(*) FROM declared_conflict", changed_by="committee"),
+        Row("account", {"subject_type": "=project", "subject_id": "experimented"},
+            {"reason": "Motif."}, post="302 403 403 403 403 303 403 403 303",
+            effect="SELECT count(*) FROM declared_conflict", changed_by="committee decider"),
+        Row("account", {"subject_type": "=sandwich", "subject_id": "application"},
+            {"reason": "Motif."}, post="302 404 404 404 404 404 404 404 404")],
     # The other organiser's event: now the organiser is the outsider.
     "api.idea": [Row("public", {"idea_id": "closed_idea"})],
     "events.edit": [Row("organiser", {"event_id": "other_event"},

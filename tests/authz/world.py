@@ -3,7 +3,11 @@
 Built once per test module on a SQLite file: ``demo.seed()`` (needs, events, a closed
 round, projects at every stage, grants, a delegated envelope), then a plain citizen,
 a team of someone else with a pending join request and an idea, an open voting round
-at the upcoming hackathon, a pending label request and a private calendar feed. Every
+at the upcoming hackathon, a pending label request and a private calendar feed; and
+for recusal (issue 16): the hackathon's application entrusted to the delegated
+envelope, a Picardie application not entrusted, an event co-organised by the committee
+member and the decider (its application and its label request), a conflict the
+committee member declared on the project in maturation, and their own proposal. Every
 role signs in through the real log-in form and reads a CSRF token once; the database
 is then saved, and :meth:`World.restore` puts it back after each state-changing
 request, so every cell of the matrix sees the same world whatever ran before it.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -22,17 +27,19 @@ from inspir_events import demo, demo_aid
 from inspir_events.accounts.models import User
 from inspir_events.aid.cofunding.models import CofundingApplication, RevenueKind
 from inspir_events.aid.envelopes.models import Envelope
-from inspir_events.aid.projects.models import Project
-from inspir_events.aid.projects.stages import Qualification, Stage
+from inspir_events.aid.projects.models import Project, ProjectMember
+from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.aid.rules import Section
 from inspir_events.aid.years import services as aid_years
-from inspir_events.events.models import CalendarFeed, Event, Registration
-from inspir_events.events.rules import EventStatus
+from inspir_events.events import services as event_services
+from inspir_events.events.models import CalendarFeed, Event, EventOrganiser, Registration
+from inspir_events.events.rules import EventKind, EventStatus, RunBy
 from inspir_events.extensions import db
 from inspir_events.labels.charter import PRINCIPLES, LabelStatus, SubjectType
 from inspir_events.labels.models import LabelRequest
 from inspir_events.markdown import render
 from inspir_events.needs.models import Need
+from inspir_events.recusal.models import DeclaredConflict
 from inspir_events.teams.models import JoinRequest, Team, TeamMember
 from inspir_events.teams.rules import name_key
 from inspir_events.timeutil import utcnow
@@ -59,6 +66,65 @@ def _user(local: str) -> User:
 
 def _event(title: str) -> Event:
     return db.session.scalar(select(Event).where(Event.title == title))
+
+
+def _picardie_event(title: str, commune: str, department: str, organisers) -> Event:
+    """A published third-party event in Picardie, organised by ``organisers`` (the first
+    created it)."""
+    starts = utcnow().replace(microsecond=0) + timedelta(days=60)
+    event = Event(created_by_id=organisers[0].id, status=EventStatus.PUBLISHED, sequence=0,
+                  confirmed_count=0)
+    event_services.fill(event, event_services.EventInput(
+        title=title, kind=EventKind.MEETING, description="Une rencontre.", starts_at=starts,
+        ends_at=starts + timedelta(hours=4), venue_name="Médiathèque", venue_address="1 rue",
+        venue_commune=commune, department_code=department, run_by=RunBy.THIRD_PARTY))
+    event.organiser_rows = [EventOrganiser(user_id=user.id) for user in organisers]
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _application_of(event: Event, applicant: User) -> CofundingApplication:
+    return demo_aid._application(
+        event, applicant, "Association Les Tiers-Lieux", (
+            ("Animation", 400_000, Section.OPERATING), ("Matériel", 200_000, Section.INVESTMENT)),
+        ((RevenueKind.OWN_FUNDS, "Fonds propres", 300_000, True),), 300_000,
+        aid_years.current(aid_years.today().year), rna="W602001234")
+
+
+def _recusal_rows(ids: dict[str, int], users: dict[str, User]) -> dict[str, int]:
+    """Issue 16's objects: applications entrusted to the delegated envelope or not, an
+    event co-organised by the committee member and the decider (so recused from its
+    application and its label), a project the committee member declared a conflict on,
+    and a proposal of the committee member's own."""
+    orga2, comite, territoire = users["orga2"], users["comite"], users["territoire"]
+    hackathon_application = db.session.get(CofundingApplication, ids["application"])
+    hackathon_application.envelope_id = ids["delegated_envelope"]  # the decider's to decide
+    forum = _picardie_event("Forum des tiers-lieux de l'Oise", "Beauvais", "60", [orga2])
+    not_entrusted = _application_of(forum, orga2)
+    fete = _picardie_event("Fête du numérique de Laon", "Laon", "02",
+                           [orga2, comite, territoire])  # both deciders co-organise it
+    recused = _application_of(fete, orga2)
+    recused.envelope_id = ids["delegated_envelope"]
+    label = LabelRequest(subject_type=SubjectType.EVENT, subject_id=fete.id,
+                         subject_title=fete.title, subject_url=f"/events/{fete.id}",
+                         requested_by_id=orga2.id, status=LabelStatus.REQUESTED,
+                         answers={p.code: "Réponse." for p in PRINCIPLES})
+    maturing = db.session.scalar(select(Project).where(
+        Project.stage == Stage.PROJET, Project.qualification == Qualification.QUALIFIED))
+    conflict = DeclaredConflict(user_id=comite.id, subject_type="project",
+                                subject_id=maturing.id, reason="Je conseille l'équipe.")
+    summary = "Un guichet numérique itinérant pour les démarches en ligne."
+    own = Project(title="Guichet itinérant", summary=summary, summary_html=render(summary),
+                  stage=Stage.IDEE, origin=Origin.PROPOSAL,
+                  qualification=Qualification.AWAITING, proposed_by_id=comite.id,
+                  department_code="80", search_text="guichet itinerant")
+    own.member_rows = [ProjectMember(user_id=comite.id, role="author")]
+    db.session.add_all([label, conflict, own])
+    db.session.flush()
+    return {"picardie_application": not_entrusted.id, "recused_application": recused.id,
+            "recused_label": label.id, "conflicted_project": maturing.id,
+            "own_proposal": own.id}
 
 
 def add_extra_rows() -> dict[str, int]:
@@ -124,6 +190,8 @@ def add_extra_rows() -> dict[str, int]:
         "experimented": projects[Stage.EXPERIMENTATION].id,
         "proposal": proposal.id, "npdc_application": npdc.id, "orga": orga.id, "orga2": orga2.id,
     }
+    ids.update(_recusal_rows(ids, {name: _user(name) for name in ("orga2", "comite",
+                                                                   "territoire")}))
     db.session.commit()
     return ids
 

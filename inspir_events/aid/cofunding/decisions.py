@@ -5,7 +5,14 @@ part Région »: a grant is at most the verdict's maximum for the event's cost
 (and at most the share asked), split into investment and operating, each drawn
 from an envelope of the event's former region (Nord-Pas-de-Calais or Picardie).
 A delegated envelope's own committee decides within it « dans les mêmes
-conditions » (:func:`envelopes.decidable_envelopes`).
+conditions »: only on the applications the Region's committee entrusted to that
+envelope (:mod:`.entrusting`), and only from it; the Region's committee decides on
+every application.
+
+Nobody decides on an application they are party to (« déport »): its applicant and
+the event's organisers, co-organisers included, are recused (:func:`parties`,
+:func:`inspir_events.recusal.services.check`), and so is a member who declared a
+conflict of interest on it.
 
 Each decision is one use case: the application's row is locked and must still
 be ``submitted``, so two members deciding at the same moment give one decision;
@@ -41,6 +48,7 @@ from inspir_events.events.rules import RunBy
 from inspir_events.extensions import db
 from inspir_events.i18n import format_cents
 from inspir_events.notifications import services as notifications
+from inspir_events.recusal import services as recusal
 from inspir_events.reference.models import Department
 from inspir_events.timeutil import utcnow
 from inspir_events.urls import path_for
@@ -65,30 +73,34 @@ def former_region(event: Event) -> rules.FormerRegion | None:
     return rules.FormerRegion[department.former_region.name] if department else None
 
 
-def _delegated_regions(user: User) -> set[tuple[int, rules.FormerRegion]]:
-    """(year, former region) of the delegated envelopes this user decides on."""
-    rows = db.session.execute(
-        select(Envelope.year, Envelope.former_region)
+def _delegated_envelopes(user: User) -> set[int]:
+    """The delegated envelopes this user decides on (their own committee's)."""
+    return set(db.session.scalars(
+        select(Envelope.id)
         .join(EnvelopeMember, EnvelopeMember.envelope_id == Envelope.id)
-        .where(EnvelopeMember.user_id == user.id, Envelope.parent_id.is_not(None)))
-    return {(year, region) for year, region in rows}
+        .where(EnvelopeMember.user_id == user.id, Envelope.parent_id.is_not(None))))
 
 
 def can_review(user) -> bool:
     """The Region's committee, and the members of a delegated envelope."""
     if not (user and getattr(user, "is_authenticated", False)):
         return False
-    return envelopes.is_committee(user) or bool(_delegated_regions(user))
+    return envelopes.is_committee(user) or bool(_delegated_envelopes(user))
 
 
 def _may_review(user: User, application: CofundingApplication) -> bool:
+    """The Region's committee reviews every application; a delegated envelope's deciders
+    only those entrusted to their envelope (« dans les mêmes conditions », within it)."""
     if envelopes.is_committee(user):
         return True
-    return (application.year, former_region(application.event)) in _delegated_regions(user)
+    return application.envelope_id in _delegated_envelopes(user)
 
 
-def _visible(user: User, applications) -> list[CofundingApplication]:
-    return [a for a in applications if _may_review(user, a)]
+def _visible(user: User, query):
+    """``query`` narrowed to the applications this user may review (:func:`_may_review`)."""
+    if envelopes.is_committee(user):
+        return query
+    return query.where(CofundingApplication.envelope_id.in_(_delegated_envelopes(user)))
 
 
 def queue(user: User) -> list[CofundingApplication]:
@@ -96,16 +108,15 @@ def queue(user: User) -> list[CofundingApplication]:
     if not can_review(user):
         raise ApplicationForbidden(_l("Only committee members review co-funding "
                                       "applications."), code="forbidden")
-    return _visible(user, db.session.scalars(
-        select(CofundingApplication).where(
-            CofundingApplication.status == ApplicationStatus.SUBMITTED)
+    return list(db.session.scalars(_visible(user, select(CofundingApplication).where(
+        CofundingApplication.status == ApplicationStatus.SUBMITTED))
         .order_by(CofundingApplication.submitted_at, CofundingApplication.id)))
 
 
 def recent_decisions(user: User, limit: int = 30) -> list[CofundingApplication]:
     """The latest decided applications this user may review, newest first."""
-    return _visible(user, db.session.scalars(
-        select(CofundingApplication).where(CofundingApplication.status.in_(DECIDED))
+    return list(db.session.scalars(_visible(user, select(CofundingApplication).where(
+        CofundingApplication.status.in_(DECIDED)))
         .order_by(CofundingApplication.decided_at.desc()).limit(limit)))
 
 
@@ -150,16 +161,65 @@ def verdict(application: CofundingApplication) -> rules.Verdict:
 
 def envelope_choices(user: User, application: CofundingApplication
                      ) -> dict[rules.Section, list[Envelope]]:
-    """Per section, the envelopes this user may grant from (the top-level one first)."""
+    """Per section, the envelopes this user may grant from (the top-level one first); a
+    delegated envelope's decider grants only from the envelope the application was
+    entrusted to."""
     region = former_region(application.event)
-    return {section: envelopes.decidable_envelopes(user, application.year, region, section)
-            for section in rules.Section}
+    choices = {section: envelopes.decidable_envelopes(user, application.year, region, section)
+               for section in rules.Section}
+    if envelopes.is_committee(user):
+        return choices
+    return {section: [e for e in rows if e.id == application.envelope_id]
+            for section, rows in choices.items()}
 
 
-def _to_decide(member: User, application_id: int) -> CofundingApplication:
+# --- Recusal (« déport ») ----------------------------------------------------------------
+
+RECUSAL_SUBJECT = "cofunding_application"
+
+
+def parties(application_id: int) -> set[int]:
+    """Who is party to an application: its applicant and the event's parties (its
+    organisers, co-organisers included)."""
+    row = db.session.execute(select(CofundingApplication.applicant_id,
+                                    CofundingApplication.event_id)
+                             .where(CofundingApplication.id == application_id)).first()
+    if row is None:
+        return set()
+    applicant, event_id = row
+    return recusal.parties("event", event_id) | ({applicant} if applicant else set())
+
+
+def may_decide(user, application_id: int) -> bool:
+    """May this person decide on the application (recusal aside)? The Region's committee,
+    or a decider of the delegated envelope it is entrusted to."""
+    application = db.session.get(CofundingApplication, application_id) \
+        if isinstance(application_id, int) and 0 < application_id <= ID_MAX else None
+    return application is not None and can_review(user) and _may_review(user, application)
+
+
+def review_path(application_id: int) -> str:
+    """The application's review page (the deciders' notices link to it)."""
+    return path_for("aid.review", application_id=application_id)
+
+
+def recusal_of(user, application: CofundingApplication) -> str | None:
+    """Why this person takes no part in deciding on the application (None: they may)."""
+    return recusal.refusal(user, RECUSAL_SUBJECT, application.id)
+
+
+def refuse_if_recused(user, application_id: int, action: str) -> None:
+    """A recused person's decision is refused (403) and audited, before anything else."""
+    recusal.check(user, RECUSAL_SUBJECT, application_id, action)
+
+
+def _to_decide(member: User, application_id: int,
+               action: str = "application.decide") -> CofundingApplication:
     if not can_review(member):
         raise ApplicationForbidden(_l("Only committee members decide on co-funding."),
                                    code="forbidden")
+    if may_decide(member, application_id):  # a decider party to it is refused (« déport »)
+        refuse_if_recused(member, application_id, action)
     begin_write()
     application = _get(application_id, lock=True)
     if not _may_review(member, application):
@@ -238,7 +298,7 @@ def grant(member: User, application_id: int, data: GrantInput) -> CofundingAppli
     """Grant co-funding: at most the verdict's maximum and the share asked, per section
     from an envelope the member decides on; the money is committed on the envelopes
     (:func:`envelopes.add_grant`), all or nothing."""
-    application = _to_decide(member, application_id)
+    application = _to_decide(member, application_id, "application.grant")
     _check_grant(application, data)
     choices = envelope_choices(member, application)
     planned = []
@@ -289,7 +349,7 @@ def grant(member: User, application_id: int, data: GrantInput) -> CofundingAppli
 @use_case
 def refuse(member: User, application_id: int, reason: str) -> CofundingApplication:
     """Refuse the co-funding, with a reason the organiser reads; audited and notified."""
-    application = _to_decide(member, application_id)
+    application = _to_decide(member, application_id, "application.refuse")
     reason = _note(reason, "reason", _l("Give the reason for the refusal."))
     before = _decided(member, application, ApplicationStatus.REFUSED, reason)
     audit.record(member, "application.refuse", "cofunding_application", application.id,
@@ -304,7 +364,7 @@ def refuse(member: User, application_id: int, reason: str) -> CofundingApplicati
 @use_case
 def ask_changes(member: User, application_id: int, note: str) -> CofundingApplication:
     """Send the application back to the organiser with a note; they edit and submit again."""
-    application = _to_decide(member, application_id)
+    application = _to_decide(member, application_id, "application.changes")
     note = _note(note, "note", _l("Say what should change."))
     before = _decided(member, application, ApplicationStatus.CHANGES_REQUESTED, note)
     audit.record(member, "application.changes", "cofunding_application", application.id,

@@ -123,3 +123,10 @@ class ChangesForm(FlaskForm):
     note = TextAreaField(_l("Changes asked"), validators=[
         DataRequired(_l("Say what should change.")), Length(max=NOTE_MAX)],
         render_kw={"rows": 3})
+
+
+class EntrustForm(FlaskForm):
+    """The Region's committee entrusts the application to a delegated envelope."""
+
+    envelope = SelectField(_l("Delegated envelope"), coerce=int, validate_choice=False,
+                           validators=[DataRequired(_l("Choose a delegated envelope."))])

@@ -9,15 +9,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from inspir_events.aid import rules
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import decisions, entrusting
 from inspir_events.aid.cofunding import services as applications
 from inspir_events.aid.cofunding.forms import (
     REVENUE_LABELS,
     ApplicationForm,
     ChangesForm,
+    EntrustForm,
     GrantForm,
     RefuseForm,
 )
@@ -164,22 +166,36 @@ def _grant_form(application, form: GrantForm | None = None) -> GrantForm:
     return form
 
 
+def _entrust_form(application, form: EntrustForm | None = None) -> EntrustForm:
+    form = form or EntrustForm()
+    form.envelope.choices = envelope_choices(entrusting.entrust_choices(application))
+    return form
+
+
 def _review_page(application, *, grant_form=None, refuse_form=None, changes_form=None,
-                 error=None, status=200):
+                 entrust_form=None, error=None, status=200):
     return render_template(
         "aid/applications/review.html", application=application, event=application.event,
         label=labels.latest(SubjectType.EVENT, application.event_id),
         verdict=decisions.verdict(application), grants=applications.grants_of(application),
         grant_form=_grant_form(application, grant_form), refuse_form=refuse_form or RefuseForm(),
         changes_form=changes_form or ChangesForm(), error=error,
+        recused=decisions.recusal_of(current_user, application),
+        may_entrust=entrusting.may_entrust(current_user),
+        entrust_form=_entrust_form(application, entrust_form), take_back_form=FlaskForm(),
         revenue_labels=REVENUE_LABELS, section_labels=SECTION_NAMES,
         violation_message=violation_message), status
 
 
-def _load_for_review(application_id: int):
-    """The application, for a member allowed to decide on it (else 403, or 404)."""
+def _load_for_review(application_id: int, action: str | None = None):
+    """The application, for a member allowed to decide on it (else 403, or 404); for a
+    decision (``action``), a member recused from it is refused (403, audited) before
+    the form is read."""
     _reviewer_only()
-    return decisions.for_review(current_user, application_id)
+    application = decisions.for_review(current_user, application_id)
+    if action is not None:
+        decisions.refuse_if_recused(current_user, application_id, action)
+    return application
 
 
 @bp.route("/aid/applications/<int:application_id>")
@@ -197,7 +213,7 @@ def _on_refused_decision(application, form_name: str, form) -> None:
 @bp.route("/aid/applications/<int:application_id>/grant", methods=["POST"])
 @login_required
 def grant(application_id: int):
-    application = _load_for_review(application_id)
+    application = _load_for_review(application_id, "application.grant")
     form = _grant_form(application, GrantForm())
     if not form.validate_on_submit():
         return _review_page(application, grant_form=form, status=422)
@@ -214,7 +230,7 @@ def grant(application_id: int):
 @bp.route("/aid/applications/<int:application_id>/refuse", methods=["POST"])
 @login_required
 def refuse(application_id: int):
-    application = _load_for_review(application_id)
+    application = _load_for_review(application_id, "application.refuse")
     form = RefuseForm()
     if not form.validate_on_submit():
         return _review_page(application, refuse_form=form, status=422)
@@ -227,7 +243,7 @@ def refuse(application_id: int):
 @bp.route("/aid/applications/<int:application_id>/changes", methods=["POST"])
 @login_required
 def ask_changes(application_id: int):
-    application = _load_for_review(application_id)
+    application = _load_for_review(application_id, "application.changes")
     form = ChangesForm()
     if not form.validate_on_submit():
         return _review_page(application, changes_form=form, status=422)
@@ -235,3 +251,42 @@ def ask_changes(application_id: int):
     decisions.ask_changes(current_user, application_id, form.note.data)
     flash(_("The application is sent back to the organiser for changes."), "success")
     return redirect(url_for("aid.applications_queue"))
+
+
+# ---- entrusting to a delegated envelope (the Region's committee) ------------------------
+
+def _load_for_entrusting(application_id: int, action: str):
+    application = _load_for_review(application_id)
+    if not entrusting.may_entrust(current_user):
+        abort(403)
+    decisions.refuse_if_recused(current_user, application_id, action)
+    return application
+
+
+@bp.route("/aid/applications/<int:application_id>/entrust", methods=["POST"])
+@login_required
+def entrust(application_id: int):
+    """The committee entrusts the application to a delegated envelope's deciders."""
+    application = _load_for_entrusting(application_id, "application.entrust")
+    form = _entrust_form(application, EntrustForm())
+    if not form.validate_on_submit():
+        return _review_page(application, entrust_form=form, status=422)
+    _on_refused_decision(application, "entrust_form", form)
+    entrusting.entrust(current_user, application_id, form.envelope.data)
+    flash(_("The application is entrusted to the delegated envelope: its deciders are told."),
+          "success")
+    return redirect(url_for("aid.review", application_id=application_id), 303)
+
+
+@bp.route("/aid/applications/<int:application_id>/take-back", methods=["POST"])
+@login_required
+def take_back(application_id: int):
+    """The committee takes an entrusted application back."""
+    _load_for_entrusting(application_id, "application.take_back")
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    on_refusal(back=url_for("aid.review", application_id=application_id))
+    entrusting.take_back(current_user, application_id)
+    flash(_("The application is taken back: the Region's committee decides on it."),
+          "success")
+    return redirect(url_for("aid.review", application_id=application_id), 303)

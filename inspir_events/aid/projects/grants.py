@@ -23,6 +23,7 @@ from inspir_events.aid.projects.queries import (
     GRANT_KINDS,
     GRANTABLE_STAGES,
     former_region,
+    may_decide,
     member_ids,
     received,
 )
@@ -34,6 +35,7 @@ from inspir_events.aid.projects.services import (
     ProjectForbidden,
     locked_project,
     project_url,
+    refuse_if_recused,
 )
 from inspir_events.aid.years import services as years
 from inspir_events.audit import services as audit
@@ -98,6 +100,8 @@ def grant_project(member: User, project_id: int, data: GrantInput) -> list[AidGr
     """
     if not (member and getattr(member, "is_authenticated", False)):
         raise ProjectForbidden(_l("Only committee members decide on aid."))
+    if may_decide(member, project_id):  # « déport »: a decider party to it is refused
+        refuse_if_recused(member, project_id, "project.grant")
     # The year it is decided in, never another year's envelopes unless asked for.
     year = data.year or years.today().year
     amounts = {"operating": data.operating_cents, "investment": data.investment_cents,

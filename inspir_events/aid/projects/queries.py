@@ -22,7 +22,9 @@ from inspir_events.aid.projects.stages import ProjectFacts, Qualification, Stage
 from inspir_events.aid.years import services as years
 from inspir_events.database import ID_MAX
 from inspir_events.extensions import db
+from inspir_events.recusal import services as recusal
 from inspir_events.reference.models import Department
+from inspir_events.urls import path_for
 
 # The grant kinds, their section and the key of rules.Received they count in.
 GRANT_KINDS = {
@@ -45,6 +47,42 @@ def facts(project: Project) -> ProjectFacts:
                         lessons=project.lessons or "",
                         support_structure=project.support_structure_id is not None,
                         qualification=Qualification(project.qualification))
+
+
+# --- Recusal (« déport ») -------------------------------------------------------------------
+# Nobody qualifies, orients, moves or funds a project they are party to.
+
+RECUSAL_SUBJECT = "project"
+
+
+def parties(project_id: int) -> set[int]:
+    """Who is party to a project: its members (its team), its proposer and its support
+    structure (an account: a structure grant for the project goes to it)."""
+    people = set(db.session.scalars(select(ProjectMember.user_id).where(
+        ProjectMember.project_id == project_id)))
+    row = db.session.execute(select(Project.proposed_by_id, Project.support_structure_id)
+                             .where(Project.id == project_id)).first()
+    return people | ({user_id for user_id in row if user_id is not None} if row else set())
+
+
+def may_decide(user, project_id: int) -> bool:
+    """May this person decide on the project (recusal aside)? The committee, or a decider
+    of an envelope it can draw on (they may declare a conflict on it)."""
+    if not (user and getattr(user, "is_authenticated", False)) or not 0 < project_id <= ID_MAX:
+        return False
+    project = db.session.get(Project, project_id)
+    return project is not None and (is_committee(user)
+                                    or any(grant_envelopes(user, project).values()))
+
+
+def page(project_id: int) -> str:
+    """The project's page (where the committee decides on it)."""
+    return path_for("aid.project", project_id=project_id)
+
+
+def recusal_of(user, project: Project) -> str | None:
+    """Why this person takes no part in deciding on the project (None: they may)."""
+    return recusal.refusal(user, RECUSAL_SUBJECT, project.id)
 
 
 def can_edit_details(user, project: Project) -> bool:

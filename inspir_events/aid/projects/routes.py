@@ -107,8 +107,11 @@ def _project_page(project_id: int, status: int = 200, error=None, move_missing=(
     if project is None:
         abort(404)
     forms = _forms(project, **given)
+    recused = queries.recusal_of(current_user, project)
     return render_template(
         "aid/projects/detail.html", project=project, gates=queries.gates(project),
+        recused=recused,
+        may_declare=not recused and queries.may_decide(current_user, project.id),
         grants=queries.grants_of(project.id), received=queries.received(project.id),
         policy=years.current_policy(), is_committee=is_committee(current_user),
         can_edit=queries.can_edit_details(current_user, project), error=error,
@@ -135,6 +138,7 @@ def _on_refused(project_id: int, form_name: str, form, page=None) -> None:
 @bp.route("/projects/<int:project_id>/qualify", methods=["POST"])
 @role_required(Role.COMMITTEE)
 def qualify_project(project_id: int):
+    services.refuse_if_recused(current_user, project_id, "project.qualify")
     form = QualifyForm(structures=queries.support_structures())
     if not form.validate_on_submit():
         return _project_page(project_id, 422, qualify_form=form)
@@ -169,6 +173,7 @@ def _move_refused(project_id: int, form: MoveForm, error) -> str:
 @bp.route("/projects/<int:project_id>/move", methods=["POST"])
 @role_required(Role.COMMITTEE)
 def move_project(project_id: int):
+    services.refuse_if_recused(current_user, project_id, "project.move")
     form = MoveForm()
     if not form.validate_on_submit():
         return _project_page(project_id, 422, move_form=form)
@@ -234,6 +239,7 @@ def grant_project(project_id: int):
         abort(404)
     if not any(queries.grant_envelopes(current_user, project).values()):
         abort(403)  # deciding on no envelope it can draw on: refused before the form
+    services.refuse_if_recused(current_user, project_id, "project.grant")
     form = GrantForm()
     if not form.validate_on_submit():
         return _project_page(project_id, 422, grant_form=form)

@@ -26,7 +26,7 @@ from inspir_events.accounts.models import Role, User
 from inspir_events.aid.envelopes.services import is_committee
 from inspir_events.aid.projects import stages
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
-from inspir_events.aid.projects.queries import can_edit_details, facts, member_ids
+from inspir_events.aid.projects.queries import RECUSAL_SUBJECT, can_edit_details, facts, member_ids
 from inspir_events.aid.projects.rules import search_text_of
 from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.audit import services as audit
@@ -36,6 +36,7 @@ from inspir_events.events.access import is_organiser
 from inspir_events.extensions import db
 from inspir_events.needs import services as needs
 from inspir_events.notifications import services as notifications
+from inspir_events.recusal import services as recusal
 from inspir_events.reference.models import Department, Theme
 from inspir_events.timeutil import utcnow
 from inspir_events.urls import path_for
@@ -101,6 +102,12 @@ def _require_committee(user) -> None:
     if not is_committee(user):
         raise ProjectForbidden(_l("Only committee members guide projects through the "
                                   "pipeline."))
+
+
+def refuse_if_recused(user, project_id: int, action: str) -> None:
+    """« Déport »: a party to the project (:func:`queries.parties`), or a member who declared
+    a conflict on it, is refused (403) and the attempt audited (:func:`recusal.check`)."""
+    recusal.check(user, RECUSAL_SUBJECT, project_id, action)
 
 
 def _clean_note(note: str | None, required: bool = True) -> str:
@@ -249,8 +256,10 @@ def _decide_qualification(member: User, project_id: int, qualification: Qualific
     return project
 
 
-def _open_for_qualification(member: User, project_id: int, note: str) -> tuple[Project, str]:
+def _open_for_qualification(member: User, project_id: int, note: str,
+                            action: str) -> tuple[Project, str]:
     _require_committee(member)
+    refuse_if_recused(member, project_id, action)
     note = _clean_note(note)
     begin_write()
     project = locked_project(project_id)
@@ -263,7 +272,7 @@ def _open_for_qualification(member: User, project_id: int, note: str) -> tuple[P
 @use_case
 def qualify(member: User, project_id: int, note: str) -> Project:
     """The committee takes a proposal into the INS'pir pipeline (AWAITING -> QUALIFIED)."""
-    project, note = _open_for_qualification(member, project_id, note)
+    project, note = _open_for_qualification(member, project_id, note, "project.qualify")
     if project.qualification != Qualification.AWAITING:
         raise ProjectConflict(_l("This proposal is already qualified."))
     return _decide_qualification(member, project.id, Qualification.QUALIFIED, note,
@@ -277,7 +286,8 @@ def orient_to_structure(member: User, project_id: int, structure_user_id: int,
 
     « des structures chargées d'aider la maturation d'idées en projets ».
     """
-    project, note = _open_for_qualification(member, project_id, note)
+    project, note = _open_for_qualification(member, project_id, note,
+                                            "project.orient_structure")
     structure = db.session.get(User, structure_user_id) if _valid_id(structure_user_id) else None
     if structure is None or not structure.has_role(Role.SUPPORT_STRUCTURE):
         raise ProjectError(_l("Choose a support structure from the list."), field="structure")
@@ -291,7 +301,8 @@ def orient_to_programme(member: User, project_id: int, programme_code: str,
                         note: str) -> Project:
     """Subsidiarity: the committee orients a proposal towards another regional programme
     (:data:`stages.OTHER_PROGRAMMES`); it then leaves the INS'pir pipeline."""
-    project, note = _open_for_qualification(member, project_id, note)
+    project, note = _open_for_qualification(member, project_id, note,
+                                            "project.orient_programme")
     if programme_code not in stages.OTHER_PROGRAMMES:
         raise ProjectError(_l("Choose a programme from the list."), field="programme")
     project.oriented_programme = programme_code
@@ -311,6 +322,7 @@ def move_project(member: User, project_id: int, target_stage: str, note: str) ->
     the project answers to "in experimentation" in the same transaction.
     """
     _require_committee(member)
+    refuse_if_recused(member, project_id, "project.move")
     note = _clean_note(note)
     begin_write()
     project = locked_project(project_id)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
+from inspir_events.aid.cofunding import entrusting
 from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
 from inspir_events.aid.cofunding.reading import DocumentInput
 from inspir_events.aid.envelopes import delegation
@@ -279,7 +280,7 @@ def test_refuse_and_ask_for_changes_need_their_text(client, db, login, submitted
 
 
 def test_a_delegated_member_grants_on_their_sub_envelope_not_the_top_level(
-        client, db, login, submitted_application, make_user, envelopes_2016):
+        client, db, login, submitted_application, make_user, envelopes_2016, committee):
     submitted = submitted_application()
     admin = make_user(roles=(Role.ADMIN,))
     top = envelopes_2016[PIC_INV].id
@@ -287,6 +288,7 @@ def test_a_delegated_member_grants_on_their_sub_envelope_not_the_top_level(
     member = make_user()
     with client.application.test_request_context():  # it links to the dashboard
         delegation.add_member(admin, sub.id, member.email)
+        entrusting.entrust(committee, submitted.id, sub.id)  # its deciders decide on it
     login(member)
     assert f"/aid/applications/{submitted.id}" in text_of(client.get("/aid/applications"))
     url = f"/aid/applications/{submitted.id}/grant"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
-from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import decisions, entrusting
 from inspir_events.aid.cofunding import services as applications
 from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
 from inspir_events.aid.cofunding.reading import ExpenseInput, RevenueInput
@@ -329,12 +329,15 @@ def delegate_to(app, make_user, envelope_id: int, holder: str = "Amiens Métropo
 
 
 def test_a_delegated_member_grants_on_their_sub_envelope_only(
-        app, db, submitted_application, make_user, envelopes_2016):
+        app, db, submitted_application, make_user, envelopes_2016, committee):
     submitted = submitted_application()
     top = envelopes_2016[PIC_INV].id
     sub, member = delegate_to(app, make_user, top)
     _sub, outsider = delegate_to(app, make_user, envelopes_2016[
         (FormerRegion.NPDC, Section.INVESTMENT)].id, "Lille")
+    assert decisions.queue(member) == []  # not entrusted to their envelope yet
+    with app.test_request_context():  # the notice links to the review page
+        entrusting.entrust(committee, submitted.id, sub.id)
     assert [a.id for a in decisions.queue(member)] == [submitted.id]
     assert decisions.queue(outsider) == []  # another former region
     with pytest.raises(applications.ApplicationForbidden):
