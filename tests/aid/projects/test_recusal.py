@@ -49,7 +49,7 @@ def refused_attempts(db) -> list[tuple[int, str]]:
 
 
 def test_a_member_of_a_project_can_neither_move_nor_fund_it(
-        db, client, login, make_user, make_project, envelopes_2016):
+        db, client, login, make_user, make_project, envelopes_now):
     member = make_user(display_name="Margot du comité et de l'équipe",
                        roles=(Role.COMMITTEE,))
     project = make_project("projet", proposer=member)  # the proposer is its first member
@@ -94,7 +94,7 @@ def test_the_proposer_does_not_answer_their_own_proposal(db, client, login, make
 
 
 def test_the_support_structure_does_not_grant_itself_the_structure_aid(
-        db, make_project, support_structure, envelopes_2016):
+        db, make_project, support_structure, envelopes_now):
     support_structure.role_rows.append(UserRole(role=Role.COMMITTEE))
     db.session.commit()
     project = make_project("projet")  # accompanied by that structure
@@ -106,9 +106,9 @@ def test_the_support_structure_does_not_grant_itself_the_structure_aid(
 
 
 def test_a_delegated_decider_in_the_team_does_not_fund_it(db, make_user, make_project,
-                                                         envelopes_2016):
+                                                         envelopes_now):
     admin = make_user(roles=(Role.ADMIN,))
-    top = envelopes_2016[(FormerRegion.NPDC, Section.OPERATING)].id  # the project is in 59
+    top = envelopes_now[(FormerRegion.NPDC, Section.OPERATING)].id  # the project is in 59
     sub = aid_envelopes.delegate(admin, top, "Lille", 1_000_000)
     decider = make_user()
     delegation.add_member(admin, sub.id, decider.email)
