@@ -346,32 +346,32 @@ def grant(member: User, application_id: int, data: GrantInput) -> CofundingAppli
     return application
 
 
+def _answer(member: User, application_id: int, status: ApplicationStatus, action: str,
+            kind: str, note: str, field: str, missing) -> CofundingApplication:
+    """Refuse, or send back for changes, with a note the organiser reads (``missing``: the
+    message when it is empty); audited and notified. The two differ only in their words."""
+    application = _to_decide(member, application_id, action)
+    note = _note(note, field, missing)
+    before = _decided(member, application, status, note)
+    audit.record(member, action, "cofunding_application", application.id,
+                 before=before, after=application.status.value, **{field: note})
+    notifications.notify(_told(application), kind, url=organiser_path(application),
+                         event=application.event.title, **{field: note})
+    db.session.commit()
+    return application
+
+
 @use_case
 def refuse(member: User, application_id: int, reason: str) -> CofundingApplication:
     """Refuse the co-funding, with a reason the organiser reads; audited and notified."""
-    application = _to_decide(member, application_id, "application.refuse")
-    reason = _note(reason, "reason", _l("Give the reason for the refusal."))
-    before = _decided(member, application, ApplicationStatus.REFUSED, reason)
-    audit.record(member, "application.refuse", "cofunding_application", application.id,
-                 before=before, after=application.status.value, reason=reason)
-    notifications.notify(_told(application), "application.refused",
-                         url=organiser_path(application), event=application.event.title,
-                         reason=reason)
-    db.session.commit()
-    return application
+    return _answer(member, application_id, ApplicationStatus.REFUSED, "application.refuse",
+                   "application.refused", reason, "reason",
+                   _l("Give the reason for the refusal."))
 
 
 @use_case
 def ask_changes(member: User, application_id: int, note: str) -> CofundingApplication:
     """Send the application back to the organiser with a note; they edit and submit again."""
-    application = _to_decide(member, application_id, "application.changes")
-    note = _note(note, "note", _l("Say what should change."))
-    before = _decided(member, application, ApplicationStatus.CHANGES_REQUESTED, note)
-    audit.record(member, "application.changes", "cofunding_application", application.id,
-                 before=before, after=application.status.value, note=note)
-    notifications.notify(_told(application), "application.changes",
-                         url=organiser_path(application), event=application.event.title,
-                         note=note)
-    db.session.commit()
-    return application
-
+    return _answer(member, application_id, ApplicationStatus.CHANGES_REQUESTED,
+                   "application.changes", "application.changes", note, "note",
+                   _l("Say what should change."))
