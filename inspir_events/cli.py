@@ -1,5 +1,5 @@
 """``flask`` commands: create-admin, seed-demo, load-envelopes, purge-expired, backup,
-restore, replay-deletions."""
+restore, replay-deletions, mail-worker."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from inspir_events.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGT
 from inspir_events.aid import rules as aid_rules
 from inspir_events.aid.envelopes import services as aid_envelopes
 from inspir_events.extensions import db
+from inspir_events.mail import worker as mail_worker
 
 
 @click.command("create-admin")
@@ -148,6 +149,17 @@ def replay_deletions_command() -> None:
     click.echo(f"{len(replayed)} account(s) deleted again from the deletion register.")
 
 
+@click.command("mail-worker")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Threads delivering at once.")
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Run the periodic tasks (the outbox's sweep) in this worker.")
+@with_appcontext
+def mail_worker_command(workers: int, periodic: bool) -> None:
+    """Deliver the outbox's e-mail (the Huey consumer); Ctrl-C stops it after its batches."""
+    mail_worker.run(current_app._get_current_object(), workers=workers, periodic=periodic)
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
@@ -156,3 +168,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(replay_deletions_command)
+    app.cli.add_command(mail_worker_command)

@@ -115,6 +115,17 @@ ROUTES: dict[str, Row] = {
     "accounts.admin_users": Row("admin"),
     "audit.log": Row("admin"),  # the audit log: admins read it, nobody edits it
     "accounts.admin_set_roles": Row("admin", {"user_id": "citizen"}),
+    # ---- the outbox (issue 17)
+    "accounts.admin_mail": Row("admin"),
+    # The world's outbox is empty: no message 1 to retry (404), for the admin only.
+    "accounts.admin_mail_retry": Row("admin", {"message_id": "=1"},
+                                     post="302 403 403 403 403 403 404 403 403"),
+    # A forged unsubscribe link stops nothing, for anyone.
+    "mail.unsubscribe_page": Row("public", {"token": "=x"}, get=NOBODY),
+    "mail.unsubscribe": Row("public", {"token": "=x"}, post=NOBODY),
+    # Development and tests write messages to files: their mailbox page is open.
+    "mail.dev_mailbox": Row("public"),
+    "mail.dev_message": Row("public", {"name": "=x"}, get=NOBODY),
     # ---- needs (Camille's need)
     "needs.board": Row("public"),
     "needs.export_csv": Row("public"),
