@@ -51,6 +51,7 @@ DEFAULTS = {
 # Posting an empty form where the role is allowed: the form's errors (422).
 EMPTY_FORM = "302 422 422 422 422 422 422 422 422"
 NOBODY = "404 404 404 404 404 404 404 404 404"
+GONE = "410 410 410 410 410 410 410 410 410"
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,17 @@ ROUTES: dict[str, Row] = {
     "accounts.admin_users": Row("admin"),
     "audit.log": Row("admin"),  # the audit log: admins read it, nobody edits it
     "accounts.admin_set_roles": Row("admin", {"user_id": "citizen"}),
-    # ---- the outbox (issue 17)
+    # ---- addresses, password reset, the outbox (issue 17)
+    "accounts.check_mailbox": Row("public"),
+    # A link that is no more (forged here): its page says so, to anyone (410 Gone).
+    "accounts.confirm_email_page": Row("public", {"token": "=x"}, get=GONE),
+    "accounts.confirm_email": Row("public", {"token": "=x"}, post=GONE),
+    # Everyone in the matrix is confirmed: nothing to send, back to the profile.
+    "accounts.resend_confirmation": Row("account"),
+    "accounts.change_email": Row("account", post=EMPTY_FORM),
+    "accounts.forgot_password": Row("public", post="422 422 422 422 422 422 422 422 422"),
+    "accounts.reset_sent": Row("public"),
+    "accounts.reset_password": Row("public", {"token": "=x"}, get=GONE, post=GONE),
     "accounts.admin_mail": Row("admin"),
     # The world's outbox is empty: no message 1 to retry (404), for the admin only.
     "accounts.admin_mail_retry": Row("admin", {"message_id": "=1"},
