@@ -147,6 +147,7 @@ class Base:
     RETENTION_READ_NOTIFICATION = timedelta(days=365)
     RETENTION_AUDIT_ENTRY = timedelta(days=5 * 365)
     RETENTION_DELETION_REGISTER = timedelta(days=5 * 365)
+    RETENTION_SENT_MAIL = timedelta(days=90)  # messages sent or failed, after their writing
     # A copy of the deleted-accounts register outside the database, replayed by
     # ``flask restore``; empty: instance/deletions.jsonl.
     DELETION_REGISTER_PATH: str | None = None

@@ -79,7 +79,8 @@ def purge_expired_command(dry_run: bool) -> None:
                + (f" (ids {', '.join(map(str, report.accounts))})" if report.accounts else "")
                + ".")
     click.echo(f"{report.sessions} expired session(s), {report.notifications} read "
-               f"notification(s), {report.audit_entries} audit entrie(s) and "
+               f"notification(s), {report.mail_messages} e-mail(s) sent or failed, "
+               f"{report.audit_entries} audit entrie(s) and "
                f"{report.register_entries} deletion register row(s) {verb} removed.")
 
 
