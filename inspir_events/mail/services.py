@@ -73,7 +73,9 @@ def enqueue(user, kind: str, *, to: str | None = None,
     ``to`` sends to another address of theirs (the old one, after a change). ``context``
     fills the kind's subject and templates (links: built with ``rendering.absolute_url``).
     Returns the message, or None when the kind is not essential and the person chose
-    "never" for it (rules.stopped). Its delivery is queued once the caller commits.
+    "never" for it (rules.stopped). Its delivery is queued once the caller commits. A kind
+    set to "daily" is sent at once for now: the daily digest comes with the preferences
+    page (issue 17), which reads the same ``mail_preference`` rows.
     """
     spec = kinds.get(kind)
     mode = None if spec.essential else mode_of(user.id, kind)
