@@ -9,11 +9,12 @@ export FLASK_APP := inspir_events.app
 
 .PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store clean
 
-# Set up everything, then serve on http://127.0.0.1:5000 (gevent).
+# Set up everything, then serve on http://127.0.0.1:5000 (gevent) beside the mail worker
+# (flask mail-worker); Ctrl-C stops both (inspir_events/launcher.py).
 run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	$(BIN)/python wsgi.py
+	$(BIN)/python -m inspir_events.launcher
 
 # Set up with the test tools, lint, the layers (import-linter contracts in pyproject.toml),
 # static analysis (bandit: any finding fails), then the suite.

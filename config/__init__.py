@@ -4,7 +4,8 @@
 variables override the class values (see :func:`load`); the production class
 refuses to start without a ``SECRET_KEY``, with ``DEBUG`` on, or with a
 ``REGION_SIRET`` that is not a valid SIRET (the open data of granted aid names
-the Region by it).
+the Region by it), nor without an SMTP server, a sender and the public address that
+e-mails link to (``MAIL_SERVER``, ``MAIL_DEFAULT_SENDER``, ``PUBLIC_URL``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,17 @@ ENV_OVERRIDES = (
     "ACCESSIBILITY_CONTACT",
     "SECURITY_CONTACT",
     "DELETION_REGISTER_PATH",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "PUBLIC_URL",
+    "MAIL_FILE_DIR",
+    "HUEY_STORAGE",
+    "HUEY_SQLITE_PATH",
 )
 
 
@@ -135,6 +147,7 @@ class Base:
     RETENTION_READ_NOTIFICATION = timedelta(days=365)
     RETENTION_AUDIT_ENTRY = timedelta(days=5 * 365)
     RETENTION_DELETION_REGISTER = timedelta(days=5 * 365)
+    RETENTION_SENT_MAIL = timedelta(days=90)  # messages sent or failed, after their writing
     # A copy of the deleted-accounts register outside the database, replayed by
     # ``flask restore``; empty: instance/deletions.jsonl.
     DELETION_REGISTER_PATH: str | None = None
@@ -153,12 +166,56 @@ class Base:
     # a placeholder: each deployment sets its own address.
     SECURITY_CONTACT = "securite@inspir.example"
 
+    # ---- outgoing e-mail (inspir_events/mail; docs/deployment.md) ----
+    # The SMTP server (Flask-Mailman). Empty: messages are written as .eml files under
+    # MAIL_FILE_DIR (development; production refuses to start without a server).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS (usually port 587)
+    MAIL_USE_SSL = False  # implicit TLS (usually port 465)
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str | None = None
+    MAIL_TIMEOUT = 30  # seconds an SMTP conversation may hang before it counts as failed
+    MAIL_BACKEND = "smtp"  # Flask-Mailman's backend when MAIL_SERVER is set
+    # Where development writes the .eml files; empty: instance/mail/.
+    MAIL_FILE_DIR: str | None = None
+    # The address links in e-mails start with (scheme, host, port: no trailing slash).
+    PUBLIC_URL: str | None = None
+    # Delivery: attempts before a message is "failed" (shown at /admin/mail), the first
+    # retry's delay (doubled at each attempt) and the longest one, in seconds.
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_DELAY = 60.0
+    MAIL_RETRY_MAX_DELAY = 3600.0
+    # A message claimed by a worker that died is given back after this many seconds (it
+    # must exceed MAIL_TIMEOUT: a living worker finishes its message well before).
+    MAIL_CLAIM_TIMEOUT = 600.0
+    # Messages one delivery task sends over one SMTP connection.
+    MAIL_BATCH = 50
+    # The periodic sweep queues pending messages older than this many seconds (younger
+    # ones had their delivery queued at their commit).
+    MAIL_SWEEP_GRACE = 60.0
+    # The task engine (Huey): "sqlite" (a file under instance/, the embedded default),
+    # "redis" (REDIS_URL; chosen whenever it is set) or "memory" (one process: tests).
+    HUEY_STORAGE: str | None = None
+    HUEY_SQLITE_PATH: str | None = None  # empty: instance/huey.db
+    HUEY_NAME = "inspir-events"
+    # How long a link to confirm an address stays valid, and how often one may ask again.
+    EMAIL_VERIFICATION_MAX_AGE = timedelta(days=2)
+    VERIFICATION_RESEND_LIMIT = "3 per 15 minutes"  # per account
+    # Password reset: the link's lifetime, and requests per address asked and per client.
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    RESET_REQUESTS_PER_EMAIL = "3 per hour"
+    RESET_REQUESTS_PER_IP = "10 per hour"
+
 
 class Development(Base):
     NAME = "development"
     DEBUG = True
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - development only, refused in production
     DEMO_ACCOUNTS_ALLOWED = True
+    MAIL_DEFAULT_SENDER = "INS'pir Events <ne-pas-repondre@localhost>"
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 class Testing(Base):
@@ -174,6 +231,10 @@ class Testing(Base):
     VOTING_BROADCAST = False
     BOARD_CACHE_SECONDS = 0  # tests see every change at once; test_cache turns it on
     VOTE_HTTP_LIMIT = "100 per second"  # tests post quickly; test_limits sets the real one
+    MAIL_DEFAULT_SENDER = "INS'pir Events <ne-pas-repondre@inspir.test>"
+    PUBLIC_URL = "http://localhost"
+    # Tasks wait in this process's memory: nothing runs unless a test starts a worker.
+    HUEY_STORAGE = "memory"
 
 
 class Production(Base):
@@ -183,7 +244,14 @@ class Production(Base):
 
 
 def validate(settings) -> None:
-    """Refuse settings that would run the platform unsafely (production only)."""
+    """Refuse settings that would run the platform unsafely (production), or that
+    contradict each other (anywhere)."""
+    if settings.get("MAIL_USE_TLS") and settings.get("MAIL_USE_SSL"):
+        raise ConfigError(
+            "MAIL_USE_TLS and MAIL_USE_SSL are both on: choose one (STARTTLS on port 587 "
+            "is MAIL_USE_TLS; implicit TLS on port 465 is MAIL_USE_SSL).")
+    if settings.get("HUEY_STORAGE") not in (None, "", "sqlite", "redis", "memory"):
+        raise ConfigError("HUEY_STORAGE must be sqlite, redis or memory.")
     if settings.get("NAME") == "production":
         if not settings.get("SECRET_KEY"):
             raise ConfigError(
@@ -202,6 +270,23 @@ def validate(settings) -> None:
                 "the open data of granted aid names the Region by it. Set the "
                 "REGION_SIRET environment variable to the Region's SIRET, without spaces."
             )
+        _validate_mail(settings)
+
+
+def _validate_mail(settings) -> None:
+    """Production sends real e-mail: an SMTP server, a sender and the public address."""
+    missing = [name for name in ("MAIL_SERVER", "MAIL_DEFAULT_SENDER", "PUBLIC_URL")
+               if not settings.get(name)]
+    if missing:
+        raise ConfigError(
+            f"{', '.join(missing)} not set: production refuses to start without an SMTP "
+            "server (MAIL_SERVER, MAIL_PORT...), the sender of its e-mails "
+            "(MAIL_DEFAULT_SENDER, e.g. \"INS'pir <ne-pas-repondre@example.fr>\") and the "
+            "public address its links point to (PUBLIC_URL, e.g. https://inspir.example.fr)."
+        )
+    if not settings["PUBLIC_URL"].startswith("https://"):
+        raise ConfigError("PUBLIC_URL must start with https:// in production (links in "
+                          "e-mails carry secrets: password resets, confirmations).")
 
 
 def redis_problem(url: str) -> str | None:
@@ -297,9 +382,19 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
     if environ.get("NEEDS_PREMODERATION"):
         settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
     for name in ("REGION_NAME", "REGION_SIRET", "AID_SCHEME_NAME", "ACCESSIBILITY_CONTACT",
-                 "SECURITY_CONTACT", "DELETION_REGISTER_PATH"):
+                 "SECURITY_CONTACT", "DELETION_REGISTER_PATH", "MAIL_SERVER", "MAIL_USERNAME",
+                 "MAIL_DEFAULT_SENDER", "MAIL_FILE_DIR", "HUEY_STORAGE", "HUEY_SQLITE_PATH"):
         if environ.get(name):
             setattr(settings, name, environ[name].strip())
+    if environ.get("MAIL_PASSWORD"):
+        settings.MAIL_PASSWORD = environ["MAIL_PASSWORD"]  # kept as typed (may end in a space)
+    if environ.get("MAIL_PORT"):
+        settings.MAIL_PORT = int(environ["MAIL_PORT"])
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if environ.get(name):
+            setattr(settings, name, environ[name].lower() in TRUE_WORDS)
+    if environ.get("PUBLIC_URL"):
+        settings.PUBLIC_URL = environ["PUBLIC_URL"].strip().rstrip("/")
     if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:
         settings.DEBUG = True
     return settings

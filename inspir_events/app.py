@@ -34,11 +34,14 @@ from inspir_events.extensions import (
     db,
     limiter,
     login_manager,
+    mailman,
     migrate,
     socketio,
 )
 from inspir_events.i18n import current_language, format_cents, localized, select_locale
 from inspir_events.labels.blueprint import bp as labels_bp
+from inspir_events.mail import tasks as mail_tasks
+from inspir_events.mail.blueprint import bp as mail_bp
 from inspir_events.main.blueprint import bp as main_bp
 from inspir_events.needs.blueprint import bp as needs_bp
 from inspir_events.notifications.blueprint import bp as notifications_bp
@@ -52,7 +55,8 @@ from inspir_events.voting.blueprint import bp as voting_bp
 
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
-              teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp, audit_bp, recusal_bp)
+              teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp, audit_bp, recusal_bp,
+              mail_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -108,6 +112,8 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     cache.init_app(app)
+    mailman.init_app(app)
+    mail_tasks.init_app(app)  # the task engine (Huey) and the mail worker's tasks
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.unauthorized_handler(send_to_login)

@@ -1,5 +1,5 @@
 """``flask`` commands: create-admin, seed-demo, open-budget-year, load-envelopes,
-purge-expired, backup, restore, replay-deletions."""
+purge-expired, backup, restore, replay-deletions, mail-worker."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from inspir_events.aid import rules as aid_rules
 from inspir_events.aid.years import services as aid_years
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
+from inspir_events.mail import worker as mail_worker
 
 
 @click.command("create-admin")
@@ -107,7 +108,8 @@ def purge_expired_command(dry_run: bool) -> None:
                + (f" (ids {', '.join(map(str, report.accounts))})" if report.accounts else "")
                + ".")
     click.echo(f"{report.sessions} expired session(s), {report.notifications} read "
-               f"notification(s), {report.audit_entries} audit entrie(s) and "
+               f"notification(s), {report.mail_messages} e-mail(s) sent or failed, "
+               f"{report.audit_entries} audit entrie(s) and "
                f"{report.register_entries} deletion register row(s) {verb} removed.")
 
 
@@ -177,6 +179,17 @@ def replay_deletions_command() -> None:
     click.echo(f"{len(replayed)} account(s) deleted again from the deletion register.")
 
 
+@click.command("mail-worker")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Threads delivering at once.")
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Run the periodic tasks (the outbox's sweep) in this worker.")
+@with_appcontext
+def mail_worker_command(workers: int, periodic: bool) -> None:
+    """Deliver the outbox's e-mail (the Huey consumer); Ctrl-C stops it after its batches."""
+    mail_worker.run(current_app._get_current_object(), workers=workers, periodic=periodic)
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
@@ -186,3 +199,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(replay_deletions_command)
+    app.cli.add_command(mail_worker_command)

@@ -12,6 +12,7 @@ from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -49,6 +50,8 @@ limiter = Limiter(key_func=get_remote_address)
 socketio = SocketIO()
 # Short-lived caches of public pages (in memory, or Redis when REDIS_URL is set).
 cache = Cache()
+# Outgoing e-mail over SMTP (used by the mail worker only: inspir_events/mail/).
+mailman = Mail()
 
 
 @event.listens_for(Engine, "connect")

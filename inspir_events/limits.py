@@ -1,7 +1,9 @@
 """Abuse limits in one place: who is counted, how much, and the 429 answer.
 
 Issue 10 (Abuse limits) and DESIGN.md §7: sign-up, log-in, password change, need
-posting, supports, votes and reproduction requests are each limited. The amounts
+posting, supports, votes and reproduction requests are each limited; issue 17 adds the
+confirmation link sent again, the change of address and password reset requests (per
+address asked and per client: the same answer whether an account uses it or not). The amounts
 are settings (``SIGNUP_LIMIT``... in config/); this module says who each one
 counts (an address, an account, an e-mail address) and answers a request over
 the limit with 429, a message that says what was limited and how long to wait,
@@ -53,6 +55,11 @@ def login_email_key() -> str:
     return "login-account:" + request.form.get("email", "").strip().lower()
 
 
+def reset_email_key() -> str:
+    """The address a password reset form names (whether it has an account or not)."""
+    return "reset-account:" + request.form.get("email", "").strip().lower()
+
+
 # ---- how much ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -81,6 +88,15 @@ LIMITS = {
                   _l("You are voting faster than anyone could read the ideas.")),
     "reproduce": Limit("REPRODUCTION_REQUESTS_LIMIT", account_key,
                        _l("You have sent many reproduction requests in a short time.")),
+    "verify_resend": Limit("VERIFICATION_RESEND_LIMIT", account_key,
+                           _l("You asked for the confirmation link many times in a short "
+                              "time.")),
+    "email_change": Limit("CREDENTIAL_CHANGES_LIMIT", account_key,
+                          _l("You tried to change your address many times in a short time.")),
+    "reset_email": Limit("RESET_REQUESTS_PER_EMAIL", reset_email_key,
+                         _l("Many password resets were asked for this address.")),
+    "reset_address": Limit("RESET_REQUESTS_PER_IP", address_key,
+                           _l("Many password resets were asked from your connection.")),
 }
 
 
@@ -93,6 +109,12 @@ def limit(name: str, **options):
     options.setdefault("methods", ["POST"])
     return limiter.limit(lambda: current_app.config[spec.setting], key_func=spec.key,
                          error_message=lambda: str(spec.reason), **options)
+
+
+def reset_request_limits(view):
+    """Password reset requests: counted per address asked and per client, every one."""
+    view = limit("reset_address")(view)
+    return limit("reset_email")(view)
 
 
 def _login_failed(response) -> bool:

@@ -9,6 +9,7 @@ from inspir_events.aid.years import models as aid_years_models  # noqa: F401
 from inspir_events.audit import models as audit_models  # noqa: F401
 from inspir_events.events import models as events_models  # noqa: F401
 from inspir_events.labels import models as labels_models  # noqa: F401
+from inspir_events.mail import models as mail_models  # noqa: F401
 from inspir_events.needs import models as needs_models  # noqa: F401
 from inspir_events.notifications import models as notifications_models  # noqa: F401
 from inspir_events.recusal import models as recusal_models  # noqa: F401

@@ -10,25 +10,35 @@ service is missing the test is skipped with the reason printed, except under
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
+import email
+import email.policy
 import os
 import re
 import shutil
+import signal
+import socket
 import threading
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.app import create_app
 from inspir_events.extensions import db as _db
+from inspir_events.mail import worker
+from inspir_events.mail.models import OutboxMessage
+from inspir_events.timeutil import utcnow
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -217,6 +227,7 @@ def pg_options(schema: str) -> dict:
 def _make_sqlite_app(sqlite_template, tmp_path, **overrides):
     path = tmp_path / "inspir.db"
     shutil.copy(sqlite_template, path)
+    overrides.setdefault("MAIL_FILE_DIR", str(tmp_path / "mail"))  # never instance/mail
     return create_app(testing_config(f"sqlite:///{path}", **overrides))
 
 
@@ -306,17 +317,21 @@ def db(app):
 
 @pytest.fixture
 def make_user(db):
-    """Create an account: ``make_user(email=..., roles=(Role.ADMIN,), password=...)``."""
+    """Create an account: ``make_user(email=..., roles=(Role.ADMIN,), password=...)``; its
+    address is confirmed unless ``verified=False``."""
     counter = iter(range(1, 10_000))
 
     def factory(email: str | None = None, *, display_name: str | None = None,
-                password: str = PASSWORD, roles=(), department_code: str | None = None):
+                password: str = PASSWORD, roles=(), department_code: str | None = None,
+                verified: bool = True, locale: str | None = None):
         n = next(counter)
         user = User(
             email=(email or f"user{n}@example.org").lower(),
             display_name=display_name or f"User {n}",
             password_hash=account_services.passwords().hash(password),
             department_code=department_code,
+            email_verified_at=utcnow() if verified else None,
+            locale=locale,
         )
         user.role_rows = [UserRole(role=Role(r)) for r in roles]
         db.session.add(user)
@@ -340,3 +355,155 @@ def login(client):
         return response
 
     return do_login
+
+
+# ---- outgoing e-mail: the outbox, a real SMTP server, a real worker ------------------------
+
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+")
+DEADLINE = 30.0  # seconds a test waits for a condition before it fails
+
+
+def wait_until(condition, timeout: float = DEADLINE, what: str = "the condition"):
+    """Poll ``condition()`` until it returns something true (returned), or fail at the
+    deadline: tests wait on conditions, never for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.02)
+
+
+def link_path(message, fragment: str) -> str:
+    """The path (for the test client) of the first link in ``message``'s text containing
+    ``fragment``."""
+    for url in URL_IN_TEXT.findall(message.body_text):
+        if fragment in url:
+            return urlsplit(url).path
+    raise AssertionError(f"no link with {fragment!r} in {message.body_text!r}")
+
+
+@pytest.fixture
+def outbox(db):
+    """The outbox's messages, oldest first: ``outbox(to=..., kind=...)``."""
+    def read(to: str | None = None, kind: str | None = None) -> list:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if to is not None:
+            query = query.where(OutboxMessage.recipient == to.lower())
+        if kind is not None:
+            query = query.where(OutboxMessage.kind == kind)
+        found = list(_db.session.scalars(query))
+        _db.session.rollback()  # the next read sees what others committed
+        return found
+
+    return read
+
+
+class SmtpServer:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) recording what it accepts.
+
+    ``stop()`` and ``start()`` take it down and back on the same port; ``reply`` answers
+    every DATA with that reply instead ("451 ..." temporary, "550 ..." permanent);
+    ``hold(after=n)`` makes the DATA after the n-th accepted message wait until ``release()``
+    (``held`` is set meanwhile):
+    a message whose client went away while it waited is not accepted, as with a real
+    server whose 250 never reached the client.
+    """
+
+    def __init__(self):
+        self.port = loopback_port()
+        self.messages: list = []
+        self.reply: str | None = None
+        self.controller = None
+        self.lock = threading.Lock()
+        self.held = threading.Event()
+        self.held_session = None  # the held connection's aiosmtpd protocol
+        self._hold_after: int | None = None
+        self._release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        if self.reply:
+            return self.reply
+        if self._hold_after is not None and len(self.messages) >= self._hold_after:
+            self._hold_after = None
+            self.held_session = server
+            self.held.set()
+            while not self._release.is_set():  # cancelled when the client goes away
+                await asyncio.sleep(0.01)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def hold(self, after: int = 0) -> None:
+        """Hold the DATA that arrives once ``after`` messages were accepted."""
+        self._release.clear()
+        self.held.clear()
+        self._hold_after = after
+
+    def release(self) -> None:
+        self._release.set()
+
+    def ids(self) -> list[str]:
+        """The Message-IDs received, in order (one per accepted message)."""
+        with self.lock:
+            return [str(m["Message-ID"]) for m in self.messages]
+
+    def wait_for(self, count: int, timeout: float = DEADLINE) -> list:
+        wait_until(lambda: len(self.messages) >= count, timeout,
+                   f"{count} messages at the SMTP server (got {len(self.messages)})")
+        with self.lock:
+            return list(self.messages)
+
+    def settings(self) -> dict:
+        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_TIMEOUT": 10}
+
+
+def loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server on loopback (see :class:`SmtpServer`); stopped afterwards."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.release()
+    server.stop()
+
+
+@pytest.fixture
+def mail_worker():
+    """Start a real mail worker (a Huey consumer, threads) on an application's task engine:
+    ``mail_worker(app, workers=2)``; stopped (gracefully) at the end of the test."""
+    started = []
+
+    def start(application, workers: int = 2):
+        consumer = worker.consumer(application, workers=workers, periodic=False,
+                                   initial_delay=0.01, max_delay=0.05,
+                                   check_worker_health=False)
+        # The consumer installs its signal handlers; the test run keeps its own.
+        saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        consumer.start()
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+        started.append(consumer)
+        return consumer
+
+    yield start
+    for consumer in started:
+        consumer.stop(graceful=True)

@@ -16,6 +16,10 @@ from inspir_events.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "a-long-random-production-secret-for-tests"  # noqa: S105
+# What production needs to send e-mail (it refuses to start without).
+MAIL = {"MAIL_SERVER": "smtp.inspir.example",
+        "MAIL_DEFAULT_SENDER": "INS'pir <ne-pas-repondre@inspir.example>",
+        "PUBLIC_URL": "https://inspir.example"}
 
 
 @pytest.fixture
@@ -117,9 +121,55 @@ def test_load_and_validate_with_a_custom_environ():
     with pytest.raises(config.ConfigError, match="DEBUG is on"):
         config.validate(as_flask_config(debug))
 
-    fine = config.load(environ={"INSPIR_CONFIG": "production", "SECRET_KEY": SECRET})
+    fine = config.load(environ={"INSPIR_CONFIG": "production", "SECRET_KEY": SECRET, **MAIL})
     config.validate(as_flask_config(fine))  # no error
     assert fine.DEBUG is False
+
+
+@pytest.mark.parametrize("missing", sorted(MAIL))
+def test_production_refuses_to_start_without_a_way_to_send_email(clean_env, missing):
+    clean_env.setenv("SECRET_KEY", SECRET)
+    for name, value in MAIL.items():
+        if name != missing:
+            clean_env.setenv(name, value)
+    with pytest.raises(config.ConfigError, match=f"^{missing} not set: production refuses"):
+        create_app("production")
+
+
+def test_production_links_are_https(clean_env):
+    clean_env.setenv("SECRET_KEY", SECRET)
+    for name, value in MAIL.items():
+        clean_env.setenv(name, value)
+    clean_env.setenv("PUBLIC_URL", "http://inspir.example")
+    with pytest.raises(config.ConfigError, match="PUBLIC_URL must start with https://"):
+        create_app("production")
+
+
+def test_starttls_and_implicit_tls_exclude_each_other(clean_env):
+    clean_env.setenv("MAIL_USE_TLS", "1")
+    clean_env.setenv("MAIL_USE_SSL", "true")
+    with pytest.raises(config.ConfigError, match="MAIL_USE_TLS and MAIL_USE_SSL"):
+        create_app("development")
+
+
+def test_mail_settings_come_from_the_environment():
+    settings = config.load("production", environ={
+        "MAIL_SERVER": " smtp.example.fr ", "MAIL_PORT": "587", "MAIL_USE_TLS": "yes",
+        "MAIL_USE_SSL": "0", "MAIL_USERNAME": "inspir", "MAIL_PASSWORD": "s3cret ",
+        "MAIL_DEFAULT_SENDER": "INS'pir <ne-pas-repondre@example.fr>",
+        "PUBLIC_URL": "https://inspir.example.fr/", "HUEY_STORAGE": "redis"})
+    assert (settings.MAIL_SERVER, settings.MAIL_PORT) == ("smtp.example.fr", 587)
+    assert (settings.MAIL_USE_TLS, settings.MAIL_USE_SSL) == (True, False)
+    assert (settings.MAIL_USERNAME, settings.MAIL_PASSWORD) == ("inspir", "s3cret ")
+    assert settings.MAIL_DEFAULT_SENDER == "INS'pir <ne-pas-repondre@example.fr>"
+    assert settings.PUBLIC_URL == "https://inspir.example.fr"  # without the trailing slash
+    assert settings.HUEY_STORAGE == "redis"
+
+
+def test_development_writes_email_to_files_and_links_to_the_local_server():
+    settings = config.load("development", environ={})
+    assert settings.MAIL_SERVER is None  # .eml files under instance/mail/
+    assert settings.PUBLIC_URL == "http://127.0.0.1:5000"
 
 
 def test_production_refuses_debug(clean_env):
@@ -136,6 +186,8 @@ def test_production_refuses_debug(clean_env):
 
 def test_production_starts_with_a_secret_and_secure_cookies(clean_env):
     clean_env.setenv("SECRET_KEY", SECRET)
+    for name, value in MAIL.items():
+        clean_env.setenv(name, value)
     app = create_app("production")
     assert app.config["SECRET_KEY"] == SECRET
     assert app.debug is False
@@ -219,6 +271,8 @@ def test_server_name_sets_the_host_and_the_allowed_origin():
 
 def test_overrides_reach_the_app_config(clean_env):
     clean_env.setenv("SECRET_KEY", SECRET)
+    for name, value in MAIL.items():
+        clean_env.setenv(name, value)
     clean_env.setenv("SERVER_NAME", "inspir.example")
     clean_env.setenv("ALLOWED_ORIGINS", "https://inspir.example,https://admin.inspir.example")
     app = create_app("production")

@@ -22,7 +22,9 @@ from inspir_events import demo, markdown
 from inspir_events.accounts.models import User
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project
+from inspir_events.database import begin_write
 from inspir_events.events.models import Event, EventOrganiser
+from inspir_events.mail import services as mail_services
 from inspir_events.needs.models import Need
 from inspir_events.opendata import FORMULA_PREFIXES
 from inspir_events.teams.models import Team
@@ -65,13 +67,33 @@ def template_names() -> list[str]:
                   if p.is_file())
 
 
+# The text bodies of e-mails (templates/mail/*.txt) are plain text, sent as text/plain: HTML
+# escaping would show "&amp;" to the reader. They are never part of a page.
+PLAIN_TEXT = re.compile(r"^mail/[a-z_]+\.txt$")
+
+
 def test_every_template_is_rendered_with_autoescape(app):
     names = template_names()
     assert len(names) > 40
     autoescape = app.jinja_env.autoescape
     for name in names:
+        if PLAIN_TEXT.match(name):
+            assert not autoescape(name), name
+            continue
         assert name.endswith(".html"), f"{name}: a template Flask would not autoescape"
         assert (autoescape(name) if callable(autoescape) else autoescape) is True, name
+
+
+def test_an_email_escapes_its_html_body_and_keeps_its_text_body_as_typed(app, db, make_user):
+    user = make_user(display_name='Léa <b>&</b> "Hugo"')
+    begin_write()
+    message = mail_services.enqueue(user, "account.verify", link="http://localhost/?a=1&b=2",
+                                    hours=1)
+    db.session.commit()
+    assert 'Léa <b>&</b> "Hugo"' in message.body_text
+    assert "http://localhost/?a=1&b=2" in message.body_text
+    assert "Léa &lt;b&gt;&amp;&lt;/b&gt; &#34;Hugo&#34;" in message.body_html
+    assert "<b>&</b>" not in message.body_html
 
 
 def test_no_template_turns_autoescaping_off():

@@ -219,13 +219,16 @@ def test_signup_errors_in_english_for_english_readers(client):
     assert "Email address: Enter a valid email address" in text
 
 
-def test_taken_address_is_reported_in_french(client, make_user):
+def test_a_taken_address_gets_the_new_sign_ups_french_answer(client, make_user):
+    # Issue 17: no account enumeration; the owner is e-mailed instead (tests/accounts).
     make_user(email="pris@example.org")
     response = client.post_form("/signup", {
         "email": "PRIS@example.org", "display_name": "Autre", "password": "x" * 12,
         "password_confirm": "x" * 12,
-    }, token_from="/signup")
-    assert "Un compte utilise déjà cette adresse électronique." in page_text(response)
+    }, token_from="/signup", follow_redirects=True)
+    text = page_text(response)
+    assert "Consultez votre messagerie" in text
+    assert "Nous avons envoyé un message à PRIS@example.org." in text
 
 
 def test_built_in_validator_messages_are_in_french(client, make_user, login):

@@ -12,6 +12,9 @@ from inspir_events.extensions import db as _db
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Static files and the Socket.IO endpoint are not Flask views with forms.
 NOT_VIEWS = {"static"}
+# RFC 8058 one-click unsubscribe: the mail client posts without a session or a form; the
+# signed token in its URL is the proof (tests/mail/test_pages.py checks a forged one).
+CSRF_EXEMPT = {"mail.unsubscribe"}
 
 
 def url_for_rule(rule: Rule) -> str:
@@ -56,6 +59,8 @@ def test_there_are_state_changing_routes_to_check(app):
 def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, admin_client, db):
     before = snapshot(db)
     for rule in view_rules(app, STATE_CHANGING):
+        if rule.endpoint in CSRF_EXEMPT:
+            continue
         url = url_for_rule(rule)
         for method in sorted(rule.methods & STATE_CHANGING):
             response = admin_client.open(url, method=method, data={"anything": "1"})
@@ -63,6 +68,12 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, ad
             page = response.get_data(as_text=True)
             assert "formulaire a expiré" in page or "form expired" in page, url
     assert snapshot(db) == before
+
+
+def test_only_the_one_click_unsubscribe_is_exempt_from_csrf(app):
+    exempt = {f"{view.__module__}.{view.__name__}" for view in app.view_functions.values()
+              } & app.extensions["csrf"]._exempt_views
+    assert exempt == {"inspir_events.mail.routes.unsubscribe"}
 
 
 def test_a_forged_token_is_refused_too(admin_client):
@@ -104,6 +115,8 @@ def test_production_cookies_are_secure(tmp_path):
     production = settings.load("production", environ={
         "SECRET_KEY": "k" * 48,
         "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+        "MAIL_SERVER": "smtp.inspir.example", "PUBLIC_URL": "https://inspir.example",
+        "MAIL_DEFAULT_SENDER": "INS'pir <ne-pas-repondre@inspir.example>",
     })
     app = create_app(production)
     assert not app.debug

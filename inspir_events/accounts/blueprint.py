@@ -1,7 +1,9 @@
 """The accounts blueprints, with their views registered by importing their modules.
 
 - ``bp`` (``accounts.*``): sign-up, log-in, profile, personal data, the users' admin
-  page; accounts' own personal data is declared with it (personal.py);
+  page; confirming and changing one's address (email_routes.py), password reset
+  (recovery_routes.py), the outbox's admin page (mail_routes.py); accounts' own personal
+  data (personal.py) and the messages they send (mails.py) are declared with it;
 - ``audit_bp`` (``audit.*``): the audit log's admin page (``/admin/audit``). Reading the
   log names its actors and needs the admin role, so it lives here, above the audit
   package (which only writes entries); its own blueprint keeps its endpoint ``audit.log``.
@@ -14,6 +16,10 @@ audit_bp = Blueprint("audit", __name__)
 
 from inspir_events.accounts import (  # noqa: E402,F401  (register on the blueprints)
     audit_routes,
+    email_routes,
+    mail_routes,
+    mails,
     personal,
+    recovery_routes,
     routes,
 )

@@ -148,3 +148,26 @@ class AccountDeletionForm(FlaskForm):
         _l("I understand that my account is deleted for good."),
         validators=[DataRequired(_l("Tick the box to confirm."))],
     )
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(
+        _l("New email address"),
+        validators=[
+            DataRequired(_l("Enter your new email address.")),
+            Length(max=EMAIL_MAX_LENGTH, message=_l("This address is too long.")),
+            Email(_l("Enter a valid email address, like nom@exemple.fr.")),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    current_password = _current_password_field()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class PasswordResetForm(FlaskForm):
+    new_password = _new_password_field(_l("New password"))
+    new_password_confirm = _password_again("new_password", _l("New password again"),
+                                           _l("Type your new password a second time."))

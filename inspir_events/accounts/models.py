@@ -52,6 +52,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the person proved the address is theirs (None: not yet; they browse and edit
+    # their profile but take part in nothing: accounts/verification.py).
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A new address asked for, taking the place of ``email`` once its link is followed.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
 
     department = relationship("Department")
     skills = relationship("Skill", secondary=user_skill, order_by="Skill.position")
@@ -71,6 +76,10 @@ class User(UserMixin, db.Model):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_admin(self) -> bool:

@@ -28,6 +28,10 @@ add_personal_data(bp, PersonalData({
                      "12 hours, and the account's last log-in is exported with the account"),
     "notification": TableData({"user_id": DELETE}, export="notifications"),
     "audit_entry": TableData({"actor_id": KEEP}, export="audit_entries"),
+    # the messages sent to the person (their HTML copy is left out as a derived copy);
+    # deleting the account drops them, those still waiting first of all
+    "mail_outbox": TableData({"user_id": DELETE}, export="emails"),
+    "mail_preference": TableData({"user_id": DELETE}, export="email_preferences"),
     # a conflict of interest declared on a decision stays with it (RGPD art. 17-3-b)
     "declared_conflict": TableData({"user_id": KEEP}, export="conflicts_declared"),
 }))

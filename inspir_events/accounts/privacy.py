@@ -157,6 +157,8 @@ def anonymise(user: User, *, actor: User | None, reason: str,
     user.bio = ""
     user.department_code = None
     user.locale = None
+    user.email_verified_at = None
+    user.pending_email = None
     user.last_login_at = None
     db.session.add(entry)
     audit.record(actor, "account.delete", "user", uid, reason=reason, **details)

@@ -3,9 +3,10 @@
 ``purge_expired`` removes what is past its period (settings RETENTION_*; the
 periods and their grounds are in docs/privacy.md): accounts without a log-in
 for three years (deleted as their owner would), expired server-side sessions,
-notifications read more than a year ago, audit entries and register rows older
-than five years. ``replay_deletions`` deletes again, after a backup is
-restored, the accounts the register says were deleted after that backup.
+notifications read more than a year ago, e-mails sent or failed more than 90 days
+ago, audit entries and register rows older than five years. ``replay_deletions``
+deletes again, after a backup is restored, the accounts the register says were deleted
+after that backup.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from inspir_events.accounts.services import alive_sessions
 from inspir_events.audit.models import AuditEntry
 from inspir_events.database import begin_write, use_case
 from inspir_events.extensions import db
+from inspir_events.mail.models import OutboxMessage
+from inspir_events.mail.rules import MailStatus
 from inspir_events.notifications.models import Notification
 from inspir_events.timeutil import utcnow
 
@@ -31,6 +34,7 @@ class PurgeReport:
     accounts: list[int] = field(default_factory=list)
     sessions: int = 0
     notifications: int = 0
+    mail_messages: int = 0
     audit_entries: int = 0
     register_entries: int = 0
     dry_run: bool = False
@@ -69,6 +73,9 @@ def purge_expired(dry_run: bool = False) -> PurgeReport:
     report.sessions = _deleted(delete(UserSession).where(~alive_sessions(now)))
     report.notifications = _deleted(delete(Notification).where(
         Notification.read_at < now - cfg["RETENTION_READ_NOTIFICATION"]))
+    report.mail_messages = _deleted(delete(OutboxMessage).where(
+        OutboxMessage.status.in_((MailStatus.SENT, MailStatus.FAILED)),
+        OutboxMessage.created_at < now - cfg["RETENTION_SENT_MAIL"]))
     report.audit_entries = _deleted(delete(AuditEntry).where(
         AuditEntry.at < now - cfg["RETENTION_AUDIT_ENTRY"]))
     register_cutoff = now - cfg["RETENTION_DELETION_REGISTER"]

@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 
 from inspir_events import limits
 from inspir_events.accounts import credentials, privacy, services
+from inspir_events.accounts import signup as signing_up
 from inspir_events.accounts.blueprint import bp
 from inspir_events.accounts.forms import (
     ROLE_LABELS,
@@ -36,6 +37,7 @@ from inspir_events.accounts.permissions import role_required
 from inspir_events.accounts.registry import profile_sections
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
+from inspir_events.i18n import current_language
 from inspir_events.reference import choices
 from inspir_events.urls import safe_next_url
 
@@ -77,10 +79,16 @@ def signup():
     if not form.validate_on_submit():
         return page()
     on_refusal(page=page, form=form)
-    user = services.register(form.email.data, form.display_name.data, form.password.data)
-    _start_session(user, remember=False)
-    flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-    return redirect(url_for("accounts.profile"))
+    # The same answer whether the address was free or taken (no account enumeration).
+    signing_up.register(form.email.data, form.display_name.data, form.password.data,
+                        language=current_language())
+    session["signup_email"] = form.email.data.strip()
+    return redirect(url_for("accounts.check_mailbox"))
+
+
+@bp.route("/signup/check-your-mailbox")
+def check_mailbox():
+    return render_template("accounts/check_mailbox.html", email=session.get("signup_email"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

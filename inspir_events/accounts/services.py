@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from inspir_events.accounts.models import Role, User, UserRole, UserSession
@@ -63,25 +62,6 @@ def passwords() -> Passwords:
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-@use_case
-def register(email: str, display_name: str, password: str) -> User:
-    """Create a citizen account; the address is unique case-insensitively."""
-    email = normalise_email(email)
-    if find_by_email(email) is not None:
-        raise EmailTaken()
-    user = User(
-        email=email,
-        display_name=display_name.strip(),
-        password_hash=passwords().hash(password),
-    )
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:  # a concurrent sign-up with the same address won the race
-        raise EmailTaken() from None  # rolled back by use_case
-    return user
 
 
 @use_case

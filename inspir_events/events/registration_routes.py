@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from inspir_events.accounts.permissions import verified_required
 from inspir_events.errors import on_refusal
 from inspir_events.events import participation, rules, services
 from inspir_events.events.blueprint import bp
@@ -22,7 +23,7 @@ from inspir_events.opendata import csv_response
 
 
 @bp.route("/events/<int:event_id>/register", methods=["POST"])
-@login_required
+@verified_required
 def register(event_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)

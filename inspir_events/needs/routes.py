@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from inspir_events import limits
+from inspir_events.accounts.permissions import verified_required
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
@@ -147,7 +148,7 @@ limits.answer_on(bp, submit=_submit_again)
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
-@login_required
+@verified_required
 @limits.limit("need")
 def submit():
     form = NeedForm()

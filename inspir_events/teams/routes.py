@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from inspir_events.accounts.permissions import verified_required
 from inspir_events.errors import on_refusal
 from inspir_events.events import services as events
 from inspir_events.opendata import csv_response
@@ -86,7 +87,7 @@ def _form_page(form, event, team=None, error=None, refused=False):
 
 
 @bp.route("/events/<int:event_id>/teams/new", methods=["GET", "POST"])
-@login_required
+@verified_required
 def create(event_id: int):
     event = events.get_for_viewer(event_id, current_user)
     form = _team_form(event)
@@ -147,7 +148,7 @@ def _post_action(team_id: int, action, success: str, form_class=FlaskForm):
 
 
 @bp.route("/teams/<int:team_id>/join", methods=["POST"])
-@login_required
+@verified_required
 def join(team_id: int):
     return _post_action(
         team_id, lambda form: services.join(current_user, team_id, form.message.data or ""),

@@ -21,12 +21,14 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError
 
+from inspir_events.accounts.permissions import is_verified
 from inspir_events.database import ID_MAX
 from inspir_events.domain import DomainError
 from inspir_events.extensions import socketio
@@ -83,7 +85,8 @@ def on_connect(auth=None):
         raise ConnectionRefusedError("origin")
     locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     realtime.socket_connected(request.sid, current_user.id,
-                              getattr(current_user, "session_token", None), locale)
+                              getattr(current_user, "session_token", None), locale,
+                              current_user.email_verified)
     if current_app.config.get("VOTING_BROADCAST"):
         realtime.start_broadcasts(current_app._get_current_object())
 
@@ -156,6 +159,17 @@ def _full_check(app: Flask, environ: dict, sid: str) -> int | None:
         return current_user.id
 
 
+def _confirmed(live, sid: str, info, user_id: int) -> bool:
+    """Issue 17 §2 at the socket door: only an account whose address is confirmed votes
+    (``accounts.permissions.is_verified``, asked again at each vote until it is; a socket
+    known confirmed at its connection asks nothing: the hot path stays one statement)."""
+    if not is_verified(user_id):
+        return False
+    if info is not None:
+        live.sockets[sid] = replace(info, verified=True)
+    return True
+
+
 @_on_raw("vote")
 def on_vote(sid, data):
     """Cast a vote (the hot path: no Flask request, the socket's user and session known
@@ -183,6 +197,8 @@ def _vote(app: Flask, environ: dict, sid: str, data) -> dict:
     user_id = info.user_id if info else _full_check(app, environ, sid)
     if user_id is None:
         return _signed_out_reply()
+    if (info is None or not info.verified) and not _confirmed(live, sid, info, user_id):
+        return _vote_reply("unverified", live.messages_of(info))
     round_id, idea_id = _int(data, "round_id"), _int(data, "idea_id")
     allowed = live.limiter.allow(user_id, time.monotonic())
     if not allowed or round_id is None or idea_id is None:

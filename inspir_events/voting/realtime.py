@@ -62,6 +62,9 @@ class SocketInfo:
     user_id: int
     token_hash: str  # the session's: re-checked by every vote, in the vote's transaction
     locale: str
+    # Whether the account's address was confirmed at the connection (if not, each vote
+    # asks the database again: events._vote).
+    verified: bool = True
 
 
 @dataclass
@@ -115,15 +118,17 @@ def user_room(user_id: int) -> str:
 
 # ---- sockets and rooms -------------------------------------------------------------------
 
-def socket_connected(sid: str, user_id: int, session_token: str | None, locale: str) -> None:
+def socket_connected(sid: str, user_id: int, session_token: str | None, locale: str,
+                     verified: bool = True) -> None:
     """A signed-in socket connected: it joins its user's room; who it is is kept for its
-    votes (with its session's token hash) and, with Redis, listed under its user."""
+    votes (with its session's token hash and whether its address is confirmed) and, with
+    Redis, listed under its user."""
     socketio.server.enter_room(sid, user_room(user_id), namespace=NAMESPACE)
     live = state()
     if locale not in live.messages:
         live.messages[locale] = vote_messages()  # in the connection's request: its language
     if session_token:
-        live.sockets[sid] = SocketInfo(user_id, token_hash(session_token), locale)
+        live.sockets[sid] = SocketInfo(user_id, token_hash(session_token), locale, verified)
     if live.redis is not None:
         key = live.prefix + USER_SIDS_KEY.format(user_id=user_id)
         live.redis.sadd(key, sid)

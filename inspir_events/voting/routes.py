@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from inspir_events import limits
+from inspir_events.accounts.permissions import verified_required
 from inspir_events.errors import on_refusal, render_error
 from inspir_events.events import services as events
 from inspir_events.opendata import csv_response
@@ -73,7 +74,7 @@ def _idea_page(form, event, idea=None, error=None):
 
 
 @bp.route("/events/<int:event_id>/ideas/new", methods=["GET", "POST"])
-@login_required
+@verified_required
 def new_idea(event_id: int):
     event = events.get_for_viewer(event_id, current_user)
     form = _idea_form(event)
@@ -193,7 +194,7 @@ limits.answer_on(bp)
 
 
 @bp.route("/rounds/<int:round_id>/vote", methods=["POST"])
-@login_required
+@verified_required
 @limits.limit("vote")
 def vote(round_id: int):
     form = VoteForm()

@@ -38,6 +38,8 @@ VOTE_MESSAGES = {
     "own_team": _l("You cannot vote for your own team's idea in this round."),
     "quota": _l("You have used all your votes in this round."),
     "rate": _l("Too many votes in a short time. Please wait a moment."),
+    "unverified": _l("Confirm your e-mail address to vote: follow the link we sent you "
+                     "(your profile sends it again)."),
 }
 
 

@@ -10,15 +10,20 @@ from sqlalchemy import func, select
 
 from inspir_events.accounts import privacy, services
 from inspir_events.accounts.models import DeletedAccount, User, UserRole, UserSession, user_skill
+from inspir_events.accounts.verification import send_confirmation
 from inspir_events.aid.projects.models import ProjectMember
 from inspir_events.audit.models import AuditEntry
+from inspir_events.database import begin_write
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import RegistrationStatus
+from inspir_events.mail import tasks
+from inspir_events.mail.rules import MailStatus
 from inspir_events.needs.models import Need, NeedSupport
 from inspir_events.notifications.models import Notification
 from inspir_events.teams.models import Team, TeamMember
 from inspir_events.voting.models import Idea, Vote
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, wait_until
+from tests.mail.conftest import delivering  # noqa: F401  (fixture)
 
 BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 
@@ -136,3 +141,25 @@ def test_a_solo_idea_and_need_show_the_deleted_account(client, db, make_user, lo
     page = client.get(f"/needs/{need.id}").get_data(as_text=True)
     assert "compte supprimé" in page
     assert author.display_name not in page
+
+
+def test_a_deleted_accounts_waiting_messages_are_dropped(app, client, db, make_user, login,
+                                                         delivering, mail_worker, outbox):  # noqa: F811
+    user = make_user("nadia@example.org", verified=False)
+    other = make_user("karim@example.org", verified=False)
+    for person in (user, other):
+        begin_write()
+        send_confirmation(db.session.get(User, person.id))
+        db.session.commit()
+    login(user)
+    assert delete(client, PASSWORD).status_code == 302
+    assert [m.recipient for m in outbox()] == ["karim@example.org"]
+    # the worker, started after the deletion, sends only the other person's message
+    mail_worker(app)
+    tasks.mail_queue(app).sweep()
+    (received,) = delivering.wait_for(1)
+    wait_until(lambda: outbox()[0].status == MailStatus.SENT, what="the other message")
+    assert received["To"] == "karim@example.org"
+    assert len(delivering.messages) == 1
+    db.session.refresh(user)
+    assert (user.email_verified_at, user.pending_email) == (None, None)

@@ -10,7 +10,10 @@ from inspir_events.accounts import privacy
 from inspir_events.accounts.models import User
 from inspir_events.accounts.registry import registry
 from inspir_events.audit.models import AuditEntry
+from inspir_events.database import begin_write
 from inspir_events.extensions import db as _db
+from inspir_events.mail import services as mail_services
+from inspir_events.mail.rules import MailMode
 
 BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 
@@ -117,3 +120,23 @@ def test_the_calendar_feed_is_exported_without_its_token(client, db, make_user, 
     assert len(data["calendar_feed"]) == 1
     assert "token" not in data["calendar_feed"][0]
     assert data["calendar_feed"][0]["user_id"] == user.id
+
+
+def test_the_emails_sent_and_the_choices_per_kind_are_exported(client, db, make_user, login,
+                                                               outbox):
+    user = make_user("nadia@example.org", verified=False)
+    login(user)
+    client.post_form("/account/confirm/resend", token_from="/profile")
+    begin_write()
+    mail_services.set_mode(user.id, "account.verify", MailMode.DAILY)
+    db.session.commit()
+    data = download(client).get_json()
+    (email,) = data["emails"]
+    assert (email["recipient"], email["kind"], email["status"]) == (
+        "nadia@example.org", "account.verify", "pending")
+    assert email["subject"] == "Confirmez votre adresse électronique"
+    assert "body_html" not in email  # a derived copy of the text
+    assert data["email_preferences"] == [{"user_id": user.id, "kind": "account.verify",
+                                          "mode": "daily",
+                                          "updated_at": data["email_preferences"][0][
+                                              "updated_at"]}]

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from inspir_events.accounts import privacy, retention
 from inspir_events.accounts.models import DeletedAccount, User, UserSession
 from inspir_events.audit.models import AuditEntry
+from inspir_events.mail.models import OutboxMessage
+from inspir_events.mail.rules import MailStatus
 from inspir_events.notifications.models import Notification
 
 BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
@@ -63,18 +65,32 @@ def story(db, make_user):
         "audit_recent": AuditEntry(at=NOW - 5 * YEAR + DAY, action="role.grant",
                                    object_type="user", object_id="1", details={}),
     }
+    def mail(status, created):
+        return OutboxMessage(user_id=active, kind="account.verify", language="fr",
+                             recipient="active@example.org", subject="s", body_text="t",
+                             body_html="h", attachments=[], headers={}, status=status,
+                             message_id=f"<{status}-{created:%Y%m%d}@localhost>",
+                             created_at=created, next_attempt_at=created)
+
+    mails = {
+        "mail_sent_old": mail(MailStatus.SENT, NOW - 90 * DAY - DAY),
+        "mail_failed_old": mail(MailStatus.FAILED, NOW - 90 * DAY - DAY),
+        "mail_sent_recent": mail(MailStatus.SENT, NOW - 90 * DAY + DAY),
+        "mail_pending_old": mail(MailStatus.PENDING, NOW - 90 * DAY - DAY),
+    }
     register = {
         "register_old": DeletedAccount(user_id=90001, email_sha256="0" * 64, reason="self",
                                        deleted_at=NOW - 5 * YEAR - DAY),
         "register_recent": DeletedAccount(user_id=90002, email_sha256="1" * 64, reason="self",
                                           deleted_at=NOW - 5 * YEAR + DAY),
     }
-    for rows in (sessions, notes, audits, register):
+    for rows in (sessions, notes, mails, audits, register):
         db.session.add_all(rows.values())
     db.session.commit()
     privacy.write_register_file([privacy.entry_dict(r) for r in register.values()])
     return {name: row.id if not isinstance(row, DeletedAccount) else row.user_id
-            for rows in (users, sessions, notes, audits, register) for name, row in rows.items()}
+            for rows in (users, sessions, notes, mails, audits, register)
+            for name, row in rows.items()}
 
 
 def present(db, story) -> set[str]:
@@ -84,6 +100,9 @@ def present(db, story) -> set[str]:
                         ("never_new", User), ("idle_out", UserSession), ("too_old", UserSession),
                         ("live", UserSession), ("read_old", Notification),
                         ("read_recent", Notification), ("unread_old", Notification),
+                        ("mail_sent_old", OutboxMessage), ("mail_failed_old", OutboxMessage),
+                        ("mail_sent_recent", OutboxMessage),
+                        ("mail_pending_old", OutboxMessage),
                         ("audit_old", AuditEntry), ("audit_recent", AuditEntry),
                         ("register_old", DeletedAccount), ("register_recent", DeletedAccount)]:
         row = db.session.get(model, story[name])
@@ -98,8 +117,8 @@ def test_a_dry_run_counts_and_changes_nothing(db, story, frozen):
     report = retention.purge_expired(dry_run=True)
     assert report.dry_run
     assert report.accounts == sorted([story["idle"], story["never_old"]])
-    assert (report.sessions, report.notifications, report.audit_entries,
-            report.register_entries) == (2, 1, 1, 1)
+    assert (report.sessions, report.notifications, report.mail_messages,
+            report.audit_entries, report.register_entries) == (2, 1, 2, 1, 1)
     assert present(db, story) == before
     assert len(privacy.read_register_file()) == 2
 
@@ -109,7 +128,8 @@ def test_the_purge_removes_what_is_past_its_period_and_keeps_the_rest(db, story,
                                                                       socket_calls):
     report = retention.purge_expired()
     assert present(db, story) == {"active", "never_new", "live", "read_recent", "unread_old",
-                                  "audit_recent", "register_recent"}
+                                  "mail_sent_recent", "mail_pending_old", "audit_recent",
+                                  "register_recent"}
     assert len(report.accounts) == 2
     # Inactive accounts are deleted as their owner would delete them: register and audit.
     for name in ("idle", "never_old"):

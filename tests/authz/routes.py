@@ -51,6 +51,7 @@ DEFAULTS = {
 # Posting an empty form where the role is allowed: the form's errors (422).
 EMPTY_FORM = "302 422 422 422 422 422 422 422 422"
 NOBODY = "404 404 404 404 404 404 404 404 404"
+GONE = "410 410 410 410 410 410 410 410 410"
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,27 @@ ROUTES: dict[str, Row] = {
     "accounts.admin_users": Row("admin"),
     "audit.log": Row("admin"),  # the audit log: admins read it, nobody edits it
     "accounts.admin_set_roles": Row("admin", {"user_id": "citizen"}),
+    # ---- addresses, password reset, the outbox (issue 17)
+    "accounts.check_mailbox": Row("public"),
+    # A link that is no more (forged here): its page says so, to anyone (410 Gone).
+    "accounts.confirm_email_page": Row("public", {"token": "=x"}, get=GONE),
+    "accounts.confirm_email": Row("public", {"token": "=x"}, post=GONE),
+    # Everyone in the matrix is confirmed: nothing to send, back to the profile.
+    "accounts.resend_confirmation": Row("account"),
+    "accounts.change_email": Row("account", post=EMPTY_FORM),
+    "accounts.forgot_password": Row("public", post="422 422 422 422 422 422 422 422 422"),
+    "accounts.reset_sent": Row("public"),
+    "accounts.reset_password": Row("public", {"token": "=x"}, get=GONE, post=GONE),
+    "accounts.admin_mail": Row("admin"),
+    # The world's outbox is empty: no message 1 to retry (404), for the admin only.
+    "accounts.admin_mail_retry": Row("admin", {"message_id": "=1"},
+                                     post="302 403 403 403 403 403 404 403 403"),
+    # A forged unsubscribe link stops nothing, for anyone.
+    "mail.unsubscribe_page": Row("public", {"token": "=x"}, get=NOBODY),
+    "mail.unsubscribe": Row("public", {"token": "=x"}, post=NOBODY),
+    # Development and tests write messages to files: their mailbox page is open.
+    "mail.dev_mailbox": Row("public"),
+    "mail.dev_message": Row("public", {"name": "=x"}, get=NOBODY),
     # ---- needs (Camille's need)
     "needs.board": Row("public"),
     "needs.export_csv": Row("public"),

@@ -131,7 +131,8 @@ def add_extra_rows() -> dict[str, int]:
     """The rows the demo lacks, and the ids the matrix's URLs use (one transaction)."""
     citoyenne, dev, orga, orga2 = (_user(n) for n in ("citoyenne", "dev", "orga", "orga2"))
     citizen = User(email=CITIZEN_EMAIL, display_name="Cyril Citoyen",
-                   password_hash=_user("admin").password_hash, department_code="59")
+                   password_hash=_user("admin").password_hash, department_code="59",
+                   email_verified_at=utcnow())
     db.session.add(citizen)
     hackathon = _event("Hackathon des mobilités rurales")
     workshop = _event("Atelier accès aux droits")

@@ -1,6 +1,7 @@
 """The whole INS'pir journey in a real browser (issue 11), each actor in a context of its own.
 
-A citizen signs up and posts a need; another supports it; an organiser declares an event
+A citizen signs up, confirms their address by the link of the message the platform wrote,
+and posts a need; another supports it; an organiser declares an event
 addressing it and asks for the label; the committee grants it; the organiser applies for
 co-funding and watches the live verdict as they type; participants register (one waits
 and is promoted), form teams, post ideas; the organiser opens a round and a vote in one
@@ -28,8 +29,10 @@ from inspir_events.events.rules import RegistrationStatus
 from inspir_events.extensions import db
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.models import LabelRequest
+from inspir_events.mail.models import OutboxMessage
 from inspir_events.timeutil import utc_to_paris, utcnow
 from inspir_events.voting.models import Idea, VotingRound
+from tests.conftest import link_path
 from tests.e2e.conftest import DEMO_PASSWORD, demo_email, log_in, write_artifact
 
 NEED_TITLE = "Des bancs partagés le long des quais de la Somme"
@@ -76,14 +79,20 @@ def test_the_whole_journey_across_roles(contexts, live_server):
     def step(name: str) -> None:
         steps[name] = round(time.perf_counter() - started, 2)
 
-    # -- A citizen signs up and posts a need ------------------------------------------------
+    # -- A citizen signs up, confirms their address and posts a need ------------------------
     citizen = contexts(locale="en-GB").new_page()
+    email, password = f"nadia-{uuid.uuid4().hex[:8]}@example.org", "des bancs pour tout le monde"
     citizen.goto("/signup")
-    citizen.fill("#email", f"nadia-{uuid.uuid4().hex[:8]}@example.org")
+    citizen.fill("#email", email)
     citizen.fill("#display_name", "Nadia Habitante")
-    citizen.fill("#password", "des bancs pour tout le monde")
-    citizen.fill("#password_confirm", "des bancs pour tout le monde")
+    citizen.fill("#password", password)
+    citizen.fill("#password_confirm", password)
     click(citizen, "Create my account")
+    assert citizen.locator("h1").inner_text() == "Check your mailbox"
+    (message,) = query(app, select(OutboxMessage).where(OutboxMessage.recipient == email))
+    citizen.goto(link_path(message, "/account/confirm/"))  # the link of the message
+    click(citizen, "Confirm my address")
+    log_in(citizen, email, password)
     assert citizen.get_by_role("button", name="Sign out").is_visible()
     citizen.goto("/needs/new")
     citizen.fill("#title", NEED_TITLE)

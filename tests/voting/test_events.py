@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from inspir_events.extensions import db as _db
 from inspir_events.extensions import socketio
+from inspir_events.timeutil import utcnow
 from inspir_events.voting import rounds as round_cases
 from inspir_events.voting.models import Vote
 from tests.voting.conftest import ORIGIN, LiveClient, vote
@@ -75,6 +76,22 @@ def test_vote_is_stored_and_acknowledged(live, setup):
     assert ack["outcome"] == "stored"
     assert ack["message"]
     assert (ack["votes_used"], ack["votes_allowed"]) == (1, 3)
+    assert stored_votes(setup.round.id) == 1
+
+
+def test_an_unconfirmed_address_cannot_vote_at_the_socket_door(live, setup, db):
+    # Issue 17: until their address is confirmed, a participant watches but does not vote.
+    setup.outsider.email_verified_at = None
+    db.session.commit()
+    client = live(setup.outsider)
+    ack = vote(client, setup.round, setup.ideas[0])
+    assert (ack["ok"], ack["outcome"]) == (False, "unverified")
+    assert "Confirmez votre adresse électronique pour voter" in ack["message"]
+    assert stored_votes(setup.round.id) == 0
+    # Confirmed meanwhile (the link followed in another tab): the same socket votes.
+    setup.outsider.email_verified_at = utcnow()
+    db.session.commit()
+    assert vote(client, setup.round, setup.ideas[0])["outcome"] == "stored"
     assert stored_votes(setup.round.id) == 1
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from inspir_events.accounts.permissions import verified_required
 from inspir_events.aid import rules
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.cofunding import decisions, entrusting
@@ -101,7 +102,7 @@ def _problems(error) -> list[Problem]:
 
 
 @bp.route("/events/<int:event_id>/cofunding", methods=["GET", "POST"])
-@login_required
+@verified_required
 def application(event_id: int):
     """The organiser's co-funding application: save the draft, check, submit."""
     on_refusal(page=lambda error: _cannot_apply(event_id, error))

@@ -174,10 +174,13 @@ def test_region_settings_defaults_env_overrides_and_production_check():
     def flask_config(settings) -> dict:
         return {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
 
-    fine = config.load("production", environ={"SECRET_KEY": secret})
+    mail = {"MAIL_SERVER": "smtp.inspir.example", "PUBLIC_URL": "https://inspir.example",
+            "MAIL_DEFAULT_SENDER": "INS'pir <ne-pas-repondre@inspir.example>"}
+    fine = config.load("production", environ={"SECRET_KEY": secret, **mail})
     config.validate(flask_config(fine))
     for bad in ("20005374200012", "2000537420001", "ABCDEFGHIJKLMN"):
-        wrong = config.load("production", environ={"SECRET_KEY": secret, "REGION_SIRET": bad})
+        wrong = config.load("production", environ={"SECRET_KEY": secret, "REGION_SIRET": bad,
+                                                   **mail})
         with pytest.raises(config.ConfigError, match="REGION_SIRET"):
             config.validate(flask_config(wrong))
     # Development and tests do not check it.

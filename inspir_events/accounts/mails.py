@@ -1,0 +1,32 @@
+"""The messages accounts send (issue 17 §2), declared with the accounts blueprint.
+
+All are essential (always sent, no unsubscribe link): they are about the account itself.
+Their bodies are templates/mail/<name with underscores>.txt and .html.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from inspir_events.accounts.blueprint import bp
+from inspir_events.mail.kinds import MailKind, declare
+
+VERIFY = "account.verify"
+EMAIL_CHANGE = "account.email_change"
+EMAIL_CHANGED = "account.email_changed"
+ADDRESS_IN_USE = "account.address_in_use"
+RECOVERY = "account.password_reset"
+
+declare(
+    bp,
+    MailKind(VERIFY, title=_l("Confirming your address at sign-up"),
+             subject=_l("Confirm your e-mail address")),
+    MailKind(EMAIL_CHANGE, title=_l("Confirming a new address"),
+             subject=_l("Confirm your new e-mail address")),
+    MailKind(EMAIL_CHANGED, title=_l("Address changed"),
+             subject=_l("Your e-mail address was changed")),
+    MailKind(ADDRESS_IN_USE, title=_l("Address already in use"),
+             subject=_l("You already have an account with this address")),
+    MailKind(RECOVERY, title=_l("Password reset"),
+             subject=_l("Reset your password")),
+)
