@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := inspir_events/translations
 export FLASK_APP := inspir_events.app
 
-.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store clean
+.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent) beside the mail worker
 # (flask mail-worker); Ctrl-C stops both (inspir_events/launcher.py).
@@ -78,6 +78,11 @@ bench-teams: install translations
 # The store page and /api/v1/needs with 10,000 needs and 500 projects, against /healthz.
 bench-store: install translations
 	$(BIN)/python bench/store_api.py $(QUICK)
+
+# The e-mail outbox: a registration's latency with and without it, one worker's delivery
+# rate to a local SMTP server and its memory (aiosmtpd comes with the test tools).
+bench-mail: install-test translations
+	$(BIN)/python bench/mail_outbox.py $(QUICK)
 
 # aiohttp (the light websocket clients) comes with the test tools.
 bench-voting: install-test translations

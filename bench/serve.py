@@ -37,9 +37,26 @@ def _log_gc_pauses(threshold_s: float = 0.005) -> None:
     gc.callbacks.append(callback)
 
 
+def _without_outbox() -> None:
+    """``BENCH_NO_OUTBOX=1`` (bench/mail_outbox.py's baseline): the same requests with the
+    outbox switched off — every reference to ``mail.services.enqueue`` writes nothing."""
+    from inspir_events.mail import services as mail_services
+
+    real = mail_services.enqueue
+
+    def no_outbox(*args, **kwargs):
+        return None
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "enqueue", None) is real:
+            module.enqueue = no_outbox
+
+
 def main() -> None:
     if os.environ.get("BENCH_GC_LOG") == "1":
         _log_gc_pauses()
+    if os.environ.get("BENCH_NO_OUTBOX") == "1":
+        _without_outbox()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ["PORT"])
     if socketio.server.eio.async_mode == "gevent":
