@@ -37,6 +37,10 @@ ENV_OVERRIDES = (
     "ACCESSIBILITY_CONTACT",
     "SECURITY_CONTACT",
     "DELETION_REGISTER_PATH",
+    "READ_LIMIT",
+    "SECURITY_LOG",
+    "MAX_CONTENT_LENGTH",
+    "PUBLIC_URL",
 )
 
 
@@ -81,13 +85,33 @@ class Base:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
-    # Failed log-in attempts per minute, per account and per address.
-    LOGIN_FAILURES_PER_ACCOUNT = "5 per minute"
+    # Failed log-ins (inspir_events/limits.py; docs/security.md, « Failed log-ins »). From a
+    # browser that never signed in to the account named: per (account, address) pair,
+    # per address (a venue's visitors share one), per account from anywhere (over an
+    # hour: slow guessing from many addresses). From a known device of that account (its
+    # device cookie, LOGIN_DEVICE_LIFETIME): per device only, so a stranger never locks
+    # the owner out.
+    LOGIN_FAILURES_PER_ACCOUNT_AND_IP = "5 per minute"
     LOGIN_FAILURES_PER_IP = "30 per minute"
+    LOGIN_FAILURES_PER_ACCOUNT = "20 per hour"
+    LOGIN_FAILURES_PER_DEVICE = "10 per 15 minutes"
+    LOGIN_DEVICE_LIFETIME = timedelta(days=365)
     # The other abuse limits (inspir_events/limits.py; docs/operations.md). Sign-ups are
     # counted per address: a venue's visitors at an event share one.
     SIGNUP_LIMIT = "20 per hour"
-    CREDENTIAL_CHANGES_LIMIT = "5 per 15 minutes"  # password changes, per account
+    # Forms where the password is typed again (password change, account deletion),
+    # together, per account.
+    CREDENTIAL_CHANGES_LIMIT = "5 per 15 minutes"
+    # Costly reads (searches, exports, calendar feeds, the API, statistics), together, per
+    # visitor: per account once signed in, per address before. A burst of 20 a second
+    # and 600 a minute is far above a person's use, even on a shared address; empty: off.
+    READ_LIMIT = "20 per second;600 per minute"
+    # Request bodies larger than this are refused (413) before they are read. The
+    # largest uploads expected are PDF documents of 10 MB (co-funding applications).
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Where the security log's JSON lines go (security.py): "stderr", a file path, or
+    # empty (only the logging configured elsewhere).
+    SECURITY_LOG = "stderr"
     # Need forms sent, per account, whatever their outcome (the needs' own rule
     # is 10 published a day: needs/rules.py).
     NEED_POSTS_LIMIT = "20 per hour"
@@ -174,6 +198,8 @@ class Testing(Base):
     VOTING_BROADCAST = False
     BOARD_CACHE_SECONDS = 0  # tests see every change at once; test_cache turns it on
     VOTE_HTTP_LIMIT = "100 per second"  # tests post quickly; test_limits sets the real one
+    READ_LIMIT = ""  # tests and benches read quickly; test_limits turns it on
+    SECURITY_LOG = ""  # tests capture the records (caplog)
 
 
 class Production(Base):
@@ -300,6 +326,12 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
                  "SECURITY_CONTACT", "DELETION_REGISTER_PATH"):
         if environ.get(name):
             setattr(settings, name, environ[name].strip())
+    # Set, even empty (empty: the read limit off, the security log left to the logging).
+    for name in ("READ_LIMIT", "SECURITY_LOG"):
+        if name in environ:
+            setattr(settings, name, environ[name].strip())
+    if environ.get("MAX_CONTENT_LENGTH"):
+        settings.MAX_CONTENT_LENGTH = int(environ["MAX_CONTENT_LENGTH"])
     if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:
         settings.DEBUG = True
     return settings

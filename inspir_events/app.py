@@ -17,7 +17,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings_module
-from inspir_events import errors, models, security  # noqa: F401  (models: all tables)
+from inspir_events import errors, limits, models, security  # noqa: F401  (models: all tables)
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.blueprint import audit_bp
 from inspir_events.accounts.blueprint import bp as accounts_bp
@@ -91,6 +91,7 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    limits.init_app(app)
     security.init_app(app)
     register_commands(app)
     _init_templates(app)

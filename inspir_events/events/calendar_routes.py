@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from inspir_events import limits
 from inspir_events.events import ical, participation, services
 from inspir_events.events.blueprint import bp
 from inspir_events.events.forms import listing_filters
@@ -32,18 +33,21 @@ def _ics(events, name: str, filename: str):
 
 
 @bp.route("/events/<int:event_id>.ics")
+@limits.costly_read
 def event_ics(event_id: int):
     event = services.get_for_viewer(event_id, None)
     return _ics([event], event.title, f"inspir-event-{event.id}.ics")
 
 
 @bp.route("/events.ics")
+@limits.costly_read
 def feed_ics():
     return _ics(services.feed_events(listing_filters(request.args)), _("INS'pir events"),
                 "inspir-events.ics")
 
 
 @bp.route("/calendar/<token>.ics")
+@limits.costly_read
 def private_ics(token: str):
     _user_id, events = participation.events_of_feed(token)
     return _ics(events, _("My INS'pir events"), "my-inspir-events.ics")

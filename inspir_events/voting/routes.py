@@ -227,6 +227,7 @@ def _results_page(voting_round, ranked, form, status=200):
 
 
 @bp.route("/rounds/<int:round_id>/results.csv")
+@limits.costly_read
 def results_csv(round_id: int):
     voting_round = result_cases.shown_results(round_id)
     header = ("rank", "tied", "idea_id", "idea", "team", "votes", "winner")
