@@ -1,11 +1,12 @@
 """Calendars (iCalendar, ical.py): one event's file, the public feed, and each person's
-private feed with its secret address (made, renewed and revoked here)."""
+private feed with its secret address (made, renewed and revoked here; shown once, when it is
+made: only its hash is stored)."""
 
 from __future__ import annotations
 
 import hashlib
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -58,9 +59,11 @@ def private_ics(token: str):
 def renew_token():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    participation.renew_calendar_token(current_user)
-    flash(_("Your private calendar address is ready. Keep it to yourself."), "success")
-    return redirect(safe_next_url(request.form.get("next")) or url_for("events.mine"))
+    token = participation.renew_calendar_token(current_user)
+    # Shown on this answer only (never cached: HTML is no-store), never stored in clear.
+    return render_template("events/calendar_address.html",
+                           address=url_for("events.private_ics", token=token, _external=True),
+                           back=safe_next_url(request.form.get("next")) or url_for("events.mine"))
 
 
 @bp.route("/calendar/token/revoke", methods=["POST"])

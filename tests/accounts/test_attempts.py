@@ -111,7 +111,7 @@ def test_the_device_cookie_is_safe(app, owner, owner_browser):
 # ---- the forms where the password is typed again (1.2) -------------------------------------
 
 def delete(client) -> int:
-    return client.post_form("/account/delete", {"current_password": WRONG},
+    return client.post_form("/account/delete", {"current_password": WRONG, "confirm": "y"},
                             token_from="/account/delete").status_code
 
 
@@ -125,7 +125,7 @@ def change_password(client) -> int:
 def test_account_deletion_limits_password_guessing(app, client, login, make_user):
     login(make_user())
     assert [delete(client) for _ in range(5)] == [422] * 5
-    response = client.post_form("/account/delete", {"current_password": WRONG},
+    response = client.post_form("/account/delete", {"current_password": WRONG, "confirm": "y"},
                                 token_from="/account/delete", headers=EN)
     assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
     assert "You typed your password many times in a short time." in response.get_data(

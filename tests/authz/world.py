@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from inspir_events import demo, demo_aid
 from inspir_events.accounts.models import User
+from inspir_events.accounts.services import token_hash
 from inspir_events.aid.cofunding.models import CofundingApplication, RevenueKind
 from inspir_events.aid.envelopes.models import Envelope
 from inspir_events.aid.projects.models import Project
@@ -89,7 +90,8 @@ def add_extra_rows() -> dict[str, int]:
                          subject_title=workshop.title, subject_url=f"/events/{workshop.id}",
                          requested_by_id=orga2.id, status=LabelStatus.REQUESTED,
                          answers={p.code: "Réponse." for p in PRINCIPLES})
-    feed = CalendarFeed(user_id=citoyenne.id, token="matrix-private-feed-token-of-camille")
+    feed = CalendarFeed(user_id=citoyenne.id,
+                        token_hash=token_hash("matrix-private-feed-token-of-camille"))
     db.session.add_all([live_round, label, feed])
     # An application in Nord - Pas-de-Calais, outside the delegated (Picardie) envelope.
     draft.status = EventStatus.PUBLISHED
