@@ -7,20 +7,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 
 import pytest
 from sqlalchemy import select
 
-from inspir_events import demo
 from inspir_events.accounts.models import User
-from inspir_events.app import create_app
 from inspir_events.events.models import Registration
 from inspir_events.extensions import db
 from tests.authz.routes import ROUTES, url_values
-from tests.authz.world import World, add_extra_rows
-from tests.conftest import InspirClient
-from tests.conftest import testing_config as settings_for
+from tests.authz.world import World, build_world, close_world
 
 HOSTILE = "Karim;=1+1;@SUM(1+1)"
 # The page showing each download's links (its endpoint, URL arguments, who reads it).
@@ -38,25 +33,16 @@ READERS = {"events.registrations_csv": "organiser", "teams.export_csv": "organis
 
 @pytest.fixture(scope="module")
 def world(sqlite_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("csv") / "inspir.db"
-    shutil.copy(sqlite_template, path)
-    app = create_app(settings_for(f"sqlite:///{path}", RATELIMIT_ENABLED=False))
-    app.test_client_class = InspirClient
-    with app.app_context():
-        assert demo.seed()
-        ids = add_extra_rows()
+    built = build_world(sqlite_template, tmp_path_factory.mktemp("csv"), RATELIMIT_ENABLED=False)
+    with built.app.app_context():
         # A participant of the hackathon whose name would be three cells in a French
         # spreadsheet, two of them formulas (the review's finding).
         registration = db.session.scalar(select(Registration).where(
-            Registration.event_id == ids["hackathon"]).order_by(Registration.id))
+            Registration.event_id == built.ids["hackathon"]).order_by(Registration.id))
         db.session.get(User, registration.user_id).display_name = HOSTILE
         db.session.commit()
-    built = World(app, path, ids)
-    built.sign_in_everyone()
     yield built
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_world(built)
 
 
 def csv_endpoints(app) -> list[str]:

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from inspir_events import limits
+from inspir_events.database import coerce_id
 from inspir_events.errors import on_refusal, render_error
 from inspir_events.events import services as events
 from inspir_events.opendata import csv_response
@@ -200,7 +201,7 @@ def vote(round_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        idea_id = int(form.idea_id.data)
+        idea_id = coerce_id(form.idea_id.data)
     except ValueError:
         abort(400)
     result = vote_cases.cast_vote(current_user.id, round_id, idea_id)

@@ -189,3 +189,31 @@ class World:
 
     def restore(self) -> None:
         self._copy(self.saved, self.path)
+
+
+def build_world(template: Path, folder: Path, **settings) -> World:
+    """A world on a copy of the migrated ``template`` in ``folder``: the demo, the extra
+    rows, everyone signed in, saved (for :meth:`World.restore`). Dispose it with
+    :func:`close_world`."""
+    import shutil
+
+    from inspir_events.app import create_app
+    from tests.conftest import testing_config
+
+    path = folder / "inspir.db"
+    shutil.copy(template, path)
+    app = create_app(testing_config(f"sqlite:///{path}", **settings))
+    app.test_client_class = InspirClient
+    with app.app_context():
+        assert demo.seed()
+        ids = add_extra_rows()
+    built = World(app, path, ids)
+    built.sign_in_everyone()
+    built.save()
+    return built
+
+
+def close_world(built: World) -> None:
+    with built.app.app_context():
+        db.session.remove()
+        db.engine.dispose()
