@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import redis
 
 from inspir_events.aid.identifiers import valid_siret
+from inspir_events.security import is_loopback
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 
@@ -228,6 +229,23 @@ def validate(settings) -> None:
                 "the open data of granted aid names the Region by it. Set the "
                 "REGION_SIRET environment variable to the Region's SIRET, without spaces."
             )
+
+
+def check_bind(settings, host: str) -> None:
+    """Refuse to serve development settings beyond this computer (issue 18, 1.9).
+
+    ``INSPIR_CONFIG`` forgotten means the development settings: a public SECRET_KEY and
+    the Werkzeug debugger, which runs code. ``python wsgi.py`` (``make run``) then binds
+    loopback addresses only; the application also answers only this computer in debug
+    mode whatever serves it (security.LocalOnly).
+    """
+    if (settings.get("NAME") == "development" or settings.get("DEBUG")) \
+            and not is_loopback(host):
+        raise ConfigError(
+            f"HOST={host!r}: the development settings (a public SECRET_KEY, the debugger) "
+            "serve only this computer: use HOST=127.0.0.1 (the default), or set "
+            "INSPIR_CONFIG=production with its SECRET_KEY to serve a network."
+        )
 
 
 def redis_problem(url: str) -> str | None:

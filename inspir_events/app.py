@@ -87,6 +87,8 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
 
     _init_extensions(app)
     _trust_proxies(app)
+    if app.debug:  # outermost: before the proxy headers, Socket.IO and the debugger
+        app.wsgi_app = security.LocalOnly(app.wsgi_app)
     app.url_map.converters["int"] = IdConverter  # before the routes are added
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -13,10 +13,12 @@ is a secret. Where it goes is the ``SECURITY_LOG`` setting (docs/operations.md).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import logging.handlers
 import os
+import re
 import sys
 
 from flask import has_request_context, request
@@ -112,6 +114,58 @@ def init_log(app) -> None:
         handler = SecurityFileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(message)s"))
     log.addHandler(handler)
+
+
+# ---- the development server answers this computer only (issue 18, 1.9) --------------------
+
+def is_loopback(host: str) -> bool:
+    """``host`` (a name or an address, IPv6 in brackets or not) is this computer only."""
+    host = (host or "").strip().strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+_FORWARDED_FOR = re.compile(r'for="?\[?([^\]";,]+)', re.IGNORECASE)
+
+
+def _forwarded_addresses(environ) -> list[str]:
+    addresses = []
+    for header in FORWARDED_HEADERS:
+        value = environ.get(header)
+        if not value:
+            continue
+        if header == "HTTP_FORWARDED":
+            addresses += _FORWARDED_FOR.findall(value) or [value]
+        else:
+            addresses += [part.strip() for part in value.split(",")]
+    return addresses
+
+
+class LocalOnly:
+    """WSGI middleware put outermost when DEBUG is on: a request from anywhere but this
+    computer (its address, or an address a proxy forwards) gets a plain 403, before the
+    Werkzeug debugger or the application see it. Development settings have a public
+    SECRET_KEY and the debugger runs code: they must never serve the network, even when
+    the server was bound to all addresses by mistake (``flask run --host 0.0.0.0``)."""
+
+    BODY = (b"403 Forbidden: the development server answers this computer only. "
+            b"Run the platform with INSPIR_CONFIG=production to serve a network.\n")
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        addresses = [environ.get("REMOTE_ADDR", ""), *_forwarded_addresses(environ)]
+        if all(is_loopback(address) for address in addresses):
+            return self.app(environ, start_response)
+        start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"),
+                                         ("Content-Length", str(len(self.BODY)))])
+        return [self.BODY]
 
 
 def init_app(app) -> None:
