@@ -2,7 +2,8 @@
 
 ``development`` (the default), ``testing`` and ``production``. Environment
 variables override the class values (see :func:`load`); the production class
-refuses to start without a ``SECRET_KEY``, with ``DEBUG`` on, or with a
+refuses to start without a ``SECRET_KEY``, with ``DEBUG`` on, without a real public
+address (``PUBLIC_URL`` or ``SERVER_NAME``, not a placeholder host), or with a
 ``REGION_SIRET`` that is not a valid SIRET (the open data of granted aid names
 the Region by it).
 """
@@ -64,6 +65,9 @@ class Base:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL: str | None = None
     SERVER_NAME: str | None = None
+    # The platform's public address (https://inspir.example.fr): links sent out, and the
+    # domain of calendar UIDs (with SERVER_NAME as a fallback); required in production.
+    PUBLIC_URL: str | None = None
     # Origins allowed to open a Socket.IO connection (never "*").
     ALLOWED_ORIGINS: list[str] = ["http://127.0.0.1:5000", "http://localhost:5000"]
 
@@ -223,12 +227,46 @@ def validate(settings) -> None:
                 "DEBUG is on: production refuses to start in debug mode "
                 "(the debugger would expose the server). Unset FLASK_DEBUG."
             )
+        host = public_host(settings)
+        if host is None or is_placeholder_host(host):
+            raise ConfigError(
+                f"PUBLIC_URL is {settings.get('PUBLIC_URL')!r} and SERVER_NAME "
+                f"{settings.get('SERVER_NAME')!r}: production needs the platform's real public "
+                "address (calendar UIDs and links are made of it). Set the PUBLIC_URL "
+                "environment variable, e.g. PUBLIC_URL=https://inspir.hautsdefrance.fr."
+            )
         if not valid_siret(settings.get("REGION_SIRET")):
             raise ConfigError(
                 "REGION_SIRET is not a valid SIRET (14 digits with a valid Luhn key): "
                 "the open data of granted aid names the Region by it. Set the "
                 "REGION_SIRET environment variable to the Region's SIRET, without spaces."
             )
+
+
+# Hosts that name no real deployment: RFC 2606 and RFC 6761 reserved names, one-label names.
+PLACEHOLDER_SUFFIXES = (".example", ".invalid", ".test", ".localhost", ".local",
+                        ".example.com", ".example.org", ".example.net")
+PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "localhost")
+
+
+def public_host(settings) -> str | None:
+    """The platform's public host name: PUBLIC_URL's, else SERVER_NAME's (no port)."""
+    url = (settings.get("PUBLIC_URL") or "").strip()
+    if url:
+        return urlsplit(url if "//" in url else f"//{url}").hostname or None
+    name = (settings.get("SERVER_NAME") or "").strip()
+    if not name:
+        return None
+    return urlsplit(f"//{name}").hostname or None
+
+
+def is_placeholder_host(host: str) -> bool:
+    """A host that cannot be a deployment's: reserved for examples and tests, loopback, an
+    address rather than a name, or a single label."""
+    host = host.lower().rstrip(".")
+    if host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES) or is_loopback(host):
+        return True
+    return "." not in host or host.replace(".", "").isdigit() or ":" in host
 
 
 def check_bind(settings, host: str) -> None:
@@ -321,6 +359,8 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.RATELIMIT_STORAGE_URI = environ["REDIS_URL"]
         settings.CACHE_TYPE = "RedisCache"
         settings.CACHE_REDIS_URL = environ["REDIS_URL"]
+    if environ.get("PUBLIC_URL"):
+        settings.PUBLIC_URL = environ["PUBLIC_URL"].strip()
     if environ.get("SERVER_NAME"):
         settings.SERVER_NAME = environ["SERVER_NAME"]
         scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"

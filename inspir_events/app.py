@@ -54,6 +54,8 @@ BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notification
               teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp, audit_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Without PUBLIC_URL or SERVER_NAME (development, tests) calendar UIDs end with it.
+DEVELOPMENT_UID_DOMAIN = "inspir-events"
 
 
 def create_app(config: str | settings_module.Base | Mapping | None = None) -> Flask:
@@ -82,6 +84,9 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
             app.instance_path, "inspir.db"
         )
     settings_module.validate(app.config)
+    # The domain of calendar UIDs: the public host (production has a real one, validate).
+    app.config.setdefault("UID_DOMAIN",
+                          settings_module.public_host(app.config) or DEVELOPMENT_UID_DOMAIN)
     # Redis named but not answering: run as one process, and say so in the log.
     settings_module.run_alone_without_redis(app.config)
 

@@ -159,7 +159,7 @@ def test_seed_demo_refuses_under_production_settings(sqlite_template, tmp_path):
     shutil.copy(sqlite_template, path)
     settings = config.load("production", environ={
         "SECRET_KEY": "a-long-random-production-secret-for-tests",
-        "DATABASE_URL": f"sqlite:///{path}",
+        "DATABASE_URL": f"sqlite:///{path}", "PUBLIC_URL": "https://inspir.hautsdefrance.fr",
     })
     app = create_app(settings)
     assert app.config["NAME"] == "production"

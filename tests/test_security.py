@@ -102,7 +102,7 @@ def test_session_cookie_is_httponly_and_lax(client):
 
 def test_production_cookies_are_secure(tmp_path):
     production = settings.load("production", environ={
-        "SECRET_KEY": "k" * 48,
+        "SECRET_KEY": "k" * 48, "PUBLIC_URL": "https://inspir.hautsdefrance.fr",
         "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
     })
     app = create_app(production)

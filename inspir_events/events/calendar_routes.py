@@ -19,7 +19,8 @@ from inspir_events.urls import safe_next_url
 
 
 def _domain() -> str:
-    return current_app.config.get("SERVER_NAME") or "inspir-events"
+    """The UIDs' domain: the platform's public host (UID_DOMAIN, set by create_app)."""
+    return current_app.config["UID_DOMAIN"]
 
 
 def _ics(events, name: str, filename: str):

@@ -258,3 +258,19 @@ def test_tokens_are_managed_by_signed_in_people_with_the_form(app, client, db, l
     login(make_user(), on=signed_in)
     assert signed_in.post("/calendar/token").status_code == 400  # no CSRF token
     assert db.session.scalar(select(CalendarFeed)) is None
+
+
+@pytest.mark.parametrize(("settings", "domain"), [
+    ({"PUBLIC_URL": "https://inspir.hautsdefrance.fr"}, "inspir.hautsdefrance.fr"),
+    ({}, "inspir-events"),  # development and tests: no public address
+])
+def test_uids_take_the_public_host(make_app, settings, domain):
+    from inspir_events.events import ical
+
+    application = make_app(**settings)
+    assert application.config["UID_DOMAIN"] == domain
+
+    class Stored:
+        id = 7
+
+    assert ical.uid(Stored(), application.config["UID_DOMAIN"]) == f"event-7@{domain}"

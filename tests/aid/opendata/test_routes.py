@@ -174,10 +174,12 @@ def test_region_settings_defaults_env_overrides_and_production_check():
     def flask_config(settings) -> dict:
         return {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
 
-    fine = config.load("production", environ={"SECRET_KEY": secret})
+    public = "https://inspir.hautsdefrance.fr"
+    fine = config.load("production", environ={"SECRET_KEY": secret, "PUBLIC_URL": public})
     config.validate(flask_config(fine))
     for bad in ("20005374200012", "2000537420001", "ABCDEFGHIJKLMN"):
-        wrong = config.load("production", environ={"SECRET_KEY": secret, "REGION_SIRET": bad})
+        wrong = config.load("production", environ={"SECRET_KEY": secret, "REGION_SIRET": bad,
+                                                   "PUBLIC_URL": public})
         with pytest.raises(config.ConfigError, match="REGION_SIRET"):
             config.validate(flask_config(wrong))
     # Development and tests do not check it.
