@@ -171,7 +171,7 @@ class Base:
     # The body granting the aid, as the SCDL "subventions" open data names it
     # (nomAttribuant, idAttribuant) and the programme (dispositifAide). The SIRET is
     # the Région Hauts-de-France's head office (SIREN 200 053 742, NIC 00017, Lille);
-    # production refuses a value that is not 14 digits with a valid Luhn key.
+    # production refuses a value that is not a valid SIRET (python-stdnum).
     REGION_NAME = "Région Hauts-de-France"
     REGION_SIRET = "20005374200017"
     AID_SCHEME_NAME = "INS'pir - innovation numérique et sociale"
@@ -237,7 +237,7 @@ def validate(settings) -> None:
             )
         if not valid_siret(settings.get("REGION_SIRET")):
             raise ConfigError(
-                "REGION_SIRET is not a valid SIRET (14 digits with a valid Luhn key): "
+                "REGION_SIRET is not a valid SIRET (14 digits, a valid SIREN and key): "
                 "the open data of granted aid names the Region by it. Set the "
                 "REGION_SIRET environment variable to the Region's SIRET, without spaces."
             )
