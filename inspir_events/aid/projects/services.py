@@ -2,8 +2,8 @@
 
 The deliberation's steps « Faire naître des idées », « Les expérimenter », « Les
 diffuser », the committee guiding « les idées et projets vers des structures
-existantes permettant de faire murir ces projets »: a voting round's confirmed winners, or a citizen's
-proposal, become projects at ``idee``; the committee qualifies or orients
+existantes permettant de faire murir ces projets »: a voting round's confirmed
+winners, or a citizen's proposal, become projects at ``idee``; the committee qualifies or orients
 proposals (subsidiarity) and moves projects through the gates of
 :mod:`inspir_events.aid.projects.stages`. Grants to projects are in
 :mod:`inspir_events.aid.projects.grants`.
