@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
+from config.hosts import is_placeholder_host, public_host
 from inspir_events.aid.identifiers import valid_siret
 from inspir_events.security import is_loopback
 
@@ -241,32 +242,6 @@ def validate(settings) -> None:
                 "the open data of granted aid names the Region by it. Set the "
                 "REGION_SIRET environment variable to the Region's SIRET, without spaces."
             )
-
-
-# Hosts that name no real deployment: RFC 2606 and RFC 6761 reserved names, one-label names.
-PLACEHOLDER_SUFFIXES = (".example", ".invalid", ".test", ".localhost", ".local",
-                        ".example.com", ".example.org", ".example.net")
-PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "localhost")
-
-
-def public_host(settings) -> str | None:
-    """The platform's public host name: PUBLIC_URL's, else SERVER_NAME's (no port)."""
-    url = (settings.get("PUBLIC_URL") or "").strip()
-    if url:
-        return urlsplit(url if "//" in url else f"//{url}").hostname or None
-    name = (settings.get("SERVER_NAME") or "").strip()
-    if not name:
-        return None
-    return urlsplit(f"//{name}").hostname or None
-
-
-def is_placeholder_host(host: str) -> bool:
-    """A host that cannot be a deployment's: reserved for examples and tests, loopback, an
-    address rather than a name, or a single label."""
-    host = host.lower().rstrip(".")
-    if host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES) or is_loopback(host):
-        return True
-    return "." not in host or host.replace(".", "").isdigit() or ":" in host
 
 
 def check_bind(settings, host: str) -> None:
