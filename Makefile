@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := inspir_events/translations
 export FLASK_APP := inspir_events.app
 
-.PHONY: run test install install-test translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail clean
+.PHONY: run test install install-test calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent) beside the mail worker
 # (flask mail-worker); Ctrl-C stops both (inspir_events/launcher.py).
@@ -18,7 +18,7 @@ run: install translations
 
 # Set up with the test tools, lint, the layers (import-linter contracts in pyproject.toml),
 # static analysis (bandit: any finding fails), then the suite.
-test: install-test translations
+test: install-test translations calendar-readers
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/bandit -q -c pyproject.toml -r inspir_events
@@ -38,6 +38,20 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 
 install: $(STAMP)
 install-test: $(TEST_STAMP)
+
+# ical.js (Thunderbird's calendar engine) reads the feeds in tests/events/test_calendar_clients.py:
+# installed from tests/js/package-lock.json when node is there; under CI=true it must be.
+JS_DIR := tests/js
+JS_STAMP := $(JS_DIR)/node_modules/.installed
+calendar-readers: $(JS_STAMP)
+$(JS_STAMP): $(JS_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "node and npm are required under CI=true (ical.js reads the calendars)" >&2; exit 1; \
+	else \
+	  echo "node/npm not found: the ical.js calendar tests will be skipped"; \
+	fi
 
 # Compile the committed .po catalogues into .mo files (not committed).
 translations: install
@@ -110,4 +124,4 @@ bench-voting-all: install-test translations
 	  --name live_voting_scaleout_5000 $(VOTING_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(JS_DIR)/node_modules

@@ -19,6 +19,7 @@ import sys  # noqa: E402
 import gevent  # noqa: E402
 from gevent import pywsgi  # noqa: E402
 
+import config  # noqa: E402
 from inspir_events.app import create_app  # noqa: E402
 from inspir_events.extensions import socketio  # noqa: E402
 
@@ -94,6 +95,11 @@ def server_options() -> dict:
 def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
+    try:  # development settings: loopback only (config.check_bind)
+        config.check_bind(app.config, host)
+    except config.ConfigError as exc:
+        print(f"INS'pir Events does not start: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
     if socketio.server.eio.async_mode == "gevent":
         _stop_on_signals()
     # The application's long-lived objects leave the collector's generations: full

@@ -818,7 +818,7 @@ def main() -> None:
     else:
         database = os.path.join(workdir, "bench.db")
         database_url = f"sqlite:///{database}"
-    env.update(INSPIR_CONFIG=args.config, DATABASE_URL=database_url,
+    env.update(INSPIR_CONFIG=args.config, DATABASE_URL=database_url, READ_LIMIT="",
                FLASK_APP="inspir_events.app", PYTHONDONTWRITEBYTECODE="1",
                SECRET_KEY=os.urandom(24).hex(),
                ALLOWED_ORIGINS=",".join(f"http://127.0.0.1:{port}" for port in ports))

@@ -193,10 +193,10 @@ def deliver(folder: str, database: str, expected: int, timeout: float) -> dict:
                    MAIL_DEFAULT_SENDER="bench@inspir.example",
                    HUEY_SQLITE_PATH=os.path.join(folder, "huey-with.db"))
         started = time.perf_counter()
-        worker = subprocess.Popen(  # noqa: S603 - our own command
-            [os.path.join(os.path.dirname(PYTHON), "flask"), "mail-worker"], env=env,
-            cwd=PROJECT_ROOT, stdout=open(os.path.join(folder, "worker.log"), "w"),
-            stderr=subprocess.STDOUT)
+        with open(os.path.join(folder, "worker.log"), "w") as log:  # the child keeps its copy
+            worker = subprocess.Popen(  # noqa: S603 - our own command
+                [os.path.join(os.path.dirname(PYTHON), "flask"), "mail-worker"], env=env,
+                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = started + timeout
             peak = 0
@@ -294,10 +294,10 @@ def main() -> None:
             if name == "without":
                 env["BENCH_NO_OUTBOX"] = "1"
             ports[name] = int(env["PORT"])
-            servers.append(subprocess.Popen(  # noqa: S603 - our own server
-                [PYTHON, os.path.join(PROJECT_ROOT, "bench", "serve.py")], env=env,
-                cwd=PROJECT_ROOT, stdout=open(os.path.join(folder, f"{name}.log"), "w"),
-                stderr=subprocess.STDOUT))
+            with open(os.path.join(folder, f"{name}.log"), "w") as log:
+                servers.append(subprocess.Popen(  # noqa: S603 - our own server
+                    [PYTHON, os.path.join(PROJECT_ROOT, "bench", "serve.py")], env=env,
+                    cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT))
             wait_until_serving(ports[name], servers[-1])
         latencies = {"with": [], "without": []}
         for start in range(0, participants, args.batch):

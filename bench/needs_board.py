@@ -236,10 +236,11 @@ def markdown(report: dict) -> str:
 
 def server_env(config: str, database: str) -> dict:
     """The environment of the server under test: this one without what would change its
-    behaviour (Redis, SERVER_NAME, debug), on the temporary SQLite ``database``."""
+    behaviour (Redis, SERVER_NAME, debug), on the temporary SQLite ``database``; the limit of
+    costly reads off (READ_LIMIT empty): one load generator is one address hammering pages."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("REDIS_URL", "SERVER_NAME", "FLASK_DEBUG", "INSPIR_NO_GEVENT")}
-    env.update(INSPIR_CONFIG=config, DATABASE_URL=f"sqlite:///{database}",
+    env.update(INSPIR_CONFIG=config, DATABASE_URL=f"sqlite:///{database}", READ_LIMIT="",
                FLASK_APP="inspir_events.app", PYTHONDONTWRITEBYTECODE="1")
     if config == "production":
         env.setdefault("SECRET_KEY", os.urandom(24).hex())

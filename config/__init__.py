@@ -2,7 +2,8 @@
 
 ``development`` (the default), ``testing`` and ``production``. Environment
 variables override the class values (see :func:`load`); the production class
-refuses to start without a ``SECRET_KEY``, with ``DEBUG`` on, or with a
+refuses to start without a ``SECRET_KEY``, with ``DEBUG`` on, without a real public
+address (``PUBLIC_URL`` or ``SERVER_NAME``, not a placeholder host), or with a
 ``REGION_SIRET`` that is not a valid SIRET (the open data of granted aid names
 the Region by it), nor without an SMTP server, a sender and the public address that
 e-mails link to (``MAIL_SERVER``, ``MAIL_DEFAULT_SENDER``, ``PUBLIC_URL``).
@@ -17,7 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
+from config.hosts import is_placeholder_host, public_host
 from inspir_events.aid.identifiers import valid_siret
+from inspir_events.security import is_loopback
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 
@@ -49,6 +52,9 @@ ENV_OVERRIDES = (
     "MAIL_FILE_DIR",
     "HUEY_STORAGE",
     "HUEY_SQLITE_PATH",
+    "READ_LIMIT",
+    "SECURITY_LOG",
+    "MAX_CONTENT_LENGTH",
 )
 
 
@@ -71,6 +77,10 @@ class Base:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL: str | None = None
     SERVER_NAME: str | None = None
+    # The platform's public address (https://inspir.example.fr, no trailing slash): the
+    # links e-mails carry, and the domain of calendar UIDs (with SERVER_NAME as a
+    # fallback); required in production.
+    PUBLIC_URL: str | None = None
     # Origins allowed to open a Socket.IO connection (never "*").
     ALLOWED_ORIGINS: list[str] = ["http://127.0.0.1:5000", "http://localhost:5000"]
 
@@ -93,13 +103,33 @@ class Base:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
-    # Failed log-in attempts per minute, per account and per address.
-    LOGIN_FAILURES_PER_ACCOUNT = "5 per minute"
+    # Failed log-ins (inspir_events/limits.py; docs/security.md, « Failed log-ins »). From a
+    # browser that never signed in to the account named: per (account, address) pair,
+    # per address (a venue's visitors share one), per account from anywhere (over an
+    # hour: slow guessing from many addresses). From a known device of that account (its
+    # device cookie, LOGIN_DEVICE_LIFETIME): per device only, so a stranger never locks
+    # the owner out.
+    LOGIN_FAILURES_PER_ACCOUNT_AND_IP = "5 per minute"
     LOGIN_FAILURES_PER_IP = "30 per minute"
+    LOGIN_FAILURES_PER_ACCOUNT = "20 per hour"
+    LOGIN_FAILURES_PER_DEVICE = "10 per 15 minutes"
+    LOGIN_DEVICE_LIFETIME = timedelta(days=365)
     # The other abuse limits (inspir_events/limits.py; docs/operations.md). Sign-ups are
     # counted per address: a venue's visitors at an event share one.
     SIGNUP_LIMIT = "20 per hour"
-    CREDENTIAL_CHANGES_LIMIT = "5 per 15 minutes"  # password changes, per account
+    # Forms where the password is typed again (password change, account deletion),
+    # together, per account.
+    CREDENTIAL_CHANGES_LIMIT = "5 per 15 minutes"
+    # Costly reads (searches, exports, calendar feeds, the API, statistics), together, per
+    # visitor: per account once signed in, per address before. A burst of 20 a second
+    # and 600 a minute is far above a person's use, even on a shared address; empty: off.
+    READ_LIMIT = "20 per second;600 per minute"
+    # Request bodies larger than this are refused (413) before they are read. The
+    # largest uploads expected are PDF documents of 10 MB (co-funding applications).
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Where the security log's JSON lines go (security.py): "stderr", a file path, or
+    # empty (only the logging configured elsewhere).
+    SECURITY_LOG = "stderr"
     # Need forms sent, per account, whatever their outcome (the needs' own rule
     # is 10 published a day: needs/rules.py).
     NEED_POSTS_LIMIT = "20 per hour"
@@ -155,7 +185,7 @@ class Base:
     # The body granting the aid, as the SCDL "subventions" open data names it
     # (nomAttribuant, idAttribuant) and the programme (dispositifAide). The SIRET is
     # the Région Hauts-de-France's head office (SIREN 200 053 742, NIC 00017, Lille);
-    # production refuses a value that is not 14 digits with a valid Luhn key.
+    # production refuses a value that is not a valid SIRET (python-stdnum).
     REGION_NAME = "Région Hauts-de-France"
     REGION_SIRET = "20005374200017"
     AID_SCHEME_NAME = "INS'pir - innovation numérique et sociale"
@@ -180,8 +210,6 @@ class Base:
     MAIL_BACKEND = "smtp"  # Flask-Mailman's backend when MAIL_SERVER is set
     # Where development writes the .eml files; empty: instance/mail/.
     MAIL_FILE_DIR: str | None = None
-    # The address links in e-mails start with (scheme, host, port: no trailing slash).
-    PUBLIC_URL: str | None = None
     # Delivery: attempts before a message is "failed" (shown at /admin/mail), the first
     # retry's delay (doubled at each attempt) and the longest one, in seconds.
     MAIL_MAX_ATTEMPTS = 8
@@ -235,6 +263,8 @@ class Testing(Base):
     PUBLIC_URL = "http://localhost"
     # Tasks wait in this process's memory: nothing runs unless a test starts a worker.
     HUEY_STORAGE = "memory"
+    READ_LIMIT = ""  # tests and benches read quickly; test_limits turns it on
+    SECURITY_LOG = ""  # tests capture the records (caplog)
 
 
 class Production(Base):
@@ -264,9 +294,17 @@ def validate(settings) -> None:
                 "DEBUG is on: production refuses to start in debug mode "
                 "(the debugger would expose the server). Unset FLASK_DEBUG."
             )
+        host = public_host(settings)
+        if host is None or is_placeholder_host(host):
+            raise ConfigError(
+                f"PUBLIC_URL is {settings.get('PUBLIC_URL')!r} and SERVER_NAME "
+                f"{settings.get('SERVER_NAME')!r}: production needs the platform's real public "
+                "address (calendar UIDs and links are made of it). Set the PUBLIC_URL "
+                "environment variable, e.g. PUBLIC_URL=https://inspir.hautsdefrance.fr."
+            )
         if not valid_siret(settings.get("REGION_SIRET")):
             raise ConfigError(
-                "REGION_SIRET is not a valid SIRET (14 digits with a valid Luhn key): "
+                "REGION_SIRET is not a valid SIRET (14 digits, a valid SIREN and key): "
                 "the open data of granted aid names the Region by it. Set the "
                 "REGION_SIRET environment variable to the Region's SIRET, without spaces."
             )
@@ -287,6 +325,23 @@ def _validate_mail(settings) -> None:
     if not settings["PUBLIC_URL"].startswith("https://"):
         raise ConfigError("PUBLIC_URL must start with https:// in production (links in "
                           "e-mails carry secrets: password resets, confirmations).")
+
+
+def check_bind(settings, host: str) -> None:
+    """Refuse to serve development settings beyond this computer (issue 18, 1.9).
+
+    ``INSPIR_CONFIG`` forgotten means the development settings: a public SECRET_KEY and
+    the Werkzeug debugger, which runs code. ``python wsgi.py`` (``make run``) then binds
+    loopback addresses only; the application also answers only this computer in debug
+    mode whatever serves it (security.LocalOnly).
+    """
+    if (settings.get("NAME") == "development" or settings.get("DEBUG")) \
+            and not is_loopback(host):
+        raise ConfigError(
+            f"HOST={host!r}: the development settings (a public SECRET_KEY, the debugger) "
+            "serve only this computer: use HOST=127.0.0.1 (the default), or set "
+            "INSPIR_CONFIG=production with its SECRET_KEY to serve a network."
+        )
 
 
 def redis_problem(url: str) -> str | None:
@@ -395,6 +450,12 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
             setattr(settings, name, environ[name].lower() in TRUE_WORDS)
     if environ.get("PUBLIC_URL"):
         settings.PUBLIC_URL = environ["PUBLIC_URL"].strip().rstrip("/")
+    # Set, even empty (empty: the read limit off, the security log left to the logging).
+    for name in ("READ_LIMIT", "SECURITY_LOG"):
+        if name in environ:
+            setattr(settings, name, environ[name].strip())
+    if environ.get("MAX_CONTENT_LENGTH"):
+        settings.MAX_CONTENT_LENGTH = int(environ["MAX_CONTENT_LENGTH"])
     if environ.get("FLASK_DEBUG", "").lower() in TRUE_WORDS:
         settings.DEBUG = True
     return settings

@@ -17,7 +17,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings_module
-from inspir_events import errors, models, security  # noqa: F401  (models: all tables)
+from inspir_events import errors, limits, models, security  # noqa: F401  (models: all tables)
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.blueprint import audit_bp
 from inspir_events.accounts.blueprint import bp as accounts_bp
@@ -59,6 +59,8 @@ BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notification
               mail_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Without PUBLIC_URL or SERVER_NAME (development, tests) calendar UIDs end with it.
+DEVELOPMENT_UID_DOMAIN = "inspir-events"
 
 
 def create_app(config: str | settings_module.Base | Mapping | None = None) -> Flask:
@@ -87,15 +89,21 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
             app.instance_path, "inspir.db"
         )
     settings_module.validate(app.config)
+    # The domain of calendar UIDs: the public host (production has a real one, validate).
+    app.config.setdefault("UID_DOMAIN",
+                          settings_module.public_host(app.config) or DEVELOPMENT_UID_DOMAIN)
     # Redis named but not answering: run as one process, and say so in the log.
     settings_module.run_alone_without_redis(app.config)
 
     _init_extensions(app)
     _trust_proxies(app)
+    if app.debug:  # outermost: before the proxy headers, Socket.IO and the debugger
+        app.wsgi_app = security.LocalOnly(app.wsgi_app)
     app.url_map.converters["int"] = IdConverter  # before the routes are added
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    limits.init_app(app)
     security.init_app(app)
     register_commands(app)
     _init_templates(app)

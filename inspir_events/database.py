@@ -17,6 +17,24 @@ from inspir_events.extensions import db
 # against it, so a forged huge number is "not found", not a server error.
 ID_MAX = 2**31 - 1
 
+
+def coerce_id(value) -> int:
+    """A form's choice of an id (a need, an envelope, a structure...) as an int.
+
+    ValueError, which WTForms shows as the field's error, for anything but a whole number
+    from 0 (the « Choose… » of some lists) to ID_MAX: a forged huge or negative id is a
+    form error, never a server error (issue 18, 1.7).
+    """
+    number = int(str(value).strip())
+    if not 0 <= number <= ID_MAX:
+        raise ValueError("not an id")
+    return number
+
+
+def coerce_optional_id(value) -> int | None:
+    """:func:`coerce_id`, with an empty choice read as None."""
+    return None if value in (None, "", "None") else coerce_id(value)
+
 # PostgreSQL's SQLSTATEs for "try the transaction again": serialization_failure and
 # deadlock_detected. Nothing was changed when they are raised (the transaction is
 # rolled back), so running the whole use case again is safe.

@@ -7,11 +7,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import flash, g, jsonify, make_response, redirect, render_template, request
+from flask import (
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from inspir_events import security
 from inspir_events.domain import DomainError
 
 MESSAGES = {
@@ -42,6 +53,8 @@ API_PREFIX = "/api/"
 def render_error(code: int, detail=None):
     """The error page; under /api/ the same error as the API's JSON (never cached)."""
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if code == 403:
+        security.log_event("access.denied", reason=str(detail) if detail else None)
     if request.path.startswith(API_PREFIX):
         response = jsonify({"error": {"code": API_CODES.get(code, "server_error"),
                                       "message": str(detail or message)}})
@@ -53,7 +66,17 @@ def render_error(code: int, detail=None):
 
 
 def handle_http_error(error: HTTPException):
+    if error.code == 413:
+        return too_large()
     return render_error(error.code or 500)
+
+
+def too_large():
+    """413: a request body over MAX_CONTENT_LENGTH, refused before it is read (issue 18)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return render_error(413, gettext(
+        "What you sent is too large: at most %(megabytes)d MB are accepted.",
+        megabytes=max(1, limit // (1024 * 1024))))
 
 
 def handle_csrf_error(error: CSRFError):

@@ -77,7 +77,8 @@ def delete_account(app, user_id: int) -> None:
 def assert_deleted_again(app, user_id: int, email: str) -> None:
     with app.app_context():
         user = _db.session.get(User, user_id)
-        assert user.display_name == privacy.DELETED_NAME and user.email != email
+        assert user.is_deleted and user._display_name == privacy.DELETED_NAME
+        assert user.email != email
         entry = _db.session.get(DeletedAccount, user_id)
         assert entry.reason == "self" and entry.email_sha256 == privacy.email_hash(email)
         replays = _db.session.scalars(select(AuditEntry).where(

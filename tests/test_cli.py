@@ -160,7 +160,7 @@ def test_seed_demo_refuses_under_production_settings(sqlite_template, tmp_path):
     settings = config.load("production", environ={
         "SECRET_KEY": "a-long-random-production-secret-for-tests",
         "DATABASE_URL": f"sqlite:///{path}",
-        "MAIL_SERVER": "smtp.inspir.example", "PUBLIC_URL": "https://inspir.example",
+        "MAIL_SERVER": "smtp.inspir.example", "PUBLIC_URL": "https://inspir.hautsdefrance.fr",
         "MAIL_DEFAULT_SENDER": "INS'pir <ne-pas-repondre@inspir.example>",
     })
     app = create_app(settings)

@@ -19,7 +19,8 @@ SECRET = "a-long-random-production-secret-for-tests"  # noqa: S105
 # What production needs to send e-mail (it refuses to start without).
 MAIL = {"MAIL_SERVER": "smtp.inspir.example",
         "MAIL_DEFAULT_SENDER": "INS'pir <ne-pas-repondre@inspir.example>",
-        "PUBLIC_URL": "https://inspir.example"}
+        "PUBLIC_URL": "https://inspir.hautsdefrance.fr"}
+PUBLIC_URL = MAIL["PUBLIC_URL"]
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_load_and_validate_with_a_custom_environ():
         config.validate(as_flask_config(without_secret))
 
     debug = config.load(environ={"INSPIR_CONFIG": "production", "SECRET_KEY": SECRET,
-                                 "FLASK_DEBUG": "true"})
+                                 "FLASK_DEBUG": "true", "PUBLIC_URL": PUBLIC_URL})
     assert debug.DEBUG is True
     with pytest.raises(config.ConfigError, match="DEBUG is on"):
         config.validate(as_flask_config(debug))
@@ -273,12 +274,14 @@ def test_overrides_reach_the_app_config(clean_env):
     clean_env.setenv("SECRET_KEY", SECRET)
     for name, value in MAIL.items():
         clean_env.setenv(name, value)
-    clean_env.setenv("SERVER_NAME", "inspir.example")
-    clean_env.setenv("ALLOWED_ORIGINS", "https://inspir.example,https://admin.inspir.example")
+    clean_env.setenv("SERVER_NAME", "inspir.hautsdefrance.fr")
+    clean_env.setenv("ALLOWED_ORIGINS",
+                     "https://inspir.hautsdefrance.fr,https://admin.inspir.hautsdefrance.fr")
     app = create_app("production")
-    assert app.config["SERVER_NAME"] == "inspir.example"
+    assert app.config["SERVER_NAME"] == "inspir.hautsdefrance.fr"
+    assert app.config["UID_DOMAIN"] == "inspir.hautsdefrance.fr"
     assert app.config["ALLOWED_ORIGINS"] == [
-        "https://inspir.example", "https://admin.inspir.example",
+        "https://inspir.hautsdefrance.fr", "https://admin.inspir.hautsdefrance.fr",
     ]
     dispose(app)
 
@@ -323,3 +326,35 @@ def test_create_app_does_not_create_or_migrate_tables(tmp_path):
     with app.app_context():
         assert inspect(db.engine).get_table_names() == []
     dispose(app)
+
+
+# --- the public address (issue 18: calendar UIDs are made of it) -----------------------------
+
+@pytest.mark.parametrize("environ", [
+    {},  # neither PUBLIC_URL nor SERVER_NAME
+    {"PUBLIC_URL": "https://inspir.hautsdefrance.fr"},
+    {"PUBLIC_URL": "https://inspir.example.com"},
+    {"PUBLIC_URL": "http://localhost:5000"},
+    {"PUBLIC_URL": "http://127.0.0.1:5000"},
+    {"PUBLIC_URL": "https://inspir-events"},
+    {"PUBLIC_URL": "https://inspir.test"},
+    {"PUBLIC_URL": "https://192.0.2.10"},
+    {"SERVER_NAME": "inspir.invalid"},
+])
+def test_production_refuses_a_placeholder_public_address(environ):
+    settings = config.load("production", environ={"SECRET_KEY": SECRET, **environ})
+    with pytest.raises(config.ConfigError, match="real public"):
+        config.validate(as_flask_config(settings))
+
+
+@pytest.mark.parametrize(("environ", "host"), [
+    ({"PUBLIC_URL": "https://inspir.hautsdefrance.fr"}, "inspir.hautsdefrance.fr"),
+    ({"PUBLIC_URL": "https://Inspir.HautsDeFrance.fr:8443/app/"}, "inspir.hautsdefrance.fr"),
+    ({"SERVER_NAME": "inspir.hautsdefrance.fr:443"}, "inspir.hautsdefrance.fr"),
+    ({"PUBLIC_URL": "https://inspir.hautsdefrance.fr", "SERVER_NAME": "other.fr"},
+     "inspir.hautsdefrance.fr"),
+])
+def test_production_takes_the_public_host_from_public_url_or_server_name(environ, host):
+    settings = config.load("production", environ={"SECRET_KEY": SECRET, **environ})
+    config.validate(as_flask_config(settings))
+    assert config.public_host(as_flask_config(settings)) == host

@@ -26,7 +26,6 @@ from inspir_events.database import begin_write
 from inspir_events.events.models import Event, EventOrganiser
 from inspir_events.mail import services as mail_services
 from inspir_events.needs.models import Need
-from inspir_events.opendata import FORMULA_PREFIXES
 from inspir_events.teams.models import Team
 from inspir_events.voting.models import Idea, VotingRound
 from inspir_events.voting.rules import RoundStatus
@@ -241,6 +240,8 @@ def _poison(db) -> None:
     db.session.commit()
 
 
+# What a spreadsheet reads as a formula (opendata.py neutralises each).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MARKERS = ("HYPERLINK", "calc'!A0", "SUM(1+9)", "=1+1")
 
 

@@ -100,7 +100,7 @@ def test_password_change_is_limited_per_account(app, db, browser, make_user):  #
                             headers=EN)
 
     assert [change(tab).status_code for _ in range(2)] == [422, 422]
-    assert_429(change(tab), "You tried to change your password many times")
+    assert_429(change(tab), "You typed your password many times")
     # The right password is refused too while the limit lasts; another account is not.
     right = dict(wrong, current_password=PASSWORD)
     assert tab.post_form("/account/password", right, token_from="/profile").status_code == 429

@@ -113,9 +113,9 @@ def test_session_cookie_is_httponly_and_lax(client):
 
 def test_production_cookies_are_secure(tmp_path):
     production = settings.load("production", environ={
-        "SECRET_KEY": "k" * 48,
+        "SECRET_KEY": "k" * 48, "PUBLIC_URL": "https://inspir.hautsdefrance.fr",
         "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
-        "MAIL_SERVER": "smtp.inspir.example", "PUBLIC_URL": "https://inspir.example",
+        "MAIL_SERVER": "smtp.inspir.example",
         "MAIL_DEFAULT_SENDER": "INS'pir <ne-pas-repondre@inspir.example>",
     })
     app = create_app(production)

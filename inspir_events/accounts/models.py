@@ -1,10 +1,16 @@
-"""Accounts, their roles and skills, and server-side sessions."""
+"""Accounts, their roles and skills, and server-side sessions.
+
+A deleted account keeps its row (what its person published stays, anonymised): its
+password hash is :data:`DELETED_PASSWORD` and its name is shown as « Deleted account » in
+the reader's language (issue 18, 4.3), never stored in one language.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import (
     Column,
@@ -16,10 +22,14 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspir_events.extensions import db
 from inspir_events.timeutil import utcnow
+
+# A deleted account's password hash: not an argon2 hash, no password ever matches it.
+DELETED_PASSWORD = "!deleted"  # noqa: S105  # nosec B105 # matches no password
 
 
 class Role(enum.StrEnum):
@@ -45,7 +55,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Stored lower-cased: unique case-insensitively on every backend.
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(String(80))
+    # Read and written through ``display_name`` (a deleted account's is translated).
+    _display_name: Mapped[str] = mapped_column("display_name", String(80))
     password_hash: Mapped[str] = mapped_column(String(255))
     department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"))
     bio: Mapped[str] = mapped_column(Text, default="")
@@ -69,6 +80,26 @@ class User(UserMixin, db.Model):
 
     # The server-side session this object was loaded through (see get_id).
     session_token = None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.password_hash == DELETED_PASSWORD
+
+    @hybrid_property
+    def display_name(self) -> str:
+        """The name shown: « Deleted account » in the reader's language once deleted."""
+        if self.is_deleted:
+            return gettext("Deleted account")
+        return self._display_name
+
+    @display_name.inplace.setter
+    def _display_name_setter(self, value: str) -> None:
+        self._display_name = value
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return cls._display_name
 
     @property
     def roles(self) -> set[Role]:

@@ -36,7 +36,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, delete, or_, select, update
 
 from inspir_events.accounts.credentials import check_password, end_sockets
-from inspir_events.accounts.models import DeletedAccount, User
+from inspir_events.accounts.models import DELETED_PASSWORD, DeletedAccount, User
 from inspir_events.accounts.registry import DELETE, NULL, registry
 from inspir_events.accounts.services import AccountError
 from inspir_events.audit import services as audit
@@ -47,11 +47,12 @@ from inspir_events.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "inspir-events-export/1"
-DELETED_NAME = "Compte supprimé"
+# Nothing of the name is kept, in no language: pages show « Deleted account » in the
+# reader's language (User.display_name, for accounts whose password is UNUSABLE_PASSWORD).
+DELETED_NAME = ""
 # RFC 2606: ".invalid" never routes, so the placeholder can never receive mail.
 DELETED_EMAIL = "deleted-{user_id}-{nonce}@deleted.invalid"
-# Not an argon2 hash: no password ever matches it (not a secret).
-UNUSABLE_PASSWORD = "!deleted"  # noqa: S105  # nosec B105 # matches no password
+UNUSABLE_PASSWORD = DELETED_PASSWORD
 
 # Secrets, and copies derived from exported columns (HTML renderings, folded search text).
 SKIPPED_COLUMNS = {"password_hash", "token", "token_hash", "search_text"}

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from inspir_events import limits
+from inspir_events import limits, security
 from inspir_events.accounts import credentials, privacy, services
 from inspir_events.accounts import signup as signing_up
 from inspir_events.accounts.blueprint import bp
@@ -63,7 +63,8 @@ def _form_again(template: str, form_class, in_summary: bool = True):
 limits.answer_on(
     bp, login=_form_again("accounts/login.html", LoginForm),
     signup=_form_again("accounts/signup.html", SignupForm, in_summary=False),
-    change_password=_form_again("accounts/password.html", PasswordChangeForm, in_summary=False))
+    change_password=_form_again("accounts/password.html", PasswordChangeForm, in_summary=False),
+    delete_account=_form_again("accounts/delete.html", AccountDeletionForm, in_summary=False))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -103,11 +104,17 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         except services.InvalidCredentials as exc:
             limits.count_login_failure()
+            security.log_event("login.failure",
+                               account=limits.account_reference(form.email.data),
+                               known_device=limits.trusted_device() is not None)
             error = exc.message
         else:
             _start_session(user, remember=form.remember.data)
+            security.log_event("login.success", known_device=limits.trusted_device() is not None)
             flash(_("You are signed in."), "success")
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+            response = redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+            limits.remember_device(response, user.email)  # its own attempts count apart
+            return response
     status = 422 if (error or form.errors) else 200
     return render_template("accounts/login.html", form=form, error=error), status
 
@@ -183,7 +190,7 @@ def admin_set_roles(user_id: int):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limits.limit("password")
+@limits.limit("credentials", shared=True)
 def change_password():
     form = PasswordChangeForm()
 
@@ -196,6 +203,7 @@ def change_password():
     remember = session.permanent
     on_refusal(page=page, form=form)
     credentials.change_password(current_user, form.current_password.data, form.new_password.data)
+    security.log_event("password.changed")
     user = current_user._get_current_object()
     session.clear()  # the old session's data ends with it
     login_user(user)
@@ -226,6 +234,7 @@ def export_download():
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
+@limits.limit("credentials", shared=True)  # the password is typed: guessing is limited
 def delete_account():
     form = AccountDeletionForm()
 
@@ -239,6 +248,7 @@ def delete_account():
         return page()
     on_refusal(page=page, form=form)
     privacy.delete_account(current_user, form.current_password.data)
+    security.log_event("account.deleted")
     logout_user()
     session.clear()
     flash(_("Your account is deleted. What you published stays, without your name."), "success")

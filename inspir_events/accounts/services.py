@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import joinedload
 
+from inspir_events import security
 from inspir_events.accounts.models import Role, User, UserRole, UserSession
 from inspir_events.accounts.passwords import Passwords
 from inspir_events.accounts.rules import (
@@ -202,6 +203,10 @@ def set_roles(admin: User, user: User, roles: Iterable[Role]) -> tuple[set[Role]
         user.role_rows.remove(row)
         audit.record(admin, "role.revoke", "user", user.id, role=row.role.value)
     db.session.commit()
+    for role in sorted(granted):
+        security.log_event("role.granted", target_user_id=user.id, role=role.value)
+    for role in sorted(revoked):
+        security.log_event("role.revoked", target_user_id=user.id, role=role.value)
     return granted, revoked
 
 
@@ -218,6 +223,7 @@ def create_admin(email: str, display_name: str, password: str) -> User:
     db.session.flush()
     audit.record(None, "role.grant", "user", user.id, role=Role.ADMIN.value, via="cli")
     db.session.commit()
+    security.log_event("role.granted", target_user_id=user.id, role=Role.ADMIN.value, via="cli")
     return user
 
 

@@ -1,16 +1,26 @@
-"""Beneficiaries' identifiers: SIRET and RNA numbers (no Flask, no SQLAlchemy).
+"""Beneficiaries' identifiers: SIRET, SIREN and RNA numbers (no Flask, no SQLAlchemy).
 
-Granted aid names its beneficiary by a SIRET (an establishment: 14 digits with a
-Luhn key) or, for an association, an RNA number (W and 9 digits), as the SCDL
-« subventions » format asks (``idBeneficiaire`` / ``rnaBeneficiaire``). Co-funding
-applications, project grants, the export and the settings check them here.
+Granted aid names its beneficiary by a SIRET (an establishment: 14 digits) or, for an
+association, an RNA number (W and 9 digits), as the SCDL « subventions » format asks
+(``idBeneficiaire`` / ``rnaBeneficiaire``). Co-funding applications, project grants, the
+export and the settings check them here.
+
+SIRET and SIREN are checked by python-stdnum (``stdnum.fr.siret``, ``stdnum.fr.siren``;
+issue 18, 4.1) rather than by a Luhn check of our own: it knows La Poste's exception (its
+establishments, SIREN 356 000 000, head office excepted, have no Luhn key; the sum of
+their digits is a multiple of 5 instead). python-stdnum has no RNA module: an RNA number
+is checked for its form (W and 9 digits). python-stdnum is pure Python with no
+dependency, so this module stays a pure one.
 """
 
 from __future__ import annotations
 
 import re
 
+from stdnum.fr import siren, siret
+
 _SIRET = re.compile(r"^\d{14}$")
+_SIREN = re.compile(r"^\d{9}$")
 _RNA = re.compile(r"^W\d{9}$")
 
 
@@ -19,23 +29,15 @@ def normalise_identifier(value: str | None) -> str:
     return "".join((value or "").split()).upper()
 
 
-def luhn_ok(digits: str) -> bool:
-    """The Luhn checksum of a string of digits holds (a SIRET's key)."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        number = int(char)
-        if index % 2:
-            number *= 2
-            if number > 9:
-                number -= 9
-        total += number
-    return total % 10 == 0
-
-
 def valid_siret(value: str | None) -> bool:
-    """14 digits with a valid Luhn key (La Poste's establishments excepted by INSEE
-    follow another rule; they are not expected among the programme's beneficiaries)."""
-    return bool(value) and bool(_SIRET.match(value)) and luhn_ok(value)
+    """A normalised SIRET: 14 digits, a valid SIREN and a valid key (Luhn, or La Poste's
+    sum of digits)."""
+    return bool(value) and bool(_SIRET.match(value)) and siret.is_valid(value)
+
+
+def valid_siren(value: str | None) -> bool:
+    """A normalised SIREN (a legal unit): 9 digits with a valid Luhn key."""
+    return bool(value) and bool(_SIREN.match(value)) and siren.is_valid(value)
 
 
 def valid_rna(value: str | None) -> bool:

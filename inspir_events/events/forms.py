@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from inspir_events.accounts.forms import MultiCheckboxField
+from inspir_events.database import coerce_id
 from inspir_events.events import rules
 from inspir_events.events.rules import Attendance, EventKind, EventStatus, RunBy
 from inspir_events.events.services import EventFilters
@@ -102,8 +103,9 @@ class EventForm(FlaskForm):
                              validators=[DataRequired(_l("Choose the department."))])
     capacity = IntegerField(
         _l("Capacity (optional)"),
-        validators=[Optional(), NumberRange(min=1, message=_l(
-            "The capacity must be at least 1 (leave it empty for no limit)."))],
+        validators=[Optional(), NumberRange(min=1, max=rules.CAPACITY_MAX, message=_l(
+            "The capacity is a number of places between 1 and %(max)d (leave it empty for "
+            "no limit).", max=rules.CAPACITY_MAX))],
         description=_l("Beyond it, people join a waitlist."))
     registration_opens_at = _when(_l("Registration opens (optional)"), required=False)
     registration_closes_at = _when(
@@ -116,7 +118,7 @@ class EventForm(FlaskForm):
                                        "for co-funding."))
     themes = MultiCheckboxField(_l("Themes"), validate_choice=False)
     needs = MultiCheckboxField(_l("Needs this event addresses"), validate_choice=False,
-                               coerce=int)
+                               coerce=coerce_id)
 
 
 class OrganiserForm(FlaskForm):

@@ -1,25 +1,29 @@
 """iCalendar output (RFC 5545) with the ``icalendar`` library.
 
-Stable UIDs, DTSTAMP at the event's last change (so an unchanged feed has an
-unchanged body and ETag), times in Europe/Paris with its VTIMEZONE, SEQUENCE
-raised at each change, and STATUS:CANCELLED for cancelled events, which stay in
-the feeds so calendars learn of the cancellation.
+Stable UIDs (``event-<id>@<the platform's public host>``), DTSTAMP at the event's last
+change (so an unchanged feed has an unchanged body and ETag), times in Europe/Paris with
+its VTIMEZONE, SEQUENCE raised at each change, and STATUS:CANCELLED for cancelled events,
+which stay in the feeds so calendars learn of the cancellation.
+
+The VTIMEZONE is written as Google and Outlook write it (issue 18, section 2): one
+DAYLIGHT and one STANDARD rule, each a yearly RRULE (last Sunday of March at 02:00 to
+UTC+2, last Sunday of October at 03:00 to UTC+1), valid for every year. icalendar's
+own (``Timezone.from_tzid``) lists every change from 1970 to 2038 as RDATEs, which
+ical.js (Thunderbird) reads only the first of: every summer event was an hour late
+there, and no client had rules after 2038.
 
 A feed is built from pieces serialised once and kept: each VEVENT's bytes, keyed by
 everything that goes into it (so a changed event, URL or domain is a new key, never a
-stale entry), and the Europe/Paris VTIMEZONE, which ``add_missing_timezones`` would
-otherwise regenerate (1970-2038) for every calendar. The body is byte for byte the one
-``Calendar.add_missing_timezones().to_ical()`` gives, at a fraction of the cost (see
-bench/README.md).
+stale entry), and the VTIMEZONE (see bench/README.md).
 """
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar import Event as VEvent
 
 from inspir_events import markdown
@@ -72,10 +76,25 @@ def _vevent_ical(fields: tuple) -> bytes:
     return _build(fields).to_ical()
 
 
-@lru_cache(maxsize=4)
-def _vtimezone_ical(tzid: str) -> bytes:
-    """The VTIMEZONE ``add_missing_timezones`` adds for ``tzid`` (same default range)."""
-    return Timezone.from_tzid(tzid).to_ical()
+def _rule(kind, name: str, start: datetime, month: int, offset_from: int, offset_to: int):
+    rule = kind()
+    rule.add("dtstart", start)
+    rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
+    rule.add("tzname", name)
+    rule.add("tzoffsetfrom", timedelta(hours=offset_from))
+    rule.add("tzoffsetto", timedelta(hours=offset_to))
+    return rule
+
+
+@lru_cache(maxsize=1)
+def paris_vtimezone() -> bytes:
+    """Europe/Paris as two yearly rules (the EU's since 1996: the last Sunday of March at
+    02:00 local, UTC+1 -> UTC+2; the last Sunday of October at 03:00 local, back to UTC+1)."""
+    zone = Timezone()
+    zone.add("tzid", PARIS.key)  # no X- property: strict readers (dateutil) refuse them
+    zone.add_component(_rule(TimezoneDaylight, "CEST", datetime(1970, 3, 29, 2, 0), 3, 1, 2))
+    zone.add_component(_rule(TimezoneStandard, "CET", datetime(1970, 10, 25, 3, 0), 10, 2, 1))
+    return zone.to_ical()
 
 
 def calendar(events, name: str, url_for_event, domain: str) -> bytes:
@@ -90,7 +109,7 @@ def calendar(events, name: str, url_for_event, domain: str) -> bytes:
     parts = [head.removesuffix(END)]
     for event in events:
         if len(parts) == 1:  # every VEVENT's times are in Europe/Paris: one VTIMEZONE first
-            parts.append(_vtimezone_ical(PARIS.key))
+            parts.append(paris_vtimezone())
         parts.append(_vevent_ical(_fields(event, url_for_event(event), domain)))
     parts.append(END)
     return b"".join(parts)

@@ -135,11 +135,15 @@ class Registration(db.Model):
 
 
 class CalendarFeed(db.Model):
-    """A user's private calendar feed: an unguessable token in its URL, revocable."""
+    """A user's private calendar feed: an unguessable token in its URL, revocable.
+
+    Only the token's SHA-256 is stored, as for sessions (issue 18, 1.8): a leaked table
+    opens no feed, and the address is shown once, when it is made.
+    """
 
     __tablename__ = "calendar_feed"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
                                          primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import User
+from inspir_events.accounts.services import token_hash
 from inspir_events.database import begin_write, retrying, use_case
 from inspir_events.events import rules
 from inspir_events.events.access import (
@@ -165,15 +166,21 @@ def calendar_feed(user: User) -> CalendarFeed | None:
 
 
 @use_case
-def renew_calendar_token(user: User) -> CalendarFeed:
-    """A new unguessable token for the user's private feed (the old URL stops working)."""
+def renew_calendar_token(user: User) -> str:
+    """A new unguessable token for the user's private feed (the old URL stops working).
+
+    Returns the token, to be shown this once: only its SHA-256 is stored, as for sessions
+    (issue 18, 1.8), so nobody reading the database, a backup or a page can rebuild the
+    address; a person who lost it makes a new one.
+    """
     begin_write()
+    token = secrets.token_urlsafe(32)
     feed = db.session.get(CalendarFeed, user.id) or CalendarFeed(user_id=user.id)
-    feed.token = secrets.token_urlsafe(32)
+    feed.token_hash = token_hash(token)
     feed.created_at = utcnow()
     db.session.add(feed)
     db.session.commit()
-    return feed
+    return token
 
 
 @use_case
@@ -187,7 +194,8 @@ def revoke_calendar_token(user: User) -> None:
 
 def events_of_feed(token: str) -> tuple[User, list[Event]]:
     """The events a feed's owner is registered to (confirmed or waitlisted)."""
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+    feed = db.session.scalar(select(CalendarFeed).where(
+        CalendarFeed.token_hash == token_hash(token)))
     if feed is None:
         raise EventNotFound()
     rows = db.session.scalars(

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from inspir_events import limits
 from inspir_events.errors import on_refusal
 from inspir_events.events import participation, rules, services
 from inspir_events.events.blueprint import bp
@@ -33,6 +34,7 @@ def _page() -> int:
 
 
 @bp.route("/events")
+@limits.costly_read
 def listing():
     filters = listing_filters(request.args)
     result = services.listing(filters, _page())

@@ -49,6 +49,11 @@ class Attendance(enum.StrEnum):
     ABSENT = "absent"
 
 
+# The most places an event may offer: far beyond any venue, and a number every database
+# column holds (issue 18, 1.7: a capacity of 99999999999999999999 crashed).
+CAPACITY_MAX = 100_000
+
+
 @dataclass(frozen=True)
 class Schedule:
     starts_at: datetime
@@ -65,6 +70,8 @@ def schedule_problems(s: Schedule) -> list[tuple[str, str]]:
         problems.append(("ends_at", "end_before_start"))
     if s.capacity is not None and s.capacity < 1:
         problems.append(("capacity", "capacity_not_positive"))
+    if s.capacity is not None and s.capacity > CAPACITY_MAX:
+        problems.append(("capacity", "capacity_too_large"))
     if (s.registration_opens_at and s.registration_closes_at
             and s.registration_closes_at <= s.registration_opens_at):
         problems.append(("registration_closes_at", "window_inverted"))

@@ -52,6 +52,7 @@ from inspir_events.urls import path_for
 PROBLEM_MESSAGES = {
     "end_before_start": _l("The end must come after the start."),
     "capacity_not_positive": _l("The capacity must be at least 1 (leave it empty for no limit)."),
+    "capacity_too_large": _l("The capacity is at most %(max)d places.", max=rules.CAPACITY_MAX),
     "window_inverted": _l("Registration must close after it opens."),
     "window_after_end": _l("Registration must close before the event ends."),
 }

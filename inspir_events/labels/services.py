@@ -167,8 +167,8 @@ def recusals(user, requests) -> dict[int, str]:
 
 
 # --- Support structures and projects -----------------------------------------------------
-# « Le label INS'pir pourra être attribué à des événements, des structures
-# d'accompagnement et des projets/expérimentations »: same charter, same queue,
+# The label « INS'pir » « pourra être attribué à des événements, structures
+# d'accompagnement et projets/expérimentations »: same charter, same queue,
 # same decision; only who may ask differs.
 
 def is_labelled(subject_type: SubjectType, subject_id: int) -> bool:

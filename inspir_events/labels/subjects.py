@@ -1,7 +1,7 @@
 """The kinds of subject the label is given to, as the features owning them describe them.
 
-« Le label INS'pir pourra être attribué à des événements, des structures
-d'accompagnement et des projets/expérimentations »: same charter, same queue, same
+The label « INS'pir » « pourra être attribué à des événements, structures
+d'accompagnement et projets/expérimentations »: same charter, same queue, same
 decision; only the subject differs. labels sits below the features that own those
 subjects (DESIGN.md §4) and imports none of them: each feature describes its subject
 once (:class:`LabelSubject`: its row locked for a request, who may ask, its title and

@@ -1,6 +1,6 @@
 """A need's lineage, as its page shows it: the events addressing it, the ideas and the
-projects answering it, in process order (« Partir des besoins → Faire naître des idées →
-Les expérimenter »).
+projects answering it, in the deliberation's process order: « Partir des besoins »,
+« Faire naître des idées », « Les expérimenter ».
 
 needs sits below the features that hold those steps (DESIGN.md §4) and reads none of
 them: the lineage is composed above them, by the store, which knows them all

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -110,9 +111,11 @@ class NeedSupport(db.Model):
 
 
 class NeedReport(db.Model):
-    """A user's report of a need to the moderators."""
+    """A user's report of a need to the moderators: one per person per need (issue 18, 1.6;
+    a deleted reporter's reports keep no reporter and no longer count for anyone)."""
 
     __tablename__ = "need_report"
+    __table_args__ = (UniqueConstraint("need_id", "reporter_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)

@@ -96,11 +96,13 @@ def _render_board(filters: BoardFilters, heading: str, fixed: dict):
 
 
 @bp.route("/needs")
+@limits.costly_read
 def board():
     return _render_board(_filters(), _("Needs of Hauts-de-France"), {})
 
 
 @bp.route("/needs/territory/<code>")
+@limits.costly_read
 def territory(code: str):
     department = db.get_or_404(Department, code)
     return _render_board(_filters(department=code),
@@ -109,6 +111,7 @@ def territory(code: str):
 
 
 @bp.route("/needs/theme/<code>")
+@limits.costly_read
 def theme(code: str):
     theme_row = db.get_or_404(Theme, code)
     return _render_board(_filters(theme=code),
@@ -304,6 +307,7 @@ def dismiss(need_id: int):
 # ---- open data -------------------------------------------------------------------------
 
 @bp.route("/needs.csv")
+@limits.costly_read
 def export_csv():
     records = (need_item(n) for n in services.export_needs(_filters()))
     rows = ([r[k] if k != "tags" else ";".join(r[k]) for k in CSV_HEADER] for r in records)
@@ -311,6 +315,7 @@ def export_csv():
 
 
 @bp.route("/needs.json")
+@limits.costly_read
 def export_json():
     records = [need_item(n) for n in services.export_needs(_filters())]
     return jsonify(count=len(records), needs=records)

@@ -20,6 +20,8 @@ TAGS_MAX = 5
 REPORT_REASON_MAX = 500
 HIDE_REASON_MAX = 500
 NEEDS_PER_DAY = 10
+# Reports a person may send in 24 hours, each on a different need (issue 18, 1.6).
+REPORTS_PER_DAY = 10
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 50
 

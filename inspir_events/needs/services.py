@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events import markdown
@@ -45,6 +46,14 @@ class NotAllowed(NeedError):
 
 class QuotaExceeded(NeedError):
     status = 429
+
+
+class AlreadyReported(NeedError):
+    status = 409
+
+    def __init__(self):
+        super().__init__(_l("You have already reported this need: the moderators will look "
+                            "at it."))
 
 
 class InvalidState(NeedError):
@@ -324,12 +333,29 @@ def set_support(user: User, need_id: int, supported: bool) -> tuple[bool, int]:
 
 @use_case
 def report(user: User, need_id: int, reason: str) -> NeedReport:
-    """Anyone signed in reports a public need to the moderators."""
+    """Anyone signed in reports a public need to the moderators: once per need (unique in
+    the database too) and at most REPORTS_PER_DAY in 24 hours (issue 18, 1.6: one account
+    had reported one need 40 times)."""
     begin_write()
     need = get_public(need_id)
+    # The reporter's row is locked so that simultaneous reports count one another
+    # (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    if db.session.scalar(select(NeedReport.id).where(
+            NeedReport.need_id == need.id, NeedReport.reporter_id == user.id)) is not None:
+        raise AlreadyReported()
+    since = utcnow() - timedelta(days=1)
+    sent = db.session.scalar(select(func.count()).select_from(NeedReport).where(
+        NeedReport.reporter_id == user.id, NeedReport.created_at > since))
+    if sent >= rules.REPORTS_PER_DAY:
+        raise QuotaExceeded(_l("You have reported %(max)d needs in the last 24 hours, the most "
+                               "allowed. Please come back tomorrow.", max=rules.REPORTS_PER_DAY))
     entry = NeedReport(need_id=need.id, reporter_id=user.id, reason=reason.strip())
     db.session.add(entry)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a simultaneous report of the same need won
+        raise AlreadyReported() from None  # rolled back by use_case
     return entry
 
 

@@ -19,8 +19,10 @@ What is counted, and why (each rule is the one the public pages already apply):
 - money (one budget year, :mod:`inspir_events.aid.years`): per top-level
   envelope its amount, what is committed on it (grants and delegations) and what was
   granted through :class:`~inspir_events.aid.models.AidGrant` (its delegated
-  sub-envelopes' grants included). The deliberation: « aucun engagement ne peut
-  dépasser son enveloppe » — the envelope figures show how far each one is used.
+  sub-envelopes' grants included). The deliberation sets the budget as four envelopes
+  (« Investissement NPDC », « Fonctionnement NPDC », « Investissement Picardie »,
+  « Fonctionnement Picardie »), and no commitment may exceed its envelope (DESIGN.md §3):
+  the envelope figures show how far each one is used.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from inspir_events import limits
 from inspir_events.aid.years import services as aid_years
 from inspir_events.pagecache import public_fragment
 from inspir_events.stats import presentation, queries
@@ -16,6 +17,7 @@ def _body(year: int | None) -> str:
 
 
 @bp.get("/statistics")
+@limits.costly_read
 def statistics():
     """Needs, events, participants, ideas, projects; the money of one budget year.
 

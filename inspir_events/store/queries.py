@@ -4,7 +4,7 @@
 capitalise and spread the experiments, in open code, across all territories and
 themes. The store lists the projects that reached ``diffusion`` and those stopped
 (``abandonne``) with their lessons learned — failure is documented, not hidden
-(« l'échec, qui est apprenant »). A proposal awaiting the committee or oriented to
+(« en permettant l'échec (qui est apprenant) »). A proposal awaiting the committee or oriented to
 another programme is never listed (:func:`~inspir_events.aid.projects.rules.is_listed`),
 and a lineage only shows what is public (a hidden need, a draft event are left out).
 

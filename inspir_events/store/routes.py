@@ -49,6 +49,7 @@ def in_store_global(project: Project) -> bool:
 
 
 @bp.route("/store")
+@limits.costly_read
 def catalogue():
     filters = queries.filters_from(request.args)
     page = _page()

@@ -1,8 +1,8 @@
 """Reading the support structures: their public list and profile, the projects they
 accompany (listed ones only), and the structure as a subject of the INS'pir label.
 
-« Le label INS'pir pourra être attribué à des événements, des structures
-d'accompagnement et des projets/expérimentations »: a structure is an account
+The label « INS'pir » « pourra être attribué à des événements, structures
+d'accompagnement et projets/expérimentations »: a structure is an account
 holding the support structure role; its public profile shows its name, bio,
 department, the projects it accompanies and its label badge. It asks for its label
 itself (:data:`LABEL_SUBJECT`, registered with labels by the store's blueprint).

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from inspir_events.accounts.forms import MultiCheckboxField
+from inspir_events.database import coerce_id
 from inspir_events.reference import choices
 from inspir_events.teams import rules
 from inspir_events.teams.rules import JoinPolicy
@@ -46,7 +47,7 @@ class TeamForm(FlaskForm):
         description=_l("What the team wants to build, for whom."), render_kw={"rows": 4})
     wanted_roles = MultiCheckboxField(_l("Roles the team is looking for"), validate_choice=False)
     needs = MultiCheckboxField(_l("Needs the team wants to answer"), validate_choice=False,
-                               coerce=int)
+                               coerce=coerce_id)
     max_size = IntegerField(_l("Maximum size"), validators=[
         Optional(), NumberRange(min=rules.SIZE_MIN, max=rules.SIZE_MAX, message=SIZE_MESSAGE)],
         description=_l("Between 2 and 12; empty: the event's default."))

@@ -1,6 +1,6 @@
 """Matching people and teams by the roles they bring and lack (no Flask, no SQLAlchemy).
 
-The deliberation asks for « transversalité et multidisciplinarité » and for
+The deliberation asks for « la transversalité et la multidisciplinarité » and for
 co-design « par et pour les habitants »: a team is multidisciplinary when its
 members cover the roles it looks for, and teams without any inhabitant or
 future user (the ``usager`` role) are favoured for people who bring that role.

@@ -1,6 +1,6 @@
 """Rules of teams at an event, as plain values (no Flask, no SQLAlchemy).
 
-The deliberation asks for « transversalité et multidisciplinarité »: teams mix
+The deliberation asks for « la transversalité et la multidisciplinarité »: teams mix
 inhabitants and future users with digital experts (« start-up, hackers,
 makers »), domain experts and designers.
 """

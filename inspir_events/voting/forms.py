@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from inspir_events.database import coerce_optional_id
 from inspir_events.reference import choices
 from inspir_events.voting import rules
 from inspir_events.voting.rules import TallyVisibility
@@ -32,10 +33,6 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class IdeaForm(FlaskForm):
     title = StringField(_l("Title"), filters=[_strip], validators=[
         DataRequired(_l("Give the idea a title.")),
@@ -48,7 +45,7 @@ class IdeaForm(FlaskForm):
                                                  max=rules.SUMMARY_MAX))],
         description=_l("What you propose, for whom. Markdown is accepted."),
         render_kw={"rows": 8})
-    need = SelectField(_l("The need it answers (optional)"), coerce=_optional_int,
+    need = SelectField(_l("The need it answers (optional)"), coerce=coerce_optional_id,
                        validate_choice=False)
 
 

@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 
 from inspir_events import limits
 from inspir_events.accounts.permissions import verified_required
+from inspir_events.database import coerce_id
 from inspir_events.errors import on_refusal, render_error
 from inspir_events.events import services as events
 from inspir_events.opendata import csv_response
@@ -201,7 +202,7 @@ def vote(round_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        idea_id = int(form.idea_id.data)
+        idea_id = coerce_id(form.idea_id.data)
     except ValueError:
         abort(400)
     result = vote_cases.cast_vote(current_user.id, round_id, idea_id)
@@ -228,6 +229,7 @@ def _results_page(voting_round, ranked, form, status=200):
 
 
 @bp.route("/rounds/<int:round_id>/results.csv")
+@limits.costly_read
 def results_csv(round_id: int):
     voting_round = result_cases.shown_results(round_id)
     header = ("rank", "tied", "idea_id", "idea", "team", "votes", "winner")

@@ -115,10 +115,11 @@ def test_the_budget_years_an_admin_opened_are_exported(app, client, db, demo_use
 def test_the_calendar_feed_is_exported_without_its_token(client, db, make_user, login):
     user = make_user()
     login(user)
-    assert client.post_form("/calendar/token", {}, token_from="/profile").status_code == 302
+    assert client.post_form("/calendar/token", {}, token_from="/profile").status_code == 200
     data = download(client).get_json()
     assert len(data["calendar_feed"]) == 1
     assert "token" not in data["calendar_feed"][0]
+    assert "token_hash" not in data["calendar_feed"][0]
     assert data["calendar_feed"][0]["user_id"] == user.id
 
 

@@ -195,7 +195,8 @@ ROUTES: dict[str, Row] = {
                              {"attendance": "present"}),
     # A capability URL: whoever holds the token reads that feed.
     "events.private_ics": Row("public", {"token": "=matrix-private-feed-token-of-camille"}),
-    "events.renew_token": Row("account"),
+    # The new address is shown on the answer itself, once (only its hash is kept).
+    "events.renew_token": Row("account", post="302 200 200 200 200 200 200 200 200"),
     "events.revoke_token": Row("account"),
     # ---- teams (Camille's team at the hackathon)
     "teams.index": Row("public", EV),

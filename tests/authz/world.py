@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from inspir_events import demo, demo_aid
 from inspir_events.accounts.models import User
+from inspir_events.accounts.services import token_hash
 from inspir_events.aid.cofunding.models import CofundingApplication, RevenueKind
 from inspir_events.aid.envelopes.models import Envelope
 from inspir_events.aid.projects.models import Project, ProjectMember
@@ -156,7 +157,8 @@ def add_extra_rows() -> dict[str, int]:
                          subject_title=workshop.title, subject_url=f"/events/{workshop.id}",
                          requested_by_id=orga2.id, status=LabelStatus.REQUESTED,
                          answers={p.code: "Réponse." for p in PRINCIPLES})
-    feed = CalendarFeed(user_id=citoyenne.id, token="matrix-private-feed-token-of-camille")
+    feed = CalendarFeed(user_id=citoyenne.id,
+                        token_hash=token_hash("matrix-private-feed-token-of-camille"))
     db.session.add_all([live_round, label, feed])
     # An application in Nord - Pas-de-Calais, outside the delegated (Picardie) envelope.
     draft.status = EventStatus.PUBLISHED
@@ -256,3 +258,31 @@ class World:
 
     def restore(self) -> None:
         self._copy(self.saved, self.path)
+
+
+def build_world(template: Path, folder: Path, **settings) -> World:
+    """A world on a copy of the migrated ``template`` in ``folder``: the demo, the extra
+    rows, everyone signed in, saved (for :meth:`World.restore`). Dispose it with
+    :func:`close_world`."""
+    import shutil
+
+    from inspir_events.app import create_app
+    from tests.conftest import testing_config
+
+    path = folder / "inspir.db"
+    shutil.copy(template, path)
+    app = create_app(testing_config(f"sqlite:///{path}", **settings))
+    app.test_client_class = InspirClient
+    with app.app_context():
+        assert demo.seed()
+        ids = add_extra_rows()
+    built = World(app, path, ids)
+    built.sign_in_everyone()
+    built.save()
+    return built
+
+
+def close_world(built: World) -> None:
+    with built.app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -149,8 +149,10 @@ def test_the_edit_form_is_filled_with_the_event(client, db, login, organiser, ma
 BAD = [
     ("ends_at", {"ends_at": "{year}-07-14T09:00"}, "La fin doit venir après le début."),
     ("ends_at", {"ends_at": "{year}-07-14T10:00"}, "La fin doit venir après le début."),
-    ("capacity", {"capacity": "0"}, "La capacité doit être d’au moins 1"),
-    ("capacity", {"capacity": "-5"}, "La capacité doit être d’au moins 1"),
+    ("capacity", {"capacity": "0"}, "La capacité est un nombre de places entre 1 et 100000"),
+    ("capacity", {"capacity": "-5"}, "La capacité est un nombre de places entre 1 et 100000"),
+    ("capacity", {"capacity": "99999999999999999999"},
+     "La capacité est un nombre de places entre 1 et 100000"),
     ("capacity", {"capacity": "beaucoup"}, ""),
     ("registration_closes_at", {"registration_closes_at": "{year}-07-14T19:00"},
      "Les inscriptions doivent fermer avant la fin de l’événement."),

@@ -56,8 +56,9 @@ def test_the_event_form_errors_follow_the_language(client, login, organiser, eve
     bad = event_form(capacity="0")
     french = html.unescape(client.post_form("/events/new", bad, token_from="/events/new")
                            .get_data(as_text=True))
-    assert "La capacité doit être d’au moins 1 (laissez le champ vide" in french
+    assert "La capacité est un nombre de places entre 1 et 100000 (laissez le champ vide" in french
     english = html.unescape(client.post_form(
         "/events/new", bad, token_from="/events/new", headers={"Accept-Language": "en"})
         .get_data(as_text=True))
-    assert "The capacity must be at least 1 (leave it empty for no limit)." in english
+    assert ("The capacity is a number of places between 1 and 100000 (leave it empty for no "
+            "limit).") in english

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -168,18 +170,31 @@ def test_an_unknown_event_calendar_is_not_found(client):
 
 # --- The private feed ---
 
-def token_of(db, user) -> str | None:
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    return feed.token if feed else None
+ADDRESS_RE = re.compile(r'value="http://localhost/calendar/([^"/]+)\.ics"')
+
+
+def make_address(client) -> str:
+    """Make (or renew) the signed-in person's private address; its token, read from the one
+    page that shows it."""
+    response = client.post_form("/calendar/token", {"next": "/events/mine"},
+                                token_from="/events/mine")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    return ADDRESS_RE.search(response.get_data(as_text=True)).group(1)
 
 
 @pytest.fixture
 def subscriber(client, db, login, make_user):
     user = make_user(display_name="Alice")
     login(user)
-    response = client.post_form("/calendar/token", token_from="/events/mine")
-    assert response.status_code == 302 and response.headers["Location"] == "/events/mine"
+    user.token = make_address(client)
     return user
+
+
+def token_of(db, user) -> str | None:
+    """The token the subscriber was shown, while their feed exists."""
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    return getattr(user, "token", None) if feed else None
 
 
 def test_the_private_feed_lists_my_events(app, client, db, subscriber, make_event, make_user):
@@ -195,8 +210,11 @@ def test_the_private_feed_lists_my_events(app, client, db, subscriber, make_even
     services.cancel(cancelled.created_by, cancelled.id)
     token = token_of(db, subscriber)
     assert len(token) >= 40
-    page = text_of(client.get("/events/mine"))
-    assert f"http://localhost/calendar/{token}.ics" in page
+    # Only its hash is stored; the pages never show it again.
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == subscriber.id))
+    assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    for page in ("/events/mine", "/profile"):
+        assert token not in client.get(page).get_data(as_text=True), page
     # no session needed: calendar applications fetch it anonymously
     anonymous = app.test_client()
     items = vevents(calendar(anonymous.get(f"/calendar/{token}.ics")))
@@ -214,8 +232,7 @@ def test_forged_tokens_are_not_found(client, db, subscriber):
 def test_renewing_gives_a_new_address_and_the_old_one_stops(client, db, subscriber):
     old = token_of(db, subscriber)
     assert client.get(f"/calendar/{old}.ics").status_code == 200
-    client.post_form("/calendar/token", token_from="/events/mine")
-    new = token_of(db, subscriber)
+    new = make_address(client)
     assert new != old
     assert client.get(f"/calendar/{old}.ics").status_code == 404
     assert client.get(f"/calendar/{new}.ics").status_code == 200
@@ -241,3 +258,19 @@ def test_tokens_are_managed_by_signed_in_people_with_the_form(app, client, db, l
     login(make_user(), on=signed_in)
     assert signed_in.post("/calendar/token").status_code == 400  # no CSRF token
     assert db.session.scalar(select(CalendarFeed)) is None
+
+
+@pytest.mark.parametrize(("settings", "domain"), [
+    ({"PUBLIC_URL": "https://inspir.hautsdefrance.fr"}, "inspir.hautsdefrance.fr"),
+    ({}, "inspir-events"),  # development and tests: no public address
+])
+def test_uids_take_the_public_host(make_app, settings, domain):
+    from inspir_events.events import ical
+
+    application = make_app(**settings)
+    assert application.config["UID_DOMAIN"] == domain
+
+    class Stored:
+        id = 7
+
+    assert ical.uid(Stored(), application.config["UID_DOMAIN"]) == f"event-7@{domain}"

@@ -46,7 +46,7 @@ def test_csv_export(client, published):
     response = client.get("/needs.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
-    assert response.get_data().startswith(b"id,title,description,")
+    assert response.get_data().startswith(b'"id","title","description",')
     rows = csv_rows(response)
     assert [r["title"] for r in rows] == ["Cabinet médical à Lille", "Médecin de garde à Laon",
                                           "Un bus le dimanche, enfin"]

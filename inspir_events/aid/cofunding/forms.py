@@ -34,6 +34,7 @@ from inspir_events.aid.cofunding.reading import (
 )
 from inspir_events.aid.forms import EurosField
 from inspir_events.aid.names import SECTION_NAMES
+from inspir_events.database import coerce_id
 from inspir_events.reference import choices
 
 REVENUE_LABELS = {
@@ -104,10 +105,10 @@ class ApplicationForm(FlaskForm):
 
 class GrantForm(FlaskForm):
     investment = EurosField(_l("Investment (€)"), render_kw=AMOUNT_ATTRS)
-    investment_envelope = SelectField(_l("Investment envelope"), coerce=int,
+    investment_envelope = SelectField(_l("Investment envelope"), coerce=coerce_id,
                                       validate_choice=False)
     operating = EurosField(_l("Operating (€)"), render_kw=AMOUNT_ATTRS)
-    operating_envelope = SelectField(_l("Operating envelope"), coerce=int,
+    operating_envelope = SelectField(_l("Operating envelope"), coerce=coerce_id,
                                      validate_choice=False)
     grant_note = TextAreaField(_l("Note to the organiser (optional)"),
                          validators=[Length(max=NOTE_MAX)], render_kw={"rows": 2})

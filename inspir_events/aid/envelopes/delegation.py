@@ -1,8 +1,8 @@
 """Delegated envelopes' own committees: naming and removing their deciders.
 
-The deliberation lets a territory or a digital venue « disposant d'une capacité
+The deliberation lets « territoires ou lieux numériques dotés d'une ingénierie
 suffisante » receive an envelope and grant aid locally « dans les mêmes
-conditions »: an admin delegates part of a top-level envelope
+conditions que le Conseil régional »: an admin delegates part of a top-level envelope
 (:func:`inspir_events.aid.envelopes.services.delegate`), then names the people who decide
 within it. They are :class:`EnvelopeMember` rows; :func:`services.can_decide_on`
 lets them commit money on that sub-envelope only, under the same rules.

@@ -14,12 +14,13 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from inspir_events.aid.envelopes.services import HOLDER_NAME_MAX
 from inspir_events.aid.forms import EurosField
+from inspir_events.database import coerce_id
 
 REASON_MAX = 1000
 
 
 class DelegationForm(FlaskForm):
-    envelope = SelectField(_l("Envelope"), coerce=int, validate_choice=False,
+    envelope = SelectField(_l("Envelope"), coerce=coerce_id, validate_choice=False,
                            validators=[DataRequired(_l("Choose the envelope."))])
     holder_name = StringField(
         _l("Territory or digital venue"),

@@ -11,6 +11,7 @@ import json
 
 from flask import abort, current_app, request
 
+from inspir_events import limits
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.opendata import queries, scdl
 from inspir_events.opendata import csv_response
@@ -33,6 +34,7 @@ def _rows(year: int | None) -> list[dict[str, str]]:
 
 
 @bp.get("/aid/open-data/subventions.csv")
+@limits.costly_read
 def subventions_csv():
     """Granted aid in the SCDL « subventions » format: CSV, UTF-8, comma, decimal point."""
     year = _year()
@@ -43,6 +45,7 @@ def subventions_csv():
 
 
 @bp.get("/aid/open-data/subventions.json")
+@limits.costly_read
 def subventions_json():
     """The same rows as JSON objects (columns in the SCDL order)."""
     body = json.dumps(_rows(_year()), ensure_ascii=False, indent=1)

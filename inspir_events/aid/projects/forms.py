@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from inspir_events.aid.forms import EurosField
 from inspir_events.aid.projects import services, stages
+from inspir_events.database import coerce_id
 
 STAGE_LABELS = {stage: _l(name) for stage, name in stages.STAGE_NAMES.items()}
 PROGRAMME_LABELS = {code: _l(name) for code, name in stages.OTHER_PROGRAMMES.items()}
@@ -63,7 +64,7 @@ class QualifyForm(FlaskForm):
         SelectChoice("structure", _l("Orient it towards a support structure")),
         SelectChoice("programme", _l("Orient it towards another regional programme")),
     ], validators=[DataRequired(_l("Choose a decision."))])
-    structure = SelectField(_l("Support structure"), coerce=int, validate_choice=False,
+    structure = SelectField(_l("Support structure"), coerce=coerce_id, validate_choice=False,
                             validators=[Optional()])
     programme = SelectField(_l("Regional programme"), validators=[Optional()],
                             choices=[SelectChoice("", _l("Choose…")),
@@ -97,7 +98,7 @@ class DetailsForm(FlaskForm):
         _l("Public repository or documentation"),
         validators=[Optional(), Length(max=stages.URL_MAX)],
         description=_l("An address starting with https://"))
-    support_structure = SelectField(_l("Support structure"), coerce=int,
+    support_structure = SelectField(_l("Support structure"), coerce=coerce_id,
                                     validate_choice=False, validators=[Optional()])
     results = TextAreaField(_l("Results of the experiment"), validators=[
         Length(max=services.TEXT_MAX)], render_kw={"rows": 5},
@@ -126,11 +127,11 @@ class GrantForm(FlaskForm):
                                              validators=[Length(max=services.NAME_MAX)])
     structure_beneficiary_id = StringField(_l("Its SIRET or RNA number"),
                                            validators=[Length(max=20)])
-    operating_envelope = SelectField(_l("Envelope for operating"), coerce=int,
+    operating_envelope = SelectField(_l("Envelope for operating"), coerce=coerce_id,
                                      validate_choice=False, validators=[Optional()])
-    investment_envelope = SelectField(_l("Envelope for investment"), coerce=int,
+    investment_envelope = SelectField(_l("Envelope for investment"), coerce=coerce_id,
                                       validate_choice=False, validators=[Optional()])
-    structure_envelope = SelectField(_l("Envelope for the support structure"), coerce=int,
+    structure_envelope = SelectField(_l("Envelope for the support structure"), coerce=coerce_id,
                                      validate_choice=False, validators=[Optional()])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=services.NOTE_MAX)],
                            render_kw={"rows": 2})

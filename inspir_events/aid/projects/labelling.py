@@ -1,8 +1,8 @@
 """The project as a subject of the INS'pir label, as labels reads it through its registry
 (:mod:`inspir_events.labels.subjects`; the aid blueprint registers it).
 
-« Le label INS'pir pourra être attribué à des événements, des structures
-d'accompagnement et des projets/expérimentations »: a project's members and its
+The label « INS'pir » « pourra être attribué à des événements, structures
+d'accompagnement et projets/expérimentations »: a project's members and its
 support structure ask for its label, with the charter form; only a project of the
 INS'pir pipeline (listed, not stopped) may ask.
 """

@@ -1,8 +1,9 @@
 """Maturation pipeline use cases: promoting a round's winners, proposals, moves, grants.
 
-« Faire émerger les idées, les faire mûrir, les expérimenter, les diffuser »
-(deliberation INS'pir 2016): a voting round's confirmed winners, or a citizen's
-proposal, become projects at ``idee``; the committee qualifies or orients
+The deliberation's steps « Faire naître des idées », « Les expérimenter », « Les
+diffuser », the committee guiding « les idées et projets vers des structures
+existantes permettant de faire murir ces projets »: a voting round's confirmed
+winners, or a citizen's proposal, become projects at ``idee``; the committee qualifies or orients
 proposals (subsidiarity) and moves projects through the gates of
 :mod:`inspir_events.aid.projects.stages`. Grants to projects are in
 :mod:`inspir_events.aid.projects.grants`.
@@ -361,7 +362,8 @@ def update_project_details(user: User, project_id: int, data: DetailsInput) -> P
     """The open-code details the gates look at: licence, repository, results, lessons.
 
     « en code ouvert » (an open licence and a public repository or documentation)
-    and « l'échec, qui est apprenant » (lessons learned, rendered and sanitised).
+    and « en permettant l'échec (qui est apprenant) » (lessons learned, rendered and
+    sanitised).
     """
     licence = (data.licence or "").strip() or None
     url = (data.repository_url or "").strip() or None

@@ -1,9 +1,11 @@
 """The maturation pipeline as data, and its gates (no Flask, no SQLAlchemy).
 
-« Faire émerger les idées, les faire mûrir, les expérimenter, les diffuser »:
-a project moves ``idee`` -> ``projet`` (maturation, with a support structure)
--> ``experimentation`` -> ``diffusion``; it may stop at ``abandonne`` from any
-live stage, with its lessons learned (« l'échec, qui est apprenant »).
+The deliberation's steps « Faire naître des idées », « Les expérimenter », « Les
+diffuser », with between the first two the « structures existantes permettant de
+faire murir ces projets »: a project moves ``idee`` -> ``projet`` (maturation, with a
+support structure) -> ``experimentation`` -> ``diffusion``; it may stop at
+``abandonne`` from any live stage, with its lessons learned (« en permettant l'échec
+(qui est apprenant) »).
 
 :data:`TRANSITIONS` says which moves exist; :func:`check_move` says whether a
 project may make one now (its gate), returning every missing condition, each

@@ -81,7 +81,7 @@ def test_the_csv_is_public_scdl_with_one_valid_row_per_decision(client, granted)
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="subventions-inspir.csv"' in response.headers["Content-Disposition"]
     first_line = response.get_data().decode("utf-8").split("\r\n")[0]
-    assert first_line == ",".join(COLUMNS)  # comma separator, header row
+    assert first_line == ",".join(f'"{c}"' for c in COLUMNS)  # comma, every field quoted
     rows = read_csv(response)
     assert len(rows) == 2  # the delegation and the plain commitment are not granted aid
     for row in rows:
@@ -138,7 +138,7 @@ def test_the_year_filter_and_its_filename(client, granted):
 def test_nothing_is_exported_before_any_grant(client, db, committee, envelopes_2016):
     aid_envelopes.commit(committee, envelopes_2016[PIC_INV].id, 100_000, "event", 1)
     response = client.get("/aid/open-data/subventions.csv")
-    assert response.get_data().decode("utf-8") == ",".join(COLUMNS) + "\r\n"
+    assert response.get_data().decode("utf-8") == ",".join(f'"{c}"' for c in COLUMNS) + "\r\n"
 
 
 def test_the_decision_date_is_the_day_in_paris(client, db, granted):
@@ -174,7 +174,7 @@ def test_region_settings_defaults_env_overrides_and_production_check():
     def flask_config(settings) -> dict:
         return {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
 
-    mail = {"MAIL_SERVER": "smtp.inspir.example", "PUBLIC_URL": "https://inspir.example",
+    mail = {"MAIL_SERVER": "smtp.inspir.example", "PUBLIC_URL": "https://inspir.hautsdefrance.fr",
             "MAIL_DEFAULT_SENDER": "INS'pir <ne-pas-repondre@inspir.example>"}
     fine = config.load("production", environ={"SECRET_KEY": secret, **mail})
     config.validate(flask_config(fine))
