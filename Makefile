@@ -5,9 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := inspir_events/translations
+# Every package, transitive ones and the build backend included, pinned with its hashes
+# (`make lock` refreshes them from pyproject.toml): `make run` installs LOCK, `make test`
+# TEST_LOCK (the same plus the test tools), both with pip's hash checking.
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+PIP_TOOLS := pip-tools==7.7.0
 export FLASK_APP := inspir_events.app
 
-.PHONY: run test install install-test calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail clean
+.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent) beside the mail worker
 # (flask mail-worker); Ctrl-C stops both (inspir_events/launcher.py).
@@ -28,13 +34,25 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+# The locked packages (hash-checked), then the project itself, which adds nothing.
+$(STAMP): pyproject.toml $(LOCK) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(TEST_STAMP): pyproject.toml $(TEST_LOCK) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(STAMP)
+
+# Maintainers: refresh both lock files after a change of pyproject.toml's dependencies
+# (pip-tools resolves them on PyPI; commit the result).
+LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --all-build-deps --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet "$(PIP_TOOLS)"
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra prod -o $(LOCK) pyproject.toml
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra prod --extra test -o $(TEST_LOCK) pyproject.toml
 
 install: $(STAMP)
 install-test: $(TEST_STAMP)
