@@ -421,6 +421,8 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.SERVER_NAME = environ["SERVER_NAME"]
         scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
         settings.ALLOWED_ORIGINS = [f"{scheme}://{environ['SERVER_NAME']}"]
+        if not environ.get("PUBLIC_URL"):  # the public address, unless given apart
+            settings.PUBLIC_URL = f"{scheme}://{environ['SERVER_NAME']}"
     if environ.get("ALLOWED_ORIGINS"):
         settings.ALLOWED_ORIGINS = [
             o.strip() for o in environ["ALLOWED_ORIGINS"].split(",") if o.strip()

@@ -63,6 +63,15 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEVELOPMENT_UID_DOMAIN = "inspir-events"
 
 
+def _uid_domain(config) -> str:
+    """The domain of calendar UIDs: the public host; in development and tests, whose public
+    address is this computer (a placeholder production refuses), a fixed name."""
+    host = settings_module.public_host(config)
+    if host and not settings_module.is_placeholder_host(host):
+        return host
+    return DEVELOPMENT_UID_DOMAIN
+
+
 def create_app(config: str | settings_module.Base | Mapping | None = None) -> Flask:
     """Build the application.
 
@@ -90,8 +99,7 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
         )
     settings_module.validate(app.config)
     # The domain of calendar UIDs: the public host (production has a real one, validate).
-    app.config.setdefault("UID_DOMAIN",
-                          settings_module.public_host(app.config) or DEVELOPMENT_UID_DOMAIN)
+    app.config.setdefault("UID_DOMAIN", _uid_domain(app.config))
     # Redis named but not answering: run as one process, and say so in the log.
     settings_module.run_alone_without_redis(app.config)
 
