@@ -38,6 +38,8 @@ NOT_QUOTES = {
     "je veux le reproduire": "the store's button label",
     "choose…": "a list's empty choice",
     "déport": "the French word for recusal",
+    "déclarer un conflit d'intérêts": "the recusal button's label",
+    "mot de passe oublié ?": "the log-in page's link to reset a password",
     "déclaration d'accessibilité": "the RGAA statement's name",
     "rules are versioned by budget year": "DESIGN.md §3",
     "délibération n° 2027.0123 de la commission permanente": "an example in a form's help",

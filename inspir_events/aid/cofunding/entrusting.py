@@ -1,8 +1,8 @@
 """Entrusting an application to a delegated envelope, and taking it back.
 
-The deliberation lets a territory or a digital venue « disposant d'une capacité
+The deliberation lets « territoires ou lieux numériques dotés d'une ingénierie
 suffisante » receive an envelope and grant aid locally « dans les mêmes
-conditions ». The Region's committee (not a delegated envelope's decider) entrusts a
+conditions que le Conseil régional ». The Region's committee (not a delegated envelope's decider) entrusts a
 submitted application to a delegated envelope of the same budget year and former
 region: that envelope's deciders then see it in their queue and grant (from that
 envelope only), refuse or ask for changes on it, and on nothing else
