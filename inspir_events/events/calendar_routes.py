@@ -17,7 +17,7 @@ from inspir_events.urls import safe_next_url
 
 
 def _domain() -> str:
-    return current_app.config.get("SERVER_NAME") or "inspir-events"
+    return ical.domain(current_app.config)
 
 
 def _ics(events, name: str, filename: str):

@@ -32,6 +32,12 @@ END = b"END:VCALENDAR\r\n"
 VEVENT_CACHE_SIZE = 2048
 
 
+def domain(config) -> str:
+    """The domain of the events' UIDs (``SERVER_NAME``, else a fixed name): the same in
+    the feeds and in the files e-mailed, so a calendar updates the event it has."""
+    return config.get("SERVER_NAME") or "inspir-events"
+
+
 def uid(event, domain: str) -> str:
     return f"event-{event.id}@{domain}"
 
