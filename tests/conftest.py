@@ -507,3 +507,67 @@ def mail_worker():
     yield start
     for consumer in started:
         consumer.stop(graceful=True)
+
+
+class Mailbox:
+    """What a module-wide SMTP server received for this test (see ``mailbox``)."""
+
+    def __init__(self, server: SmtpServer):
+        self.server = server
+
+    def received(self, to: str | None = None) -> list:
+        with self.server.lock:
+            messages = list(self.server.messages)
+        return [m for m in messages if to is None or str(m["To"]).lower() == to.lower()]
+
+    def wait_for(self, to: str, count: int = 1, timeout: float = DEADLINE) -> list:
+        """Wait until ``count`` messages to ``to`` arrived; returns them, oldest first."""
+        return wait_until(lambda: (found := self.received(to)) and len(found) >= count
+                          and found, timeout, f"{count} messages to {to} at the SMTP server")
+
+    def find(self, to: str, subject: str, timeout: float = DEADLINE):
+        """Wait for the message to ``to`` whose subject starts with ``subject`` (several
+        messages may arrive in any order: the worker runs threads)."""
+        def found():
+            matching = [m for m in self.received(to)
+                        if str(m["Subject"]).strip(" ").startswith(subject)]
+            assert len(matching) <= 1, f"{len(matching)} messages {subject!r} to {to}"
+            return matching[0] if matching else None
+        return wait_until(found, timeout, f"the message {subject!r} to {to}")
+
+
+@pytest.fixture(scope="module")
+def module_smtp_server():
+    """One real SMTP server on loopback for a whole test module (see :class:`SmtpServer`)."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.release()
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(app, module_smtp_server, mail_worker):
+    """Messages delivered for real: ``app`` sends to the module's SMTP server through a
+    real worker (a Huey consumer) started for this test; the server's earlier messages
+    are forgotten. ``mailbox.wait_for(to, count)`` returns the messages received."""
+    with module_smtp_server.lock:
+        module_smtp_server.messages.clear()
+    module_smtp_server.reply = None
+    app.config.update(module_smtp_server.settings())
+    mail_worker(app)
+    return Mailbox(module_smtp_server)
+
+
+def text_body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_body(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def attachments(message) -> dict[str, tuple[str, bytes, object]]:
+    """A received message's files by name: (content type, bytes, the MIME part)."""
+    return {part.get_filename(): (part.get_content_type(), part.get_payload(decode=True), part)
+            for part in message.walk() if part.get_filename()}
