@@ -113,7 +113,8 @@ def test_someone_who_does_not_organise_the_event_is_refused_with_the_reason(
     path = ticket_path(door["registration"](door["nadia"]))
     for response in (phone.get(path), phone.post_form(path)):
         assert response.status_code == 403
-        assert "Seuls les organisateurs de «\u00a0Hackathon des mobilités\u00a0»" in refusal(response)
+        assert ("Seuls les organisateurs de «\u00a0Hackathon des mobilités\u00a0»"
+                in refusal(response))
     assert door["registration"](door["nadia"]).checked_in_at is None
     assert app.test_client().get(path).status_code == 302  # signed out: to the log-in
 
