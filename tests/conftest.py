@@ -510,20 +510,36 @@ def mail_worker():
 
 
 class Mailbox:
-    """What a module-wide SMTP server received for this test (see ``mailbox``)."""
+    """What a module-wide SMTP server received for this test (see ``mailbox``).
 
-    def __init__(self, server: SmtpServer):
+    The worker starts at the first wait, and every wait returns once the outbox is
+    settled (nothing pending or being sent): the test's own writes (factories that do not
+    begin with ``begin_write``) never meet the worker's on SQLite.
+    """
+
+    def __init__(self, server: SmtpServer, start, settled):
         self.server = server
+        self.start = start
+        self.settled = settled
+        self.started = False
 
     def received(self, to: str | None = None) -> list:
         with self.server.lock:
             messages = list(self.server.messages)
         return [m for m in messages if to is None or str(m["To"]).lower() == to.lower()]
 
+    def _wait(self, condition, what: str, timeout: float):
+        if not self.started:
+            self.start()
+            self.started = True
+        found = wait_until(condition, timeout, what)
+        wait_until(self.settled, timeout, "the outbox settled (nothing pending or sending)")
+        return found
+
     def wait_for(self, to: str, count: int = 1, timeout: float = DEADLINE) -> list:
         """Wait until ``count`` messages to ``to`` arrived; returns them, oldest first."""
-        return wait_until(lambda: (found := self.received(to)) and len(found) >= count
-                          and found, timeout, f"{count} messages to {to} at the SMTP server")
+        return self._wait(lambda: (found := self.received(to)) and len(found) >= count
+                          and found, f"{count} messages to {to} at the SMTP server", timeout)
 
     def find(self, to: str, subject: str, timeout: float = DEADLINE):
         """Wait for the message to ``to`` whose subject starts with ``subject`` (several
@@ -533,7 +549,7 @@ class Mailbox:
                         if str(m["Subject"]).strip(" ").startswith(subject)]
             assert len(matching) <= 1, f"{len(matching)} messages {subject!r} to {to}"
             return matching[0] if matching else None
-        return wait_until(found, timeout, f"the message {subject!r} to {to}")
+        return self._wait(found, f"the message {subject!r} to {to}", timeout)
 
 
 @pytest.fixture(scope="module")
@@ -547,16 +563,22 @@ def module_smtp_server():
 
 
 @pytest.fixture
-def mailbox(app, module_smtp_server, mail_worker):
+def mailbox(app, db, module_smtp_server, mail_worker):
     """Messages delivered for real: ``app`` sends to the module's SMTP server through a
-    real worker (a Huey consumer) started for this test; the server's earlier messages
-    are forgotten. ``mailbox.wait_for(to, count)`` returns the messages received."""
+    real worker (a Huey consumer) started at the test's first wait; the server's earlier
+    messages are forgotten. ``mailbox.find(to, subject)`` returns a message received."""
     with module_smtp_server.lock:
         module_smtp_server.messages.clear()
     module_smtp_server.reply = None
     app.config.update(module_smtp_server.settings())
-    mail_worker(app)
-    return Mailbox(module_smtp_server)
+
+    def settled() -> bool:
+        busy = _db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.status.in_(("pending", "sending"))).limit(1))
+        _db.session.rollback()
+        return busy is None
+
+    return Mailbox(module_smtp_server, lambda: mail_worker(app), settled)
 
 
 def text_body(message) -> str:

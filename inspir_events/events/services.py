@@ -280,11 +280,11 @@ def update(user: User, event_id: int, data: EventInput) -> Event:
     fill(event, data)
     _touch(event)
     changes = rules.practical_changes(before, practicalities(event))
+    promote(event)  # first: those confirmed by a larger capacity read the change as such
     if event.status == EventStatus.PUBLISHED:
         needs.mark_addressed(n.id for n in event.needs)
         if changes:
             _tell_change(event, changes, date_changed=before.starts_at != event.starts_at)
-    promote(event)
     db.session.commit()
     return event
 
