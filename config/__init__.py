@@ -235,6 +235,8 @@ class Base:
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     RESET_REQUESTS_PER_EMAIL = "3 per hour"
     RESET_REQUESTS_PER_IP = "10 per hour"
+    # How long an event ticket's QR code is accepted at the door after it was made.
+    TICKET_MAX_AGE = timedelta(days=400)
 
 
 class Development(Base):

@@ -507,3 +507,89 @@ def mail_worker():
     yield start
     for consumer in started:
         consumer.stop(graceful=True)
+
+
+class Mailbox:
+    """What a module-wide SMTP server received for this test (see ``mailbox``).
+
+    The worker starts at the first wait, and every wait returns once the outbox is
+    settled (nothing pending or being sent): the test's own writes (factories that do not
+    begin with ``begin_write``) never meet the worker's on SQLite.
+    """
+
+    def __init__(self, server: SmtpServer, start, settled):
+        self.server = server
+        self.start = start
+        self.settled = settled
+        self.started = False
+
+    def received(self, to: str | None = None) -> list:
+        with self.server.lock:
+            messages = list(self.server.messages)
+        return [m for m in messages if to is None or str(m["To"]).lower() == to.lower()]
+
+    def _wait(self, condition, what: str, timeout: float):
+        if not self.started:
+            self.start()
+            self.started = True
+        found = wait_until(condition, timeout, what)
+        wait_until(self.settled, timeout, "the outbox settled (nothing pending or sending)")
+        return found
+
+    def wait_for(self, to: str, count: int = 1, timeout: float = DEADLINE) -> list:
+        """Wait until ``count`` messages to ``to`` arrived; returns them, oldest first."""
+        return self._wait(lambda: (found := self.received(to)) and len(found) >= count
+                          and found, f"{count} messages to {to} at the SMTP server", timeout)
+
+    def find(self, to: str, subject: str, timeout: float = DEADLINE):
+        """Wait for the message to ``to`` whose subject starts with ``subject`` (several
+        messages may arrive in any order: the worker runs threads)."""
+        def found():
+            matching = [m for m in self.received(to)
+                        if str(m["Subject"]).strip(" ").startswith(subject)]
+            assert len(matching) <= 1, f"{len(matching)} messages {subject!r} to {to}"
+            return matching[0] if matching else None
+        return self._wait(found, f"the message {subject!r} to {to}", timeout)
+
+
+@pytest.fixture(scope="module")
+def module_smtp_server():
+    """One real SMTP server on loopback for a whole test module (see :class:`SmtpServer`)."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.release()
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(app, db, module_smtp_server, mail_worker):
+    """Messages delivered for real: ``app`` sends to the module's SMTP server through a
+    real worker (a Huey consumer) started at the test's first wait; the server's earlier
+    messages are forgotten. ``mailbox.find(to, subject)`` returns a message received."""
+    with module_smtp_server.lock:
+        module_smtp_server.messages.clear()
+    module_smtp_server.reply = None
+    app.config.update(module_smtp_server.settings())
+
+    def settled() -> bool:
+        busy = _db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.status.in_(("pending", "sending"))).limit(1))
+        _db.session.rollback()
+        return busy is None
+
+    return Mailbox(module_smtp_server, lambda: mail_worker(app), settled)
+
+
+def text_body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_body(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def attachments(message) -> dict[str, tuple[str, bytes, object]]:
+    """A received message's files by name: (content type, bytes, the MIME part)."""
+    return {part.get_filename(): (part.get_content_type(), part.get_payload(decode=True), part)
+            for part in message.walk() if part.get_filename()}

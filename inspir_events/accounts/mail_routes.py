@@ -17,7 +17,7 @@ from inspir_events.accounts.blueprint import bp
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
 from inspir_events.errors import on_refusal
-from inspir_events.mail import kinds, queries, services
+from inspir_events.mail import admin, kinds, queries
 from inspir_events.mail.rules import MailStatus
 
 STATUS_LABELS = {
@@ -41,6 +41,6 @@ def admin_mail_retry(message_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     on_refusal(back=url_for("accounts.admin_mail"))
-    message = services.retry(current_user, message_id)
+    message = admin.retry(current_user, message_id)
     flash(_("The message to %(email)s is sent again.", email=message.recipient), "success")
     return redirect(url_for("accounts.admin_mail"), 303)

@@ -2,13 +2,21 @@
 
 All are essential (always sent, no unsubscribe link): they are about the account itself.
 Their bodies are templates/mail/<name with underscores>.txt and .html.
+
+Also provided here, for the in-app notifications' e-mails (mail/recipients.py): the
+accounts a notice goes to, by id. Only confirmed addresses: an address nobody proved is
+theirs receives nothing but the messages about the account itself.
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from inspir_events.accounts.blueprint import bp
+from inspir_events.accounts.models import User
+from inspir_events.extensions import db
+from inspir_events.mail import recipients
 from inspir_events.mail.kinds import MailKind, declare
 
 VERIFY = "account.verify"
@@ -30,3 +38,12 @@ declare(
     MailKind(RECOVERY, title=_l("Password reset"),
              subject=_l("Reset your password")),
 )
+
+
+def notice_recipients(user_ids: list[int]) -> list[User]:
+    """The accounts among ``user_ids`` whose address is confirmed, by id."""
+    return list(db.session.scalars(select(User).where(
+        User.id.in_(user_ids), User.email_verified_at.is_not(None)).order_by(User.id)))
+
+
+recipients.provide(bp, notice_recipients)

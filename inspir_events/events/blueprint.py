@@ -1,6 +1,7 @@
-"""The events blueprint: ``bp``, with its views and its part of people's accounts
-(personal.py) registered by importing their modules, and the event described to recusal
-(its organisers are party to it)."""
+"""The events blueprint: ``bp``, with its views, its part of people's accounts
+(personal.py), its messages (mails.py) and its periodic reminders (reminders.py)
+registered by importing their modules, and the event described to recusal (its
+organisers are party to it)."""
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,13 @@ register_parties(bp, "event", parties, name=_l("this event"))
 
 from inspir_events.events import (  # noqa: E402,F401  (register on bp)
     calendar_routes,
+    checkin_routes,
+    mails,
     personal,
     registration_routes,
+    reminders,
     routes,
 )
+from inspir_events.mail.kinds import declare  # noqa: E402
+
+declare(bp, *mails.KINDS)

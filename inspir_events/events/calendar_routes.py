@@ -19,8 +19,8 @@ from inspir_events.urls import safe_next_url
 
 
 def _domain() -> str:
-    """The UIDs' domain: the platform's public host (UID_DOMAIN, set by create_app)."""
-    return current_app.config["UID_DOMAIN"]
+    """The UIDs' domain: the platform's public host (:func:`ical.domain`)."""
+    return ical.domain(current_app.config)
 
 
 def _ics(events, name: str, filename: str):

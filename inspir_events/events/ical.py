@@ -36,6 +36,13 @@ END = b"END:VCALENDAR\r\n"
 VEVENT_CACHE_SIZE = 2048
 
 
+def domain(config) -> str:
+    """The domain of the events' UIDs (``UID_DOMAIN``: the platform's public host, set by
+    create_app): the same in the feeds and in the files e-mailed, so a calendar updates
+    the event it already has."""
+    return config["UID_DOMAIN"]
+
+
 def uid(event, domain: str) -> str:
     return f"event-{event.id}@{domain}"
 

@@ -129,6 +129,8 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     attendance: Mapped[Attendance | None] = mapped_column(str_enum(Attendance))
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the 48-hour reminder was written (claimed by a conditional UPDATE: once).
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     event: Mapped[Event] = relationship()
     user = relationship("User")

@@ -2,7 +2,9 @@
 
 Registrations change under the event's lock (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 SELECT ... FOR UPDATE), so the capacity is never exceeded and the waitlist keeps
-the arrival order.
+the arrival order. Each change is told to the person by e-mail in the same transaction
+(events/mails.py, issue 17 §3): confirmed (with the calendar file and the ticket),
+waitlisted, promoted, cancelled by the organisers.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import User
 from inspir_events.accounts.services import token_hash
+from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, retrying, use_case
-from inspir_events.events import rules
+from inspir_events.events import mails, rules
 from inspir_events.events.access import (
     REGISTRATION_MESSAGES,
     EventConflict,
@@ -38,6 +41,17 @@ def registration_of(user, event: Event) -> Registration | None:
         return None
     return db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.user_id == user.id))
+
+
+def my_ticket(user: User, event_id: int) -> Registration:
+    """``user``'s confirmed registration to the event, whose ticket they show at the door
+    (none for a waitlisted or cancelled registration: 404)."""
+    registration = db.session.scalar(select(Registration).where(
+        Registration.event_id == event_id, Registration.user_id == user.id,
+        Registration.status == RegistrationStatus.CONFIRMED))
+    if registration is None:
+        raise EventNotFound()
+    return registration
 
 
 def registrations_of_user(user: User) -> list[Registration]:
@@ -98,12 +112,25 @@ def register(user: User, event_id: int) -> tuple[Registration, bool]:
     registration = existing or Registration(event_id=event.id, user_id=user.id)
     registration.status, registration.position = status, last + 1
     registration.updated_at = utcnow()
-    registration.attendance = None
+    registration.attendance, registration.checked_in_at = None, None
+    registration.reminded_at = None
     db.session.add(registration)
+    db.session.flush()
     if status == RegistrationStatus.CONFIRMED:
         event.confirmed_count += 1
+        confirm(registration, event)
+        mails.confirmed(registration)
+    else:
+        mails.waitlisted(registration, waitlist_position(registration))
     db.session.commit()
     return registration, True
+
+
+def confirm(registration: Registration, event: Event) -> None:
+    """A registration becomes confirmed now: it is reminded of the event two days before,
+    unless the event starts sooner (the confirmation says it all: rules.reminder_needed)."""
+    now = utcnow()
+    registration.reminded_at = None if rules.reminder_needed(event.starts_at, now) else now
 
 
 @retrying
@@ -139,9 +166,38 @@ def promote(event: Event) -> None:
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
         registration.updated_at = utcnow()
+        confirm(registration, event)
+        mails.promoted(registration)
     event.confirmed_count += len(promoted)
     notifications.notify([r.user_id for r in promoted], "registration.promoted",
                          url=path_for("events.detail", event_id=event.id), event=event.title)
+
+
+@retrying
+def cancel_registration(user: User, event_id: int, registration_id: int) -> Registration:
+    """The organisers cancel someone's registration (a duplicate, a person who said they
+    cannot come): the person is told, in-app and by e-mail; the first waitlisted people
+    take the freed place, as when a person unregisters."""
+    begin_write()
+    event = organised(user, event_id, lock=True)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise EventNotFound()
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise EventConflict(_l("This registration is already cancelled."))
+    if registration.status == RegistrationStatus.CONFIRMED:
+        event.confirmed_count -= 1
+    registration.status = RegistrationStatus.CANCELLED
+    registration.updated_at = utcnow()
+    audit.record(user, "registration.cancel", "registration", registration.id,
+                 event_id=event.id, user_id=registration.user_id)
+    notifications.notify([registration.user_id], "registration.cancelled",
+                         url=path_for("events.detail", event_id=event.id), event=event.title)
+    mails.registration_cancelled(registration)
+    if event.status == EventStatus.PUBLISHED:
+        promote(event)
+    db.session.commit()
+    return registration
 
 
 @use_case

@@ -77,6 +77,20 @@ def attendance(event_id: int, registration_id: int):
     return redirect(url_for("events.registrations", event_id=event_id))
 
 
+@bp.route("/events/<int:event_id>/registrations/<int:registration_id>/cancel",
+          methods=["POST"])
+@login_required
+def cancel_registration(event_id: int, registration_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    back = url_for("events.registrations", event_id=event_id)
+    on_refusal(back=back)
+    registration = participation.cancel_registration(current_user, event_id, registration_id)
+    flash(_("The registration of %(name)s is cancelled; they are told.",
+            name=registration.user.display_name), "success")
+    return redirect(back, 303)
+
+
 @bp.route("/events/mine")
 @login_required
 def mine():

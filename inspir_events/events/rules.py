@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 TITLE_MIN = 5
 TITLE_MAX = 150
 DESCRIPTION_MAX = 20_000
 PER_PAGE = 20
+# Issue 17 §3: registered people are reminded of an event this long before it starts.
+REMINDER_BEFORE = timedelta(hours=48)
 
 
 class EventKind(enum.StrEnum):
@@ -116,3 +118,33 @@ def promotions(capacity: int | None, confirmed: int, waitlisted: int) -> int:
     if capacity is None:
         return waitlisted
     return max(0, min(waitlisted, capacity - confirmed))
+
+
+@dataclass(frozen=True)
+class Practicalities:
+    """What a registered person must know to come: when and where."""
+
+    starts_at: datetime
+    ends_at: datetime
+    venue_name: str
+    venue_address: str
+    venue_commune: str
+
+
+def practical_changes(before: Practicalities, after: Practicalities) -> list[str]:
+    """What changed for the people registered ("date", "venue"), in that order; empty when
+    neither the times nor the venue changed (issue 17 §3: they are told of a change)."""
+    changes = []
+    if (before.starts_at, before.ends_at) != (after.starts_at, after.ends_at):
+        changes.append("date")
+    if (before.venue_name, before.venue_address, before.venue_commune) != \
+            (after.venue_name, after.venue_address, after.venue_commune):
+        changes.append("venue")
+    return changes
+
+
+def reminder_needed(starts_at: datetime, confirmed_at: datetime) -> bool:
+    """Whether a registration confirmed at ``confirmed_at`` is still to be reminded: not
+    when the event starts within ``REMINDER_BEFORE`` of its confirmation, which told the
+    person everything a reminder would, a moment ago."""
+    return starts_at - confirmed_at > REMINDER_BEFORE

@@ -13,7 +13,7 @@ from inspir_events import markdown
 from inspir_events.accounts.models import User
 from inspir_events.accounts.services import find_by_email
 from inspir_events.database import ID_MAX, begin_write, use_case
-from inspir_events.events import rules
+from inspir_events.events import mails, participation, rules
 from inspir_events.events.access import REGISTRATION_MESSAGES as REGISTRATION_MESSAGES
 from inspir_events.events.access import EventConflict as EventConflict
 from inspir_events.events.access import EventError as EventError
@@ -251,22 +251,54 @@ def editable(user: User, event_id: int, lock: bool = False) -> Event:
     return event
 
 
+def practicalities(event: Event) -> rules.Practicalities:
+    return rules.Practicalities(event.starts_at, event.ends_at, event.venue_name,
+                                event.venue_address, event.venue_commune)
+
+
+def registered(event: Event) -> list[Registration]:
+    """The event's confirmed and waitlisted registrations, with their people."""
+    return list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.status != RegistrationStatus.CANCELLED)
+        .options(selectinload(Registration.user)).order_by(Registration.position)))
+
+
 @use_case
 def update(user: User, event_id: int, data: EventInput) -> Event:
-    """The organisers edit the event; a larger capacity confirms waitlisted people."""
+    """The organisers edit the event; a larger capacity confirms waitlisted people.
+
+    When its date, time or venue changed, the people registered (confirmed or waiting)
+    are told, in-app and by e-mail with the updated calendar file (issue 17 §3), and
+    those confirmed are reminded again two days before the new date."""
     begin_write()
     event = editable(user, event_id, lock=True)
     _check(data)
     if data.capacity is not None and data.capacity < event.confirmed_count:
         raise EventError(_l("%(count)d people are already confirmed: the capacity cannot be "
                             "lower.", count=event.confirmed_count), field="capacity")
+    before = practicalities(event)
     fill(event, data)
     _touch(event)
+    changes = rules.practical_changes(before, practicalities(event))
+    promote(event)  # first: those confirmed by a larger capacity read the change as such
     if event.status == EventStatus.PUBLISHED:
         needs.mark_addressed(n.id for n in event.needs)
-    promote(event)
+        if changes:
+            _tell_change(event, changes, date_changed=before.starts_at != event.starts_at)
     db.session.commit()
     return event
+
+
+def _tell_change(event: Event, changes: list[str], date_changed: bool) -> None:
+    people = registered(event)
+    if date_changed:
+        for registration in people:
+            if registration.status == RegistrationStatus.CONFIRMED:
+                participation.confirm(registration, event)  # the reminder, for the new date
+    notifications.notify([r.user_id for r in people], "event.changed",
+                         url=path_for("events.detail", event_id=event.id), event=event.title)
+    mails.changed(event, people, changes)
 
 
 @use_case
@@ -285,7 +317,8 @@ def publish(user: User, event_id: int) -> Event:
 
 @use_case
 def cancel(user: User, event_id: int) -> Event:
-    """Cancel a published event: registered people are told in-app; registrations stay.
+    """Cancel a published event: registered people are told in-app and by e-mail (with the
+    calendar file saying it is cancelled); registrations stay.
 
     A draft cannot be cancelled: cancelled events are public (listings and feeds
     show them as cancelled), and a draft was never announced.
@@ -299,11 +332,10 @@ def cancel(user: User, event_id: int) -> Event:
     event.status = EventStatus.CANCELLED
     event.cancelled_at = utcnow()
     _touch(event)
-    people = db.session.scalars(select(Registration.user_id).where(
-        Registration.event_id == event.id,
-        Registration.status != RegistrationStatus.CANCELLED))
-    notifications.notify(list(people), "event.cancelled",
+    people = registered(event)
+    notifications.notify([r.user_id for r in people], "event.cancelled",
                          url=path_for("events.detail", event_id=event.id), event=event.title)
+    mails.cancelled(event, people)
     db.session.commit()
     return event
 

@@ -88,7 +88,8 @@ def submit(requester: User, subject_type: SubjectType, subject_id: int, title: s
 
 @use_case
 def decide(member: User, request_id: int, grant: bool, reason: str) -> LabelRequest:
-    """A committee member grants or refuses a label, with a reason; audited and notified."""
+    """A committee member grants or refuses a label, with a reason; audited, and told to
+    the people concerned (who asked, and everyone party to the subject)."""
     if not member.has_role(Role.COMMITTEE):
         raise LabelNotAllowed(_l("Only committee members decide labels."))
     recusal.check(member, RECUSAL_SUBJECT, request_id, "label.grant" if grant else "label.refuse")
@@ -110,11 +111,12 @@ def decide(member: User, request_id: int, grant: bool, reason: str) -> LabelRequ
                  request.subject_type.value, request.subject_id,
                  label_request=request.id, before=before, after=request.status.value,
                  reason=request.reason)
-    if request.requested_by_id:
-        notifications.notify([request.requested_by_id],
-                             "label.granted" if grant else "label.refused",
-                             url=request.subject_url, subject=request.subject_title,
-                             reason=request.reason)
+    # Told, in-app and by e-mail: who asked, and whoever is party to the subject (all
+    # the event's organisers, the project's members...), as recusal knows them.
+    notifications.notify(sorted(request_parties(request.id)),
+                         "label.granted" if grant else "label.refused",
+                         url=request.subject_url, subject=request.subject_title,
+                         reason=request.reason)
     db.session.commit()
     return request
 

@@ -12,7 +12,8 @@ never send one message twice. SMTP errors are retried with a growing delay; afte
 
 Rooms: rules.py (pure: statuses, modes, delays), models.py, kinds.py (the registry of
 kinds of message, filled by the features), rendering.py (templates/mail/, links),
-services.py (enqueue, the admins' retry, preferences), queries.py (the admins' page),
+services.py (enqueue, preferences), admin.py (the admins' retry), queries.py (the admins'
+page), recipients.py (the accounts a notice goes to),
 delivery.py (claim, send, retry, fail), transport.py (SMTP or .eml files), tasks.py
 (Huey), worker.py (the consumer), unsubscribe.py (RFC 8058), devbox.py and routes.py
 (unsubscribe pages, the development mailbox). It sits in the infrastructure layer and

@@ -1,11 +1,12 @@
-"""Putting a message in the outbox, in the caller's transaction; people's choice per kind;
-the admins' retry of a failed message.
+"""Putting a message in the outbox, in the caller's transaction; people's choice per kind.
 
 :func:`enqueue` is the one door every feature uses: it renders the message in the
 recipient's language now (templates/mail/), adds the row to the caller's transaction
 (the caller commits, with the change that causes the message) and asks for its delivery
 to be queued once that transaction commits. A transaction rolled back takes its
-messages with it: nothing is ever sent from inside a request.
+messages with it: nothing is ever sent from inside a request. The admins' retry of a
+failed message is in admin.py: this module writes no audit entry, so the in-app
+notifications (which know nothing of the audit log) may send their e-mails through it.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from inspir_events.audit import services as audit
 from inspir_events.database import begin_write, insert_ignoring_conflicts, use_case
-from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.mail import kinds, rendering, rules, unsubscribe
 from inspir_events.mail.models import MailPreference, OutboxMessage
@@ -28,35 +26,22 @@ from inspir_events.mail.tasks import deliver_after_commit
 from inspir_events.timeutil import utcnow
 
 
-class MailError(DomainError):
-    """A mail use case refused."""
-
-
-class NotFailed(MailError):
-    status = 409
-
-    def __init__(self):
-        super().__init__(_l("This message is not failed: it is sent or on its way already."))
-
-
-class UnknownMessage(MailError):
-    status = 404
-
-    def __init__(self):
-        super().__init__(_l("No such message."))
-
-
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a message (a ticket's QR code, a calendar entry...)."""
+    """A file sent with a message (a ticket's QR code, a calendar entry...). With an
+    ``inline_id`` it is also shown in the HTML body, as ``<img src="cid:ID">``."""
 
     filename: str
     content: bytes
     mimetype: str = "application/octet-stream"
+    inline_id: str | None = None
 
     def stored(self) -> dict:
-        return {"filename": self.filename, "mimetype": self.mimetype,
-                "content": base64.b64encode(self.content).decode("ascii")}
+        stored = {"filename": self.filename, "mimetype": self.mimetype,
+                  "content": base64.b64encode(self.content).decode("ascii")}
+        if self.inline_id:
+            stored["inline_id"] = self.inline_id
+        return stored
 
 
 def mode_of(user_id: int, kind: str) -> MailMode | None:
@@ -120,23 +105,3 @@ def unsubscribe_from(user_id: int, kind: str) -> kinds.MailKind | None:
     set_mode(user_id, kind, MailMode.NEVER)
     db.session.commit()
     return spec
-
-
-@use_case
-def retry(actor, message_id: int) -> OutboxMessage:
-    """An admin sends a failed message again: it is pending with a fresh allowance of
-    attempts, its delivery queued; audited ("mail.retry")."""
-    begin_write()
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        raise UnknownMessage()
-    if message.status != MailStatus.FAILED:
-        raise NotFailed()
-    audit.record(actor, "mail.retry", "mail", message.id, kind=message.kind,
-                 attempts=message.attempts, error=(message.last_error or "")[:200])
-    message.status = MailStatus.PENDING
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
-    deliver_after_commit([message.id])
-    db.session.commit()
-    return message

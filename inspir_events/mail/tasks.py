@@ -17,6 +17,10 @@ its database and settings. The consumer is ``flask mail-worker`` (mail/worker.py
 A message's delivery is queued by the session's ``after_commit`` event: the outbox row
 is committed first, so the worker always finds it; a rollback forgets the queueing.
 Queueing never fails the request: when the engine does not answer, the sweep delivers.
+
+The features' own periodic work (the 48-hour reminders of events...) runs on the same
+engine: a feature registers it with its blueprint (:func:`add_periodic`), and it runs in
+the application's context on the worker, on the schedule it gave (a crontab).
 """
 
 from __future__ import annotations
@@ -24,11 +28,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import redis
-from flask import Flask, current_app, has_app_context
+from flask import Blueprint, Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey, TaskWrapper
 from sqlalchemy import event
@@ -40,16 +44,39 @@ from inspir_events.mail import delivery
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "inspir_mail_queue"
+PERIODIC_KEY = "inspir_periodic_tasks"  # the features' periodic work, on the app
 QUEUE_KEY = "inspir_mail_to_queue"  # in a session's info: ids to queue after its commit
 
 
 @dataclass(frozen=True)
+class Periodic:
+    """A feature's periodic work: ``run()`` (in the application's context), on a crontab
+    ``schedule`` (Huey's ``crontab`` arguments: ``{"minute": "*/15"}``)."""
+
+    name: str
+    run: Callable[[], object]
+    schedule: dict
+
+
+@dataclass(frozen=True)
 class MailQueue:
-    """One application's task engine and its two tasks."""
+    """One application's task engine, its two tasks and the features' periodic ones."""
 
     huey: Huey
     deliver: TaskWrapper
     sweep: TaskWrapper
+    periodic: dict[str, TaskWrapper] = field(default_factory=dict)
+
+
+def periodic_tasks(app: Flask) -> list[Periodic]:
+    """The periodic work the features registered on ``app``."""
+    return app.extensions.setdefault(PERIODIC_KEY, [])
+
+
+def add_periodic(bp: Blueprint, name: str, run: Callable[[], object], **schedule) -> None:
+    """Run ``run()`` on the task engine on a crontab ``schedule``, registered with ``bp``."""
+    work = Periodic(name, run, schedule)
+    bp.record_once(lambda state: periodic_tasks(state.app).append(work))
 
 
 class LazyQueue:
@@ -113,7 +140,17 @@ def build(app: Flask) -> MailQueue:
 
     deliver_task = huey.task(name="mail.deliver")(deliver_messages)
     sweep_task = huey.periodic_task(crontab(minute="*"), name="mail.sweep")(sweep_outbox)
-    return MailQueue(huey=huey, deliver=deliver_task, sweep=sweep_task)
+    periodic = {work.name: huey.periodic_task(crontab(**work.schedule), name=work.name)(
+                    in_context(app, work.run)) for work in periodic_tasks(app)}
+    return MailQueue(huey=huey, deliver=deliver_task, sweep=sweep_task, periodic=periodic)
+
+
+def in_context(app: Flask, run: Callable[[], object]) -> Callable[[], None]:
+    """``run`` as a task: in the application's context, its result dropped."""
+    def task() -> None:
+        with app.app_context():
+            run()
+    return task
 
 
 def mail_queue(app: Flask | None = None) -> MailQueue:

@@ -13,6 +13,8 @@ import base64
 import os
 import re
 from dataclasses import dataclass, field
+from email import encoders
+from email.mime.base import MIMEBase
 
 from flask import current_app
 from flask_mailman import EmailMultiAlternatives
@@ -51,9 +53,22 @@ def build(message: Outgoing) -> EmailMultiAlternatives:
         headers=headers)
     email.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:
-        email.attach(attachment["filename"], base64.b64decode(attachment["content"]),
-                     attachment["mimetype"])
+        content = base64.b64decode(attachment["content"])
+        if attachment.get("inline_id"):
+            email.attach(inline_part(attachment, content))
+        else:
+            email.attach(attachment["filename"], content, attachment["mimetype"])
     return email
+
+
+def inline_part(attachment: dict, content: bytes) -> MIMEBase:
+    """An attachment the HTML body also shows (``cid:`` + its ``inline_id``)."""
+    part = MIMEBase(*attachment["mimetype"].split("/", 1))
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "inline", filename=attachment["filename"])
+    part.add_header("Content-ID", f"<{attachment['inline_id']}>")
+    return part
 
 
 def mail_dir() -> str:

@@ -1,7 +1,11 @@
-"""The notifications blueprint: ``bp``, with its views registered by importing their modules."""
+"""The notifications blueprint: ``bp``, with its views and the e-mails of its kinds
+(mails.py) registered by importing their modules."""
 
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
-from inspir_events.notifications import routes  # noqa: E402,F401  (registers the views on bp)
+from inspir_events.mail.kinds import declare  # noqa: E402
+from inspir_events.notifications import mails, routes  # noqa: E402,F401  (register on bp)
+
+declare(bp, *mails.NOTICES.values())

@@ -1,4 +1,10 @@
-"""Notifying users, in the caller's transaction (the calling service commits)."""
+"""Notifying users, in the caller's transaction (the calling service commits).
+
+Issue 17 §3: a notification whose kind has an e-mail (mails.py) is also written to the
+mail outbox for each recipient, in the same transaction: its sentence in the person's
+language and a button to its page. The message goes once the caller commits, and not
+at all when it rolls back; a person who set that kind to "never" gets none.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,10 @@ from sqlalchemy import func, select, update
 
 from inspir_events.database import use_case
 from inspir_events.extensions import db
+from inspir_events.mail import recipients
+from inspir_events.mail.rendering import absolute_url, public_url
+from inspir_events.mail.services import enqueue
+from inspir_events.notifications import mails
 from inspir_events.notifications.models import Notification
 from inspir_events.timeutil import utcnow
 
@@ -17,6 +27,9 @@ MESSAGES = {
     "event.cancelled": _l("The event “%(event)s” you registered for is cancelled."),
     "registration.promoted": _l("A place opened up: your registration to “%(event)s” is "
                                 "confirmed."),
+    "registration.cancelled": _l("The organisers cancelled your registration to "
+                                 "“%(event)s”."),
+    "event.changed": _l("The date, time or venue of “%(event)s” changed."),
     "label.granted": _l("The INS'pir label is granted to “%(subject)s”."),
     "label.refused": _l("The INS'pir label is refused to “%(subject)s”: %(reason)s"),
     "organiser.added": _l("You are now an organiser of “%(event)s”."),
@@ -47,12 +60,29 @@ MESSAGES = {
 
 
 def notify(user_ids: Iterable[int], kind: str, url: str | None = None, **params) -> int:
-    """Add one notification per user to the current transaction; returns how many."""
+    """Add one notification per user to the current transaction, and its e-mail when its
+    kind has one (:func:`send_mails`); returns how many notifications."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
+    user_ids = list(user_ids)
     rows = [Notification(user_id=uid, kind=kind, params=params, url=url) for uid in user_ids]
     db.session.add_all(rows)
+    send_mails(user_ids, kind, url, params)
     return len(rows)
+
+
+def send_mails(user_ids: list[int], kind: str, url: str | None, params: dict) -> int:
+    """Write the e-mail of a notification of ``kind`` for each recipient whose address is
+    confirmed (mail.recipients), in the caller's transaction; returns how many."""
+    if kind not in mails.NOTICES:
+        return 0
+    link = public_url() + url if url and url.startswith("/") else \
+        url or absolute_url("notifications.index")
+    written = 0
+    for user in recipients.load(user_ids):
+        written += enqueue(user, kind, notice=MESSAGES[kind], params=params, link=link,
+                           **params) is not None
+    return written
 
 
 def text(notification: Notification) -> str:

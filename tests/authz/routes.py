@@ -191,6 +191,20 @@ ROUTES: dict[str, Row] = {
     "events.unregister": Row("account", EV, post="302 303 302 303 303 303 303 303 303"),
     "events.registrations": Row("organiser", EV),
     "events.registrations_csv": Row("organiser", EV),
+    # The organisers cancel someone's registration: back to the list (303).
+    "events.cancel_registration": Row(
+        "organiser", {**EV, "registration_id": "registration"},
+        post="302 403 403 303 403 403 403 403 403",
+        effect="SELECT count(*) FROM registration WHERE status = 'cancelled'",
+        changed_by="organiser"),
+    # Check-in at the door (issue 17 §5): the organisers' page; a ticket's page and its
+    # button, whose forged token the organiser is told is not valid (422).
+    "events.check_in": Row("organiser", EV),
+    "events.ticket": Row("organiser", {**EV, "token": "=x"},
+                         get="302 403 403 422 403 403 403 403 403",
+                         post="302 403 403 422 403 403 403 403 403"),
+    # One's own ticket: only a confirmed participant has one (404 for everyone else).
+    "events.ticket_png": Row("account", EV, get="302 404 200 404 404 404 404 404 404"),
     "events.attendance": Row("organiser", {**EV, "registration_id": "registration"},
                              {"attendance": "present"}),
     # A capability URL: whoever holds the token reads that feed.
