@@ -1,15 +1,14 @@
 """Entrusting an application to a delegated envelope, and taking it back.
 
 The deliberation lets « territoires ou lieux numériques dotés d'une ingénierie
-suffisante » receive an envelope and grant aid locally « dans les mêmes
-conditions que le Conseil régional ». The Region's committee (not a delegated
-envelope's decider) entrusts a submitted application to a delegated envelope of the same budget year and former
-region: that envelope's deciders then see it in their queue and grant (from that
+suffisante » receive an envelope and grant aid locally « dans les mêmes conditions que
+le Conseil régional ». The Region's committee (not a delegated envelope's decider)
+entrusts a submitted application to a delegated envelope of the same budget year and
+former region: that envelope's deciders then see it in their queue and grant (from that
 envelope only), refuse or ask for changes on it, and on nothing else
-(:mod:`.decisions`). The committee keeps deciding on every application and can take
-one back. Each change is audited (``application.entrust`` /
-``application.take_back``) and the envelope's deciders are notified in-app.
-"""
+(:mod:`.decisions`). The committee keeps deciding on every application and can take one
+back. Each change is audited (``application.entrust`` / ``application.take_back``) and
+the envelope's deciders are notified in-app."""
 
 from __future__ import annotations
 
