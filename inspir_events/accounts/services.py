@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from inspir_events import security
@@ -23,7 +23,7 @@ from inspir_events.accounts.rules import (
     session_touch_due,
 )
 from inspir_events.audit import services as audit
-from inspir_events.database import use_case
+from inspir_events.database import begin_write, use_case
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department, Skill
@@ -73,7 +73,9 @@ def authenticate(email: str, password: str) -> User:
     if not hasher.verify(user.password_hash if user else None, password):
         raise InvalidCredentials()
     if hasher.needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+        new_hash = hasher.hash(password)
+        begin_write()
+        user.password_hash = new_hash
         db.session.commit()
     return user
 
@@ -109,6 +111,7 @@ def open_session(user: User) -> str:
     A fresh random token at every log-in: a session id planted before log-in
     is worthless after it (session fixation, ASVS 3.2.1).
     """
+    begin_write()
     token = new_session(user)
     db.session.commit()
     user.session_token = token
@@ -139,11 +142,14 @@ def load_session(token: str) -> User | None:
         return None
     now = utcnow()
     if not session_alive(row.created_at, row.last_seen_at, now, *session_limits()):
-        db.session.delete(row)
+        begin_write()  # a write after the page's reads: a transaction of its own
+        db.session.execute(delete(UserSession).where(UserSession.id == row.id))
         db.session.commit()
         return None
     if session_touch_due(row.last_seen_at, now):
-        row.last_seen_at = now
+        begin_write()
+        db.session.execute(update(UserSession).where(UserSession.id == row.id)
+                           .values(last_seen_at=now))
         db.session.commit()
     user = row.user
     user.session_token = token
@@ -154,6 +160,7 @@ def load_session(token: str) -> User | None:
 def close_session(token: str | None) -> None:
     """End one session server-side (log-out)."""
     if token:
+        begin_write()
         db.session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
         db.session.commit()
 
@@ -162,6 +169,7 @@ def close_session(token: str | None) -> None:
 def update_profile(user: User, *, display_name: str, department_code: str | None,
                    skill_codes: Iterable[str], bio: str) -> User:
     """Change the profile's display name, territory, skills and short bio."""
+    begin_write()
     if department_code and db.session.get(Department, department_code) is None:
         raise UnknownReference(_l("Unknown department."), field="department")
     skill_codes = set(skill_codes)
@@ -180,6 +188,7 @@ def update_profile(user: User, *, display_name: str, department_code: str | None
 def set_locale(user: User, language: str) -> None:
     """Remember a signed-in user's interface language on their account."""
     if user.locale != language:
+        begin_write()
         user.locale = language
         db.session.commit()
 
@@ -191,6 +200,7 @@ def set_roles(admin: User, user: User, roles: Iterable[Role]) -> tuple[set[Role]
     Returns (granted, revoked). An admin cannot remove their own admin role,
     so the platform never loses its last administrator by accident.
     """
+    begin_write()
     wanted = set(roles)
     current = user.roles
     if admin.id == user.id and Role.ADMIN in current and Role.ADMIN not in wanted:
@@ -213,6 +223,7 @@ def set_roles(admin: User, user: User, roles: Iterable[Role]) -> tuple[set[Role]
 @use_case
 def create_admin(email: str, display_name: str, password: str) -> User:
     """Create an administrator account (``flask create-admin``), audited."""
+    begin_write()
     email = normalise_email(email)
     if find_by_email(email) is not None:
         raise EmailTaken()

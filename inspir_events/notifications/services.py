@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from inspir_events.database import use_case
+from inspir_events.database import begin_write, use_case
 from inspir_events.extensions import db
 from inspir_events.mail import recipients
 from inspir_events.mail.rendering import absolute_url, public_url
@@ -103,6 +103,8 @@ def latest(user_id: int, limit: int = 50) -> list[Notification]:
 
 @use_case
 def mark_all_read(user_id: int) -> int:
+    """Mark every unread notification of the person read; how many were."""
+    begin_write()  # the page read first: a write transaction of its own
     result = db.session.execute(update(Notification).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)
     ).values(read_at=utcnow()))
