@@ -43,6 +43,11 @@ MESSAGES = {
     "project.granted": _l("The project “%(project)s” receives a grant."),
     "envelope.member": _l("You now decide on the aid of the delegated envelope “%(holder)s”."),
     "project.reproduce": _l("%(name)s wants to reproduce “%(project)s”: see the message."),
+    # To the followers of a need (its supporters follow it): issue 17 §3.
+    "need.addressed": _l("An event addresses the need “%(need)s” you follow: “%(event)s”."),
+    "need.project": _l("The need “%(need)s” you follow becomes a project: “%(project)s”."),
+    "need.in_store": _l("“%(project)s”, the project answering the need “%(need)s” you "
+                        "follow, reaches the innovation store."),
 }
 
 
