@@ -25,6 +25,7 @@ from inspir_events.accounts.blueprint import bp
 from inspir_events.errors import on_refusal
 from inspir_events.mail import kinds, services
 from inspir_events.mail.rules import DIGEST, MailMode
+from inspir_events.reference import choices
 
 MODE_LABELS = {
     MailMode.IMMEDIATE: _l("By e-mail, at once"),
@@ -57,7 +58,7 @@ def preferences_form(user_id: int) -> FlaskForm:
         modes = services.choosable(spec)
         if modes:
             setattr(PreferencesForm, field_name(spec.name), RadioField(
-                spec.title, choices=[(m.value, MODE_LABELS[m]) for m in modes],
+                spec.title, choices=choices.from_labels({m: MODE_LABELS[m] for m in modes}),
                 default=current.get(spec.name, MailMode.IMMEDIATE).value,
                 validators=[InputRequired(_l("Choose how this kind reaches you."))]))
     return PreferencesForm()

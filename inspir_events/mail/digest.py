@@ -9,7 +9,7 @@ content (its sentences and links, :func:`rendering.content`), oldest first; the 
 messages are then *digested*.
 
 Exactly once, whatever runs it: in one transaction the held messages are locked (``FOR
-UPDATE SKIP LOCKED`` on PostgreSQL, the write lock on SQLite), the digest is written
+UPDATE`` on PostgreSQL, the write lock on SQLite), the digest is written
 with the key (``once_key``) "digest.daily:<day in Paris>:<person>" — a second digest for
 that person and day writes nothing, even from another worker — and only the messages
 still held become digested. A message held after a day's digest waits for the next.
@@ -63,14 +63,15 @@ def people_holding() -> list[int]:
 
 
 def _held(user_id: int) -> list[OutboxMessage]:
-    """The person's held messages, oldest first, locked for this transaction (on
-    PostgreSQL another worker skips them; SQLite's write lock is held already)."""
-    query = select(OutboxMessage).where(OutboxMessage.user_id == user_id,
-                                        OutboxMessage.status == MailStatus.HELD) \
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(db.session.scalars(query))
+    """The person's held messages, oldest first, locked for this transaction. On
+    PostgreSQL a second worker waits for the first (both lock in the same order), then
+    finds them digested; SQLite's write lock is held already. (Skipping locked rows
+    instead could split one person's messages between two workers, the second's digest
+    refused by the day's key: half of them a day late.)"""
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.user_id == user_id,
+                                    OutboxMessage.status == MailStatus.HELD)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id).with_for_update()))
 
 
 def write(person, day: str) -> OutboxMessage | None:
