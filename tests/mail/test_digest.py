@@ -153,7 +153,7 @@ def test_the_digests_unsubscribe_stops_what_it_carries(app, db, reader, outbox):
     link = unsubscribe.link(nadia.id, DIGEST).replace("http://localhost", "")
     response = app.test_client().post(link, data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    assert "no longer come by e-mail" in response.get_data(as_text=True)
+    assert "ne vous parviennent plus par courriel" in response.get_data(as_text=True)
     modes = dict(db.session.execute(select(MailPreference.kind, MailPreference.mode).where(
         MailPreference.user_id == nadia.id)).all())
     assert modes == {ADDRESSED: MailMode.NEVER, PROJECT: MailMode.NEVER}  # not the store's
