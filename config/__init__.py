@@ -151,6 +151,7 @@ class Base:
     # New needs wait for a moderator's approval when True (post-moderation by default).
     NEEDS_PREMODERATION = False
     NEED_SUPPORTS_LIMIT = "30 per minute"
+    FOLLOWS_LIMIT = "30 per minute"  # follow buttons (issue 17 §4), per account
     # Votes cast by form post (the socket handler has its own per-user limit).
     VOTE_HTTP_LIMIT = "5 per second"
     # Seconds an anonymous visitor's board page may be served from cache (0: never).

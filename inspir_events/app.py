@@ -38,6 +38,7 @@ from inspir_events.extensions import (
     migrate,
     socketio,
 )
+from inspir_events.follows.blueprint import bp as follows_bp
 from inspir_events.i18n import current_language, format_cents, localized, select_locale
 from inspir_events.labels.blueprint import bp as labels_bp
 from inspir_events.mail import tasks as mail_tasks
@@ -56,7 +57,7 @@ from inspir_events.voting.blueprint import bp as voting_bp
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
               teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp, audit_bp, recusal_bp,
-              mail_bp)
+              mail_bp, follows_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Without PUBLIC_URL or SERVER_NAME (development, tests) calendar UIDs end with it.

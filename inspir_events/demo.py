@@ -25,6 +25,7 @@ from inspir_events.events.rules import (
     RunBy,
 )
 from inspir_events.extensions import db
+from inspir_events.follows.models import Follow
 from inspir_events.labels.charter import PRINCIPLES, LabelStatus, SubjectType
 from inspir_events.labels.models import LabelRequest
 from inspir_events.markdown import render
@@ -273,6 +274,9 @@ def seed() -> bool:
         db.session.add(need)
         db.session.flush()
         db.session.add_all(NeedSupport(need_id=need.id, user_id=users[s].id) for s in supporters)
+        # Supporting a need follows it (needs/services.py set_support).
+        db.session.add_all(Follow(user_id=users[s].id, subject_type="need", subject_id=need.id)
+                           for s in supporters)
     events = _seed_events(users, needs)
     _seed_live_event(users, needs)
     db.session.commit()

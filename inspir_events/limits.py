@@ -169,6 +169,8 @@ LIMITS = {
                   _l("You have posted many needs in a short time.")),
     "support": Limit("NEED_SUPPORTS_LIMIT", account_key,
                      _l("You have supported or withdrawn many needs in a short time.")),
+    "follow": Limit("FOLLOWS_LIMIT", account_key,
+                    _l("You have followed or stopped following many pages in a short time.")),
     "vote": Limit("VOTE_HTTP_LIMIT", account_key,
                   _l("You are voting faster than anyone could read the ideas.")),
     "reproduce": Limit("REPRODUCTION_REQUESTS_LIMIT", account_key,

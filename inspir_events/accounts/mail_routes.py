@@ -25,6 +25,8 @@ STATUS_LABELS = {
     MailStatus.SENDING: _l("Being sent"),
     MailStatus.SENT: _l("Sent"),
     MailStatus.FAILED: _l("Failed"),
+    MailStatus.HELD: _l("Held for a daily digest"),
+    MailStatus.DIGESTED: _l("Sent in a daily digest"),
 }
 
 

@@ -25,18 +25,20 @@ EMAIL_CHANGED = "account.email_changed"
 ADDRESS_IN_USE = "account.address_in_use"
 RECOVERY = "account.password_reset"
 
+ACCOUNT = _l("Your account")  # their group on « Mes notifications »
+
 declare(
     bp,
     MailKind(VERIFY, title=_l("Confirming your address at sign-up"),
-             subject=_l("Confirm your e-mail address")),
+             subject=_l("Confirm your e-mail address"), group=ACCOUNT),
     MailKind(EMAIL_CHANGE, title=_l("Confirming a new address"),
-             subject=_l("Confirm your new e-mail address")),
+             subject=_l("Confirm your new e-mail address"), group=ACCOUNT),
     MailKind(EMAIL_CHANGED, title=_l("Address changed"),
-             subject=_l("Your e-mail address was changed")),
+             subject=_l("Your e-mail address was changed"), group=ACCOUNT),
     MailKind(ADDRESS_IN_USE, title=_l("Address already in use"),
-             subject=_l("You already have an account with this address")),
+             subject=_l("You already have an account with this address"), group=ACCOUNT),
     MailKind(RECOVERY, title=_l("Password reset"),
-             subject=_l("Reset your password")),
+             subject=_l("Reset your password"), group=ACCOUNT),
 )
 
 

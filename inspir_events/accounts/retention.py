@@ -3,10 +3,10 @@
 ``purge_expired`` removes what is past its period (settings RETENTION_*; the
 periods and their grounds are in docs/privacy.md): accounts without a log-in
 for three years (deleted as their owner would), expired server-side sessions,
-notifications read more than a year ago, e-mails sent or failed more than 90 days
-ago, audit entries and register rows older than five years. ``replay_deletions``
-deletes again, after a backup is restored, the accounts the register says were deleted
-after that backup.
+notifications read more than a year ago, e-mails sent (alone or in a daily digest)
+or failed more than 90 days ago, audit entries and register rows older than five
+years. ``replay_deletions`` deletes again, after a backup is restored, the accounts
+the register says were deleted after that backup.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def purge_expired(dry_run: bool = False) -> PurgeReport:
     report.notifications = _deleted(delete(Notification).where(
         Notification.read_at < now - cfg["RETENTION_READ_NOTIFICATION"]))
     report.mail_messages = _deleted(delete(OutboxMessage).where(
-        OutboxMessage.status.in_((MailStatus.SENT, MailStatus.FAILED)),
+        OutboxMessage.status.in_((MailStatus.SENT, MailStatus.FAILED, MailStatus.DIGESTED)),
         OutboxMessage.created_at < now - cfg["RETENTION_SENT_MAIL"]))
     report.audit_entries = _deleted(delete(AuditEntry).where(
         AuditEntry.at < now - cfg["RETENTION_AUDIT_ENTRY"]))

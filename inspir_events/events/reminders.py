@@ -22,7 +22,7 @@ from inspir_events.events.blueprint import bp
 from inspir_events.events.models import Event, Registration
 from inspir_events.events.rules import EventStatus, RegistrationStatus
 from inspir_events.extensions import db
-from inspir_events.mail.tasks import add_periodic
+from inspir_events.mail.tasks import paris_time, periodic
 from inspir_events.timeutil import utcnow
 
 BATCH = 200  # reminders written per transaction
@@ -66,4 +66,4 @@ def remind_due() -> int:
             return total
 
 
-add_periodic(bp, "events.remind", remind_due, minute="*/15")
+periodic(bp, "events.remind", paris_time(minute="*/15"), remind_due)

@@ -13,7 +13,7 @@ from inspir_events import markdown
 from inspir_events.accounts.models import User
 from inspir_events.accounts.services import find_by_email
 from inspir_events.database import ID_MAX, begin_write, use_case
-from inspir_events.events import mails, participation, rules
+from inspir_events.events import following, mails, participation, rules
 from inspir_events.events.access import REGISTRATION_MESSAGES as REGISTRATION_MESSAGES
 from inspir_events.events.access import EventConflict as EventConflict
 from inspir_events.events.access import EventError as EventError
@@ -278,6 +278,7 @@ def update(user: User, event_id: int, data: EventInput) -> Event:
         raise EventError(_l("%(count)d people are already confirmed: the capacity cannot be "
                             "lower.", count=event.confirmed_count), field="capacity")
     before = practicalities(event)
+    named_before = {n.id for n in event.needs}
     fill(event, data)
     _touch(event)
     changes = rules.practical_changes(before, practicalities(event))
@@ -286,6 +287,8 @@ def update(user: User, event_id: int, data: EventInput) -> Event:
         needs.mark_addressed(n.id for n in event.needs)
         if changes:
             _tell_change(event, changes, date_changed=before.starts_at != event.starts_at)
+        following.tell_need_followers(
+            user, event, [n for n in event.needs if n.id not in named_before])
     db.session.commit()
     return event
 
@@ -311,6 +314,7 @@ def publish(user: User, event_id: int) -> Event:
     event.status = EventStatus.PUBLISHED
     event.updated_at = utcnow()
     needs.mark_addressed(n.id for n in event.needs)
+    following.tell_need_followers(user, event, event.needs)
     db.session.commit()
     return event
 

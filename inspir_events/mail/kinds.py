@@ -5,8 +5,9 @@ each kind it sends (``declare(bp, MailKind(...))``, registered with its blueprin
 on the application, as the personal-data register is): its name ("account.verify"), the
 title people read (on the unsubscribe page, the admins' page), its subject, and whether
 it is *essential* (always sent: confirming an address, resetting a password) or may be
-switched off by the person (``List-Unsubscribe``, RFC 8058). Its text and HTML bodies
-are ``templates/mail/<template>.txt`` and ``.html``, each extending the base layout.
+switched off by the person (``List-Unsubscribe``, RFC 8058), and the group the
+preferences page (« Mes notifications ») lists it in. Its text and HTML bodies are
+``templates/mail/<template>.txt`` and ``.html``, each extending the base layout.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class MailKind:
     subject: object  # a lazy string
     essential: bool = True
     template: str = ""
+    # The heading the preferences page lists it under (a lazy string; None: "Other").
+    group: object = None
+    # False for a kind that is a digest itself: no "daily digest" choice, sent at once.
+    digestible: bool = True
 
     @property
     def template_name(self) -> str:

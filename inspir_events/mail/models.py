@@ -19,7 +19,11 @@ class OutboxMessage(db.Model):
 
     ``claimed_by`` names the worker's claim while it sends (status "sending"); the claim
     is given back when the worker dies (``claimed_at`` older than MAIL_CLAIM_TIMEOUT).
-    ``message_id`` is the Message-ID header, the same on every attempt.
+    ``message_id`` is the Message-ID header, the same on every attempt. A message *held*
+    for its recipient's daily digest (status "held") is never sent on its own: the digest
+    tells it, then it is "digested" (``sent_at``: the digest's time). ``once_key`` makes a
+    periodic message unique (one daily digest per person and day, one committee digest
+    per member and week): a second worker's insert of the same key does nothing.
     """
 
     __tablename__ = "mail_outbox"
@@ -38,6 +42,7 @@ class OutboxMessage(db.Model):
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    once_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[MailStatus] = mapped_column(str_enum(MailStatus, 16),
                                                default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -50,8 +55,8 @@ class OutboxMessage(db.Model):
 
 
 class MailPreference(db.Model):
-    """How a person receives one kind of message (no row: at once). Written by the
-    one-click unsubscribe today ("never"); the preferences page builds on it."""
+    """How a person receives one kind of message (no row: at once): written by their
+    preferences page (« Mes notifications ») and by the one-click unsubscribe ("never")."""
 
     __tablename__ = "mail_preference"
 

@@ -7,21 +7,29 @@ to a ceiling); after ``max_attempts`` attempts a message is *failed* and waits f
 admin. A server's permanent refusal (a 5xx reply: unknown mailbox, rejected content) is
 final at once: sending it again would be refused again. Essential messages (confirming
 an address, resetting a password) are always sent; any other kind stops when the person
-chose "never" for it (RFC 8058 one-click unsubscribe, or their preferences).
+chose "never" for it (RFC 8058 one-click unsubscribe, or their preferences), and is
+*held* for the next daily digest when they chose "daily" (issue 17 §4), unless the kind
+is itself a digest (the committee's weekly one): those go at once.
 """
 
 from __future__ import annotations
 
 import enum
 
+# The daily digest's kind: it carries the messages held for it (mail/digest.py).
+DIGEST = "digest.daily"
+
 
 class MailStatus(enum.StrEnum):
-    """Where a message is: waiting (or waiting again), claimed by a worker, sent, failed."""
+    """Where a message is: waiting (or waiting again), claimed by a worker, sent, failed;
+    or held for a daily digest, then digested."""
 
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    HELD = "held"  # waits for the person's daily digest (never sent on its own)
+    DIGESTED = "digested"  # told in a daily digest (the digest is a message of its own)
 
 
 class MailMode(enum.StrEnum):
@@ -57,3 +65,15 @@ def stopped(essential: bool, mode: MailMode | None) -> bool:
     """Whether a message of a kind is not written at all: only a non-essential kind the
     person set to "never"."""
     return not essential and mode == MailMode.NEVER
+
+
+def held(essential: bool, mode: MailMode | None, digestible: bool = True) -> bool:
+    """Whether a message waits for the person's daily digest instead of going at once: a
+    kind they chose "daily" for, neither essential nor itself a digest."""
+    return not essential and digestible and mode == MailMode.DAILY
+
+
+def once_key(kind: str, period: str, user_id: int) -> str:
+    """The key that makes a periodic message unique: one ``kind`` per person and
+    ``period`` (a day "2026-03-02", an ISO week "2026-W10")."""
+    return f"{kind}:{period}:{user_id}"

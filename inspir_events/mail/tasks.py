@@ -14,13 +14,16 @@ its database and settings. The consumer is ``flask mail-worker`` (mail/worker.py
   pending message whose delivery was lost (a crash between the commit and the queueing,
   a Redis flush), so nothing waits for ever.
 
+Features add their own periodic tasks (the events' 48-hour reminders, the daily digest,
+the committee's weekly one)
+with :func:`periodic`, registered with their blueprint like everything they give the
+layers below; :func:`paris_time` says when, in Europe/Paris wall-clock time. Every
+worker process runs the schedule, so such a task may run twice at the same minute: each
+must do its work once whatever runs it (a conditional UPDATE, a unique key).
+
 A message's delivery is queued by the session's ``after_commit`` event: the outbox row
 is committed first, so the worker always finds it; a rollback forgets the queueing.
 Queueing never fails the request: when the engine does not answer, the sweep delivers.
-
-The features' own periodic work (the 48-hour reminders of events...) runs on the same
-engine: a feature registers it with its blueprint (:func:`add_periodic`), and it runs in
-the application's context on the worker, on the schedule it gave (a crontab).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import redis
 from flask import Blueprint, Flask, current_app, has_app_context
@@ -40,22 +44,13 @@ from sqlalchemy.orm import Session
 
 from inspir_events.extensions import db
 from inspir_events.mail import delivery
+from inspir_events.timeutil import utc_to_paris
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "inspir_mail_queue"
-PERIODIC_KEY = "inspir_periodic_tasks"  # the features' periodic work, on the app
+PERIODIC_KEY = "inspir_periodic_tasks"  # the features' periodic tasks, by name
 QUEUE_KEY = "inspir_mail_to_queue"  # in a session's info: ids to queue after its commit
-
-
-@dataclass(frozen=True)
-class Periodic:
-    """A feature's periodic work: ``run()`` (in the application's context), on a crontab
-    ``schedule`` (Huey's ``crontab`` arguments: ``{"minute": "*/15"}``)."""
-
-    name: str
-    run: Callable[[], object]
-    schedule: dict
 
 
 @dataclass(frozen=True)
@@ -68,15 +63,36 @@ class MailQueue:
     periodic: dict[str, TaskWrapper] = field(default_factory=dict)
 
 
-def periodic_tasks(app: Flask) -> list[Periodic]:
-    """The periodic work the features registered on ``app``."""
-    return app.extensions.setdefault(PERIODIC_KEY, [])
+@dataclass(frozen=True)
+class Periodic:
+    """A feature's periodic task: ``run()`` in the application's context, when ``when``
+    (a Huey validator given the engine's UTC time) says so."""
+
+    name: str
+    when: Callable[[datetime], bool]
+    run: Callable[[], object]
 
 
-def add_periodic(bp: Blueprint, name: str, run: Callable[[], object], **schedule) -> None:
-    """Run ``run()`` on the task engine on a crontab ``schedule``, registered with ``bp``."""
-    work = Periodic(name, run, schedule)
-    bp.record_once(lambda state: periodic_tasks(state.app).append(work))
+def paris_time(minute: str | int = 0, hour: str | int = "*",
+               day_of_week: str | int = "*") -> Callable[[datetime], bool]:
+    """A crontab read in Europe/Paris wall-clock time (Huey's own reads UTC): the daily
+    digest at 7:00 in Paris stays at 7:00 across the changes of time."""
+    matches = crontab(minute=str(minute), hour=str(hour), day_of_week=str(day_of_week))
+    return lambda moment: matches(utc_to_paris(moment))
+
+
+def periodic(bp: Blueprint, name: str, when: Callable[[datetime], bool],
+             run: Callable[[], object]) -> None:
+    """Give the task engine of every application ``bp`` is registered on the periodic task
+    ``name`` (a name is given once)."""
+
+    def record(state) -> None:
+        tasks = state.app.extensions.setdefault(PERIODIC_KEY, {})
+        if name in tasks:
+            raise ValueError(f"periodic task declared twice: {name}")
+        tasks[name] = Periodic(name, when, run)
+
+    bp.record_once(record)
 
 
 class LazyQueue:
@@ -140,17 +156,18 @@ def build(app: Flask) -> MailQueue:
 
     deliver_task = huey.task(name="mail.deliver")(deliver_messages)
     sweep_task = huey.periodic_task(crontab(minute="*"), name="mail.sweep")(sweep_outbox)
-    periodic = {work.name: huey.periodic_task(crontab(**work.schedule), name=work.name)(
-                    in_context(app, work.run)) for work in periodic_tasks(app)}
-    return MailQueue(huey=huey, deliver=deliver_task, sweep=sweep_task, periodic=periodic)
+    features = {task.name: huey.periodic_task(task.when, name=task.name)(_in_app(app, task))
+                for task in app.extensions.get(PERIODIC_KEY, {}).values()}
+    return MailQueue(huey=huey, deliver=deliver_task, sweep=sweep_task, periodic=features)
 
 
-def in_context(app: Flask, run: Callable[[], object]) -> Callable[[], None]:
-    """``run`` as a task: in the application's context, its result dropped."""
-    def task() -> None:
+def _in_app(app: Flask, task: Periodic) -> Callable[[], None]:
+    def run() -> None:
         with app.app_context():
-            run()
-    return task
+            task.run()
+
+    run.__name__ = task.name.replace(".", "_")
+    return run
 
 
 def mail_queue(app: Flask | None = None) -> MailQueue:

@@ -1,8 +1,14 @@
-"""The needs blueprint: ``bp``, with its views and its part of people's accounts
-(personal.py) registered by importing their modules."""
+"""The needs blueprint: ``bp``, with its views, its part of people's accounts (personal.py)
+and the messages its followers receive (mails.py) registered by importing their modules,
+and the need described to follows (people follow a need; supporting it follows it)."""
 
 from flask import Blueprint
 
+from inspir_events.follows.subjects import register as register_followed
+from inspir_events.needs.following import FOLLOW_SUBJECT, SUBJECT_TYPE
+
 bp = Blueprint("needs", __name__)
 
-from inspir_events.needs import personal, routes  # noqa: E402,F401  (register on bp)
+register_followed(bp, SUBJECT_TYPE, FOLLOW_SUBJECT)
+
+from inspir_events.needs import mails, personal, routes  # noqa: E402,F401  (register on bp)

@@ -22,7 +22,9 @@ from inspir_events.database import (
 )
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
+from inspir_events.follows import services as follows
 from inspir_events.needs import rules
+from inspir_events.needs.following import SUBJECT_TYPE
 from inspir_events.needs.models import Need, NeedReport, NeedSupport, NeedTag
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
 from inspir_events.reference.models import Department, Theme
@@ -312,6 +314,8 @@ def set_support(user: User, need_id: int, supported: bool) -> tuple[bool, int]:
     One support row per person per need (primary key); the counter moves in the
     same transaction as the row, by the number of rows actually added or removed,
     so it always equals the number of rows, even under concurrent clicks.
+    Supporting a need follows it (issue 17 §4: its supporters are told what becomes
+    of it); withdrawing the support leaves following it to the person.
     """
     begin_write()
     need = get_public(need_id)
@@ -319,6 +323,7 @@ def set_support(user: User, need_id: int, supported: bool) -> tuple[bool, int]:
         changed = insert_ignoring_conflicts(NeedSupport, need_id=need.id, user_id=user.id,
                                             created_at=utcnow()).rowcount
         delta = changed
+        follows.add(user.id, SUBJECT_TYPE, need.id)
     else:
         changed = db.session.execute(delete(NeedSupport).where(
             NeedSupport.need_id == need.id, NeedSupport.user_id == user.id)).rowcount

@@ -15,10 +15,10 @@ from sqlalchemy import func, select, update
 
 from inspir_events.database import begin_write, use_case
 from inspir_events.extensions import db
+from inspir_events.mail import kinds as mail_kinds
 from inspir_events.mail import recipients
 from inspir_events.mail.rendering import absolute_url, public_url
 from inspir_events.mail.services import enqueue
-from inspir_events.notifications import mails
 from inspir_events.notifications.models import Notification
 from inspir_events.timeutil import utcnow
 
@@ -56,6 +56,11 @@ MESSAGES = {
     "project.granted": _l("The project “%(project)s” receives a grant."),
     "envelope.member": _l("You now decide on the aid of the delegated envelope “%(holder)s”."),
     "project.reproduce": _l("%(name)s wants to reproduce “%(project)s”: see the message."),
+    # To the followers of a need (its supporters follow it): issue 17 §3.
+    "need.addressed": _l("An event addresses the need “%(need)s” you follow: “%(event)s”."),
+    "need.project": _l("The need “%(need)s” you follow becomes a project: “%(project)s”."),
+    "need.in_store": _l("“%(project)s”, the project answering the need “%(need)s” you "
+                        "follow, reaches the innovation store."),
 }
 
 
@@ -73,8 +78,10 @@ def notify(user_ids: Iterable[int], kind: str, url: str | None = None, **params)
 
 def send_mails(user_ids: list[int], kind: str, url: str | None, params: dict) -> int:
     """Write the e-mail of a notification of ``kind`` for each recipient whose address is
-    confirmed (mail.recipients), in the caller's transaction; returns how many."""
-    if kind not in mails.NOTICES:
+    confirmed (mail.recipients), in the caller's transaction; returns how many. A kind is
+    e-mailed when a mail kind of its name is declared: the notices here (mails.py), or a
+    feature's own (the needs' followers: needs/mails.py)."""
+    if kind not in mail_kinds.kinds():
         return 0
     link = public_url() + url if url and url.startswith("/") else \
         url or absolute_url("notifications.index")

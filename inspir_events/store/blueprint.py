@@ -1,16 +1,18 @@
 """The store blueprint: ``bp``, with its views registered by importing their modules, and the
-support structure described to labels as a subject of the label and to recusal (its
-people are party to it), and a need's lineage composed for the need page."""
+support structure described to labels as a subject of the label, to recusal (its
+people are party to it) and to follows (people follow a structure), and a need's lineage
+composed for the need page."""
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from inspir_events.follows.subjects import register as register_followed
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
 from inspir_events.needs import lineage as need_lineage
 from inspir_events.recusal.registry import register_parties
 from inspir_events.store.need_lineage import compose as compose_need_lineage
-from inspir_events.store.structures import LABEL_SUBJECT, structure_people
+from inspir_events.store.structures import FOLLOW_SUBJECT, LABEL_SUBJECT, structure_people
 
 bp = Blueprint("store", __name__)
 
@@ -19,6 +21,8 @@ register_label_subject(bp, SubjectType.SUPPORT_STRUCTURE, LABEL_SUBJECT)
 # Nobody decides on their own structure (its label): « déport ».
 register_parties(bp, SubjectType.SUPPORT_STRUCTURE.value, structure_people,
                  name=_l("this support structure"))
+# People follow a support structure (issue 17 §4).
+register_followed(bp, SubjectType.SUPPORT_STRUCTURE.value, FOLLOW_SUBJECT)
 # The need page's lineage (events, ideas, projects) is composed here, above them all.
 need_lineage.provide(bp, compose_need_lineage)
 

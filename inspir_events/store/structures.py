@@ -19,6 +19,7 @@ from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.aid.projects.models import Project
 from inspir_events.database import ID_MAX
 from inspir_events.extensions import db
+from inspir_events.follows.subjects import FollowSubject
 from inspir_events.labels.subjects import LabelSubject
 from inspir_events.urls import path_for
 
@@ -87,3 +88,10 @@ LABEL_SUBJECT = LabelSubject(
     locked=_locked, may_ask=may_ask_for_label, title=attrgetter("display_name"),
     url=structure_url,
     not_allowed=_l("Only the support structure itself asks for its label."))
+
+
+# --- Following a structure (issue 17 §4) ------------------------------------------------
+
+FOLLOW_SUBJECT = FollowSubject(
+    load=get_structure, title=attrgetter("display_name"), url=structure_url,
+    name=_l("Support structure"), gone=_l("A support structure that is no more"))

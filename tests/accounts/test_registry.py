@@ -31,7 +31,7 @@ def test_each_feature_declares_its_own_tables(app):
 
 def test_the_profile_shows_the_sections_features_add(app):
     templates = [section.template for section in registry(app).profile_sections]
-    assert templates == ["events/_profile_section.html"]
+    assert templates == ["events/_profile_section.html", "follows/_profile_section.html"]
 
 
 @pytest.mark.parametrize("table", [

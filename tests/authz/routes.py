@@ -133,6 +133,9 @@ ROUTES: dict[str, Row] = {
     "accounts.forgot_password": Row("public", post="422 422 422 422 422 422 422 422 422"),
     "accounts.reset_sent": Row("public"),
     "accounts.reset_password": Row("public", {"token": "=x"}, get=GONE, post=GONE),
+    # « Mes notifications »: one's own choices; an empty form misses every choice (422).
+    "accounts.notification_preferences": Row("account", post=EMPTY_FORM,
+                                             effect="SELECT count(*) FROM mail_preference"),
     "accounts.admin_mail": Row("admin"),
     # The world's outbox is empty: no message 1 to retry (404), for the admin only.
     "accounts.admin_mail_retry": Row("admin", {"message_id": "=1"},
@@ -157,6 +160,12 @@ ROUTES: dict[str, Row] = {
                          effect="SELECT count(*) FROM need_support",
                          changed_by="citizen other_organiser committee admin structure "
                                     "decider"),
+    # Following (issue 17 §4): anyone signed in follows the need; the participant and the
+    # organiser support it, so they follow it already (supporting follows).
+    "follows.follow": Row("account", {"subject_type": "=need", "subject_id": "need"},
+                          {"following": "1"}, effect="SELECT count(*) FROM follow",
+                          changed_by="citizen other_organiser committee admin structure "
+                                     "decider"),
     "needs.mine": Row("account"),
     "needs.submit": Row("account", post=EMPTY_FORM),
     "needs.territory": Row("public", {"code": "=80"}),
@@ -428,6 +437,26 @@ ALSO: dict[str, list[Row]] = {
             effect="SELECT count(*) FROM declared_conflict", changed_by="committee decider"),
         Row("account", {"subject_type": "=sandwich", "subject_id": "application"},
             {"reason": "Motif."}, post="302 404 404 404 404 404 404 404 404")],
+    # Following an event, a project in the store and a support structure: anyone signed
+    # in; a proposal awaiting the committee (not public) is followed by nobody (404).
+    "follows.follow": [
+        Row("account", {"subject_type": "=event", "subject_id": "hackathon"},
+            {"following": "1"}, effect="SELECT count(*) FROM follow",
+            changed_by="citizen participant organiser other_organiser committee admin "
+                       "structure decider"),
+        Row("account", {"subject_type": "=project", "subject_id": "diffused"},
+            {"following": "1"}, effect="SELECT count(*) FROM follow",
+            changed_by="citizen participant organiser other_organiser committee admin "
+                       "structure decider"),
+        Row("account", {"subject_type": "=support_structure", "subject_id": "structure"},
+            {"following": "1"}, effect="SELECT count(*) FROM follow",
+            changed_by="citizen participant organiser other_organiser committee admin "
+                       "structure decider"),
+        Row("account", {"subject_type": "=project", "subject_id": "proposal"},
+            {"following": "1"}, post="302 404 404 404 404 404 404 404 404",
+            effect="SELECT count(*) FROM follow"),
+        Row("account", {"subject_type": "=sandwich", "subject_id": "need"},
+            {"following": "1"}, post="302 404 404 404 404 404 404 404 404")],
     # The other organiser's event: now the organiser is the outsider.
     "api.idea": [Row("public", {"idea_id": "closed_idea"})],
     "events.edit": [Row("organiser", {"event_id": "other_event"},

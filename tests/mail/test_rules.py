@@ -3,7 +3,9 @@
 from inspir_events.mail.rules import (
     MailMode,
     MailStatus,
+    held,
     is_permanent,
+    once_key,
     retry_delay,
     status_after_failure,
     stopped,
@@ -35,3 +37,15 @@ def test_only_a_non_essential_kind_set_to_never_is_stopped():
     assert not stopped(essential=True, mode=MailMode.NEVER)
     assert not stopped(essential=False, mode=None)
     assert not stopped(essential=False, mode=MailMode.DAILY)
+
+
+def test_only_a_non_essential_digestible_kind_set_to_daily_is_held():
+    assert held(essential=False, mode=MailMode.DAILY)
+    assert not held(essential=True, mode=MailMode.DAILY)
+    assert not held(essential=False, mode=MailMode.DAILY, digestible=False)  # a digest itself
+    assert not held(essential=False, mode=None) and not held(False, MailMode.IMMEDIATE)
+
+
+def test_a_periodic_message_is_keyed_by_kind_period_and_person():
+    assert once_key("digest.daily", "2026-03-02", 7) == "digest.daily:2026-03-02:7"
+    assert once_key("digest.daily", "2026-03-02", 7) != once_key("digest.daily", "2026-03-03", 7)

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from inspir_events import markdown
 from inspir_events.accounts.models import Role, User
 from inspir_events.aid.envelopes.services import is_committee
-from inspir_events.aid.projects import stages
+from inspir_events.aid.projects import following, stages
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
 from inspir_events.aid.projects.queries import RECUSAL_SUBJECT, can_edit_details, facts, member_ids
 from inspir_events.aid.projects.rules import search_text_of
@@ -82,7 +82,6 @@ class GrantRefused(ProjectError):
     def __init__(self, violations):
         super().__init__(_l("These grants break the programme's rules: see each one."))
         self.violations = tuple(violations)
-
 
 
 def _valid_id(value) -> bool:
@@ -195,6 +194,7 @@ def promote_winner(organiser: User, round_id: int) -> list[Project]:
                      votes=winner.votes)
         notifications.notify(member_ids(project), "project.promoted", url=project_url(project),
                              project=project.title)
+        following.project_created(organiser, project)
     db.session.commit()
     return projects
 
@@ -344,6 +344,7 @@ def move_project(member: User, project_id: int, target_stage: str, note: str) ->
                          before=need_before.value, project_id=project.id)
     notifications.notify(member_ids(project), "project.moved", url=project_url(project),
                          project=project.title)
+    following.project_moved(member, project, target)
     db.session.commit()
     return project
 
