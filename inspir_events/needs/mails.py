@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from inspir_events.mail.kinds import MailKind, declare
+from inspir_events.mail.kinds import MailKind
 from inspir_events.needs.blueprint import bp
+from inspir_events.notifications.mails import email_notices
 
 ADDRESSED = "need.addressed"
 PROJECT = "need.project"
 IN_STORE = "need.in_store"
 FOLLOWED = _l("Needs I follow")  # their group on « Mes notifications »
 
-declare(
+email_notices(
     bp,
     MailKind(ADDRESSED, title=_l("An event addresses a need I follow"),
              subject=_l("An event addresses “%(need)s”"), essential=False, group=FOLLOWED),

@@ -5,7 +5,6 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
-from inspir_events.mail.kinds import declare  # noqa: E402
 from inspir_events.notifications import mails, routes  # noqa: E402,F401  (register on bp)
 
-declare(bp, *mails.NOTICES.values())
+mails.email_notices(bp, *mails.NOTICES.values())

@@ -12,9 +12,12 @@ e-mail per item.
 
 from __future__ import annotations
 
+from flask import Blueprint, Flask, current_app
 from flask_babel import lazy_gettext as _l
 
-from inspir_events.mail.kinds import MailKind
+from inspir_events.mail.kinds import MailKind, declare
+
+EMAILED_KEY = "inspir_emailed_notices"
 
 TEMPLATE = "notice"
 
@@ -64,3 +67,18 @@ NOTICES: dict[str, MailKind] = {kind.name: kind for kind in (
     _notice("project.reproduce", _l("Requests to reproduce my project"),
             _l("%(name)s wants to reproduce “%(project)s”")),
 )}
+
+
+def emailed(app: Flask | None = None) -> set[str]:
+    """The notification kinds :func:`services.notify` also e-mails, on ``app``."""
+    app = app or current_app._get_current_object()
+    return app.extensions.setdefault(EMAILED_KEY, set())
+
+
+def email_notices(bp: Blueprint, *declared: MailKind) -> None:
+    """Declare mail kinds of notification kinds (the same names) and have ``notify`` send
+    them, registered with ``bp``: a feature's own notices with their own templates (the
+    needs' followers: needs/mails.py), or the generic ones below."""
+    declare(bp, *declared)
+    names = {kind.name for kind in declared}
+    bp.record_once(lambda state: emailed(state.app).update(names))

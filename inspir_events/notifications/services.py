@@ -15,10 +15,10 @@ from sqlalchemy import func, select, update
 
 from inspir_events.database import begin_write, use_case
 from inspir_events.extensions import db
-from inspir_events.mail import kinds as mail_kinds
 from inspir_events.mail import recipients
 from inspir_events.mail.rendering import absolute_url, public_url
 from inspir_events.mail.services import enqueue
+from inspir_events.notifications import mails
 from inspir_events.notifications.models import Notification
 from inspir_events.timeutil import utcnow
 
@@ -79,9 +79,10 @@ def notify(user_ids: Iterable[int], kind: str, url: str | None = None, **params)
 def send_mails(user_ids: list[int], kind: str, url: str | None, params: dict) -> int:
     """Write the e-mail of a notification of ``kind`` for each recipient whose address is
     confirmed (mail.recipients), in the caller's transaction; returns how many. A kind is
-    e-mailed when a mail kind of its name is declared: the notices here (mails.py), or a
-    feature's own (the needs' followers: needs/mails.py)."""
-    if kind not in mail_kinds.kinds():
+    e-mailed when it was declared so (:func:`mails.email_notices`): the notices here
+    (mails.py), or a feature's own (the needs' followers: needs/mails.py). Other kinds stay
+    in the app (the events feature writes its own, richer e-mails for its kinds)."""
+    if kind not in mails.emailed():
         return 0
     link = public_url() + url if url and url.startswith("/") else \
         url or absolute_url("notifications.index")

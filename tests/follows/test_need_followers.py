@@ -42,7 +42,7 @@ def edit(organiser, event, **changes):
 
 
 def test_an_event_published_with_a_need_tells_its_supporters_and_followers(
-        client, db, make_need, make_event, make_user, organiser, login):
+        client, db, make_need, make_event, make_user, organiser, login, outbox):
     need = make_need(title="Un bus le dimanche")
     supporter, follower, quitter = (make_user(display_name=n) for n in ("Sou", "Fol", "Qui"))
     needs.set_support(supporter, need.id, True)
@@ -63,6 +63,11 @@ def test_an_event_published_with_a_need_tells_its_supporters_and_followers(
     assert notice.url == f"/events/{event.id}"
     assert notice.params == {"need": "Un bus le dimanche", "event": "Hackathon des mobilités"}
     assert "Un bus le dimanche" in text(notice) and "Hackathon des mobilités" in text(notice)
+    # The same news by e-mail, written with the notification (issue 17 §3).
+    mails = outbox(kind="need.addressed")
+    assert sorted(m.recipient for m in mails) == sorted([supporter.email, follower.email])
+    assert all("Un bus le dimanche" in m.subject for m in mails)
+    assert f"/events/{event.id}" in mails[0].body_text
 
 
 def test_a_published_event_changed_to_name_a_need_tells_only_that_need(db, make_need,
