@@ -1,7 +1,7 @@
 """Following and events: the event as a subject people follow (follows/subjects.py), and
 telling a need's followers that an event addresses it.
 
-Issue 17 §3: « les soutiens et abonnés d'un besoin » are told when an event addresses
+Issue 17 §3: les soutiens et abonnés d'un besoin are told when an event addresses
 it: when an event naming the need is published, or when a published event is changed
 to name it (a need it named already is not news again). Supporting a need follows it
 (needs/services.py), so followers include its supporters, except those who chose to

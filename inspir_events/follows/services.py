@@ -1,7 +1,7 @@
 """Following a subject and stopping; who follows one (for the features that tell them).
 
 Issue 17 §3-4: a person follows a need, an event, a project or a support structure (a
-button on its page) and is told what happens to it; « soutenir un besoin », supporting
+button on its page) and is told what happens to it; soutenir un besoin, supporting
 a need, follows it too (:func:`add`, in the support's transaction). What one follows is
 listed on the profile (:func:`followed`). The features that send news read
 :func:`followers`.

@@ -1,6 +1,6 @@
 """The daily digest: the messages a person chose to receive once a day, in one e-mail.
 
-Issue 17 §4: for each kind of message a person chooses « dans un résumé quotidien »
+Issue 17 §4: for each kind of message a person chooses dans un résumé quotidien
 (daily), :func:`~inspir_events.mail.services.enqueue` *holds* the message instead of
 queueing its delivery. Once a day (7:00 in Paris, a periodic task registered by the
 accounts, which know people: accounts/digest.py) each person holding messages gets ONE

@@ -1,7 +1,7 @@
 """The need as a subject people follow (follows/subjects.py), registered with the needs
 blueprint.
 
-Issue 17 §3-4: « les soutiens et abonnés d'un besoin » are told when an event addresses
+Issue 17 §3-4: les soutiens et abonnés d'un besoin are told when an event addresses
 it, when it becomes a project and when that project reaches the store. Supporting a
 need follows it (:func:`inspir_events.needs.services.set_support`); withdrawing the
 support does not stop following it. The features that make the news (events, aid)

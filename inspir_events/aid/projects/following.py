@@ -1,7 +1,7 @@
 """Following and the pipeline: the project as a subject people follow (follows/subjects.py),
 and what its followers and those of the need it answers are told.
 
-Issue 17 §3: « les soutiens et abonnés d'un besoin » are told when the need becomes a
+Issue 17 §3: les soutiens et abonnés d'un besoin are told when the need becomes a
 project (a round's winner answering it is promoted: "need.project") and when that
 project reaches the store (it moves to ``diffusion``: "need.in_store"). A project's own
 followers are told of each of its moves ("project.moved", as its team is). Supporting a
