@@ -1,6 +1,7 @@
 """The kinds of subject people follow, as the features owning them describe them.
 
-Issue 17 §4: people follow a need, an event, a project or a support structure. follows sits below every feature that owns such a subject
+Issue 17 §4: people follow a need, an event, a project or a support structure.
+follows sits below every feature that owns such a subject
 (DESIGN.md §4) and imports none of them: each feature describes its subject once
 (:class:`FollowSubject`: how to load one a visitor may see, its title, its page and
 what it is called) and registers it on its blueprint with :func:`register` (needs:
