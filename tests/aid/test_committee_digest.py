@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete
 
 from inspir_events.accounts.models import Role
 from inspir_events.aid import digest as weekly
@@ -20,6 +21,7 @@ from inspir_events.aid.rules import FormerRegion, Section
 from inspir_events.events import services as event_services
 from inspir_events.labels.charter import PRINCIPLES
 from inspir_events.mail import tasks
+from inspir_events.mail.models import OutboxMessage
 from inspir_events.mail.rules import MailStatus
 from inspir_events.recusal import services as recusal
 from inspir_events.timeutil import utcnow
@@ -50,6 +52,10 @@ def queues(db, make_user, committee, committee2, organiser, labelled_event,
     delegation.add_member(admin, sub.id, decider.email)
     entrusting.entrust(committee, entrusted.id, sub.id)
     proposal = make_project(None, title="Un guichet itinérant")
+    # The setup's own notices (entrusting, the label request...) also went to the outbox:
+    # only the digests are read here.
+    db.session.execute(delete(OutboxMessage))
+    db.session.commit()
     return dict(request=request, entrusted=entrusted, kept=kept, proposal=proposal,
                 decider=decider)
 
