@@ -65,9 +65,10 @@ def calendar_file(event) -> Attachment:
 
 
 def ticket_file(registration) -> Attachment:
-    """The ticket's QR code (PNG), attached and shown in the HTML body."""
-    return Attachment("ticket-inspir.png", tickets.png_for(registration), "image/png",
-                      inline_id=TICKET_ID)
+    """The ticket's QR code (PNG, drawn by the worker when it sends the message), attached
+    and shown in the HTML body."""
+    return Attachment("ticket-inspir.png", mimetype="image/png", inline_id=TICKET_ID,
+                      qr=tickets.check_in_url(registration))
 
 
 def confirmed(registration) -> None:

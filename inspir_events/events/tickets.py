@@ -11,18 +11,15 @@ and « Mes événements », and receives it with their confirmation.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-import segno
 from flask import current_app
 
 from inspir_events.accounts import tokens
+from inspir_events.mail import qr
 from inspir_events.mail.rendering import absolute_url
 
 SALT = "inspir-event-ticket"
-QR_SCALE = 8  # pixels per module: a phone reads it from a screen at arm's length
-QR_BORDER = 4  # the quiet zone the standard asks for, in modules
 
 
 @dataclass(frozen=True)
@@ -53,13 +50,6 @@ def check_in_url(registration) -> str:
                         token=token_for(registration))
 
 
-def qr_png(url: str) -> bytes:
-    """A PNG image of a QR code holding ``url``."""
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="png", scale=QR_SCALE, border=QR_BORDER)
-    return out.getvalue()
-
-
 def png_for(registration) -> bytes:
     """The QR code of ``registration``'s ticket, as a PNG image."""
-    return qr_png(check_in_url(registration))
+    return qr.png(check_in_url(registration))

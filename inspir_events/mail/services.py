@@ -32,16 +32,22 @@ from inspir_events.timeutil import utcnow
 @dataclass(frozen=True)
 class Attachment:
     """A file sent with a message (a ticket's QR code, a calendar entry...). With an
-    ``inline_id`` it is also shown in the HTML body, as ``<img src="cid:ID">``."""
+    ``inline_id`` it is also shown in the HTML body, as ``<img src="cid:ID">``. A QR
+    code is given by what it holds (``qr``, content left empty): the worker draws its PNG
+    when it sends the message (mail/qr.py), not the request that writes it."""
 
     filename: str
-    content: bytes
+    content: bytes = b""
     mimetype: str = "application/octet-stream"
     inline_id: str | None = None
+    qr: str | None = None
 
     def stored(self) -> dict:
-        stored = {"filename": self.filename, "mimetype": self.mimetype,
-                  "content": base64.b64encode(self.content).decode("ascii")}
+        stored = {"filename": self.filename, "mimetype": self.mimetype}
+        if self.qr is not None:
+            stored["qr"] = self.qr
+        else:
+            stored["content"] = base64.b64encode(self.content).decode("ascii")
         if self.inline_id:
             stored["inline_id"] = self.inline_id
         return stored

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_mailman import EmailMultiAlternatives
 
 from inspir_events.extensions import mailman
+from inspir_events.mail import qr
 from inspir_events.timeutil import utcnow
 
 EML_NAME = re.compile(r"^[0-9TZ-]+-\d+\.eml$")
@@ -53,7 +54,8 @@ def build(message: Outgoing) -> EmailMultiAlternatives:
         headers=headers)
     email.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:
-        content = base64.b64decode(attachment["content"])
+        content = (qr.png(attachment["qr"]) if "qr" in attachment
+                   else base64.b64decode(attachment["content"]))
         if attachment.get("inline_id"):
             email.attach(inline_part(attachment, content))
         else:
