@@ -48,7 +48,9 @@ from inspir_events.needs.blueprint import bp as needs_bp
 from inspir_events.notifications.blueprint import bp as notifications_bp
 from inspir_events.notifications.services import unread_count
 from inspir_events.recusal.blueprint import bp as recusal_bp
+from inspir_events.stats import evaluation as stats_evaluation
 from inspir_events.stats.blueprint import bp as stats_bp
+from inspir_events.store import queries as store_queries
 from inspir_events.store.blueprint import bp as store_bp
 from inspir_events.teams.blueprint import bp as teams_bp
 from inspir_events.urls import IdConverter, remembered_url_for
@@ -111,6 +113,9 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
     app.url_map.converters["int"] = IdConverter  # before the routes are added
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # The statistics and the store know nothing of each other: the store's count is handed
+    # to the programme's evaluation here.
+    stats_evaluation.provide_reproductions(app, store_queries.reproductions_between)
     errors.init_app(app)
     limits.init_app(app)
     security.init_app(app)

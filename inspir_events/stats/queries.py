@@ -42,6 +42,8 @@ from inspir_events.events.rules import EventKind, EventStatus, RegistrationStatu
 from inspir_events.extensions import db
 from inspir_events.needs.models import Need
 from inspir_events.reference.models import Department, Theme
+from inspir_events.stats import evaluation as evaluation_queries
+from inspir_events.stats.evaluation import Evaluation
 from inspir_events.timeutil import utcnow
 from inspir_events.voting.models import Idea, VotingRound, round_idea
 from inspir_events.voting.rules import RoundStatus
@@ -97,6 +99,7 @@ class Statistics:
     amount_cents: int
     committed_cents: int
     granted_cents: int
+    evaluation: Evaluation
 
     def as_dict(self) -> dict:
         """JSON-ready: plain str/int/list/dict, amounts in cents, codes not labels."""
@@ -118,6 +121,7 @@ class Statistics:
                       "committed_cents": self.committed_cents,
                       "granted_cents": self.granted_cents,
                       "envelopes": [e.as_dict() for e in self.envelopes]},
+            "evaluation": self.evaluation.as_dict(),
         }
 
 
@@ -222,7 +226,8 @@ def _money(year: int):
 
 
 def public_statistics(year: int | None = None) -> Statistics:
-    """Every public figure; the money part for budget ``year`` (default: the latest in force).
+    """Every public figure; the money part and the programme's evaluation
+    (:mod:`inspir_events.stats.evaluation`) for budget ``year`` (default: the latest in force).
 
     Raises :class:`inspir_events.aid.rules.UnknownYear` for a year without a policy.
     """
@@ -247,5 +252,6 @@ def public_statistics(year: int | None = None) -> Statistics:
         amount_cents=sum(e.amount_cents for e in envelopes),
         committed_cents=sum(e.committed_cents for e in envelopes),
         granted_cents=sum(e.granted_cents for e in envelopes),
+        evaluation=evaluation_queries.evaluate(year),
     )
 

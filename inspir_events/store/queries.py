@@ -29,6 +29,7 @@ from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
 from inspir_events.needs.rules import search_terms
 from inspir_events.store import rules
+from inspir_events.store.models import ReproductionRequest
 from inspir_events.timeutil import paris_to_utc
 from inspir_events.voting.models import Idea
 
@@ -132,6 +133,19 @@ def licences_used() -> list[str]:
         select(Project.licence).where(listed(), Project.licence.is_not(None)).distinct()))
     return [code for code in OPEN_LICENCES if code in used] + sorted(
         code for code in used if code not in OPEN_LICENCES)
+
+
+def reproductions_between(start: datetime, end: datetime) -> tuple[int, int]:
+    """The « Je veux le reproduire » declarations made from ``start`` (included) to ``end``
+    (excluded) on listed projects, and how many projects they concern: the programme's
+    evaluation counts them (handed to the statistics by the application factory)."""
+    row = db.session.execute(
+        select(func.count(ReproductionRequest.id),
+               func.count(func.distinct(ReproductionRequest.project_id)))
+        .join(Project, Project.id == ReproductionRequest.project_id)
+        .where(Project.is_listed, ReproductionRequest.created_at >= start,
+               ReproductionRequest.created_at < end)).one()
+    return int(row[0]), int(row[1])
 
 
 def years_used() -> list[int]:

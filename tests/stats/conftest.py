@@ -25,6 +25,7 @@ from inspir_events.needs.rules import NeedStatus, Visibility
 from inspir_events.timeutil import utcnow
 from inspir_events.voting.models import Idea, VotingRound
 from inspir_events.voting.rules import RoundStatus
+from tests.stats import evaluation_world as evaluation
 
 SIRET = "73282932000074"
 
@@ -137,3 +138,10 @@ def stats_world(db, make_user):
         "picardie_operating": (20_000_000, 300_000, 300_000),
         "totals": (60_000_000, 1_300_000, 500_000),
     }
+
+
+@pytest.fixture
+def evaluation_world(db, make_user):
+    """The programme's evaluation world (tests/stats/evaluation_world.py): its expected
+    figures per budget year."""
+    return evaluation.build(db, make_user)
