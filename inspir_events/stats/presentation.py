@@ -80,7 +80,7 @@ def number(value: int) -> str:
     return format_decimal(value)
 
 
-def _describe(title: str, rows) -> str:
+def describe(title: str, rows) -> str:
     """The chart's description: its title, then each label with its number."""
     pairs = "; ".join(gettext("%(label)s: %(value)s", label=row.label, value=row.display)
                       for row in rows)
@@ -93,7 +93,7 @@ def _figure(chart_id: str, title: str, label_header: str, value_header: str,
     rows = tuple(Row(names.get(c.code, c.code), number(c.count)) for c in counts)
     bars = [charts.Bar(row.label, c.count, row.display) for row, c in zip(rows, counts,
                                                                            strict=True)]
-    svg = charts.bar_chart(chart_id, title, _describe(title, rows), bars,
+    svg = charts.bar_chart(chart_id, title, describe(title, rows), bars,
                            empty_text=gettext("No data yet."))
     return Figure(id=chart_id, title=title, label_header=label_header,
                   value_header=value_header, rows=rows,
@@ -101,7 +101,7 @@ def _figure(chart_id: str, title: str, label_header: str, value_header: str,
                   svg=svg)
 
 
-def _department_names() -> dict[str, str]:
+def department_names() -> dict[str, str]:
     return {d.code: localized(d) for d in reference.departments()}
 
 
@@ -157,7 +157,7 @@ def _money(stats: Statistics) -> MoneyFigure:
 
 def page(stats: Statistics) -> Page:
     """The page's figures, named and formatted in the current language."""
-    departments, themes = _department_names(), _theme_names()
+    departments, themes = department_names(), _theme_names()
     kinds, stages = _kind_names(), _stage_names()
     territory, theme_header = gettext("Department"), gettext("Theme")
     kind_header, count = gettext("Kind of event"), gettext("Number")

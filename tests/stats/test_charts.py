@@ -124,3 +124,43 @@ def test_the_module_is_pure():
     source = Path(sys.modules["inspir_events.stats.charts"].__file__).read_text("utf-8")
     assert "import flask" not in source and "from flask" not in source
     assert "sqlalchemy" not in source
+
+
+def test_funnel_steps_are_centred_and_proportional_to_the_first():
+    plot = charts.WIDTH - 2 * charts.PAD - charts.VALUE_ROOM
+    root = parse(charts.funnel_chart("f", "Funnel", "D", [
+        charts.Bar("Needs", 4, "4 (100 %)"), charts.Bar("Events", 2, "2 (50 %)"),
+        charts.Bar("Ideas", 1, "1 (25 %)"), charts.Bar("Projects", 0, "0 (0 %)")]))
+    drawn = [r for r in root.iter(f"{SVG}rect") if r.get("data-value")]
+    assert [float(r.get("width")) for r in drawn] == pytest.approx([plot, plot / 2, plot / 4])
+    for rect in drawn:  # centred on the plot
+        middle = float(rect.get("x")) + float(rect.get("width")) / 2
+        assert middle == pytest.approx(charts.PAD + plot / 2)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts == ["Needs", "4 (100 %)", "Events", "2 (50 %)", "Ideas", "1 (25 %)",
+                     "Projects", "0 (0 %)"]  # zero: no bar, its value still written
+
+
+def test_an_empty_funnel_keeps_its_values():
+    root = parse(charts.funnel_chart("f0", "T", "D", [charts.Bar("<Needs>", 0, "0")]))
+    assert [r for r in root.iter(f"{SVG}rect") if r.get("data-value")] == []
+    assert [t.text for t in root.iter(f"{SVG}text")] == ["<Needs>", "0"]
+    assert "&lt;Needs&gt;" in str(charts.funnel_chart("f1", "T", "D", [
+        charts.Bar("<Needs>", 0, "0")]))
+
+
+def test_grouped_bars_share_one_scale_and_name_each_series_in_words():
+    plot = charts.WIDTH - 2 * charts.PAD - charts.VALUE_ROOM - 60
+    root = parse(charts.grouped_bar_chart("g", "Labels", "D", ("Asked", "Granted"), [
+        charts.Group("Events", (charts.Bar("Asked", 4, "4"), charts.Bar("Granted", 2, "2"))),
+        charts.Group("Projects", (charts.Bar("Asked", 1, "1"), charts.Bar("Granted", 0, "0"))),
+    ]))
+    drawn = [r for r in root.iter(f"{SVG}rect") if r.get("data-value")]
+    assert [float(r.get("width")) for r in drawn] == pytest.approx([plot, plot / 2, plot / 4])
+    assert [r.get("fill") for r in drawn] == [charts.BAR, charts.COMMITTED, charts.BAR]
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts[:2] == ["Asked", "Granted"]  # the legend
+    assert texts[2:] == ["Events", "Asked 4", "Granted 2", "Projects", "Asked 1",
+                         "Granted 0"]
+    with pytest.raises(ValueError):
+        charts.grouped_bar_chart("g4", "T", "D", ("a", "b", "c", "d"), [])

@@ -86,6 +86,8 @@ DOCUMENTED = {
     "projects": {"total", "by_stage"},
     "money": {"year", "years", "amount_cents", "committed_cents", "granted_cents",
               "envelopes"},
+    "evaluation": {"year", "labels", "cofunding", "funnel", "projects", "reproductions",
+                   "oriented", "teams", "aid_by_department"},
 }
 
 
