@@ -21,6 +21,7 @@ from inspir_events.api.pagination import (
 )
 from inspir_events.database import ID_MAX
 from inspir_events.events.rules import EventKind, EventStatus, RunBy
+from inspir_events.labels.charter import SubjectType
 from inspir_events.needs import rules as need_rules
 from inspir_events.store import queries as store_queries
 from inspir_events.store import rules as store_rules
@@ -149,6 +150,26 @@ STATISTICS = obj({
                       "id": ID, "former_region": STRING, "section": STRING,
                       "amount_cents": COUNT, "committed_cents": COUNT,
                       "granted_cents": COUNT}))}),
+    "evaluation": ref("Evaluation"),
+})
+
+_TALLY = obj({"count": COUNT, "amount_cents": COUNT})
+# The programme's evaluation of the budget year (inspir_events/stats/evaluation.py).
+EVALUATION = obj({
+    "year": INTEGER,
+    "labels": array(obj({"subject": enum(s.value for s in SubjectType), "asked": COUNT,
+                         "granted": COUNT, "refused": COUNT})),
+    "cofunding": obj({"asked": _TALLY, "granted": _TALLY, "refused": _TALLY,
+                      "awaiting": COUNT}),
+    "funnel": obj({"needs": COUNT, "with_event": COUNT, "with_idea": COUNT,
+                   "with_project": COUNT}),
+    "projects": obj({"diffused": COUNT, "stopped": COUNT}),
+    "reproductions": obj({"declarations": COUNT, "projects": COUNT}),
+    "oriented": array(obj({"programme": STRING, "count": COUNT})),
+    "teams": obj({"members": COUNT, "inhabitants_or_future_users": COUNT, "teams": COUNT,
+                  "teams_with_inhabitants_or_future_users": COUNT}),
+    "aid_by_department": array(obj({"code": STRING, "grants": COUNT,
+                                    "amount_cents": COUNT})),
 })
 
 ERROR = obj({"error": obj({"code": enum(("invalid_parameter", "not_found")),
@@ -172,7 +193,7 @@ SCHEMAS = {
     "Project": PROJECT, "ProjectDetail": PROJECT_DETAIL, "ProjectPage": page_of("Project"),
     "StoreEntry": STORE_ENTRY, "StoreEntryDetail": STORE_ENTRY_DETAIL,
     "StorePage": page_of("StoreEntry"),
-    "Statistics": STATISTICS, "Error": ERROR,
+    "Statistics": STATISTICS, "Evaluation": EVALUATION, "Error": ERROR,
     "Violation": VIOLATION, "CofundingVerdict": COFUNDING_VERDICT,
     "GrantVerdict": GRANT_VERDICT, "RefusedCheck": REFUSED_CHECK,
 }
@@ -285,9 +306,10 @@ PATHS = {
     "/api/v1/statistics": operation("getStatistics", "Public statistics", [
         query("year", {"type": "integer", "minimum": aid_years.YEAR_MIN,
                        "maximum": aid_years.YEAR_MAX},
-              "Budget year of the money figures, one an administrator opened (default: the "
-              "latest in force)."),
-    ], responses("Statistics", "Counts and sums (amounts in cents)."), "statistics"),
+              "Budget year of the money figures and of the programme's evaluation, one an "
+              "administrator opened (default: the latest in force)."),
+    ], responses("Statistics", "Counts and sums (amounts in cents), no names."),
+        "statistics"),
     "/api/v1/aid/cofunding-check": operation(
         "checkCofunding", "Is an event's co-funding within the rules? (50 %, 12,500 €)", [
             _cents("total_cost_cents", "The event's total cost.", True),
