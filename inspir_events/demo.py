@@ -15,6 +15,9 @@ from sqlalchemy import func, select
 from inspir_events import demo_aid
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
+from inspir_events.aid.projects import services as pipeline
+from inspir_events.aid.projects.models import Project
+from inspir_events.aid.projects.stages import Stage
 from inspir_events.events import services as event_services
 from inspir_events.events.models import Event, EventOrganiser, Registration
 from inspir_events.events.rules import (
@@ -32,6 +35,7 @@ from inspir_events.markdown import render
 from inspir_events.needs import services as need_services
 from inspir_events.needs.models import Need, NeedSupport
 from inspir_events.reference.models import Skill
+from inspir_events.store import services as store_services
 from inspir_events.teams.models import Team, TeamMember
 from inspir_events.teams.rules import name_key
 from inspir_events.timeutil import utcnow
@@ -286,7 +290,26 @@ def seed() -> bool:
     demo_aid.seed(users, needs, events, policy)
     db.session.commit()
     demo_aid.apply_for_hackathon(users["admin"], users["orga"], events[0])
+    _seed_evaluation_story(users)
     return True
+
+
+def _seed_evaluation_story(users: dict[str, User]) -> None:
+    """What the programme's evaluation counts besides the rest of the story, through the
+    use cases: a territory wants to reproduce the diffused project (« Je veux le
+    reproduire »), and the committee orients a citizen's proposal to another regional
+    programme (subsidiarity)."""
+    diffused = db.session.scalar(select(Project.id).where(Project.stage == Stage.DIFFUSION)
+                                 .order_by(Project.id).limit(1))
+    store_services.reproduce(users["territoire"], diffused,
+                             "Notre tiers-lieu voudrait le proposer aux aidants du Vimeu.")
+    proposal = pipeline.propose_project(
+        users["citoyen"], "Cours de soutien entre étudiants du campus",
+        "Des étudiants de licence aident ceux de première année, le soir, à la "
+        "bibliothèque universitaire.", "59", "education")
+    pipeline.orient_to_programme(
+        users["comite2"], proposal.id, "projets_etudiants",
+        "Un projet d'étudiants : le dispositif régional des projets étudiants l'accompagne.")
 
 
 def logins_text() -> str:

@@ -99,7 +99,7 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     assert len(rows) == 4  # one co-funding decision, two project decisions, one structure grant
     assert all(scdl.validate_row(row) == [] for row in rows)
     pages = ["/aid/envelopes", "/projects", "/aid/open-data/subventions.json"]
-    pages += [f"/projects/{p.id}" for p in projects if p.qualification != Qualification.AWAITING]
+    pages += [f"/projects/{p.id}" for p in projects if p.is_listed]  # not awaiting, not oriented
     for path in pages:
         assert client.get(path).status_code == 200, path
 
@@ -256,3 +256,28 @@ def test_demo_tells_the_rest_of_the_story(client, db):
     partly = [e for e in db.session.scalars(select(Envelope))
               if 0 < e.committed_cents < e.amount_cents]
     assert partly
+
+
+def test_demo_gives_the_evaluation_of_the_current_year_figures(client, db):
+    """Issue 19 §4: every part of /statistics' evaluation the demo can fill is non-empty
+    for the current budget year, on the page as in the queries."""
+    from inspir_events.aid.years import services as aid_years
+    from inspir_events.stats import evaluation
+
+    assert demo.seed()
+    year = aid_years.today().year
+    result = evaluation.evaluate(year)
+    labels = {row.subject: row for row in result.labels}
+    assert labels["event"].asked >= 1 and labels["event"].granted >= 1
+    assert result.cofunding.asked.count >= 2 and result.cofunding.granted.cents == 900_000
+    assert result.cofunding.awaiting >= 1  # the hackathon's application
+    funnel = result.funnel
+    assert funnel.needs >= funnel.with_event >= 1 and funnel.with_idea >= 1
+    assert funnel.with_project >= 1
+    assert (result.diffused, result.stopped) == (1, 1)
+    assert (result.reproductions, result.reproduced_projects) == (1, 1)
+    assert dict(result.oriented)["projets_etudiants"] == 1
+    assert 0 < result.teams.citizens < result.teams.members
+    assert sum(row.cents for row in result.aid_by_department) > 0
+    body = client.get(f"/statistics?year={year}").get_data(as_text=True)
+    assert 'id="chart-eval-funnel-table"' in body and 'id="chart-eval-teams"' in body
