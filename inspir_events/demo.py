@@ -296,13 +296,13 @@ def seed() -> bool:
 
 def _seed_evaluation_story(users: dict[str, User]) -> None:
     """What the programme's evaluation counts besides the rest of the story, through the
-    use cases: a territory wants to reproduce the diffused project (« Je veux le
-    reproduire »), and the committee orients a citizen's proposal to another regional
-    programme (subsidiarity)."""
+    use cases: a citizen wants to reproduce the diffused project (« Je veux le
+    reproduire »), and the committee orients his proposal to another regional programme
+    (subsidiarity). Neither is a demo account playing a role in tests/authz/world.py."""
     diffused = db.session.scalar(select(Project.id).where(Project.stage == Stage.DIFFUSION)
                                  .order_by(Project.id).limit(1))
-    store_services.reproduce(users["territoire"], diffused,
-                             "Notre tiers-lieu voudrait le proposer aux aidants du Vimeu.")
+    store_services.reproduce(users["citoyen"], diffused,
+                             "Je voudrais le proposer aux aidants de mon quartier, à Roubaix.")
     proposal = pipeline.propose_project(
         users["citoyen"], "Cours de soutien entre étudiants du campus",
         "Des étudiants de licence aident ceux de première année, le soir, à la "

@@ -115,7 +115,11 @@ class ProfileForm(FlaskForm):
         ],
     )
     department = SelectField(_l("Your department"), validators=[Optional()], validate_choice=True)
-    skills = MultiCheckboxField(_l("Your skills"), validate_choice=True)
+    skills = MultiCheckboxField(
+        _l("Your skills"), validate_choice=True,
+        description=_l("« User, citizen »: you take part as an inhabitant or a future user. "
+                       "The programme's public evaluation counts, without any name, how many "
+                       "team members do."))
     bio = TextAreaField(
         _l("A few words about you"),
         validators=[Length(max=BIO_MAX_LENGTH,

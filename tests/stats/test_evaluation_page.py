@@ -61,3 +61,11 @@ def test_no_names_on_the_evaluation(client, evaluation_world):
     body = page(client, query="?year=2026")
     for text in ("Membre 1", "Besoin 1", "Diffusé 2026", "Hackathon 2026", "Association"):
         assert text not in body
+
+
+def test_the_profile_says_the_user_citizen_role_is_counted(client, make_user, login):
+    """The share of inhabitants and future users reads the profile's « Usager, citoyen »
+    skill: the profile tells people that it is counted, without their name."""
+    login(make_user())
+    body = html.unescape(client.get("/profile").get_data(as_text=True))
+    assert "L'évaluation publique du programme compte, sans aucun nom" in body
