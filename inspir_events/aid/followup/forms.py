@@ -24,6 +24,7 @@ from inspir_events.aid.followup.reading import NARRATIVE_MAX, ReportInput
 from inspir_events.aid.followup.services import NOTE_MAX
 from inspir_events.aid.forms import EurosField
 from inspir_events.aid.models import PaymentPart
+from inspir_events.reference import choices
 
 PART_LABELS = {PaymentPart.ADVANCE: _l("Advance"), PaymentPart.BALANCE: _l("Balance")}
 EMPTY_ROWS = {"expenses": 3, "revenues": 2, "links": 2}
@@ -75,7 +76,7 @@ class ChangesForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    part = SelectField(_l("Part"), choices=[(p.value, label) for p, label in PART_LABELS.items()],
+    part = SelectField(_l("Part"), choices=choices.from_labels(PART_LABELS),
                        validators=[DataRequired()])
     amount = EurosField(_l("Amount paid (€)"), render_kw=AMOUNT_ATTRS, blank_is_zero=False)
     paid_on = DateField(_l("Date of the payment"),
