@@ -31,6 +31,7 @@ from inspir_events.aid.names import SECTION_NAMES
 from inspir_events.errors import on_refusal
 from inspir_events.recusal import services as recusal
 
+
 def _labels() -> dict:
     return {"section_labels": SECTION_NAMES, "revenue_labels": REVENUE_LABELS,
             "part_labels": PART_LABELS, "envelope_name": envelope_name,

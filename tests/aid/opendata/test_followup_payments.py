@@ -9,11 +9,7 @@ from datetime import date
 from inspir_events.aid.followup import queries, services
 from inspir_events.aid.models import PaymentPart
 from inspir_events.aid.opendata.scdl import validate_row
-from tests.aid.followup.conftest import (  # noqa: F401  (fixtures)
-    granted_aid,
-    report_input,
-    scheduled_aid,
-)
+from tests.aid.followup.conftest import report_input
 
 
 def _row(client, reference: str) -> dict:
