@@ -159,7 +159,7 @@ def payable_cents(advance: bool, granted_cents: int, advance_planned_cents: int 
 def payment_period(advance_percent: int | None, advance_on: date | None,
                    balance_on: date | None, paid_on: Sequence[date], closed: bool
                    ) -> tuple[str, date | None, date | None]:
-    """The SCDL « conditionsVersement » and « datesPeriodeVersement » of an aid: ``unique``
+    """The SCDL ``conditionsVersement`` and ``datesPeriodeVersement`` of an aid: ``unique``
     for one payment, ``échelonné`` for an advance and a balance; the period runs from the
     first payment (else the planned one) to the last (else the planned balance). Once the
     aid is closed, the payments made say it."""

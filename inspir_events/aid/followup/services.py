@@ -130,7 +130,7 @@ def _locked(aid: Aid) -> Aid:
 # --- Keeping the SCDL columns and closing ----------------------------------------------------
 
 def _payment_columns(aid: Aid) -> None:
-    """The SCDL « conditionsVersement » and « datesPeriodeVersement » of the aid's rows,
+    """The SCDL ``conditionsVersement`` and ``datesPeriodeVersement`` of the aid's rows,
     from its schedule and its payments (:func:`followup_rules.payment_period`)."""
     followup = aid.followup
     terms, start, end = followup_rules.payment_period(
