@@ -1,6 +1,7 @@
-"""The aid feature's part of a person's account (accounts/registry.py): applications and
-projects and final reports stay, their applicant, proposer or author anonymised; decisions keep their decider (a
-decision taken for the Region, RGPD art. 17-3-b); a delegated envelope's deciders go."""
+"""The aid feature's part of a person's account (accounts/registry.py): applications,
+projects and final reports stay, their applicant, proposer or author anonymised; decisions
+keep their decider (a decision taken for the Region, RGPD art. 17-3-b); a delegated
+envelope's deciders go."""
 
 from __future__ import annotations
 

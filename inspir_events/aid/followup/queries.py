@@ -16,6 +16,7 @@ from inspir_events.aid import rules
 from inspir_events.aid.cofunding import decisions as cofunding
 from inspir_events.aid.cofunding.models import CofundingApplication
 from inspir_events.aid.envelopes import services as envelopes
+from inspir_events.aid.envelopes.models import EnvelopeMember
 from inspir_events.aid.followup import rules as followup_rules
 from inspir_events.aid.followup.models import AidFollowUp, AidReport, ReportStatus
 from inspir_events.aid.followup.rules import Family
@@ -249,6 +250,16 @@ def mine(user) -> list[Aid]:
         (AidGrant.kind == GrantKind.STRUCTURE) & AidGrant.project_id.in_(structured),
     )).order_by(AidGrant.id))
     return _aids(grants)
+
+
+def manages_some(user) -> bool:
+    """The Region's committee, or a decider of a delegated envelope (who follows up the aid
+    granted from it)."""
+    if not _signed_in(user):
+        return False
+    return envelopes.is_committee(user) or db.session.scalar(
+        select(EnvelopeMember.envelope_id).where(EnvelopeMember.user_id == user.id)
+        .limit(1)) is not None
 
 
 def managed(user, year: int | None = None) -> list[Aid]:

@@ -15,7 +15,6 @@ from flask_wtf import FlaskForm
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.cofunding.forms import REVENUE_LABELS
 from inspir_events.aid.envelopes.names import envelope_name
-from inspir_events.aid.envelopes.services import is_committee
 from inspir_events.aid.followup import queries, services
 from inspir_events.aid.followup.forms import (
     PART_LABELS,
@@ -46,8 +45,8 @@ def _labels() -> dict:
 @login_required
 def followups():
     """The aid I receive (final reports to file), and for the committee every aid to
-    follow up."""
-    managed = queries.managed(current_user) if is_committee(current_user) else []
+    follow up (a delegated envelope's decider: the aid granted from it)."""
+    managed = queries.managed(current_user) if queries.manages_some(current_user) else []
     return render_template("aid/followup/list.html", mine=queries.mine(current_user),
                            managed=managed, **_labels())
 

@@ -147,3 +147,12 @@ def test_lists_and_links(client, db, login, scheduled_aid, organiser, committee)
     login(committee)
     page = text_of(client.get("/aid/followup"))
     assert 'id="managed-aid"' in page and f"/aid/followup/{aid_id}" in page
+
+
+def test_a_saved_draft_comes_back_in_the_form(client, db, login, scheduled_aid, organiser):
+    aid_id = scheduled_aid()
+    services.save_report(organiser, aid_id, report_input("1 234,56", narrative="Brouillon."))
+    login(organiser)
+    page = text_of(client.get(f"/aid/followup/{aid_id}/report"))
+    assert 'value="1234,56"' in page and "Brouillon." in page
+    assert 'value="https://photos.example.org/hackathon"' in page
