@@ -43,6 +43,7 @@ SAFE_ALLOWLIST = {
     ("aid/projects/detail.html", "project.summary_html"): "Markdown sanitised by nh3",
     ("aid/projects/detail.html", "project.results_html"): "Markdown sanitised by nh3",
     ("aid/projects/detail.html", "project.lessons_html"): "Markdown sanitised by nh3",
+    ("aid/followup/detail.html", "report.narrative_html"): "Markdown sanitised by nh3",
     ("events/detail.html", "event.description_html"): "Markdown sanitised by nh3",
     ("needs/detail.html", "need.description_html"): "Markdown sanitised by nh3",
     ("store/lineage.html", "project.summary_html"): "Markdown sanitised by nh3",
@@ -59,7 +60,8 @@ MARKUP_ALLOWLIST = {
     "mail/rendering.py": "a message's content, cut from our own autoescaped mail template "
                          "(the daily digest)",
 }
-SANITISED_COLUMNS = {"summary_html", "results_html", "lessons_html", "description_html"}
+SANITISED_COLUMNS = {"summary_html", "results_html", "lessons_html", "description_html",
+                     "narrative_html"}
 SAFE_RE = re.compile(r"\{\{\s*([^{}|]+?)\s*\|\s*safe\s*\}\}")
 
 

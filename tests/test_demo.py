@@ -72,7 +72,10 @@ def test_demo_money_respects_the_rules_and_the_envelopes(client, db):
     for envelope in db.session.scalars(select(Envelope)):
         committed = db.session.scalar(select(func.coalesce(func.sum(Commitment.amount_cents), 0))
                                       .where(Commitment.envelope_id == envelope.id))
-        assert 0 <= envelope.committed_cents == committed <= envelope.amount_cents
+        # A closed aid gave back what it will never pay (issue 19 §3).
+        released = db.session.scalar(select(func.coalesce(func.sum(AidGrant.released_cents), 0))
+                                     .where(AidGrant.envelope_id == envelope.id))
+        assert 0 <= envelope.committed_cents == committed - released <= envelope.amount_cents
     for application in db.session.scalars(select(CofundingApplication)):
         verdict = rules.check_event_cofunding(
             application.total_cost_cents, application.region_share_cents,
@@ -281,3 +284,37 @@ def test_demo_gives_the_evaluation_of_the_current_year_figures(client, db):
     assert sum(row.cents for row in result.aid_by_department) > 0
     body = client.get(f"/statistics?year={year}").get_data(as_text=True)
     assert 'id="chart-eval-funnel-table"' in body and 'id="chart-eval-teams"' in body
+def test_demo_pays_an_aid_in_two_parts_with_its_final_report(client, db, login):
+    """Issue 19 §5: the past meeting's co-funding (9,000 € of 18,000 € planned) scheduled
+    with an advance of 50 %, paid; the event cost 14,000 €: the final report brings the aid
+    to 7,000 €, the 2,500 € balance is paid and 2,000 € go back to the envelopes."""
+    from inspir_events.accounts.models import User
+    from inspir_events.aid.followup import queries
+    from inspir_events.aid.followup.models import ReportStatus
+    from inspir_events.aid.models import AidGrant, AidPayment, PaymentPart
+
+    assert demo.seed()
+    grant = db.session.scalar(select(AidGrant).where(AidGrant.paid_cents > 0)
+                              .order_by(AidGrant.id))
+    aid = queries.aid_of(grant.id)
+    assert aid.title == "Rencontre santé et territoires"
+    assert aid.granted_cents == 900_000 and aid.application.total_cost_cents == 1_800_000
+    assert aid.report.status == ReportStatus.ACCEPTED
+    assert aid.report.expenses_cents == 1_400_000  # it cost less than planned
+    assert aid.final_cents == 700_000 and aid.paid_cents == 700_000
+    assert aid.released_cents == 200_000 and aid.closed
+    parts = sorted((p.part, sum(q.amount_cents for q in aid.payments if q.part == p.part))
+                   for p in aid.payments)
+    assert dict(parts) == {PaymentPart.ADVANCE: 450_000, PaymentPart.BALANCE: 250_000}
+    assert db.session.scalar(select(func.count()).select_from(AidPayment)) == len(aid.payments)
+    assert {row.payment_terms for row in aid.rows} == {"échelonné"}
+    # The organiser reads it; the dashboard shows what was paid and released.
+    login(db.session.scalar(select(User).where(User.email == f"orga@{demo.DEMO_DOMAIN}")),
+          password=demo.DEMO_PASSWORD)
+    page = client.get(f"/aid/followup/{aid.id}").get_data(as_text=True)
+    assert "Solde restant à verser\xa0: 0,00\xa0€" in page
+    assert "7\u202f000,00\xa0€" in page and "62 habitants et soignants" in page
+    from inspir_events.aid.envelopes import queries as envelopes
+    board = envelopes.dashboard(aid.first.year)
+    assert (board.paid_cents, board.released_cents) == (700_000, 200_000)
+    assert "Libéré" in client.get("/aid/envelopes").get_data(as_text=True)

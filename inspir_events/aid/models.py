@@ -50,6 +50,14 @@ class AidGrant(db.Model):
         CheckConstraint("(application_id IS NOT NULL) OR (project_id IS NOT NULL)",
                         name="granted_for_something"),
         UniqueConstraint("commitment_id", name="one_grant_per_commitment"),
+        # The follow-up (issue 19 §3): never more paid than granted; the final amount
+        # (after the final report) and the part released are within the amount granted.
+        CheckConstraint("paid_cents >= 0 AND paid_cents <= amount_cents",
+                        name="paid_within_amount"),
+        CheckConstraint("final_cents IS NULL OR (final_cents >= 0 "
+                        "AND final_cents <= amount_cents)", name="final_within_amount"),
+        CheckConstraint("released_cents >= 0 AND released_cents <= amount_cents",
+                        name="released_within_amount"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -82,6 +90,12 @@ class AidGrant(db.Model):
     # the rules were data, for a year that had none).
     policy_id: Mapped[int | None] = mapped_column(
         ForeignKey("aid_policy.id", ondelete="RESTRICT"), index=True)
+    # The follow-up (issue 19 §3): what was paid (the sum of its payments, moved by one
+    # conditional UPDATE), the amount due once the final report is accepted (None before),
+    # and the part of the commitment given back to the envelope when the aid is closed.
+    paid_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    final_cents: Mapped[int | None] = mapped_column(Integer)
+    released_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     application = relationship("CofundingApplication")
     project = relationship("Project")
@@ -89,3 +103,31 @@ class AidGrant(db.Model):
     commitment = relationship("Commitment")
     decided_by = relationship("User")
     policy = relationship("AidPolicy")
+
+
+class PaymentPart(enum.StrEnum):
+    """The two parts an aid is paid in: an advance at the start, the balance after the
+    final report (recomputed with the actual cost)."""
+
+    ADVANCE = "advance"
+    BALANCE = "balance"
+
+
+class AidPayment(db.Model):
+    """A payment of (part of) a grant row, recorded by the committee; audited."""
+
+    __tablename__ = "aid_payment"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grant_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_grant.id", ondelete="RESTRICT"), index=True)
+    part: Mapped[PaymentPart] = mapped_column(str_enum(PaymentPart, 16))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    paid_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    grant = relationship("AidGrant")
+    recorded_by = relationship("User")

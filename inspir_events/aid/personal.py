@@ -1,6 +1,7 @@
-"""The aid feature's part of a person's account (accounts/registry.py): applications and
-projects stay, their applicant or proposer anonymised; decisions keep their decider (a
-decision taken for the Region, RGPD art. 17-3-b); a delegated envelope's deciders go."""
+"""The aid feature's part of a person's account (accounts/registry.py): applications,
+projects and final reports stay, their applicant, proposer or author anonymised; decisions
+keep their decider (a decision taken for the Region, RGPD art. 17-3-b); a delegated
+envelope's deciders go."""
 
 from __future__ import annotations
 
@@ -27,4 +28,10 @@ add_personal_data(bp, PersonalData({
     "project_member": TableData({"user_id": KEEP}, export="project_memberships"),
     "project_move": TableData({"decided_by_id": KEEP}, export="project_moves_decided"),
     "aid_policy": TableData({"created_by_id": KEEP}, export="budget_years_set"),
+    # The follow-up (issue 19 §3): a final report stays, its author anonymised; the
+    # committee's schedules, answers and payments keep their decider.
+    "aid_report": TableData({"author_id": NULL, "decided_by_id": KEEP},
+                            export="final_reports"),
+    "aid_followup": TableData({"scheduled_by_id": KEEP}, export="aid_schedules_set"),
+    "aid_payment": TableData({"recorded_by_id": KEEP}, export="aid_payments_recorded"),
 }))

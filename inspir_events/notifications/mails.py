@@ -7,7 +7,7 @@ sentence and a button to its page (templates/mail/notice.txt and .html), with a 
 of its own. Kinds absent here are not e-mailed by :func:`services.notify`: the events
 feature writes its own, richer messages for its kinds (a ticket, a calendar file), and
 the committee's queue (``application.submitted``) is told by a weekly digest, never one
-e-mail per item.
+e-mail per item, and a final report awaiting it (``aid.report_submitted``) in the app.
 """
 
 from __future__ import annotations
@@ -62,6 +62,12 @@ NOTICES: dict[str, MailKind] = {kind.name: kind for kind in (
             _l("The committee answered your proposal “%(project)s”")),
     _notice("project.granted", _l("Project grants"),
             _l("“%(project)s” receives a grant")),
+    _notice("aid.paid", _l("Payments of my aid"),
+            _l("A payment is recorded for the aid to “%(aid)s”")),
+    _notice("aid.report_accepted", _l("Final report of my aid accepted"),
+            _l("The final report of the aid to “%(aid)s” is accepted")),
+    _notice("aid.report_changes", _l("Final report of my aid: changes asked"),
+            _l("Changes asked to the final report of the aid to “%(aid)s”")),
     _notice("envelope.member", _l("Deciding on a delegated envelope"),
             _l("You now decide on the aid of “%(holder)s”")),
     _notice("project.reproduce", _l("Requests to reproduce my project"),

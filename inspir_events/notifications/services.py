@@ -56,6 +56,15 @@ MESSAGES = {
     "project.granted": _l("The project “%(project)s” receives a grant."),
     "envelope.member": _l("You now decide on the aid of the delegated envelope “%(holder)s”."),
     "project.reproduce": _l("%(name)s wants to reproduce “%(project)s”: see the message."),
+    # The follow-up of an aid (issue 19 §3).
+    "aid.paid": _l("A payment of %(amount)s is recorded for the aid to “%(aid)s”."),
+    "aid.report_submitted": _l("The final report of the aid to “%(aid)s” awaits the "
+                               "committee."),
+    "aid.report_accepted": _l("The committee accepted the final report of the aid to "
+                              "“%(aid)s”: the aid amounts to %(final)s, %(balance)s left to "
+                              "pay."),
+    "aid.report_changes": _l("The committee asks for changes to the final report of the aid "
+                             "to “%(aid)s”: %(note)s"),
     # To the followers of a need (its supporters follow it): issue 17 §3.
     "need.addressed": _l("An event addresses the need “%(need)s” you follow: “%(event)s”."),
     "need.project": _l("The need “%(need)s” you follow becomes a project: “%(project)s”."),

@@ -231,3 +231,54 @@ def make_project(db, make_user, committee, support_structure):
         return db.session.get(type(project), project.id)
 
     return factory
+
+
+# --- follow-up (issue 19 §3) -------------------------------------------------------------
+# An event's co-funding granted by the committee through the real use cases.
+
+PLANNED = {  # 25,000 € planned, 10,000 € asked of the Region
+    "region_share": "10 000",
+    "expenses": [("Location et accueil", "15 000", "operating"),
+                 ("Matériel de prototypage", "10 000", "investment")],
+    "revenues": [("co_funder", "Département de la Somme", "10 000", True),
+                 ("own_funds", "Fonds propres", "5 000", True)],
+}
+
+
+@pytest.fixture
+def granted_aid(db, submitted_application, committee):
+    """``granted_aid(**application_input overrides)``: the hackathon's co-funding granted,
+    6,000 € operating + 4,000 € investment on the 2016 Picardie envelopes, for a planned
+    cost of 25,000 € (:data:`PLANNED`). Returns its grant rows."""
+    from inspir_events.aid.cofunding import decisions
+    from inspir_events.aid.cofunding import services as applications
+    from inspir_events.aid.cofunding.reading import ExpenseInput, RevenueInput
+
+    def build(**overrides):
+        planned = {"region_share": PLANNED["region_share"],
+                   "expenses": [ExpenseInput(*line) for line in PLANNED["expenses"]],
+                   "revenues": [RevenueInput(*line) for line in PLANNED["revenues"]]}
+        application = submitted_application(**{**planned, **overrides})
+        decisions.grant(committee, application.id, decisions.GrantInput(
+            investment_cents=400_000, operating_cents=600_000))
+        return applications.grants_of(application)
+
+    return build
+
+
+@pytest.fixture
+def scheduled_aid(granted_aid, committee):
+    """``scheduled_aid(percent=50)``: the granted aid with its schedule set by the committee
+    (advance on 1 June 2016, balance on 15 December 2016); returns the aid's id (its first
+    grant row's)."""
+    from datetime import date
+
+    from inspir_events.aid.followup import services
+
+    def build(percent: int = 50, **overrides):
+        rows = granted_aid(**overrides)
+        services.schedule(committee, rows[0].id, services.ScheduleInput(
+            percent, date(2016, 6, 1), date(2016, 12, 15)))
+        return rows[0].id
+
+    return build

@@ -96,6 +96,10 @@ RECUSED = "302 403 403 403 403 403 403 403 403"
 RECUSED_APP = {"application_id": "recused_application"}
 OUTSIDE = {"application_id": "picardie_application"}  # in Picardie, entrusted to nobody
 TEAM = {"team_id": "team"}
+AID = {"grant_id": "followed_aid"}
+PROJECT_AID = {"grant_id": "project_aid"}
+SCHEDULED = "SELECT count(*) FROM aid_followup WHERE advance_percent IS NOT NULL"
+PAID = "SELECT count(*) FROM aid_payment"
 
 ROUTES: dict[str, Row] = {
     # ---- main, static, accounts
@@ -337,6 +341,33 @@ ROUTES: dict[str, Row] = {
                                post="302 403 403 303 403 403 403 403 403"),
     # ---- store and structures
     "store.catalogue": Row("public"),
+    # ---- aid: the follow-up (issue 19 §3). Everyone signed in has a list (their aid).
+    "aid.followups": Row("account"),
+    # The demo's aid paid in two parts: its beneficiary (the meeting's organiser) and the
+    # committee read it; it is closed, so nothing more is scheduled or paid (409).
+    "aid.followup": Row("money", AID, get="302 403 403 200 403 200 403 403 403"),
+    "aid.followup_schedule": Row("money", AID, {"advance_percent": "50",
+                                                "advance_on": "2026-01-05",
+                                                "balance_on": "2026-06-05"},
+                                 post="302 403 403 403 403 409 403 403 403",
+                                 effect=SCHEDULED),
+    "aid.followup_payment": Row("money", AID, {"part": "balance", "amount": "10",
+                                               "paid_on": "2026-06-05"},
+                                post="302 403 403 403 403 409 403 403 403", effect=PAID),
+    # Its final report is accepted: its beneficiary no longer edits it (303 back to the
+    # aid's page); nobody else files it.
+    "aid.followup_report": Row("money", AID, {"action": "save"},
+                               get="302 403 403 200 403 403 403 403 403",
+                               post="302 403 403 303 403 403 403 403 403",
+                               effect="SELECT count(*) FROM aid_report_expense"),
+    # No report awaits the committee: 409 (the accept flashes it and goes back: 303).
+    "aid.followup_accept": Row("money", AID, post="302 403 403 403 403 303 403 403 403",
+                               effect="SELECT count(*) FROM aid_report "
+                                      "WHERE status = 'accepted'"),
+    "aid.followup_changes": Row("money", AID, {"note": "Les factures ?"},
+                                post="302 403 403 403 403 409 403 403 403",
+                                effect="SELECT count(*) FROM aid_report "
+                                       "WHERE status = 'changes_requested'"),
     "store.lineage": Row("public", {"project_id": "diffused"}),
     "store.reproduce": Row("account", {"project_id": "diffused"},
                            {"message": "Chez nous aussi."}),
@@ -458,6 +489,27 @@ ALSO: dict[str, list[Row]] = {
             effect="SELECT count(*) FROM follow"),
         Row("account", {"subject_type": "=sandwich", "subject_id": "need"},
             {"following": "1"}, post="302 404 404 404 404 404 404 404 404")],
+    # The experimented project's grants, not yet scheduled (its team is in no column: the
+    # committee alone reads them here); the committee schedules them (303); a payment
+    # before the schedule is refused (409).
+    "aid.followup": [Row("money", PROJECT_AID, get="302 403 403 403 403 200 403 403 403"),
+                     # The structure's grant: the structure, the committee and the
+                     # delegated envelope's decider (it was granted from that envelope).
+                     Row("money", {"grant_id": "structure_aid"},
+                         get="302 403 403 403 403 200 403 200 200")],
+    "aid.followup_report": [Row("money", {"grant_id": "structure_aid"}, {"action": "save"},
+                                get="302 403 403 403 403 403 403 200 403",
+                                post="302 403 403 403 403 403 403 303 403",
+                                effect="SELECT count(*) FROM aid_report",
+                                changed_by="structure")],
+    "aid.followup_schedule": [Row("money", PROJECT_AID, {"advance_percent": "50",
+                                                         "advance_on": "2026-01-05",
+                                                         "balance_on": "2026-06-05"},
+                                  post="302 403 403 403 403 303 403 403 403",
+                                  effect=SCHEDULED, changed_by="committee")],
+    "aid.followup_payment": [Row("money", PROJECT_AID, {"part": "advance", "amount": "10",
+                                                        "paid_on": "2026-06-05"},
+                                 post="302 403 403 403 403 409 403 403 403", effect=PAID)],
     # The other organiser's event: now the organiser is the outsider.
     "api.idea": [Row("public", {"idea_id": "closed_idea"})],
     "events.edit": [Row("organiser", {"event_id": "other_event"},

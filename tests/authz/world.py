@@ -28,6 +28,7 @@ from inspir_events.accounts.models import User
 from inspir_events.accounts.services import token_hash
 from inspir_events.aid.cofunding.models import CofundingApplication, RevenueKind
 from inspir_events.aid.envelopes.models import Envelope
+from inspir_events.aid.models import AidGrant, GrantKind
 from inspir_events.aid.projects.models import Project, ProjectMember
 from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.aid.rules import Section
@@ -190,6 +191,16 @@ def add_extra_rows() -> dict[str, int]:
         "registration": db.session.scalar(select(Registration.id).where(
             Registration.event_id == hackathon.id, Registration.user_id == citoyenne.id)),
         "diffused": projects[Stage.DIFFUSION].id,
+        # Issue 19 §3: the demo's aid paid in two parts (closed), and the experimented
+        # project's grants (to follow up: nothing scheduled yet).
+        "followed_aid": db.session.scalar(select(AidGrant.id).where(AidGrant.paid_cents > 0)
+                                          .order_by(AidGrant.id)),
+        "project_aid": db.session.scalar(select(AidGrant.id).where(
+            AidGrant.project_id == projects[Stage.EXPERIMENTATION].id).order_by(AidGrant.id)),
+        # The support structure's grant for the project in maturation, from the delegated
+        # envelope: the structure files its report, the envelope's decider follows it up.
+        "structure_aid": db.session.scalar(select(AidGrant.id).where(
+            AidGrant.kind == GrantKind.STRUCTURE).order_by(AidGrant.id)),
         "experimented": projects[Stage.EXPERIMENTATION].id,
         "proposal": proposal.id, "npdc_application": npdc.id, "orga": orga.id, "orga2": orga2.id,
     }

@@ -20,7 +20,8 @@ from inspir_events.notifications.services import MESSAGES, latest, notify
 
 PARAMS = {"event": "Hackathon", "team": "Les Bus", "name": "Paul", "subject": "Atelier",
           "reason": "Hors périmètre", "note": "Précisez", "project": "Atelier numérique",
-          "holder": "Métropole européenne de Lille"}
+          "holder": "Métropole européenne de Lille", "aid": "Hackathon",
+          "amount": "5 000,00 €", "final": "8 000,00 €", "balance": "3 000,00 €"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 
@@ -36,6 +37,7 @@ def test_every_emailed_kind_is_a_notification_kind_declared_as_a_notice(app):
     for name, kind in mails.NOTICES.items():
         assert name in MESSAGES and declared[name] is kind and not kind.essential
     assert "application.submitted" not in mails.NOTICES  # the committee's weekly digest
+    assert "aid.report_submitted" not in mails.NOTICES  # the committee's queue: in-app
 
 
 @pytest.mark.parametrize("kind", sorted(mails.NOTICES))

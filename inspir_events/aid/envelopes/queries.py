@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import Role
@@ -34,6 +34,8 @@ class EnvelopeLine:
     amount_cents: int
     committed_cents: int
     remaining_cents: int
+    paid_cents: int = 0  # paid to the beneficiaries of its grants
+    released_cents: int = 0  # committed, never to be paid, given back (closed aid)
     sub_envelopes: list[EnvelopeLine] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
@@ -47,6 +49,8 @@ class Dashboard:
     amount_cents: int
     committed_cents: int
     remaining_cents: int
+    paid_cents: int = 0
+    released_cents: int = 0
 
 
 def envelope_years() -> list[int]:
@@ -84,22 +88,38 @@ def _decisions(envelope: Envelope) -> list[Decision]:
             for c in commitments]
 
 
-def _line(envelope: Envelope, with_decisions: bool) -> EnvelopeLine:
+def _paid_and_released(year: int) -> dict[int, tuple[int, int]]:
+    """Per envelope of the year: what its grants were paid, and what was released."""
+    return {envelope_id: (int(paid), int(released)) for envelope_id, paid, released in
+            db.session.execute(
+                select(AidGrant.envelope_id, func.coalesce(func.sum(AidGrant.paid_cents), 0),
+                       func.coalesce(func.sum(AidGrant.released_cents), 0))
+                .join(Envelope, Envelope.id == AidGrant.envelope_id)
+                .where(Envelope.year == year).group_by(AidGrant.envelope_id))}
+
+
+def _line(envelope: Envelope, with_decisions: bool,
+          money: dict[int, tuple[int, int]]) -> EnvelopeLine:
     decisions = _decisions(envelope) if with_decisions else []
     members = list(db.session.scalars(
         select(EnvelopeMember).where(EnvelopeMember.envelope_id == envelope.id)
         .options(selectinload(EnvelopeMember.user)).order_by(EnvelopeMember.added_at)
     )) if with_decisions and envelope.parent_id is not None else []
+    paid, released = money.get(envelope.id, (0, 0))
     return EnvelopeLine(
         envelope=envelope, amount_cents=envelope.amount_cents,
         committed_cents=envelope.committed_cents, remaining_cents=envelope.remaining_cents,
-        sub_envelopes=[_line(child, with_decisions) for child in envelope.children],
+        paid_cents=paid, released_cents=released,
+        sub_envelopes=[_line(child, with_decisions, money) for child in envelope.children],
         commitments=[d.commitment for d in decisions], decisions=decisions, members=members,
     )
 
 
 def dashboard(year: int, *, with_decisions: bool = False) -> Dashboard:
-    """Per top-level envelope of the year: amount, committed, remaining, sub-envelopes.
+    """Per top-level envelope of the year: amount, committed, paid, released, remaining,
+    sub-envelopes. Committed is what the envelope's decisions still hold (a closed aid's
+    unpaid part is released: back in the remaining amount); paid and released are its
+    grants' (:mod:`inspir_events.aid.followup`); a delegated envelope's own are on its line.
 
     ``with_decisions`` (committee and admin) adds the decisions behind each
     figure: every commitment with the grant it paid (reference, beneficiary,
@@ -110,8 +130,12 @@ def dashboard(year: int, *, with_decisions: bool = False) -> Dashboard:
     tops = db.session.scalars(
         select(Envelope).where(Envelope.year == year, Envelope.parent_id.is_(None))
         .order_by(Envelope.former_region, Envelope.section)).all()
-    lines = [_line(envelope, with_decisions) for envelope in tops]
+    money = _paid_and_released(year)
+    lines = [_line(envelope, with_decisions, money) for envelope in tops]
     amount = sum(line.amount_cents for line in lines)
     committed = sum(line.committed_cents for line in lines)
+    every = [line for top in lines for line in (top, *top.sub_envelopes)]
     return Dashboard(year=year, lines=lines, amount_cents=amount, committed_cents=committed,
-                     remaining_cents=amount - committed)
+                     remaining_cents=amount - committed,
+                     paid_cents=sum(line.paid_cents for line in every),
+                     released_cents=sum(line.released_cents for line in every))

@@ -28,7 +28,8 @@ def envelopes():
     with_decisions = queries.can_see_decisions(current_user)
     board = queries.dashboard(year, with_decisions=with_decisions)
     return render_template("aid/envelopes.html", board=board, with_decisions=with_decisions,
-                           years=queries.envelope_years())
+                           years=queries.envelope_years(),
+                           follows_up=services.is_committee(current_user))
 
 
 # --- Delegated envelopes (admins) ----------------------------------------------------------
