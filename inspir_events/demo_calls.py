@@ -32,7 +32,7 @@ from inspir_events.extensions import db
 from inspir_events.recusal import services as recusal
 from inspir_events.timeutil import utcnow
 
-CALL_TITLE = "Appel à projets « Santé et mobilité dans les territoires ruraux »"
+CALL_TITLE = "Appel à projets : santé et mobilité dans les territoires ruraux"
 CALL_TEXT = (
     "La Région soutient les projets INS'pir qui améliorent l'**accès aux soins** et la "
     "**mobilité** dans les communes rurales de Picardie.\n\n"

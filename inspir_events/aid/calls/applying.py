@@ -1,9 +1,9 @@
 """Applying to a call for projects: who may ask what, drafts, the check and submission.
 
-Issue 19 §1: « The team of a project at stage *projet* or later, and support structures,
+Issue 19 §1: "The team of a project at stage *projet* or later, and support structures,
 apply between the dates. An application carries expense lines (as co-funding
 applications do), a description and links. The rules check the request before it can be
-submitted: the caps, counting what the project already received. »
+submitted: the caps, counting what the project already received."
 
 - the experimentation grant is asked by a member of the project's team
   (:class:`~inspir_events.aid.projects.models.ProjectMember`), the structure grant by the

@@ -1,8 +1,8 @@
 """The committee's decisions on applications to a call, and how the jury and recusal
 read them.
 
-Issue 19 §2: « The committee takes the decision: grant within the caps and the envelope,
-refuse, or ask for changes. The decision cites the jury's ranking. » Each decision:
+Issue 19 §2: "The committee takes the decision: grant within the caps and the envelope,
+refuse, or ask for changes. The decision cites the jury's ranking." Each decision:
 
 - is the Region's committee's, never a member party to the application or who declared
   a conflict on it (« déport »: 403, the attempt audited, :func:`recusal.check`);

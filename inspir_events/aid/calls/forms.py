@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from inspir_events.accounts.forms import MultiCheckboxField
@@ -63,7 +64,7 @@ class CallForm(FlaskForm):
                                    validate_choice=False)
     criteria = MultiCheckboxField(
         _l("The jury's criteria (none ticked: all of them)"), validate_choice=False,
-        choices=list(CRITERION_LABELS.items()))
+        choices=[SelectChoice(code, label) for code, label in CRITERION_LABELS.items()])
 
 
 class LineForm(Form):

@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from inspir_events.accounts.models import Role
 from inspir_events.accounts.permissions import role_required
@@ -40,7 +41,7 @@ from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
 from inspir_events.recusal import services as recusal
-from inspir_events.reference import services as reference
+from inspir_events.reference import choices
 from inspir_events.timeutil import paris_to_utc, utc_to_paris
 
 
@@ -91,9 +92,9 @@ def call(call_id: int):
 # ---- the committee ------------------------------------------------------------------------
 
 def _call_form(form: CallForm, year: int | None = None) -> CallForm:
-    form.year.choices = [(y, str(y)) for y in years.opened_years()]
-    form.themes.choices = [(t.code, localized(t)) for t in reference.themes()]
-    form.departments.choices = [(d.code, f"{d.code} {d.name}") for d in reference.departments()]
+    form.year.choices = [SelectChoice(y, str(y)) for y in years.opened_years()]
+    form.themes.choices = choices.themes()
+    form.departments.choices = choices.departments()
     chosen = year or form.year.data or years.today().year
     form.envelopes.choices = envelope_choices(services.envelope_choices(chosen))
     return form

@@ -1,8 +1,8 @@
 """Calls for projects, pure (no Flask, no SQLAlchemy): their statuses, the dates an
 application is accepted between, who may ask what, and the expense lines.
 
-Issue 19 §1: the committee opens a call; « the team of a project at stage *projet* or
-later, and support structures, apply between the dates ». What a project's team asks is
+Issue 19 §1: the committee opens a call; "the team of a project at stage *projet* or
+later, and support structures, apply between the dates". What a project's team asks is
 the experimentation grant of the deliberation (« 5.000 euros de fonctionnement et 5.000
 euros d'investissement maximum par projet »), what its support structure asks the
 structure grant (« à hauteur de 5.000 euros maximum par projet »); a call says which of
@@ -73,7 +73,7 @@ APPLICATION_STATUS_NAMES: Mapping[ApplicationStatus, str] = MappingProxyType({
     ApplicationStatus.FROZEN: N_("Frozen (the call closed)"),
 })
 
-# « The team of a project at stage projet or later » (issue 19 §1); a stopped one does not.
+# "The team of a project at stage projet or later" (issue 19 §1); a stopped one does not.
 ELIGIBLE_STAGES = (Stage.PROJET, Stage.EXPERIMENTATION, Stage.DIFFUSION)
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
 DECIDED = (ApplicationStatus.GRANTED, ApplicationStatus.REFUSED)

@@ -1,7 +1,7 @@
 """Calls for projects: the committee's use cases (prepare, open, close, publish) and the
 reads every page shares.
 
-Issue 19 §1: « The committee opens a call », with a title and a text (Markdown,
+Issue 19 §1: "The committee opens a call", with a title and a text (Markdown,
 sanitised), themes and territories, a budget year (an opened one: its rules judge the
 requests) and the year's envelopes its grants draw on, opening and closing dates, and
 what may be asked. A call is prepared as a draft (only the committee sees it), opened,

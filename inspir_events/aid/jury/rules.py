@@ -15,7 +15,7 @@ Figures are exact (:class:`~fractions.Fraction`), rounded only where they are sh
   criterion (a member who has not finished counts for nothing yet);
 - its spread: the population standard deviation of those members' means (0 with one
   member), computed from the exact variance with :mod:`decimal`, to 28 digits;
-- the ranking: by mean, highest first, equal means sharing a rank (« 1, 2, 2, 4 »);
+- the ranking: by mean, highest first, equal means sharing a rank ("1, 2, 2, 4");
   applications nobody finished scoring come last, unranked.
 
 Messages are msgids (:func:`N_`), translated where they are shown.
@@ -216,7 +216,7 @@ def ranking(results: Iterable[Result]) -> list[Result]:
 
 
 def rounded(value: Fraction | Decimal | None, places: int = 1) -> Decimal | None:
-    """A figure rounded half up for display (« 3,8 »)."""
+    """A figure rounded half up for display ("3,8" in French)."""
     if value is None:
         return None
     if isinstance(value, Fraction):

@@ -232,7 +232,7 @@ def require_quorum(subject_type: str, subject_id: int, application_id: int) -> r
 
 
 def shown(value) -> str:
-    """A mean or a spread as the pages show it, to one decimal (« 3,8 »); « – » for none."""
+    """A mean or a spread as the pages show it, to one decimal ("3,8" in French); « – » for none."""
     return "–" if value is None else format_decimal(rules.rounded(value), format="0.0")
 
 
@@ -241,8 +241,8 @@ _number = shown
 
 def ranking_citation(subject_type: str, subject_id: int, application_id: int) -> str:
     """The jury's ranking of the application as the decision cites it, in the platform's
-    default language (« Classement du jury : rang 2 sur 5, moyenne 3,8/5, écart 0,6,
-    3 membres, 3 disciplines »)."""
+    default language ("Classement du jury : rang 2 sur 5, moyenne 3,8/5, écart 0,6,
+    3 membres, 3 disciplines")."""
     rows = _ranking(subject_type, subject_id, with_members=False)
     row = next((r for r in rows if r.application.id == application_id), None)
     if row is None:
