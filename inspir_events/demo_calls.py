@@ -51,7 +51,7 @@ COVOIT_RNA = "W022001234"
 MACHINERIE_RNA = "W802001234"
 # Per application, each member's score (the same on every criterion, but one).
 SCORES = {
-    "comite": (4, 3, 3), "comite2": (3, 5, 2), "dev": (5, 4, 3), "citoyen": (4, None, 3),
+    "comite": (4, 3, 3), "comite2": (3, 4, 2), "dev": (5, 4, 3), "citoyen": (4, None, 3),
 }
 
 
