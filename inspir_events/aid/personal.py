@@ -1,6 +1,7 @@
 """The aid feature's part of a person's account (accounts/registry.py): applications and
 projects stay, their applicant or proposer anonymised; decisions keep their decider (a
-decision taken for the Region, RGPD art. 17-3-b); a delegated envelope's deciders go."""
+decision taken for the Region, RGPD art. 17-3-b), and so do a jury's seats and scores; a
+delegated envelope's deciders go."""
 
 from __future__ import annotations
 
@@ -27,4 +28,11 @@ add_personal_data(bp, PersonalData({
     "project_member": TableData({"user_id": KEEP}, export="project_memberships"),
     "project_move": TableData({"decided_by_id": KEEP}, export="project_moves_decided"),
     "aid_policy": TableData({"created_by_id": KEEP}, export="budget_years_set"),
+    # Calls for projects (issue 19): a call prepared, a request made (kept, its applicant
+    # anonymised), a jury's seat and scores (they weigh in decisions taken for the Region).
+    "call": TableData({"created_by_id": KEEP}, export="calls_prepared"),
+    "call_application": TableData({"applicant_id": NULL, "decided_by_id": KEEP},
+                                  export="call_applications"),
+    "jury_member": TableData({"user_id": KEEP, "named_by_id": KEEP}, export="jury_seats"),
+    "jury_score": TableData({"user_id": KEEP}, export="jury_scores"),
 }))

@@ -199,6 +199,8 @@ def add_extra_rows() -> dict[str, int]:
         "call": db.session.scalar(select(Call.id)),
         "call_application": db.session.scalar(select(CallApplication.id)
                                               .order_by(CallApplication.id)),
+        "call_structure_application": db.session.scalar(select(CallApplication.id).where(
+            CallApplication.kind == "structure")),
         "maturing": projects[Stage.PROJET].id, "jury_member": dev.id,
     }
     ids.update(_recusal_rows(ids, {name: _user(name) for name in ("orga2", "comite",

@@ -20,7 +20,7 @@ from inspir_events.notifications.services import MESSAGES, latest, notify
 
 PARAMS = {"event": "Hackathon", "team": "Les Bus", "name": "Paul", "subject": "Atelier",
           "reason": "Hors périmètre", "note": "Précisez", "project": "Atelier numérique",
-          "holder": "Métropole européenne de Lille"}
+          "holder": "Métropole européenne de Lille", "call": "Appel santé rurale"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 

@@ -111,17 +111,30 @@ class ApplicationForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
+    """The committee's grant: the amounts of :class:`ExperimentationGrantForm` or
+    :class:`StructureGrantForm`, with a note."""
+
+    grant_note = TextAreaField(_l("Note to the applicant (optional)"),
+                               validators=[Length(max=NOTE_MAX)], render_kw={"rows": 2})
+
+
+class ExperimentationGrantForm(GrantForm):
     operating = EurosField(_l("Operating (€)"), render_kw=AMOUNT_ATTRS)
     operating_envelope = SelectField(_l("Operating envelope"), coerce=coerce_id,
                                      validate_choice=False, validators=[Optional()])
     investment = EurosField(_l("Investment (€)"), render_kw=AMOUNT_ATTRS)
     investment_envelope = SelectField(_l("Investment envelope"), coerce=coerce_id,
                                       validate_choice=False, validators=[Optional()])
+
+
+class StructureGrantForm(GrantForm):
     structure = EurosField(_l("Support structure (€)"), render_kw=AMOUNT_ATTRS)
     structure_envelope = SelectField(_l("Support structure envelope"), coerce=coerce_id,
                                      validate_choice=False, validators=[Optional()])
-    grant_note = TextAreaField(_l("Note to the applicant (optional)"),
-                               validators=[Length(max=NOTE_MAX)], render_kw={"rows": 2})
+
+
+GRANT_FORMS = {rules.Kind.EXPERIMENTATION: ExperimentationGrantForm,
+               rules.Kind.STRUCTURE: StructureGrantForm}
 
 
 class RefuseForm(FlaskForm):

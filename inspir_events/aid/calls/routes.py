@@ -22,13 +22,14 @@ from inspir_events.aid.calls.forms import (
     APPLICATION_STATUS_LABELS,
     CALL_STATUS_LABELS,
     CRITERION_LABELS,
+    GRANT_FORMS,
     KIND_LABELS,
     ApplicationForm,
     CallForm,
     ChangesForm,
-    GrantForm,
     RefuseForm,
 )
+from inspir_events.aid.calls.models import CallApplication
 from inspir_events.aid.calls.rules import ApplicationStatus, CallStatus, Kind
 from inspir_events.aid.envelopes.names import envelope_choices, envelope_name
 from inspir_events.aid.envelopes.services import is_committee
@@ -263,7 +264,7 @@ def call_apply(call_id: int, project_id: int, kind: str):
 def _application_page(application_id: int, status: int = 200, error=None, **given):
     application = applying.get_for_viewer_application(current_user, application_id)
     committee = is_committee(current_user)
-    grant_form = given.get("grant_form") or GrantForm()
+    grant_form = given.get("grant_form") or GRANT_FORMS[application.kind]()
     choices = decisions.envelope_choices(current_user, application) if committee else {}
     for kind, rows in choices.items():
         grant_form[f"{kind}_envelope"].choices = envelope_choices(rows)
@@ -318,15 +319,17 @@ def _decision(application_id: int, form_name: str, form, action: str):
 @bp.post("/aid/calls/applications/<int:application_id>/grant")
 @login_required
 def call_grant(application_id: int):
-    form = GrantForm()
+    application = db.session.get(CallApplication, application_id)
+    if application is None:
+        abort(404)
+    form = GRANT_FORMS[application.kind]()
     answer = _decision(application_id, "grant_form", form, "call_application.grant")
     if answer is not None:
         return answer
+    kinds = [k for k in ("operating", "investment", "structure") if k in form]
+    amounts = {f"{k}_cents": form[k].cents or 0 for k in kinds}
     decisions.grant(current_user, application_id, decisions.GrantInput(
-        operating_cents=form.operating.cents or 0, investment_cents=form.investment.cents or 0,
-        structure_cents=form.structure.cents or 0,
-        envelope_ids={kind: form[f"{kind}_envelope"].data or None
-                      for kind in ("operating", "investment", "structure")},
+        **amounts, envelope_ids={k: form[f"{k}_envelope"].data or None for k in kinds},
         note=form.grant_note.data or ""))
     flash(_("The grant is decided and committed on the envelopes."), "success")
     return redirect(url_for("aid.call_application", application_id=application_id), 303)

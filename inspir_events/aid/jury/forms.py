@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import EmailField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from inspir_events.aid.jury import rules
-from inspir_events.database import coerce_id
 from inspir_events.reference import choices
 
 DISCIPLINE_LABELS = {d: _l(name) for d, name in rules.DISCIPLINE_NAMES.items()}
@@ -20,8 +21,9 @@ SCORES = [SelectChoice(n, str(n)) for n in range(rules.SCORE_MIN, rules.SCORE_MA
 class MemberForm(FlaskForm):
     """Naming a person to the jury (fields prefixed: several forms share the page)."""
 
-    user = SelectField(_l("Person"), coerce=coerce_id, validate_choice=False,
-                       validators=[DataRequired(_l("Choose a person."))])
+    email = EmailField(_l("E-mail address of their account"),
+                       validators=[DataRequired(_l("Give the e-mail address of their "
+                                                   "account."))])
     discipline = SelectField(_l("Discipline"), validate_choice=False,
                              choices=choices.from_labels(DISCIPLINE_LABELS),
                              validators=[DataRequired(_l("Choose a discipline."))])
@@ -37,7 +39,13 @@ class QuorumForm(FlaskForm):
 
 
 def score_form(criteria) -> type[FlaskForm]:
-    """A scoring form with a score (0-5) and a comment per criterion of the jury."""
+    """A scoring form with a score (0-5) and a comment per criterion of the jury (one
+    class per set of criteria)."""
+    return _score_form(tuple(criteria))
+
+
+@functools.cache
+def _score_form(criteria: tuple[str, ...]) -> type[FlaskForm]:
 
     class ScoreForm(FlaskForm):
         pass

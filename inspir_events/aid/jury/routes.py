@@ -12,7 +12,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.forms import refusal_message
@@ -43,8 +42,6 @@ def _jury_page(subject_type: str, subject_id: int, status: int = 200, error=None
     manage = services.may_manage(current_user) and subject.scoring_open(subject_id)
     if member_form is None:
         member_form = MemberForm(prefix="member")
-    member_form.user.choices = [SelectChoice(0, _("Choose…"))] + [
-        SelectChoice(u.id, u.display_name) for u in services.people()]
     if quorum_form is None:
         quorum_form = QuorumForm(prefix="quorum", data={
             "quorum": jury.quorum if jury else rules.DEFAULT_QUORUM,
@@ -75,7 +72,7 @@ def jury_name_member(subject_type: str, subject_id: int):
         return _jury_page(subject_type, subject_id, 422, member_form=form)
     on_refusal(form=form, page=lambda error: _jury_page(
         subject_type, subject_id, error=refusal_message(form, error), member_form=form)[0])
-    services.name_member(current_user, subject_type, subject_id, form.user.data,
+    services.name_member(current_user, subject_type, subject_id, form.email.data,
                          form.discipline.data)
     flash(_("The jury member is named."), "success")
     return redirect(url_for("aid.jury", subject_type=subject_type, subject_id=subject_id), 303)

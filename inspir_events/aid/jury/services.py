@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import force_locale, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from inspir_events.accounts.models import User
 from inspir_events.aid.envelopes.services import is_committee
@@ -286,18 +286,30 @@ def _managed(actor, subject_type: str, subject_id: int) -> Jury:
     return jury_of(subject_type, subject_id) or setup(subject_type, subject_id)
 
 
+def _person(person: int | str) -> User | None:
+    """An account by its id, or by its e-mail address (deleted accounts excepted)."""
+    if isinstance(person, str):
+        found = db.session.scalar(select(User).where(
+            func.lower(User.email) == person.strip().lower()))
+    else:
+        found = db.session.get(User, person) if _valid_id(person) else None
+    return None if found is None or found.is_deleted else found
+
+
 @use_case
-def name_member(actor: User, subject_type: str, subject_id: int, user_id: int,
+def name_member(actor: User, subject_type: str, subject_id: int, person: int | str,
                 discipline: str) -> JuryMember:
-    """The committee names a person to the subject's jury with their discipline (naming
-    them again changes their discipline); audited ``jury.name``."""
+    """The committee names a person (an account's id or e-mail address) to the subject's
+    jury with their discipline (naming them again changes their discipline); audited
+    ``jury.name``."""
     try:
         discipline = rules.Discipline(discipline)
     except ValueError:
         raise JuryError(_l("Choose a discipline."), field="discipline") from None
-    person = db.session.get(User, user_id) if _valid_id(user_id) else None
+    person = _person(person)
     if person is None:
-        raise JuryError(_l("Choose a person."), field="user")
+        raise JuryError(_l("No account uses this e-mail address: the person must sign up "
+                           "first."), field="email")
     jury = _managed(actor, subject_type, subject_id)
     member = membership(person, jury)
     if member is None:
@@ -400,9 +412,3 @@ def score(member: User, subject_type: str, subject_id: int, application_id: int,
     db.session.commit()
     return rows
 
-
-def people() -> list[User]:
-    """The accounts the committee may name to a jury (deleted ones excepted), by name."""
-    return [user for user in db.session.scalars(select(User).order_by(User.display_name,
-                                                                       User.id))
-            if not user.is_deleted]
