@@ -210,7 +210,8 @@ def _locked(call_id: int) -> Call:
 
 @use_case
 def edit_call(actor: User, call_id: int, data: CallInput) -> Call:
-    """The committee changes a call until it closes (its criteria until someone scored)."""
+    """The committee changes a call until it closes (its criteria until the jury's first
+    score: :func:`jury.setup` refuses them after)."""
     _require_committee(actor)
     _check(data)
     begin_write()

@@ -261,16 +261,22 @@ def ranking_citation(subject_type: str, subject_id: int, application_id: int) ->
 # --- Setting the jury up (the committee) --------------------------------------------------
 
 def setup(subject_type: str, subject_id: int, criteria=None) -> Jury:
-    """Create the subject's jury, or change its criteria (None: every default criterion),
-    in the caller's transaction: the feature owning the subject calls it from its use case
-    (a call's creation or edition), which checks who may and commits."""
+    """Create the subject's jury, or change its criteria (None: every default criterion)
+    until its first score (:class:`JuryConflict` after), in the caller's transaction: the
+    feature owning the subject calls it from its use case (a call's creation or edition),
+    which checks who may and commits."""
     codes = list(rules.valid_criteria(criteria if criteria else rules.CRITERION_CODES))
     jury = jury_of(subject_type, subject_id)
     if jury is None:
         jury = Jury(subject_type=str(subject_type), subject_id=subject_id, criteria=codes,
                     quorum=rules.DEFAULT_QUORUM, min_disciplines=rules.DEFAULT_MIN_DISCIPLINES)
         db.session.add(jury)
-    else:
+    elif list(jury.criteria) != codes:
+        scored = db.session.scalar(select(JuryScore.id).where(JuryScore.jury_id == jury.id)
+                                   .limit(1))
+        if scored is not None:
+            raise JuryConflict(_l("The jury has started scoring: its criteria can no longer "
+                                  "change."))
         jury.criteria = codes
     db.session.flush()
     return jury

@@ -15,6 +15,7 @@ from inspir_events.aid.calls.rules import ApplicationStatus, CallStatus, Kind, L
 from inspir_events.aid.projects.models import ProjectMember
 from inspir_events.aid.rules import Section
 from inspir_events.audit.models import AuditEntry
+from inspir_events.domain import DomainError
 from inspir_events.extensions import db as _db
 from inspir_events.timeutil import utcnow
 from tests.aid.calls.conftest import request_input, structure_input
@@ -128,3 +129,26 @@ def test_only_a_member_of_the_team_not_any_project_member_role(db, call_setup, m
     db.session.commit()
     assert applying.submit(teammate, call_setup.call.id, call_setup.project.id,
                            Kind.EXPERIMENTATION, request_input()).applicant_id == teammate.id
+
+
+def test_the_worker_closes_overdue_calls_every_quarter_of_an_hour(app):
+    from datetime import datetime
+
+    from inspir_events.mail.tasks import mail_queue
+
+    task = mail_queue(app).periodic["aid.close_calls"]
+    moment = datetime(2027, 3, 1, 10, 0)
+    assert [minute for minute in range(60)
+            if task.task_class().validate_datetime(moment.replace(minute=minute))] == \
+        [0, 15, 30, 45]
+
+
+def test_the_criteria_change_until_the_jury_scores(db, call_setup, submitted, scored):
+    data = calls.as_input(call_setup.call)
+    changed = calls.CallInput(**{**data.__dict__, "criteria": ["feasibility"]})
+    calls.edit_call(call_setup.committee, call_setup.call.id, changed)
+    application = submitted()
+    scored(application, 3)
+    again = calls.CallInput(**{**data.__dict__, "criteria": ["co_design"]})
+    with pytest.raises(DomainError):
+        calls.edit_call(call_setup.committee, call_setup.call.id, again)
