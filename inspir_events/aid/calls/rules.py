@@ -56,7 +56,7 @@ class ApplicationStatus(enum.StrEnum):
 
 CALL_STATUS_NAMES: Mapping[CallStatus, str] = MappingProxyType({
     CallStatus.DRAFT: N_("Draft"),
-    CallStatus.OPEN: N_("Open"),
+    CallStatus.OPEN: N_("Open to applications"),
     CallStatus.CLOSED: N_("Closed"),
     CallStatus.PUBLISHED: N_("Results published"),
 })
@@ -66,10 +66,10 @@ KIND_NAMES: Mapping[Kind, str] = MappingProxyType({
 })
 APPLICATION_STATUS_NAMES: Mapping[ApplicationStatus, str] = MappingProxyType({
     ApplicationStatus.DRAFT: N_("Draft"),
-    ApplicationStatus.SUBMITTED: N_("Submitted"),
+    ApplicationStatus.SUBMITTED: N_("Submitted: with the jury and the committee"),
     ApplicationStatus.CHANGES_REQUESTED: N_("Changes requested"),
-    ApplicationStatus.GRANTED: N_("Granted"),
-    ApplicationStatus.REFUSED: N_("Refused"),
+    ApplicationStatus.GRANTED: N_("Application granted"),
+    ApplicationStatus.REFUSED: N_("Application refused"),
     ApplicationStatus.FROZEN: N_("Frozen (the call closed)"),
 })
 
