@@ -127,7 +127,8 @@ def _score_page(subject_type: str, subject_id: int, application_id: int, form=No
         "aid/jury/score.html", subject=subject, subject_type=subject_type,
         subject_id=subject_id, title=subject.title(subject_id), application=application,
         jury=jury, me=me, criteria=criteria, form=form, error=error, result=result,
-        members=members, names={m.user_id: m.user.display_name for m in jury.members}
+        members=members, comments=services.comments(jury, application) if jury else [],
+        names={m.user_id: m.user.display_name for m in jury.members}
         if jury else {},
         recused=services.recusal_of(current_user, application) if me else None,
         may_score=me is not None and subject.scoring_open(subject_id)

@@ -157,6 +157,12 @@ def own_scores(user, subject_type: str, subject_id: int,
     return {row.criterion: row for row in _scores(jury, application, user.id)}
 
 
+def comments(jury: Jury, application: registry.JuriedApplication) -> list[JuryScore]:
+    """The members' comments on the application (for the jury and the committee only:
+    the pages check :func:`may_see_scores` first), by member and criterion."""
+    return [row for row in _scores(jury, application) if row.comment]
+
+
 def member_scores(jury: Jury, subject_type: str,
                   application: registry.JuriedApplication) -> list[rules.MemberScores]:
     """What the rules read of each current member for the application (recused or not)."""

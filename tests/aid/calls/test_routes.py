@@ -97,6 +97,7 @@ def test_scores_are_private_before_and_only_the_ranking_is_public_after(
         JuryScore.criterion == "co_design")) == "Un commentaire privé du jury."
     ranking = client.get(f"/aid/jury/call/{call_setup.call.id}").get_data(as_text=True)
     assert "4,0" in ranking
+    assert "Un commentaire privé du jury." in client.get(page).get_data(as_text=True)
     client.post_form("/logout", {}, token_from="/")
     login(call_setup.lead)
     assert client.get(f"/aid/jury/call/{call_setup.call.id}").status_code == 403
