@@ -2,9 +2,11 @@
 
 from inspir_events.accounts import models as accounts_models  # noqa: F401
 from inspir_events.aid import models as aid_models  # noqa: F401
+from inspir_events.aid.calls import models as aid_calls_models  # noqa: F401
 from inspir_events.aid.cofunding import models as aid_cofunding_models  # noqa: F401
 from inspir_events.aid.envelopes import models as aid_envelopes_models  # noqa: F401
 from inspir_events.aid.followup import models as aid_followup_models  # noqa: F401
+from inspir_events.aid.jury import models as aid_jury_models  # noqa: F401
 from inspir_events.aid.projects import models as aid_projects_models  # noqa: F401
 from inspir_events.aid.years import models as aid_years_models  # noqa: F401
 from inspir_events.audit import models as audit_models  # noqa: F401

@@ -50,6 +50,8 @@ SAFE_ALLOWLIST = {
     ("store/lineage.html", "story.lessons_html"): "copy of Project.lessons_html",
     ("store/lineage.html", "story.results_html"): "copy of Project.results_html",
     ("voting/idea.html", "idea.summary_html"): "Markdown sanitised by nh3",
+    ("aid/calls/detail.html", "call.text_html"): "Markdown sanitised by nh3",
+    ("aid/calls/_macros.html", "application.description_html"): "Markdown sanitised by nh3",
 }
 # Every ``Markup(...)`` in the package, with why it is safe (each line also holds a
 # ``# nosec B704`` for bandit).
@@ -61,7 +63,7 @@ MARKUP_ALLOWLIST = {
                          "(the daily digest)",
 }
 SANITISED_COLUMNS = {"summary_html", "results_html", "lessons_html", "description_html",
-                     "narrative_html"}
+                     "narrative_html", "text_html"}
 SAFE_RE = re.compile(r"\{\{\s*([^{}|]+?)\s*\|\s*safe\s*\}\}")
 
 

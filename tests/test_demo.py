@@ -318,3 +318,36 @@ def test_demo_pays_an_aid_in_two_parts_with_its_final_report(client, db, login):
     board = envelopes.dashboard(aid.first.year)
     assert (board.paid_cents, board.released_cents) == (700_000, 200_000)
     assert "Libéré" in client.get("/aid/envelopes").get_data(as_text=True)
+def test_demo_call_for_projects_has_a_scored_jury_with_one_member_recused(client, login, db):
+    """Issue 19 §5: an open call with applications scored by a jury of three disciplines
+    or more, one member recused (a declared conflict); the ranking shows to the jury."""
+    from inspir_events import demo_calls
+    from inspir_events.aid.calls import services as calls
+    from inspir_events.aid.calls.models import Call
+    from inspir_events.aid.calls.rules import ApplicationStatus, CallStatus
+    from inspir_events.aid.jury import services as jury
+    from inspir_events.aid.years import services as years
+    from inspir_events.recusal.models import DeclaredConflict
+
+    assert demo.seed()
+    call = db.session.scalar(select(Call))
+    assert call.status == CallStatus.OPEN and calls.accepting(call)
+    assert call.year == years.today().year
+    assert len(call.applications) >= 3
+    assert {a.status for a in call.applications} == {ApplicationStatus.SUBMITTED}
+    panel = jury.jury_of(calls.JURY_SUBJECT, call.id)
+    assert len({m.discipline for m in panel.members}) >= 3
+    conflict = db.session.scalar(select(DeclaredConflict).where(
+        DeclaredConflict.subject_type == "call_application"))
+    assert conflict.user.email.startswith(demo_calls.RECUSED + "@")
+    comite = db.session.scalar(select(demo.User).where(
+        demo.User.email == f"comite@{demo.DEMO_DOMAIN}"))
+    rows = jury.ranking(comite, calls.JURY_SUBJECT, call.id)
+    assert [row.result.rank for row in rows] == [1, 2, 3]
+    assert all(row.result.quorum.reached for row in rows)
+    recused = [row for row in rows if any(m.recused for m in row.members)]
+    assert [row.application.id for row in recused] == [conflict.subject_id]
+    login(comite, password=demo.DEMO_PASSWORD)
+    page = client.get(f"/aid/jury/call/{call.id}").get_data(as_text=True)
+    assert "Déporté" in page or "Recused" in page
+    assert call.title in client.get("/aid/calls").get_data(as_text=True)

@@ -31,7 +31,9 @@ from tests.authz.world import ROLES, World, build_world, close_world
 
 # Pages the authorization matrix does not visit that hold a form (the roles that may read
 # them are found by trying).
-EXTRA_PAGES = {"aid.project": [{"project_id": "proposal"}]}
+EXTRA_PAGES = {"aid.project": [{"project_id": "proposal"}],
+               # A support structure's request to a call: its grant form (issue 19).
+               "aid.call_application": [{"application_id": "call_structure_application"}]}
 HOSTILE = ("99999999999999999999", "-99999999999999999999", str(2**63), "-1", "0",
            "abc", "1e5", "1.5", "", " ", "٣", "0x10", "NaN", "2147483648")
 

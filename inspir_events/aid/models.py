@@ -68,6 +68,9 @@ class AidGrant(db.Model):
         ForeignKey("cofunding_application.id", ondelete="RESTRICT"), index=True)
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("project.id", ondelete="RESTRICT"), index=True)
+    # The application to a call for projects it answers (issue 19 §1), for traceability.
+    call_application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("call_application.id", ondelete="RESTRICT"), index=True)
     envelope_id: Mapped[int] = mapped_column(
         ForeignKey("envelope.id", ondelete="RESTRICT"), index=True)
     commitment_id: Mapped[int] = mapped_column(
@@ -99,6 +102,7 @@ class AidGrant(db.Model):
 
     application = relationship("CofundingApplication")
     project = relationship("Project")
+    call_application = relationship("CallApplication")
     envelope = relationship("Envelope")
     commitment = relationship("Commitment")
     decided_by = relationship("User")

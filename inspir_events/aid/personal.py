@@ -1,7 +1,7 @@
 """The aid feature's part of a person's account (accounts/registry.py): applications,
 projects and final reports stay, their applicant, proposer or author anonymised; decisions
-keep their decider (a decision taken for the Region, RGPD art. 17-3-b); a delegated
-envelope's deciders go."""
+keep their decider (a decision taken for the Region, RGPD art. 17-3-b), and so do a jury's
+seats and scores; a delegated envelope's deciders go."""
 
 from __future__ import annotations
 
@@ -34,4 +34,11 @@ add_personal_data(bp, PersonalData({
                             export="final_reports"),
     "aid_followup": TableData({"scheduled_by_id": KEEP}, export="aid_schedules_set"),
     "aid_payment": TableData({"recorded_by_id": KEEP}, export="aid_payments_recorded"),
+    # Calls for projects (issue 19): a call prepared, a request made (kept, its applicant
+    # anonymised), a jury's seat and scores (they weigh in decisions taken for the Region).
+    "call": TableData({"created_by_id": KEEP}, export="calls_prepared"),
+    "call_application": TableData({"applicant_id": NULL, "decided_by_id": KEEP},
+                                  export="call_applications"),
+    "jury_member": TableData({"user_id": KEEP, "named_by_id": KEEP}, export="jury_seats"),
+    "jury_score": TableData({"user_id": KEEP}, export="jury_scores"),
 }))

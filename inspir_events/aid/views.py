@@ -1,9 +1,10 @@
 """The aid feature as the application registers it: the ``aid`` blueprint with the views
 of every sub-package, the project described to labels as a subject of the label, the
-co-funding application and the project described to recusal (who is party to them, who
-may declare a conflict on them), the project described to follows (people follow a
-project), the committee's weekly digest (digest.py), and aid's part of people's
-accounts."""
+co-funding application, the project and the application to a call for projects described
+to recusal (who is party to them, who may declare a conflict on them), the call described
+to the jury as a juried subject and its periodic closing, the project described to
+follows (people follow a project), the committee's weekly digest (digest.py), and aid's
+part of people's accounts."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -12,10 +13,15 @@ from inspir_events.aid import (
                  personal,  # noqa: F401  (its part of people's accounts)
 )
 from inspir_events.aid.blueprint import bp
+from inspir_events.aid.calls import decisions as call_decisions
+from inspir_events.aid.calls import routes as calls_routes  # noqa: F401
+from inspir_events.aid.calls import services as calls
 from inspir_events.aid.cofunding import decisions
 from inspir_events.aid.cofunding import routes as cofunding_routes  # noqa: F401
 from inspir_events.aid.envelopes import routes as envelopes_routes  # noqa: F401
 from inspir_events.aid.followup import routes as followup_routes  # noqa: F401
+from inspir_events.aid.jury import routes as jury_routes  # noqa: F401
+from inspir_events.aid.jury.registry import register as register_juried
 from inspir_events.aid.opendata import routes as opendata_routes  # noqa: F401
 from inspir_events.aid.projects import following as project_following
 from inspir_events.aid.projects import queries as projects
@@ -26,6 +32,7 @@ from inspir_events.aid.years import routes as years_routes  # noqa: F401
 from inspir_events.follows.subjects import register as register_followed
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
+from inspir_events.mail.tasks import paris_time, periodic
 from inspir_events.recusal.registry import register_parties
 
 # A project's label request reads its members, title, page and eligibility from here.
@@ -36,5 +43,11 @@ register_parties(bp, decisions.RECUSAL_SUBJECT, decisions.parties,
                  page=decisions.review_path)
 register_parties(bp, projects.RECUSAL_SUBJECT, projects.parties, name=_l("this project"),
                  may_declare=projects.may_decide, page=projects.page)
+register_parties(bp, call_decisions.RECUSAL_SUBJECT, call_decisions.recusal_parties,
+                 name=_l("this application to a call for projects"),
+                 may_declare=call_decisions.may_decide, page=call_decisions.application_path)
+# Calls for projects are judged by a jury (issue 19 §2); an overdue call closes itself.
+register_juried(bp, calls.JURY_SUBJECT, call_decisions.JURIED_CALL)
+periodic(bp, "aid.close_calls", paris_time(minute="*/15"), calls.close_overdue)
 # People follow a project (issue 17 §4).
 register_followed(bp, project_following.SUBJECT_TYPE, project_following.FOLLOW_SUBJECT)

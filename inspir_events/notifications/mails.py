@@ -72,6 +72,12 @@ NOTICES: dict[str, MailKind] = {kind.name: kind for kind in (
             _l("You now decide on the aid of “%(holder)s”")),
     _notice("project.reproduce", _l("Requests to reproduce my project"),
             _l("%(name)s wants to reproduce “%(project)s”")),
+    _notice("call_application.granted", _l("Calls for projects: my application granted"),
+            _l("Granted: “%(project)s”, call “%(call)s”")),
+    _notice("call_application.refused", _l("Calls for projects: my application refused"),
+            _l("Refused: “%(project)s”, call “%(call)s”")),
+    _notice("call_application.changes", _l("Calls for projects: changes asked"),
+            _l("Changes asked: “%(project)s”, call “%(call)s”")),
 )}
 
 

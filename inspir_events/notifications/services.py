@@ -65,6 +65,15 @@ MESSAGES = {
                               "pay."),
     "aid.report_changes": _l("The committee asks for changes to the final report of the aid "
                              "to “%(aid)s”: %(note)s"),
+    # Calls for projects (issue 19 §1-2).
+    "call_application.submitted": _l("“%(project)s” applies to the call “%(call)s”: the "
+                                     "jury may score it."),
+    "call_application.granted": _l("The application of “%(project)s” to the call "
+                                   "“%(call)s” is granted."),
+    "call_application.refused": _l("The application of “%(project)s” to the call "
+                                   "“%(call)s” is refused: %(reason)s"),
+    "call_application.changes": _l("The committee asks for changes to the application of "
+                                   "“%(project)s” to the call “%(call)s”: %(note)s"),
     # To the followers of a need (its supporters follow it): issue 17 §3.
     "need.addressed": _l("An event addresses the need “%(need)s” you follow: “%(event)s”."),
     "need.project": _l("The need “%(need)s” you follow becomes a project: “%(project)s”."),

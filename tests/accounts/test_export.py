@@ -80,8 +80,11 @@ def test_a_full_story_is_exported_without_secrets(client, db, demo_users, login_
     assert all("description_html" not in row and "search_text" not in row
                for row in data["needs"])
     assert data["needs"][0]["created_at"].endswith("Z")
-    # The export is audited, and that entry is part of it.
-    assert [e["action"] for e in data["audit_entries"]] == ["account.export"]
+    # The demo's "dev" sits on the call's jury (issue 19): seats and scores, audited.
+    assert data["jury_seats"] and data["jury_scores"]
+    # The export is audited, and that entry is part of it (after the jury's scores).
+    assert [e["action"] for e in data["audit_entries"]] == ["jury.score"] * 3 + [
+        "account.export"]
     assert db.session.query(AuditEntry).filter_by(action="account.export",
                                                   actor_id=uid).count() == 1
 

@@ -100,6 +100,9 @@ AID = {"grant_id": "followed_aid"}
 PROJECT_AID = {"grant_id": "project_aid"}
 SCHEDULED = "SELECT count(*) FROM aid_followup WHERE advance_percent IS NOT NULL"
 PAID = "SELECT count(*) FROM aid_payment"
+CALL = {"call_id": "call"}
+CALL_APP = {"application_id": "call_application"}
+JURY = {"subject_type": "=call", "subject_id": "call"}
 
 ROUTES: dict[str, Row] = {
     # ---- main, static, accounts
@@ -301,6 +304,46 @@ ROUTES: dict[str, Row] = {
                          post="302 403 403 403 403 303 403 403 403", effect=ENTRUSTED,
                          changed_by="committee"),
     # Public totals per envelope (decisions shown to the committee and admins only).
+    # ---- calls for projects and their jury (issue 19)
+    "aid.calls": Row("public"),
+    "aid.call": Row("public", CALL),
+    "aid.new_call": Row("committee", post="302 403 403 403 403 422 403 403 403"),
+    "aid.edit_call": Row("committee", CALL, post="302 403 403 403 403 422 403 403 403"),
+    # The demo's call is open: opening it again or publishing it is refused (flashed, 303).
+    "aid.open_call": Row("committee", CALL, post="302 403 403 403 403 303 403 403 403"),
+    "aid.close_call": Row("committee", CALL, post="302 403 403 403 403 303 403 403 403",
+                          effect="SELECT count(*) FROM call WHERE status = 'closed'",
+                          changed_by="committee"),
+    "aid.publish_call": Row("committee", CALL, post="302 403 403 403 403 303 403 403 403",
+                            effect="SELECT count(*) FROM call WHERE status = 'published'"),
+    # The structure grant of the project in maturation: its support structure only (their
+    # request is with the jury: nothing more to change, 409).
+    "aid.call_apply": Row("committee", {**CALL, "project_id": "maturing", "kind": "=structure"},
+                          get="302 403 403 403 403 403 403 200 403",
+                          post="302 403 403 403 403 403 403 409 403",
+                          effect="SELECT count(*) FROM call_application"),
+    # Camille's request: its parties (the support structure), the jury (the committee
+    # member sits on it), the committee and the admins read it.
+    "aid.call_application": Row("committee", CALL_APP, get="302 403 403 403 403 200 200 200 403"),
+    # Deciding: the committee only; an empty grant, refusal or request for changes is 422.
+    "aid.call_grant": Row("committee", CALL_APP, post="302 403 403 403 403 422 403 403 403",
+                          effect="SELECT count(*) FROM aid_grant"),
+    "aid.call_refuse": Row("committee", CALL_APP, post="302 403 403 403 403 422 403 403 403"),
+    "aid.call_changes": Row("committee", CALL_APP, post="302 403 403 403 403 422 403 403 403"),
+    # The jury's pages: its members (the committee member sits on it), the committee and
+    # the admins read the scores; the committee names the jury; its members score.
+    "aid.jury": Row("committee", JURY, get="302 403 403 403 403 200 200 403 403"),
+    "aid.jury_name_member": Row("committee", JURY, post="302 403 403 403 403 422 403 403 403"),
+    "aid.jury_remove_member": Row("committee", {**JURY, "user_id": "jury_member"},
+                                  post="302 403 403 403 403 303 403 403 403",
+                                  effect="SELECT count(*) FROM jury_member",
+                                  changed_by="committee"),
+    "aid.jury_quorum": Row("committee", JURY, post="302 403 403 403 403 422 403 403 403"),
+    "aid.jury_score": Row("committee", {**JURY, "application_id": "call_application"},
+                          get="302 403 403 403 403 200 200 403 403"),
+    "aid.jury_score_post": Row("committee", {**JURY, "application_id": "call_application"},
+                               post="302 403 403 403 403 422 403 403 403",
+                               effect="SELECT count(*) FROM jury_score"),
     "aid.envelopes": Row("public"),
     # Budget years (issue 16): every year's rules are public; only admins open or change
     # them (an empty form: its errors, 422; the year's rules change in its own test).

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from inspir_events import demo, demo_aid
 from inspir_events.accounts.models import User
 from inspir_events.accounts.services import token_hash
+from inspir_events.aid.calls.models import Call, CallApplication
 from inspir_events.aid.cofunding.models import CofundingApplication, RevenueKind
 from inspir_events.aid.envelopes.models import Envelope
 from inspir_events.aid.models import AidGrant, GrantKind
@@ -203,6 +204,15 @@ def add_extra_rows() -> dict[str, int]:
             AidGrant.kind == GrantKind.STRUCTURE).order_by(AidGrant.id)),
         "experimented": projects[Stage.EXPERIMENTATION].id,
         "proposal": proposal.id, "npdc_application": npdc.id, "orga": orga.id, "orga2": orga2.id,
+        # The demo's open call for projects (issue 19): its first application (the
+        # experimentation grant asked by Camille for her project; the support structure
+        # is party to it), the project in maturation, a jury member who is no role here.
+        "call": db.session.scalar(select(Call.id)),
+        "call_application": db.session.scalar(select(CallApplication.id)
+                                              .order_by(CallApplication.id)),
+        "call_structure_application": db.session.scalar(select(CallApplication.id).where(
+            CallApplication.kind == "structure")),
+        "maturing": projects[Stage.PROJET].id, "jury_member": dev.id,
     }
     ids.update(_recusal_rows(ids, {name: _user(name) for name in ("orga2", "comite",
                                                                    "territoire")}))

@@ -21,7 +21,8 @@ from inspir_events.notifications.services import MESSAGES, latest, notify
 PARAMS = {"event": "Hackathon", "team": "Les Bus", "name": "Paul", "subject": "Atelier",
           "reason": "Hors périmètre", "note": "Précisez", "project": "Atelier numérique",
           "holder": "Métropole européenne de Lille", "aid": "Hackathon",
-          "amount": "5 000,00 €", "final": "8 000,00 €", "balance": "3 000,00 €"}
+          "amount": "5 000,00 €", "final": "8 000,00 €", "balance": "3 000,00 €",
+          "call": "Appel santé rurale"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 

@@ -1,0 +1,60 @@
+"""The jury's forms: input shape only (:mod:`.services` decides meaning)."""
+
+from __future__ import annotations
+
+import functools
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from inspir_events.aid.jury import rules
+from inspir_events.reference import choices
+
+DISCIPLINE_LABELS = {d: _l(name) for d, name in rules.DISCIPLINE_NAMES.items()}
+CRITERION_LABELS = {code: _l(name) for code, name in rules.CRITERION_NAMES.items()}
+SCORES = [SelectChoice(n, str(n)) for n in range(rules.SCORE_MIN, rules.SCORE_MAX + 1)]
+
+
+class MemberForm(FlaskForm):
+    """Naming a person to the jury (fields prefixed: several forms share the page)."""
+
+    email = EmailField(_l("E-mail address of their account"),
+                       validators=[DataRequired(_l("Give the e-mail address of their "
+                                                   "account."))])
+    discipline = SelectField(_l("Discipline"), validate_choice=False,
+                             choices=choices.from_labels(DISCIPLINE_LABELS),
+                             validators=[DataRequired(_l("Choose a discipline."))])
+
+
+class QuorumForm(FlaskForm):
+    quorum = IntegerField(_l("Quorum: members who scored every criterion, not recused"),
+                          validators=[InputRequired(_l("A whole number.")),
+                                      NumberRange(min=1, max=rules.QUORUM_MAX)])
+    min_disciplines = IntegerField(_l("Disciplines needed among them"),
+                                   validators=[InputRequired(_l("A whole number.")),
+                                               NumberRange(min=1, max=len(rules.Discipline))])
+
+
+def score_form(criteria) -> type[FlaskForm]:
+    """A scoring form with a score (0-5) and a comment per criterion of the jury (one
+    class per set of criteria)."""
+    return _score_form(tuple(criteria))
+
+
+@functools.cache
+def _score_form(criteria: tuple[str, ...]) -> type[FlaskForm]:
+
+    class ScoreForm(FlaskForm):
+        pass
+
+    for code in criteria:
+        setattr(ScoreForm, f"score_{code}", RadioField(
+            CRITERION_LABELS.get(code, code), choices=SCORES, coerce=int,
+            validators=[InputRequired(_l("Give a score from %(min)d to %(max)d.",
+                                        min=rules.SCORE_MIN, max=rules.SCORE_MAX))]))
+        setattr(ScoreForm, f"comment_{code}", TextAreaField(
+            _l("Comment"), validators=[Optional()], render_kw={"rows": 2}))
+    return ScoreForm
