@@ -13,7 +13,7 @@ back to the envelope at closing); ``aid_payment`` lists each payment (date, part
 amount). Existing grants start with nothing paid, no final amount, nothing released.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05 16:32:39.918233
 
 """
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
