@@ -15,6 +15,7 @@ from inspir_events.aid.blueprint import bp
 from inspir_events.aid.cofunding import decisions
 from inspir_events.aid.cofunding import routes as cofunding_routes  # noqa: F401
 from inspir_events.aid.envelopes import routes as envelopes_routes  # noqa: F401
+from inspir_events.aid.jury import routes as jury_routes  # noqa: F401
 from inspir_events.aid.opendata import routes as opendata_routes  # noqa: F401
 from inspir_events.aid.projects import following as project_following
 from inspir_events.aid.projects import queries as projects

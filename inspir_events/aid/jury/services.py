@@ -231,8 +231,12 @@ def require_quorum(subject_type: str, subject_id: int, application_id: int) -> r
     return result
 
 
-def _number(value) -> str:
-    return format_decimal(rules.rounded(value), format="0.0")
+def shown(value) -> str:
+    """A mean or a spread as the pages show it, to one decimal (« 3,8 »); « – » for none."""
+    return "–" if value is None else format_decimal(rules.rounded(value), format="0.0")
+
+
+_number = shown
 
 
 def ranking_citation(subject_type: str, subject_id: int, application_id: int) -> str:
@@ -395,3 +399,10 @@ def score(member: User, subject_type: str, subject_id: int, application_id: int,
                  comments={row.criterion: row.comment for row in rows if row.comment})
     db.session.commit()
     return rows
+
+
+def people() -> list[User]:
+    """The accounts the committee may name to a jury (deleted ones excepted), by name."""
+    return [user for user in db.session.scalars(select(User).order_by(User.display_name,
+                                                                       User.id))
+            if not user.is_deleted]
