@@ -27,4 +27,5 @@ add_personal_data(bp, PersonalData({
     "project_member": TableData({"user_id": KEEP}, export="project_memberships"),
     "project_move": TableData({"decided_by_id": KEEP}, export="project_moves_decided"),
     "aid_policy": TableData({"created_by_id": KEEP}, export="budget_years_set"),
+    "cofunding_session": TableData({"created_by_id": KEEP}, export="cofunding_sessions_created"),
 }))
