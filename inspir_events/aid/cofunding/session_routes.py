@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.cofunding import sessions
@@ -60,8 +61,8 @@ def _session_page(session_id: int, form=None, error=None, status: int = 200):
     rows = jury.ranking(current_user, JURY_SUBJECT, session_id)
     if form is None:
         form = SessionApplicationForm(prefix="add")
-    form.application.choices = [(0, _("Choose…"))] + [
-        (a.id, f"{a.event.title} ({a.beneficiary_name})")
+    form.application.choices = [SelectChoice(0, _("Choose…"))] + [
+        SelectChoice(a.id, f"{a.event.title} ({a.beneficiary_name})")
         for a in sessions.candidates(session)]
     return render_template(
         "aid/sessions/session.html", session=session, rows=rows, manage=manage, form=form,

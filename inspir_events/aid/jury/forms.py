@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from inspir_events.aid.jury import rules
@@ -12,7 +13,7 @@ from inspir_events.database import coerce_id
 
 DISCIPLINE_LABELS = {d: _l(name) for d, name in rules.DISCIPLINE_NAMES.items()}
 CRITERION_LABELS = {code: _l(name) for code, name in rules.CRITERION_NAMES.items()}
-SCORES = [(n, str(n)) for n in range(rules.SCORE_MIN, rules.SCORE_MAX + 1)]
+SCORES = [SelectChoice(n, str(n)) for n in range(rules.SCORE_MIN, rules.SCORE_MAX + 1)]
 
 
 class MemberForm(FlaskForm):
@@ -21,7 +22,8 @@ class MemberForm(FlaskForm):
     user = SelectField(_l("Person"), coerce=coerce_id, validate_choice=False,
                        validators=[DataRequired(_l("Choose a person."))])
     discipline = SelectField(_l("Discipline"), validate_choice=False,
-                             choices=[(d.value, label) for d, label in DISCIPLINE_LABELS.items()],
+                             choices=[SelectChoice(d.value, label)
+                                      for d, label in DISCIPLINE_LABELS.items()],
                              validators=[DataRequired(_l("Choose a discipline."))])
 
 

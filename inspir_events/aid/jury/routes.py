@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.forms import refusal_message
@@ -42,8 +43,8 @@ def _jury_page(subject_type: str, subject_id: int, status: int = 200, error=None
     manage = services.may_manage(current_user) and subject.scoring_open(subject_id)
     if member_form is None:
         member_form = MemberForm(prefix="member")
-    member_form.user.choices = [(0, _("Choose…"))] + [(u.id, u.display_name)
-                                                      for u in services.people()]
+    member_form.user.choices = [SelectChoice(0, _("Choose…"))] + [
+        SelectChoice(u.id, u.display_name) for u in services.people()]
     if quorum_form is None:
         quorum_form = QuorumForm(prefix="quorum", data={
             "quorum": jury.quorum if jury else rules.DEFAULT_QUORUM,
