@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from inspir_events import demo_aid
+from inspir_events import demo_aid, demo_sessions
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.events import services as event_services
@@ -286,6 +286,7 @@ def seed() -> bool:
     demo_aid.seed(users, needs, events, policy)
     db.session.commit()
     demo_aid.apply_for_hackathon(users["admin"], users["orga"], events[0])
+    demo_sessions.seed(users, events)  # the co-funding sessions and their juries
     return True
 
 
