@@ -3,7 +3,7 @@
 Called at the end of :func:`inspir_events.demo.seed`, once the money side is seeded:
 
 - the past meeting's co-funding (granted in :mod:`inspir_events.demo_aid`, written as
-  history) was decided in « Comité de cofinancement du printemps », now closed with its
+  history) was decided in the session "Comité de cofinancement du printemps", now closed with its
   results published: its jury of three disciplines scored it, and the decision cites its
   ranking (history too, one transaction, as the rest of the decided past);
 - the upcoming hackathon's application is in the open session of its budget year,

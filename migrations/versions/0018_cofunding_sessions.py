@@ -1,6 +1,6 @@
 """co-funding sessions: the jury of each session of co-funding applications
 
-Issue 19 §2.1 « and for each session of co-funding applications »: ``cofunding_session``
+Issue 19 §2.1 ("and for each session of co-funding applications"): ``cofunding_session``
 groups submitted applications of one budget year for one committee meeting (``open``,
 then ``closed`` once every one is decided; ``published_at`` once its results, the jury's
 ranking, are public). Its jury is the jury core's (``jury`` with ``subject_type``

@@ -121,7 +121,7 @@ class CofundingApplication(db.Model):
     # The session whose jury judges it (issue 19 §2): no decision without one.
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("cofunding_session.id", ondelete="RESTRICT"), index=True)
-    # The jury's ranking its last decision cited (« Classement du jury : rang 1 sur 2... »).
+    # The jury's ranking its last decision cited (its rank, mean, spread, members and disciplines).
     jury_citation: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,5 +1,5 @@
-"""Sessions of co-funding applications and their jury (issue 19 §2: « for each call, and
-for each session of co-funding applications, the committee names the jury »).
+"""Sessions of co-funding applications and their jury (issue 19 §2: "for each call, and
+for each session of co-funding applications, the committee names the jury").
 
 The committee creates a session (a title, a budget year, the date of its meeting), puts
 submitted applications of that year in it and takes them out, and names its jury through
