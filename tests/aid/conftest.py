@@ -175,9 +175,9 @@ def jurors(make_user):
 
 @pytest.fixture
 def cofunding_session(db, committee, jurors):
-    """``cofunding_session(year=2016, title=..., jury=True)``: an open session created by
-    the committee (use cases), with ``jurors`` named (digital, inhabitant) unless
-    ``jury=False``."""
+    """``cofunding_session(year=2016, title=..., jury_named=True)``: an open session created
+    by the committee (use cases), with ``jurors`` named (digital, inhabitant) unless
+    ``jury_named=False``."""
     from datetime import date
 
     from inspir_events.aid.cofunding import sessions

@@ -186,7 +186,7 @@ def test_the_grant_cites_the_jurys_ranking_on_every_page_and_in_the_audit(
 
 
 def test_a_refusal_through_the_form_without_quorum_is_shown_on_the_review_page(
-        db, client, login, committee, submitted_application):
+        db, client, login, committee, submitted_application, cofunding_session):
     submitted = submitted_application(juried=False)
     login(committee)
     review = text_of(client.get(f"/aid/applications/{submitted.id}"))
@@ -197,6 +197,17 @@ def test_a_refusal_through_the_form_without_quorum_is_shown_on_the_review_page(
     page = text_of(response)
     assert "dans aucune session" in page and "Hors critères." in page  # what was typed kept
     assert status_of(db, submitted.id) == ApplicationStatus.SUBMITTED
+    # The committee puts it in the open session from the review page.
+    session = cofunding_session()
+    review = text_of(client.get(f"/aid/applications/{submitted.id}"))
+    assert "La placer dans la session « Comité de juin 2016 »" in review
+    response = client.post_form(f"/aid/sessions/{session.id}/applications",
+                                {"add-application": str(submitted.id)})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(CofundingApplication, submitted.id).session_id == session.id
+    review = text_of(client.get(f"/aid/applications/{submitted.id}"))
+    assert "pas encore atteint son quorum" in review  # nobody scored yet
 
 
 def test_the_ranking_orders_the_sessions_applications(
