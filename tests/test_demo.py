@@ -351,3 +351,47 @@ def test_demo_call_for_projects_has_a_scored_jury_with_one_member_recused(client
     page = client.get(f"/aid/jury/call/{call.id}").get_data(as_text=True)
     assert "Déporté" in page or "Recused" in page
     assert call.title in client.get("/aid/calls").get_data(as_text=True)
+def test_demo_sessions_show_a_quorate_jury_with_a_recused_member_and_published_results(
+        client, db):
+    """Issue 19 §2 for co-funding: the past meeting's co-funding was decided in a closed
+    session whose results are public and cited by the decision; the hackathon's
+    application is in an open session whose jury of three disciplines reached its quorum,
+    one member recused (a declared conflict)."""
+    from inspir_events import demo_sessions
+    from inspir_events.aid.cofunding import decisions
+    from inspir_events.aid.cofunding.models import (
+        ApplicationStatus,
+        CofundingApplication,
+        CofundingSession,
+        SessionStatus,
+    )
+    from inspir_events.aid.jury import services as jury
+
+    demo.seed()
+    past = db.session.scalar(select(CofundingSession).where(
+        CofundingSession.title == demo_sessions.PAST_SESSION))
+    assert past.status == SessionStatus.CLOSED and past.published_at is not None
+    (granted,) = past.applications
+    assert granted.status == ApplicationStatus.GRANTED
+    assert granted.jury_citation == ("Classement du jury : rang 1 sur 1, moyenne 3,9/5, "
+                                         "écart 0,2, 3 membres, 3 disciplines.")
+    results = client.get(f"/aid/sessions/{past.id}/results").get_data(as_text=True)
+    assert "Rencontre santé et territoires" in results and "3,9" in results
+    assert "Les aidants ont été associés" not in results  # no comment, no score
+    current = db.session.scalar(select(CofundingSession).where(
+        CofundingSession.title == demo_sessions.OPEN_SESSION))
+    assert current.status == SessionStatus.OPEN and current.published_at is None
+    (hackathon,) = current.applications
+    assert hackathon.status == ApplicationStatus.SUBMITTED
+    panel = jury.jury_of("cofunding_session", current.id)
+    assert len({m.discipline for m in panel.members}) == 3
+    row = jury.application_of("cofunding_session", current.id, hackathon.id)
+    members = jury.member_scores(panel, "cofunding_session", row)
+    assert [m.recused for m in members] == [False, False, True]
+    result = jury.require_quorum("cofunding_session", current.id, hackathon.id)
+    assert result.scorers == 2 and len(result.disciplines) == 2
+    assert decisions.jury_citation(db.session.get(CofundingApplication, hackathon.id)) \
+        .startswith("Classement du jury : rang 1 sur 1")
+    assert client.get(f"/aid/sessions/{current.id}/results").status_code == 404
+    listing = client.get("/aid/sessions").get_data(as_text=True)
+    assert demo_sessions.PAST_SESSION in listing and demo_sessions.OPEN_SESSION not in listing

@@ -41,4 +41,5 @@ add_personal_data(bp, PersonalData({
                                   export="call_applications"),
     "jury_member": TableData({"user_id": KEEP, "named_by_id": KEEP}, export="jury_seats"),
     "jury_score": TableData({"user_id": KEEP}, export="jury_scores"),
+    "cofunding_session": TableData({"created_by_id": KEEP}, export="cofunding_sessions_created"),
 }))

@@ -1,10 +1,10 @@
 """The aid feature as the application registers it: the ``aid`` blueprint with the views
 of every sub-package, the project described to labels as a subject of the label, the
 co-funding application, the project and the application to a call for projects described
-to recusal (who is party to them, who may declare a conflict on them), the call described
-to the jury as a juried subject and its periodic closing, the project described to
-follows (people follow a project), the committee's weekly digest (digest.py), and aid's
-part of people's accounts."""
+to recusal (who is party to them, who may declare a conflict on them), the call and a
+session of co-funding applications described to the jury as juried subjects and the
+call's periodic closing, the project described to follows (people follow a project), the
+committee's weekly digest (digest.py), and aid's part of people's accounts."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -18,6 +18,8 @@ from inspir_events.aid.calls import routes as calls_routes  # noqa: F401
 from inspir_events.aid.calls import services as calls
 from inspir_events.aid.cofunding import decisions
 from inspir_events.aid.cofunding import routes as cofunding_routes  # noqa: F401
+from inspir_events.aid.cofunding import session_routes as cofunding_session_routes  # noqa: F401
+from inspir_events.aid.cofunding import sessions as cofunding_sessions
 from inspir_events.aid.envelopes import routes as envelopes_routes  # noqa: F401
 from inspir_events.aid.followup import routes as followup_routes  # noqa: F401
 from inspir_events.aid.jury import routes as jury_routes  # noqa: F401
@@ -38,9 +40,10 @@ from inspir_events.recusal.registry import register_parties
 # A project's label request reads its members, title, page and eligibility from here.
 register_label_subject(bp, SubjectType.PROJECT, LABEL_SUBJECT)
 # « Déport »: nobody decides on an application or a project they are party to.
+# Its deciders and the jury of its session may declare a conflict on an application.
 register_parties(bp, decisions.RECUSAL_SUBJECT, decisions.parties,
-                 name=_l("this co-funding application"), may_declare=decisions.may_decide,
-                 page=decisions.review_path)
+                 name=_l("this co-funding application"),
+                 may_declare=cofunding_sessions.may_declare, page=decisions.review_path)
 register_parties(bp, projects.RECUSAL_SUBJECT, projects.parties, name=_l("this project"),
                  may_declare=projects.may_decide, page=projects.page)
 register_parties(bp, call_decisions.RECUSAL_SUBJECT, call_decisions.recusal_parties,
@@ -49,5 +52,7 @@ register_parties(bp, call_decisions.RECUSAL_SUBJECT, call_decisions.recusal_part
 # Calls for projects are judged by a jury (issue 19 §2); an overdue call closes itself.
 register_juried(bp, calls.JURY_SUBJECT, call_decisions.JURIED_CALL)
 periodic(bp, "aid.close_calls", paris_time(minute="*/15"), calls.close_overdue)
+# Each session of co-funding applications is judged by a jury (issue 19 §2.1).
+register_juried(bp, cofunding_sessions.JURY_SUBJECT, cofunding_sessions.JURIED_SESSION)
 # People follow a project (issue 17 §4).
 register_followed(bp, project_following.SUBJECT_TYPE, project_following.FOLLOW_SUBJECT)

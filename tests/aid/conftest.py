@@ -135,16 +135,89 @@ def labelled_event(db, make_event, organiser, committee):  # noqa: F811
 
 
 @pytest.fixture
-def submitted_application(db, labelled_event, organiser, envelopes_2016):  # noqa: F811
-    """``submitted_application(**application_input overrides)``: a labelled event's
-    valid application, submitted to the committee (the 2016 envelopes loaded)."""
+def submitted_application(db, labelled_event, organiser, envelopes_2016,  # noqa: F811
+                          in_session):
+    """``submitted_application(event=None, juried=True, **application_input overrides)``:
+    a labelled event's valid application, submitted to the committee (the 2016 envelopes
+    loaded) and, unless ``juried=False``, put in a session whose jury reached its quorum
+    for it (:func:`in_session`), so the committee may decide on it."""
     from inspir_events.aid.cofunding import services as applications
 
-    def build(event=None, **overrides):
+    def build(event=None, juried: bool = True, **overrides):
         event = event or labelled_event()
-        return applications.submit(organiser, event.id, application_input(**overrides))
+        application = applications.submit(organiser, event.id, application_input(**overrides))
+        if juried:
+            in_session(application)
+        return application
 
     return build
+
+
+# --- sessions of co-funding applications and their jury (issue 19 §2) --------------------
+
+def score_all(member, session_id: int, application_id: int, value: int = 4,
+              comment: str = ""):
+    """``member`` scores the application ``value`` on every default criterion."""
+    from inspir_events.aid.jury import rules as jury_rules
+    from inspir_events.aid.jury import services as jury
+
+    return jury.score(member, "cofunding_session", session_id, application_id,
+                      {code: jury.ScoreInput(value, comment)
+                       for code in jury_rules.CRITERION_CODES})
+
+
+@pytest.fixture
+def jurors(make_user):
+    """Two jury members, party to nothing: a digital expert and an inhabitant."""
+    return (make_user("jure.numerique@example.org", display_name="Jules Numérique"),
+            make_user("jure.habitante@example.org", display_name="Hana Habitante"))
+
+
+@pytest.fixture
+def cofunding_session(db, committee, jurors):
+    """``cofunding_session(year=2016, title=..., jury_named=True)``: an open session created
+    by the committee (use cases), with ``jurors`` named (digital, inhabitant) unless
+    ``jury_named=False``."""
+    from datetime import date
+
+    from inspir_events.aid.cofunding import sessions
+    from inspir_events.aid.jury import services as jury
+
+    def build(year: int = 2016, title: str | None = None, jury_named: bool = True):
+        session = sessions.create_session(committee, sessions.SessionInput(
+            title or f"Comité de juin {year}", year, date(year, 6, 1)))
+        if jury_named:
+            for member, discipline in zip(jurors, ("digital", "inhabitant"), strict=True):
+                jury.name_member(committee, "cofunding_session", session.id, member.id,
+                                 discipline)
+        return session
+
+    return build
+
+
+@pytest.fixture
+def in_session(db, committee, jurors, cofunding_session):
+    """``in_session(application, scores=(4, 3))``: the application put in an open
+    session of its year (one per year and test, :func:`cofunding_session`) whose two
+    jurors each score it (``scores``, one value per juror on every criterion; None: not
+    scored), so its jury reaches its quorum (2 members, 2 disciplines). Returns the
+    session."""
+    from inspir_events.aid.cofunding import sessions
+
+    made: dict[int, int] = {}
+
+    def put(application, scores=(4, 3)):
+        if application.year not in made:
+            made[application.year] = cofunding_session(application.year).id
+        session_id = made[application.year]
+        sessions.add_application(committee, session_id, application.id)
+        for member, value in zip(jurors, scores, strict=False):
+            if value is not None:
+                score_all(member, session_id, application.id, value)
+        db.session.expire_all()
+        return sessions.get(session_id)
+
+    return put
 
 
 # --- pipeline ----------------------------------------------------------------------

@@ -8,10 +8,13 @@ from sqlalchemy import select
 from inspir_events.accounts.models import Role
 from inspir_events.audit.models import AuditEntry
 from tests.aid.conftest import (  # noqa: F401  (fixtures, re-exported)
+    cofunding_session,
     committee,
     confirmed_round,
     envelopes_2016,
     envelopes_now,
+    in_session,
+    jurors,
     labelled_event,
     make_event,
     make_idea,

@@ -103,6 +103,12 @@ PAID = "SELECT count(*) FROM aid_payment"
 CALL = {"call_id": "call"}
 CALL_APP = {"application_id": "call_application"}
 JURY = {"subject_type": "=call", "subject_id": "call"}
+SESSION = {"session_id": "open_session"}
+SESSION_JURY = {"subject_type": "=cofunding_session", "subject_id": "open_session"}
+# A session's scores: its jury (nobody of the matrix), the committee, the administrators.
+JURY_READERS = "302 403 403 403 403 200 200 403 403"
+IN_SESSION = "SELECT count(*) FROM cofunding_application WHERE session_id IS NOT NULL"
+CLOSED_SESSIONS = "SELECT count(*) FROM cofunding_session WHERE status = 'closed'"
 
 ROUTES: dict[str, Row] = {
     # ---- main, static, accounts
@@ -303,6 +309,31 @@ ROUTES: dict[str, Row] = {
     "aid.take_back": Row("money", {"application_id": "application"},
                          post="302 403 403 403 403 303 403 403 403", effect=ENTRUSTED,
                          changed_by="committee"),
+    # Sessions of co-funding applications (issue 19 §2): the list and published results
+    # are public; a session's page, its jury's page and scores are its jury's (no role
+    # here) and the committee's, the administrators reading every jury's scores; only
+    # the committee manages a session and its jury (an empty form: 422; closing a
+    # session whose application awaits a decision, publishing an open one: refused and
+    # flashed, 303, nothing changed); only the jury's members score (the committee is not).
+    "aid.sessions_list": Row("public"),
+    "aid.create_session": Row("committee", post="302 403 403 403 403 422 403 403 403",
+                              effect="SELECT count(*) FROM cofunding_session"),
+    "aid.session": Row("committee", SESSION, get=JURY_READERS),
+    "aid.session_add": Row("committee", SESSION, {"add-application": "@loose_application"},
+                           post="302 403 403 403 403 303 403 403 403", effect=IN_SESSION,
+                           changed_by="committee"),
+    "aid.session_remove": Row("committee", {**SESSION, "application_id": "application"},
+                              post="302 403 403 403 403 303 403 403 403", effect=IN_SESSION,
+                              changed_by="committee"),
+    "aid.close_session": Row("committee", SESSION, post="302 403 403 403 403 303 403 403 403",
+                             effect=CLOSED_SESSIONS),
+    "aid.publish_session": Row("committee", SESSION,
+                               post="302 403 403 403 403 303 403 403 403",
+                               effect="SELECT count(*) FROM cofunding_session "
+                                      "WHERE published_at IS NOT NULL"),
+    "aid.session_results": Row("public", {"session_id": "past_session"}),
+    "aid.session_application": Row("committee", {**SESSION, "application_id": "application"},
+                                   get=JURY_READERS),
     # Public totals per envelope (decisions shown to the committee and admins only).
     # ---- calls for projects and their jury (issue 19)
     "aid.calls": Row("public"),
@@ -460,6 +491,22 @@ ROUTES: dict[str, Row] = {
 
 # More objects for some routes: the same route on an object where other roles hold rights.
 ALSO: dict[str, list[Row]] = {
+    # The jury of a session of co-funding applications (issue 19 §2.1): the same pages
+    # for the other juried subject.
+    "aid.jury": [Row("committee", SESSION_JURY, get=JURY_READERS)],
+    "aid.jury_name_member": [Row("committee", SESSION_JURY,
+                                 post="302 403 403 403 403 422 403 403 403",
+                                 effect="SELECT count(*) FROM jury_member")],
+    "aid.jury_remove_member": [Row("committee", {**SESSION_JURY, "user_id": "juror"},
+                                  post="302 403 403 403 403 303 403 403 403",
+                                  effect="SELECT count(*) FROM jury_member",
+                                  changed_by="committee")],
+    "aid.jury_quorum": [Row("committee", SESSION_JURY,
+                            post="302 403 403 403 403 422 403 403 403")],
+    "aid.jury_score": [Row("committee", {**SESSION_JURY, "application_id": "application"},
+                          get=JURY_READERS)],
+    "aid.jury_score_post": [Row("owner", {**SESSION_JURY, "application_id": "application"},
+                               effect="SELECT count(*) FROM jury_score")],
     # An application in Nord - Pas-de-Calais: outside the delegated (Picardie) envelope;
     # one in Picardie not entrusted to it (issue 16: the decider of a delegated envelope
     # refused, or sent back, any application of its region and year); one of an event
@@ -473,6 +520,11 @@ ALSO: dict[str, list[Row]] = {
                    Row("committee", OUTSIDE, {"reason": "Hors critères."}, effect=REFUSED,
                        changed_by="committee"),
                    Row("money", RECUSED_APP, {"reason": "Hors critères."}, post=RECUSED,
+                       effect=REFUSED),
+                   # Issue 19 §2: an application in no session of co-funding applications:
+                   # nobody decides on it (409, nothing changed) before its jury scores it.
+                   Row("committee", {"application_id": "loose_application"},
+                       {"reason": "Hors critères."}, post="302 403 403 403 403 409 403 403 403",
                        effect=REFUSED)],
     "aid.ask_changes": [Row("committee", OUTSIDE, {"note": "Précisez le budget."}),
                         Row("money", RECUSED_APP, {"note": "Précisez le budget."},

@@ -27,7 +27,11 @@ from inspir_events import demo, demo_aid
 from inspir_events.accounts.models import User
 from inspir_events.accounts.services import token_hash
 from inspir_events.aid.calls.models import Call, CallApplication
-from inspir_events.aid.cofunding.models import CofundingApplication, RevenueKind
+from inspir_events.aid.cofunding.models import (
+    CofundingApplication,
+    CofundingSession,
+    RevenueKind,
+)
 from inspir_events.aid.envelopes.models import Envelope
 from inspir_events.aid.models import AidGrant, GrantKind
 from inspir_events.aid.projects.models import Project, ProjectMember
@@ -130,6 +134,31 @@ def _recusal_rows(ids: dict[str, int], users: dict[str, User]) -> dict[str, int]
             "own_proposal": own.id}
 
 
+def _session_rows(ids: dict[str, int]) -> dict[str, int]:
+    """Issue 19: the Picardie and Nord - Pas-de-Calais applications put in the demo's open
+    session and scored by its two jurors who are not recused (so the committee decides
+    on them as before), and an application of another Picardie event in no session (no
+    decision on it; the committee may put it in the session)."""
+    from inspir_events.aid.jury import rules as jury_rules
+    from inspir_events.aid.jury.models import JuryScore
+    from inspir_events.aid.jury.services import jury_of
+
+    panel = jury_of("cofunding_session", ids["open_session"])
+    scorers = [_user("dev"), _user("comite2")]
+    for key in ("picardie_application", "npdc_application"):
+        application = db.session.get(CofundingApplication, ids[key])
+        application.session_id = ids["open_session"]
+        db.session.add_all(JuryScore(jury_id=panel.id, user_id=member.id,
+                                     application_type="cofunding_application",
+                                     application_id=application.id, criterion=code, score=3,
+                                     comment="")
+                           for member in scorers for code in jury_rules.CRITERION_CODES)
+    loose = _application_of(_picardie_event("Café numérique d'Abbeville", "Abbeville", "80",
+                                            [_user("orga2")]), _user("orga2"))
+    db.session.flush()
+    return {"loose_application": loose.id}
+
+
 def add_extra_rows() -> dict[str, int]:
     """The rows the demo lacks, and the ids the matrix's URLs use (one transaction)."""
     citoyenne, dev, orga, orga2 = (_user(n) for n in ("citoyenne", "dev", "orga", "orga2"))
@@ -213,9 +242,18 @@ def add_extra_rows() -> dict[str, int]:
         "call_structure_application": db.session.scalar(select(CallApplication.id).where(
             CallApplication.kind == "structure")),
         "maturing": projects[Stage.PROJET].id, "jury_member": dev.id,
+        # Issue 19: the demo's sessions of co-funding applications. The hackathon's
+        # application is in the open one, whose jury (not a role of the matrix) reached
+        # its quorum, so the deciders' cells keep their meaning; the past one is published.
+        "open_session": db.session.scalar(select(CofundingSession.id).where(
+            CofundingSession.published_at.is_(None))),
+        "past_session": db.session.scalar(select(CofundingSession.id).where(
+            CofundingSession.published_at.is_not(None))),
+        "juror": _user("dev").id,
     }
     ids.update(_recusal_rows(ids, {name: _user(name) for name in ("orga2", "comite",
                                                                    "territoire")}))
+    ids.update(_session_rows(ids))
     db.session.commit()
     return ids
 

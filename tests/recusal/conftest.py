@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from tests.aid.conftest import (  # noqa: F401  (fixtures, re-exported)
+    cofunding_session,
     committee,
     committee2,
     confirmed_round,
     envelopes_2016,
+    in_session,
+    jurors,
     labelled_event,
     make_event,
     make_idea,

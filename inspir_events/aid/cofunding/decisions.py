@@ -14,6 +14,13 @@ the event's organisers, co-organisers included, are recused (:func:`parties`,
 :func:`inspir_events.recusal.services.check`), and so is a member who declared a
 conflict of interest on it.
 
+No decision without the jury (issue 19 §2.3, §2.5): the application must be in an open
+session of co-funding applications (:mod:`.sessions`) whose jury reached its quorum and
+its number of disciplines for it (:func:`inspir_events.aid.jury.services.require_quorum`,
+recused members not counted); the decision stores the jury's ranking it cites
+(``jury_citation``, also in its audit entry), for the committee and a delegated
+envelope's deciders alike.
+
 Each decision is one use case: the application's row is locked and must still
 be ``submitted``, so two members deciding at the same moment give one decision;
 it is audited (who, from what to what, the amounts) and the applicant and the
@@ -29,7 +36,13 @@ from sqlalchemy import select
 
 from inspir_events.accounts.models import User
 from inspir_events.aid import rules
-from inspir_events.aid.cofunding.models import ApplicationStatus, CofundingApplication
+from inspir_events.aid.cofunding.models import (
+    JURY_SUBJECT,
+    RECUSAL_SUBJECT,
+    ApplicationStatus,
+    CofundingApplication,
+    SessionStatus,
+)
 from inspir_events.aid.cofunding.services import (
     ApplicationConflict,
     ApplicationError,
@@ -39,6 +52,7 @@ from inspir_events.aid.cofunding.services import (
 from inspir_events.aid.envelopes import services as envelopes
 from inspir_events.aid.envelopes.models import Envelope, EnvelopeMember
 from inspir_events.aid.envelopes.names import envelope_name
+from inspir_events.aid.jury import services as jury
 from inspir_events.aid.models import GrantKind
 from inspir_events.aid.years import services as years
 from inspir_events.audit import services as audit
@@ -175,7 +189,6 @@ def envelope_choices(user: User, application: CofundingApplication
 
 # --- Recusal (« déport ») ----------------------------------------------------------------
 
-RECUSAL_SUBJECT = "cofunding_application"
 
 
 def parties(application_id: int) -> set[int]:
@@ -231,6 +244,23 @@ def _to_decide(member: User, application_id: int,
     return application
 
 
+def jury_citation(application: CofundingApplication) -> str:
+    """The jury's ranking a decision on the application cites, if the jury lets the
+    deciders decide: refused (409) when the application is in no session, in a closed
+    one, or when its jury has not reached its quorum or its disciplines for it."""
+    session = application.session
+    if session is None:
+        raise ApplicationConflict(_l("This application is in no session: the committee puts "
+                                     "it in a session of co-funding applications, whose jury "
+                                     "scores it, before any decision."), code="no_session")
+    if session.status != SessionStatus.OPEN:
+        raise ApplicationConflict(_l("The session “%(title)s” is closed: the committee puts "
+                                     "the application in an open session first.",
+                                     title=session.title), code="session_closed")
+    jury.require_quorum(JURY_SUBJECT, session.id, application.id)
+    return jury.ranking_citation(JURY_SUBJECT, session.id, application.id)
+
+
 def _told(application: CofundingApplication) -> list[int]:
     """The applicant and the event's organisers."""
     ids = set(application.event.organiser_ids)
@@ -240,8 +270,9 @@ def _told(application: CofundingApplication) -> list[int]:
 
 
 def _decided(member: User, application: CofundingApplication, status: ApplicationStatus,
-             note: str | None) -> str:
+             note: str | None, citation: str) -> str:
     before = application.status.value
+    application.jury_citation = citation
     # The version of the year's rules the decision is taken under (freezing it).
     application.policy = years.decision_policy(application.year)
     application.status = status
@@ -299,6 +330,7 @@ def grant(member: User, application_id: int, data: GrantInput) -> CofundingAppli
     from an envelope the member decides on; the money is committed on the envelopes
     (:func:`envelopes.add_grant`), all or nothing."""
     application = _to_decide(member, application_id, "application.grant")
+    citation = jury_citation(application)
     _check_grant(application, data)
     choices = envelope_choices(member, application)
     planned = []
@@ -334,9 +366,10 @@ def grant(member: User, application_id: int, data: GrantInput) -> CofundingAppli
                                code="envelope_exceeded") from None
         grant_ids.append(grant_row.id)
     before = _decided(member, application, ApplicationStatus.GRANTED,
-                      (data.note or "").strip()[:NOTE_MAX] or None)
+                      (data.note or "").strip()[:NOTE_MAX] or None, citation)
     audit.record(member, "application.grant", "cofunding_application", application.id,
-                 before=before, after=application.status.value,
+                 before=before, after=application.status.value, ranking=citation,
+                 session_id=application.session_id,
                  investment_cents=data.investment_cents, operating_cents=data.operating_cents,
                  envelope_ids=[e.id for _s, _c, e in planned], grant_ids=grant_ids,
                  reference=reference)
@@ -351,10 +384,12 @@ def _answer(member: User, application_id: int, status: ApplicationStatus, action
     """Refuse, or send back for changes, with a note the organiser reads (``missing``: the
     message when it is empty); audited and notified. The two differ only in their words."""
     application = _to_decide(member, application_id, action)
+    citation = jury_citation(application)
     note = _note(note, field, missing)
-    before = _decided(member, application, status, note)
+    before = _decided(member, application, status, note, citation)
     audit.record(member, action, "cofunding_application", application.id,
-                 before=before, after=application.status.value, **{field: note})
+                 before=before, after=application.status.value, ranking=citation,
+                 session_id=application.session_id, **{field: note})
     notifications.notify(_told(application), kind, url=organiser_path(application),
                          event=application.event.title, **{field: note})
     db.session.commit()

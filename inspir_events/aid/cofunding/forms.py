@@ -11,15 +11,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from inspir_events.aid import rules
 from inspir_events.aid.cofunding.decisions import NOTE_MAX
@@ -131,3 +133,24 @@ class EntrustForm(FlaskForm):
 
     envelope = SelectField(_l("Delegated envelope"), coerce=int, validate_choice=False,
                            validators=[DataRequired(_l("Choose a delegated envelope."))])
+
+
+YEAR_MESSAGE = _l("A budget year from %(min)d to %(max)d.", min=2016, max=2100)
+
+
+class SessionForm(FlaskForm):
+    """A session of co-funding applications (the committee's meeting)."""
+
+    title = StringField(_l("Title"), validators=[
+        DataRequired(_l("Give the session a title.")), Length(max=150)])
+    year = IntegerField(_l("Budget year"), validators=[
+        InputRequired(YEAR_MESSAGE), NumberRange(min=2016, max=2100, message=YEAR_MESSAGE)])
+    meeting_on = DateField(_l("Date of the committee's meeting"), validators=[
+        InputRequired(_l("Give the date of the committee's meeting."))])
+
+
+class SessionApplicationForm(FlaskForm):
+    """An application put in a session."""
+
+    application = SelectField(_l("Application"), coerce=coerce_id, validate_choice=False,
+                              validators=[DataRequired(_l("Choose an application."))])

@@ -2,15 +2,25 @@
 
 :class:`CofundingApplication` with its :class:`ExpenseLine`, :class:`RevenueLine` and
 :class:`ApplicationDocument` rows; its :class:`ApplicationStatus` moves from draft to
-the committee's decision.
+the committee's decision. A :class:`CofundingSession` groups submitted applications of a
+budget year for one committee meeting: its jury scores them (issue 19 §2).
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspir_events.aid.rules import Section
@@ -24,6 +34,40 @@ class ApplicationStatus(enum.StrEnum):
     CHANGES_REQUESTED = "changes_requested"  # back to the organiser, with the committee's note
     GRANTED = "granted"
     REFUSED = "refused"
+
+
+class SessionStatus(enum.StrEnum):
+    OPEN = "open"  # its jury scores, the committee decides
+    CLOSED = "closed"  # every application decided: no more scoring nor change
+
+
+# The applications' recusal subject (« déport »: who is party to one), and the juried
+# subject a session is to the jury (issue 19 §2).
+RECUSAL_SUBJECT = "cofunding_application"
+JURY_SUBJECT = "cofunding_session"
+
+
+class CofundingSession(db.Model):
+    """A session of co-funding applications: submitted applications of one budget year
+    judged by one jury for one committee meeting; its results (the jury's ranking) are
+    published once it is closed."""
+
+    __tablename__ = "cofunding_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    meeting_on: Mapped[date] = mapped_column(Date)  # the committee's meeting
+    status: Mapped[SessionStatus] = mapped_column(
+        str_enum(SessionStatus, 16), default=SessionStatus.OPEN)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)  # results public
+
+    applications = relationship("CofundingApplication", back_populates="session",
+                                order_by="CofundingApplication.id")
 
 
 class RevenueKind(enum.StrEnum):
@@ -74,10 +118,16 @@ class CofundingApplication(db.Model):
     # decides): that envelope's deciders decide on it, and only on it.
     envelope_id: Mapped[int | None] = mapped_column(
         ForeignKey("envelope.id", ondelete="RESTRICT"), index=True)
+    # The session whose jury judges it (issue 19 §2): no decision without one.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cofunding_session.id", ondelete="RESTRICT"), index=True)
+    # The jury's ranking its last decision cited (its rank, mean, spread, members and disciplines).
+    jury_citation: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     event = relationship("Event")
+    session = relationship("CofundingSession", back_populates="applications")
     policy = relationship("AidPolicy")
     envelope = relationship("Envelope")
     applicant = relationship("User", foreign_keys=[applicant_id])

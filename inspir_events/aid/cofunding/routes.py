@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from inspir_events.accounts.permissions import verified_required
 from inspir_events.aid import rules
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.cofunding import decisions, entrusting
+from inspir_events.aid.cofunding import decisions, entrusting, sessions
 from inspir_events.aid.cofunding import services as applications
 from inspir_events.aid.cofunding.forms import (
     REVENUE_LABELS,
@@ -182,6 +182,11 @@ def _review_page(application, *, grant_form=None, refuse_form=None, changes_form
         grant_form=_grant_form(application, grant_form), refuse_form=refuse_form or RefuseForm(),
         changes_form=changes_form or ChangesForm(), error=error,
         recused=decisions.recusal_of(current_user, application),
+        jury_result=sessions.quorum_of(application),
+        open_sessions=sessions.open_sessions(application.year)
+        if sessions.may_manage(current_user) else [],
+        may_see_scores=application.session_id is not None
+        and sessions.may_read(current_user, application.session_id),
         may_entrust=entrusting.may_entrust(current_user),
         entrust_form=_entrust_form(application, entrust_form), take_back_form=FlaskForm(),
         revenue_labels=REVENUE_LABELS, section_labels=SECTION_NAMES,
@@ -202,6 +207,10 @@ def _load_for_review(application_id: int, action: str | None = None):
 @bp.route("/aid/applications/<int:application_id>")
 @login_required
 def review(application_id: int):
+    if not decisions.can_review(current_user):  # a member of its jury reads it there
+        page = sessions.reader_page(current_user, application_id)
+        if page is not None:
+            return redirect(page)
     return _review_page(_load_for_review(application_id))
 
 

@@ -109,7 +109,7 @@ def test_a_delegated_decider_made_co_organiser_cannot_grant_from_their_envelope(
 
 
 def test_the_applicant_on_the_committee_decides_nothing_on_their_own_application(
-        db, make_user, labelled_event, envelopes_2016, committee):
+        db, make_user, labelled_event, envelopes_2016, committee, in_session):
     from inspir_events.aid.cofunding import services as applications
     from tests.aid.conftest import application_input
 
@@ -117,6 +117,7 @@ def test_the_applicant_on_the_committee_decides_nothing_on_their_own_application
                      roles=(Role.ORGANISER, Role.COMMITTEE))
     event = labelled_event(by=both)
     submitted = applications.submit(both, event.id, application_input())
+    in_session(submitted)
     for attempt in (lambda: decisions.refuse(both, submitted.id, "Je me refuse."),
                     lambda: decisions.ask_changes(both, submitted.id, "Je me corrige."),
                     lambda: decisions.grant(both, submitted.id,
