@@ -33,7 +33,9 @@ from tests.authz.world import ROLES, World, build_world, close_world
 # them are found by trying).
 EXTRA_PAGES = {"aid.project": [{"project_id": "proposal"}],
                # A support structure's request to a call: its grant form (issue 19).
-               "aid.call_application": [{"application_id": "call_structure_application"}]}
+               "aid.call_application": [{"application_id": "call_structure_application"}],
+               # An aid to schedule: the experimented project's grants (issue 19 §3).
+               "aid.followup": [{"grant_id": "project_aid"}]}
 HOSTILE = ("99999999999999999999", "-99999999999999999999", str(2**63), "-1", "0",
            "abc", "1e5", "1.5", "", " ", "٣", "0x10", "NaN", "2147483648")
 
@@ -165,7 +167,8 @@ class FormReader(HTMLParser):
         value = a.get("value", "")
         if "selected" in a:
             self.current.fields[self.select] = [value]
-        if value and self.select not in self.current.fill:
+        # A person chooses a real entry, not the « Choose… » placeholder (value 0 or empty).
+        if value not in ("", "0") and self.select not in self.current.fill:
             self.current.fill[self.select] = value
 
     def handle_data(self, data):
@@ -197,8 +200,6 @@ def world(sqlite_template, tmp_path_factory):
 def targets(world) -> list[tuple[PageForm, type, set[str]]]:
     """(HTML form, its form class, its integer fields) for every page form of a class with
     an integer field, on every page each role may read."""
-    classes = {c: integer_fields(c) for c in form_classes()}
-    classes = {c: f for c, f in classes.items() if f}
     found: dict[tuple, list] = {}
     with world.app.app_context():
         rules = list(world.app.url_map.iter_rules())
@@ -214,20 +215,26 @@ def targets(world) -> list[tuple[PageForm, type, set[str]]]:
             url = rule.build({k: world.ids[v] for k, v in values.items()},
                              append_unknown=False)[1]
             pages += [(url, role) for role in ROLES]
+    page_forms = []
     for url, role in pages:
         response = world.client(role).get(url)
         if response.status_code != 200 or "text/html" not in response.content_type:
             continue
         reader = FormReader(url, role)
         reader.feed(response.get_data(as_text=True))
-        for form in reader.forms:
-            for form_class, numbers in classes.items():
-                prefix = _prefix(form_class, form)
-                if prefix is None:
-                    continue
-                key = (urlsplit(form.action).path, form_class)
-                found.setdefault(key, []).append((form, form_class,
-                                                  {prefix + n for n in numbers}))
+        page_forms += reader.forms
+    # The classes are listed once the pages are read: a form class made for its page (the
+    # jury's scoring form, one class per set of criteria) exists from then on.
+    classes = {c: integer_fields(c) for c in form_classes()}
+    classes = {c: f for c, f in classes.items() if f}
+    for form in page_forms:
+        for form_class, numbers in classes.items():
+            prefix = _prefix(form_class, form)
+            if prefix is None:
+                continue
+            key = (urlsplit(form.action).path, form_class)
+            found.setdefault(key, []).append((form, form_class,
+                                              {prefix + n for n in numbers}))
     # For each form, a role whose post of the form as filled is accepted: the hostile
     # values then meet the same checks (test_each_form_as_filled_is_accepted).
     chosen = {}

@@ -63,7 +63,7 @@ def _session_page(session_id: int, form=None, error=None, status: int = 200):
         form = SessionApplicationForm(prefix="add")
     form.application.choices = [SelectChoice(0, _("Choose…"))] + [
         SelectChoice(a.id, f"{a.event.title} ({a.beneficiary_name})")
-        for a in sessions.candidates(session)]
+        for a in sessions.candidates(session, current_user)]
     return render_template(
         "aid/sessions/session.html", session=session, rows=rows, manage=manage, form=form,
         error=error, action_form=FlaskForm(), jury=jury.jury_of(JURY_SUBJECT, session_id),

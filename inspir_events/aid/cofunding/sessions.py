@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from inspir_events.accounts.models import User
-from inspir_events.aid.cofunding.decisions import may_decide, refuse_if_recused
+from inspir_events.aid.cofunding.decisions import may_decide, recusal_of, refuse_if_recused
 from inspir_events.aid.cofunding.models import (
     JURY_SUBJECT,
     RECUSAL_SUBJECT,
@@ -126,16 +126,18 @@ def open_sessions(year: int) -> list[CofundingSession]:
         .order_by(CofundingSession.meeting_on, CofundingSession.id)))
 
 
-def candidates(session: CofundingSession) -> list[CofundingApplication]:
+def candidates(session: CofundingSession, actor=None) -> list[CofundingApplication]:
     """Submitted applications of the session's year it does not hold yet (those in an
-    open session excepted: they are judged there)."""
+    open session excepted: they are judged there); with ``actor``, only those they may
+    place (not those they are recused from)."""
     in_open = select(CofundingSession.id).where(CofundingSession.status == SessionStatus.OPEN)
-    return list(db.session.scalars(select(CofundingApplication).where(
+    found = db.session.scalars(select(CofundingApplication).where(
         CofundingApplication.year == session.year,
         CofundingApplication.status == ApplicationStatus.SUBMITTED,
         (CofundingApplication.session_id.is_(None))
         | CofundingApplication.session_id.not_in(in_open))
-        .order_by(CofundingApplication.submitted_at, CofundingApplication.id)))
+        .order_by(CofundingApplication.submitted_at, CofundingApplication.id))
+    return [a for a in found if actor is None or recusal_of(actor, a) is None]
 
 
 def pending_count(session: CofundingSession) -> int:

@@ -34,7 +34,7 @@ class ScheduleForm(FlaskForm):
     advance_percent = IntegerField(
         _l("Advance, in percent of the amount granted"),
         validators=[InputRequired(_l("Give the advance's share (0 for a single payment).")),
-                    NumberRange(0, 100, _l("The advance is a share between 0 and 100 %."))],
+                    NumberRange(0, 100, _l("The advance is a share between 0 and 100 %%."))],
         description=_l("Paid at the start; the balance follows the final report. 0: a "
                        "single payment after the final report."))
     advance_on = DateField(_l("Planned date of the advance"), validators=[Optional()])

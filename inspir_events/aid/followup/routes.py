@@ -27,6 +27,7 @@ from inspir_events.aid.followup.models import ReportStatus
 from inspir_events.aid.forms import refusal_message
 from inspir_events.aid.models import PaymentPart
 from inspir_events.aid.names import SECTION_NAMES
+from inspir_events.aid.years import services as years
 from inspir_events.errors import on_refusal
 from inspir_events.recusal import services as recusal
 
@@ -56,7 +57,8 @@ def _schedule_form(aid) -> ScheduleForm:
     if followup is not None and followup.advance_percent is not None:
         return ScheduleForm(advance_percent=followup.advance_percent,
                             advance_on=followup.advance_on, balance_on=followup.balance_on)
-    return ScheduleForm(advance_percent=50)
+    # By default half the aid is advanced now; the balance's date is the committee's.
+    return ScheduleForm(advance_percent=50, advance_on=years.today())
 
 
 def _page(grant_id: int, *, error=None, status: int = 200, **given):

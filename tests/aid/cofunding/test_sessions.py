@@ -327,6 +327,22 @@ def test_the_committee_fills_a_session_of_its_year_only(
         sessions.create_session(outsider, sessions.SessionInput("X", 2016, date(2016, 6, 1)))
 
 
+def test_the_session_page_offers_a_member_only_the_applications_they_may_place(
+        db, client, login, committee, submitted_application, cofunding_session):
+    """A committee member who declared a conflict on an application is not offered it on
+    the session's page (placing it would be refused, 403): the others are."""
+    mine = submitted_application(juried=False)
+    session = cofunding_session(jury_named=False)
+    assert [a.id for a in sessions.candidates(session, committee)] == [mine.id]
+    recusal.declare_conflict(committee, "cofunding_application", mine.id,
+                             "Je suis adhérent de l'association qui demande.")
+    assert sessions.candidates(session, committee) == []
+    assert [a.id for a in sessions.candidates(session)] == [mine.id]
+    login(committee)
+    page = client.get(f"/aid/sessions/{session.id}").get_data(as_text=True)
+    assert f'<option value="{mine.id}"' not in page
+
+
 def test_the_committee_creates_a_session_through_its_page(db, client, login, committee):
     login(committee)
     page = text_of(client.get("/aid/sessions"))
