@@ -23,6 +23,7 @@ from inspir_events.aid.projects import routes as projects_routes  # noqa: F401
 from inspir_events.aid.projects.labelling import LABEL_SUBJECT
 from inspir_events.aid.simulator import routes as simulator_routes  # noqa: F401
 from inspir_events.aid.years import routes as years_routes  # noqa: F401
+from inspir_events.discussions.subjects import register as register_commented
 from inspir_events.follows.subjects import register as register_followed
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
@@ -38,3 +39,5 @@ register_parties(bp, projects.RECUSAL_SUBJECT, projects.parties, name=_l("this p
                  may_declare=projects.may_decide, page=projects.page)
 # People follow a project (issue 17 §4).
 register_followed(bp, project_following.SUBJECT_TYPE, project_following.FOLLOW_SUBJECT)
+# People comment on a project, in the pipeline and in the store (issue 20 §1).
+register_commented(bp, project_following.SUBJECT_TYPE, project_following.COMMENT_SUBJECT)
