@@ -28,7 +28,7 @@ def _subject_page(subject_type: str, subject_id: int) -> str:
     item = described.load(subject_id) if described is not None else None
     if item is None:
         abort(404)
-    return described.url(item)
+    return described.url(subject_id)
 
 
 def _form_page(form: CommentForm, back: str, comment: Comment | None = None,
@@ -44,7 +44,7 @@ def _post_again(message: str) -> str | None:
     if item is None:
         return None
     form = CommentForm()
-    return _form_page(form, described.url(item) + "#discussion", error=message)[0]
+    return _form_page(form, described.url(item.id) + "#discussion", error=message)[0]
 
 
 limits.answer_on(bp, post=_post_again)

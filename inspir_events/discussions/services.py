@@ -146,7 +146,8 @@ def post(author: User, subject_type: str, subject_id: int, body: str,
         follows.add(author.id, str(subject_type), subject_id)
     people = _told(described, comment, author)
     if people:
-        notifications.notify(people, KIND, url=described.url(item) + comment_anchor(comment),
+        notifications.notify(people, KIND,
+                             url=described.url(comment.subject_id) + comment_anchor(comment),
                              name=author.display_name, subject=described.title(item))
     db.session.commit()
     return comment
@@ -328,7 +329,7 @@ def subject_page(comment: Comment) -> str | None:
     item = described.load(comment.subject_id) if described is not None else None
     if item is None:
         return None
-    return described.url(item) + comment_anchor(comment)
+    return described.url(comment.subject_id) + comment_anchor(comment)
 
 
 def subject_title(comment: Comment) -> str | None:

@@ -27,7 +27,7 @@ class CommentSubject:
     # exported only then), else None.
     load: Callable[[int], object | None]
     title: Callable[[object], str]  # what notifications and the moderators call it
-    url: Callable[[object], str]  # its page (built from its route)
+    url: Callable[[int], str]  # its page, from its id (built from its route)
     # A SELECT of the ids of every subject of this kind a visitor may see: the API and
     # the open data publish the comments of these only, in one query.
     public_ids: Callable[[], object]

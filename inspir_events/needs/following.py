@@ -37,5 +37,5 @@ FOLLOW_SUBJECT = FollowSubject(
 # People comment on a public need (issue 20 §1); its followers are told.
 COMMENT_SUBJECT = CommentSubject(
     load=public_need, title=lambda need: need.title,
-    url=lambda need: path_for("needs.detail", need_id=need.id),
+    url=lambda need_id: path_for("needs.detail", need_id=need_id),
     public_ids=lambda: select(Need.id).where(Need.is_public), name=_l("Need"))

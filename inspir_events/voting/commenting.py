@@ -55,5 +55,5 @@ def idea_people(idea_id: int) -> list[int]:
 
 COMMENT_SUBJECT = CommentSubject(
     load=shown_idea, title=lambda idea: idea.title,
-    url=lambda idea: path_for("voting.idea", idea_id=idea.id), public_ids=shown_ids,
+    url=lambda idea_id: path_for("voting.idea", idea_id=idea_id), public_ids=shown_ids,
     name=_l("Idea"), followers=idea_people)

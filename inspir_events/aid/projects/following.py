@@ -56,7 +56,8 @@ def _commenters_told(project_id: int) -> list[int]:
 # People comment on a listed project (issue 20 §1): one conversation, shown on its page
 # in the pipeline and in the store.
 COMMENT_SUBJECT = CommentSubject(
-    load=listed_project, title=lambda project: project.title, url=project_path,
+    load=listed_project, title=lambda project: project.title,
+    url=lambda project_id: path_for("aid.project", project_id=project_id),
     public_ids=lambda: select(Project.id).where(Project.is_listed), name=_l("Project"),
     followers=_commenters_told)
 
