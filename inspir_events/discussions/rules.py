@@ -1,7 +1,7 @@
 """The discussions' rules, pure: how long a comment may be, how long its author may edit
 it, where a reply goes, what a removed comment leaves behind.
 
-Choices (README « Discussions »):
+Choices (README "Discussions"):
 
 - **Edit window.** The author edits a comment for :data:`EDIT_WINDOW` (15 minutes) after
   posting it, the last second included; after that it stands as written.
@@ -9,7 +9,7 @@ Choices (README « Discussions »):
   comment of its thread (:func:`thread_parent`), so the conversation stays flat and no
   one's answer is lost.
 - **Deleting.** The author deletes their comment at any time. One with replies leaves a
-  « commentaire supprimé » in their place (its text erased) so the replies keep their
+  "commentaire supprimé" in their place (its text erased) so the replies keep their
   context; one without replies is removed (:func:`deletion`).
 """
 
@@ -29,12 +29,12 @@ THREAD_MAX = 200
 class CommentState(enum.StrEnum):
     PUBLIC = "public"
     HIDDEN = "hidden"  # by a moderator: shown to nobody but the moderators
-    DELETED = "deleted"  # by its author, kept as « commentaire supprimé » for its replies
+    DELETED = "deleted"  # by its author, kept as "commentaire supprimé" for its replies
 
 
 class Deletion(enum.StrEnum):
     REMOVE = "remove"  # the row goes
-    TOMBSTONE = "tombstone"  # the text goes, « commentaire supprimé » stays
+    TOMBSTONE = "tombstone"  # the text goes, "commentaire supprimé" stays
 
 
 def may_edit(created_at: datetime, now: datetime) -> bool:

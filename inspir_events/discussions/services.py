@@ -2,7 +2,7 @@
 
 Each use case owns its transaction: load, check the rules (rules.py), change, commit
 once. Posting tells the subject's followers (notifications.notify, e-mailed as each
-person chose for the kind « comment.posted »), in the same transaction; posting on a
+person chose for the kind "comment.posted"), in the same transaction; posting on a
 followable subject follows it, so the people in a conversation hear of its next
 comments (as supporting a need follows it).
 """
@@ -193,9 +193,9 @@ def _reply_count(comment_id: int) -> int:
 
 @use_case
 def remove(user: User, comment_id: int) -> Deletion:
-    """The author deletes their comment: « commentaire supprimé » stays in the place of
+    """The author deletes their comment: "commentaire supprimé" stays in the place of
     one others answered, one without replies goes (rules.deletion); a thread left with
-    only its « commentaire supprimé » goes too."""
+    only its "commentaire supprimé" goes too."""
     begin_write()
     comment = _own(user, comment_id)
     outcome = rules.deletion(_reply_count(comment.id) > 0)
