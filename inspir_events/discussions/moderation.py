@@ -104,7 +104,8 @@ def queue() -> Queue:
     """The comments with open reports (oldest report first) and the latest hidden ones."""
     open_reports = list(db.session.scalars(
         select(CommentReport).where(CommentReport.resolved_at.is_(None))
-        .options(joinedload(CommentReport.comment).joinedload(Comment.author),
+        .options(joinedload(CommentReport.comment).joinedload(Comment.author)
+                 .lazyload(User.role_rows),
                  joinedload(CommentReport.reporter))
         .order_by(CommentReport.created_at)))
     grouped: dict[int, list[CommentReport]] = {}

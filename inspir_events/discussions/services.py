@@ -262,13 +262,13 @@ class Thread:
 
 def thread(subject_type: str, subject_id: int, viewer=None, *,
            moderator: bool = False) -> Thread:
-    """The subject's conversation, in order, in two queries (comments with their authors).
+    """The subject's conversation, in order, in one query (comments with their authors).
     Moderators see hidden comments (marked); others see none, but a placeholder where a
     hidden or deleted top comment has replies still shown."""
     rows = list(db.session.scalars(
         select(Comment).where(Comment.subject_type == str(subject_type),
                               Comment.subject_id == subject_id)
-        .options(joinedload(Comment.author))
+        .options(joinedload(Comment.author).lazyload(User.role_rows))
         .order_by(Comment.created_at, Comment.id).limit(rules.THREAD_MAX * 20)))
     now = utcnow()
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None

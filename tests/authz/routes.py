@@ -89,6 +89,7 @@ def expected_answers(row: Row, method: str) -> list[int]:
 
 
 EV = {"event_id": "hackathon"}
+SIGNED_IN = "citizen participant organiser other_organiser committee admin structure decider"
 ENTRUSTED = "SELECT count(*) FROM cofunding_application WHERE envelope_id IS NOT NULL"
 REFUSED = "SELECT count(*) FROM cofunding_application WHERE status = 'refused'"
 # Issue 16: nobody decides on what they are party to (« déport »): 403 for all.
@@ -177,7 +178,7 @@ ROUTES: dict[str, Row] = {
     "discussions.post": Row("account", {"subject_type": "=need", "subject_id": "need"},
                             {"body": "Bonjour"}, post="302 303 303 303 303 303 303 303 303",
                             effect="SELECT count(*) FROM comment",
-                            changed_by="citizen participant organiser other_organiser committee admin structure decider"),
+                            changed_by=SIGNED_IN),
     "discussions.edit": Row("owner", {"comment_id": "comment"}, {"body": "Corrigé"},
                             effect="SELECT count(*) FROM comment WHERE body = 'Corrigé'"),
     "discussions.delete": Row("owner", {"comment_id": "comment"},
@@ -185,7 +186,7 @@ ROUTES: dict[str, Row] = {
     "discussions.report": Row("account", {"comment_id": "comment"}, {"reason": "Hors sujet"},
                               post="302 303 303 303 303 303 303 303 303",
                               effect="SELECT count(*) FROM comment_report",
-                              changed_by="citizen participant organiser other_organiser committee admin structure decider"),
+                              changed_by=SIGNED_IN),
     "discussions.hide": Row("moderation", {"comment_id": "comment"}, {"reason": "Hors sujet"},
                             effect="SELECT count(*) FROM comment WHERE state = 'hidden'",
                             changed_by="committee admin"),
@@ -499,10 +500,10 @@ ALSO: dict[str, list[Row]] = {
     "discussions.post": [
         Row("account", {"subject_type": "=idea", "subject_id": "idea"}, {"body": "Bonjour"},
             post="302 303 303 303 303 303 303 303 303", effect="SELECT count(*) FROM comment",
-            changed_by="citizen participant organiser other_organiser committee admin structure decider"),
+            changed_by=SIGNED_IN),
         Row("account", {"subject_type": "=project", "subject_id": "diffused"},
             {"body": "Bonjour"}, post="302 303 303 303 303 303 303 303 303",
-            effect="SELECT count(*) FROM comment", changed_by="citizen participant organiser other_organiser committee admin structure decider"),
+            effect="SELECT count(*) FROM comment", changed_by=SIGNED_IN),
         Row("account", {"subject_type": "=sandwich", "subject_id": "need"},
             {"body": "Bonjour"}, post="302 404 404 404 404 404 404 404 404",
             effect="SELECT count(*) FROM comment"),

@@ -16,7 +16,7 @@ def text_of(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def statements_of(work) -> list[str]:
+def statements_of(work, about: str | None = "comment") -> list[str]:
     seen = []
 
     def record(conn, cursor, statement, *args):
@@ -28,7 +28,7 @@ def statements_of(work) -> list[str]:
         work()
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    return [s for s in seen if "comment" in s.lower()]
+    return [s for s in seen if about is None or about in s.lower()]
 
 
 def test_counts_are_one_grouped_query_whatever_the_number_of_subjects(db, make_need, comment,
@@ -75,3 +75,21 @@ def test_ideas_projects_and_store_cards_show_their_comment_count(client, db, vot
     assert "3 commentaires" in text_of(client.get("/projects"))
     store = client.get("/store").get_data(as_text=True)
     assert 'class="comment-count">3<' in store
+
+
+def test_a_conversation_is_read_in_one_query_whatever_its_length(db, make_need, comment,
+                                                                 make_user):
+    from inspir_events.accounts.models import Role
+
+    short, long = make_need(), make_need()
+    comment("need", short.id)
+    for _ in range(6):
+        top = comment("need", long.id, author=make_user(roles=(Role.ORGANISER,)))
+        comment("need", long.id, parent=top)
+    ids = [short.id, long.id]
+    db.session.expire_all()
+    for need_id in ids:
+        queries = statements_of(lambda need_id=need_id: [
+            (e.comment.author.display_name, [r.comment.author.display_name for r in e.replies])
+            for e in services.thread("need", need_id).entries], about=None)
+        assert len([q for q in queries if q.startswith("SELECT")]) == 1, queries

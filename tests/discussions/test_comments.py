@@ -16,7 +16,6 @@ from inspir_events.discussions.rules import CommentState
 from inspir_events.events.rules import EventStatus
 from inspir_events.follows import services as follows
 from inspir_events.notifications.models import Notification
-from inspir_events.timeutil import utcnow
 
 EN = {"Accept-Language": "en"}
 

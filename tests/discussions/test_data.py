@@ -59,7 +59,7 @@ def test_public_comments_are_in_the_api_without_names(client, db, make_need, mak
     assert body["items"][1]["parent_id"] == shown.id
     raw = answer.get_data(as_text=True)
     assert "Nom Secret" not in raw and "secret@example.org" not in raw
-    assert f'"author' not in raw and on_hidden.id not in [i["id"] for i in body["items"]]
+    assert '"author' not in raw and on_hidden.id not in [i["id"] for i in body["items"]]
     # Filters: one kind, one subject.
     assert client.get(f"/api/v1/comments?subject_type=need&subject_id={need.id}"
                       ).get_json()["total"] == 2

@@ -12,7 +12,7 @@ POSTED = datetime(2026, 3, 2, 18, 0, 0)
 
 
 def test_the_author_edits_for_fifteen_minutes_the_last_second_included():
-    assert rules.EDIT_WINDOW == timedelta(minutes=15)
+    assert timedelta(minutes=15) == rules.EDIT_WINDOW
     assert rules.may_edit(POSTED, POSTED)
     assert rules.may_edit(POSTED, POSTED + timedelta(minutes=14, seconds=59))
     assert rules.may_edit(POSTED, POSTED + timedelta(minutes=15))
