@@ -41,7 +41,7 @@ class Comment(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(Text)
     # Sanitised HTML of the body, rendered once at save time.
-    body_html: Mapped[str] = mapped_column(Text)
+    content_html: Mapped[str] = mapped_column(Text)
     state: Mapped[CommentState] = mapped_column(str_enum(CommentState),
                                                 default=CommentState.PUBLIC)
     hidden_reason: Mapped[str | None] = mapped_column(Text)

@@ -137,7 +137,7 @@ def post(author: User, subject_type: str, subject_id: int, body: str,
                               "hidden."), field="body")
     comment = Comment(subject_type=str(subject_type), subject_id=subject_id,
                       parent_id=parent.id if parent else None, author_id=author.id,
-                      body=text, body_html=markdown.render(text), state=CommentState.PUBLIC,
+                      body=text, content_html=markdown.render(text), state=CommentState.PUBLIC,
                       created_at=utcnow())
     comment.parent = parent
     db.session.add(comment)
@@ -180,7 +180,8 @@ def edit(user: User, comment_id: int, body: str) -> Comment:
     begin_write()
     comment = editable(user, comment_id)
     text = _check_body(body)
-    comment.body, comment.body_html = text, markdown.render(text)
+    comment.body = text
+    comment.content_html = markdown.render(text)
     comment.edited_at = utcnow()
     db.session.commit()
     return comment
@@ -202,7 +203,7 @@ def remove(user: User, comment_id: int) -> Deletion:
     parent = comment.parent
     if outcome == Deletion.TOMBSTONE:
         comment.state = CommentState.DELETED
-        comment.body = comment.body_html = ""
+        comment.body = comment.content_html = ""
         comment.edited_at = utcnow()
     else:
         db.session.delete(comment)

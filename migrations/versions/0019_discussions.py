@@ -33,7 +33,7 @@ def upgrade():
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('content_html', sa.Text(), nullable=False),
     sa.Column('state', sa.Enum('public', 'hidden', 'deleted', name='commentstate', native_enum=False, length=24), nullable=False),
     sa.Column('hidden_reason', sa.Text(), nullable=True),
     sa.Column('moderated_by_id', sa.Integer(), nullable=True),

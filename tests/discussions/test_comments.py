@@ -149,7 +149,7 @@ def test_the_author_edits_until_the_fifteenth_minute_and_not_after(client, db, m
     assert response.status_code == 303
     db.session.expire_all()
     saved = db.session.get(Comment, posted.id)
-    assert saved.body == "Corrigé *à temps*" and "<em>à temps</em>" in saved.body_html
+    assert saved.body == "Corrigé *à temps*" and "<em>à temps</em>" in saved.content_html
     assert saved.edited_at == created + timedelta(minutes=15)
 
     monkeypatch.setattr(services, "utcnow",
@@ -196,7 +196,7 @@ def test_a_comment_with_replies_leaves_comment_supprime_and_its_replies(client, 
     client.post_form(f"/comments/{mine.id}/delete", {}, token_from=f"/needs/{need.id}")
     db.session.expire_all()
     kept = db.session.get(Comment, mine.id)
-    assert kept.state == CommentState.DELETED and kept.body == "" and kept.body_html == ""
+    assert kept.state == CommentState.DELETED and kept.body == "" and kept.content_html == ""
     page = text_of(client.get(f"/needs/{need.id}"))
     assert "Commentaire supprimé" in page and "Texte d'origine" not in page
     assert "Je te réponds" in page
