@@ -338,10 +338,3 @@ def subject_title(comment: Comment) -> str | None:
     item = described.load(comment.subject_id) if described is not None else None
     return described.title(item) if item is not None else None
 
-
-def my_comments(user_id: int) -> list[Comment]:
-    return list(db.session.scalars(select(Comment).where(Comment.author_id == user_id)
-                                   .order_by(Comment.created_at.desc())))
-
-
-

@@ -269,3 +269,25 @@ def test_a_project_has_one_conversation_in_the_pipeline_and_in_the_store(
         assert "Testé à Roubaix avec six aidants" in text_of(client.get(page))
     awaiting = make_project(None)  # a proposal the committee has not answered: not public
     assert post(client, "/", "project", awaiting.id, "Bonjour").status_code == 404
+
+
+def test_the_followers_choices_hold_never_and_the_daily_digest(client, db, make_need,
+                                                               make_user, speaker, outbox):
+    from inspir_events.mail import services as mail
+
+    need = make_need()
+    never, daily = make_user(email="never@example.org"), make_user(email="daily@example.org")
+    for person in (never, daily):
+        follows.set_following(person, "need", need.id, True)
+    mail.set_modes(never.id, {"comment.posted": "never"})
+    mail.set_modes(daily.id, {"comment.posted": "daily"})
+    post(client, f"/needs/{need.id}", "need", need.id, "Du nouveau ?")
+    told = set(db.session.scalars(select(Notification.user_id).where(
+        Notification.kind == "comment.posted")))
+    assert told == {never.id, daily.id}  # in the app always
+    assert not outbox(to="never@example.org")
+    [held] = outbox(to="daily@example.org")
+    assert held.status == "held"  # for the daily digest
+    # « Mes notifications » lists the kind under its group.
+    page = text_of(client.get("/profile/notifications"))
+    assert "Nouveaux commentaires sur ce que je suis" in page and "Discussions" in page
