@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from sqlalchemy import event
 
 from inspir_events.discussions import moderation, services
@@ -31,8 +32,9 @@ def statements_of(work, about: str | None = "comment") -> list[str]:
     return [s for s in seen if about is None or about in s.lower()]
 
 
-def test_counts_are_one_grouped_query_whatever_the_number_of_subjects(db, make_need, comment,
-                                                                      make_user):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_counts_are_one_grouped_query_whatever_the_number_of_subjects(db, backend, make_need,
+                                                                      comment, make_user):
     needs = [make_need() for _ in range(12)]
     for n, need in enumerate(needs):
         for _ in range(n % 3):

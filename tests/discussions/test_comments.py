@@ -55,8 +55,9 @@ def test_a_verified_citizen_comments_on_a_need_and_the_page_shows_it_sanitised(
     assert "(1 commentaire)" in text_of(client.get(page))
 
 
-def test_a_reply_to_a_reply_joins_the_thread_of_the_top_comment(client, db, make_need,
-                                                                 speaker, comment):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_a_reply_to_a_reply_joins_the_thread_of_the_top_comment(client, db, backend,
+                                                                 make_need, speaker, comment):
     need = make_need()
     top = comment("need", need.id, "Première remarque")
     first_reply = comment("need", need.id, "Une réponse", parent=top)

@@ -8,6 +8,8 @@ import csv
 import html
 import io
 
+import pytest
+
 from inspir_events.discussions import moderation
 from inspir_events.needs.rules import Visibility
 from tests.conftest import PASSWORD
@@ -33,8 +35,9 @@ def test_a_deleted_accounts_comments_stay_shown_as_such(client, db, make_need, m
     assert "Deleted account" in english
 
 
-def test_public_comments_are_in_the_api_without_names(client, db, make_need, make_user,
-                                                      comment):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_public_comments_are_in_the_api_without_names(client, db, backend, make_need,
+                                                      make_user, comment):
     need, hidden_need = make_need(), make_need()
     author = make_user(display_name="Nom Secret", email="secret@example.org")
     shown = comment("need", need.id, "Un avis **public**", author=author)

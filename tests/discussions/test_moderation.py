@@ -40,8 +40,9 @@ def audit(db, action: str) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_a_report_reaches_the_queue_and_the_moderator_hides_the_comment(
-        client, db, make_need, speaker, comment, moderator):
+        client, db, backend, make_need, speaker, comment, moderator):
     need = make_need(title="Un bus le dimanche")
     page = f"/needs/{need.id}"
     spam = comment("need", need.id, "Vends vélo électrique, 300 €")
