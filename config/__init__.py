@@ -134,6 +134,9 @@ class Base:
     # is 10 published a day: needs/rules.py).
     NEED_POSTS_LIMIT = "20 per hour"
     REPRODUCTION_REQUESTS_LIMIT = "10 per hour"  # per account
+    # Comments posted or edited, and comments reported, per account (issue 20 §1).
+    COMMENT_POSTS_LIMIT = "10 per 10 minutes"
+    COMMENT_REPORTS_LIMIT = "10 per hour"
     # Redis failing at run time: the limits go on, counted in this process's memory
     # (Flask-Limiter checks now and then whether Redis is back). A Redis that does not
     # answer within a second counts as failing: a request never hangs on it.

@@ -26,6 +26,7 @@ from inspir_events.accounts.permissions import send_to_login
 from inspir_events.aid.views import bp as aid_bp
 from inspir_events.api.blueprint import bp as api_bp
 from inspir_events.cli import register_commands
+from inspir_events.discussions.blueprint import bp as discussions_bp
 from inspir_events.events.blueprint import bp as events_bp
 from inspir_events.extensions import (
     babel,
@@ -59,7 +60,7 @@ from inspir_events.voting.blueprint import bp as voting_bp
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
               teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp, audit_bp, recusal_bp,
-              mail_bp, follows_bp)
+              mail_bp, follows_bp, discussions_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Without PUBLIC_URL or SERVER_NAME (development, tests) calendar UIDs end with it.

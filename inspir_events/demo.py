@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from inspir_events import demo_aid, demo_calls, demo_followup, demo_sessions
+from inspir_events import demo_aid, demo_calls, demo_discussions, demo_followup, demo_sessions
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.aid.projects import services as pipeline
@@ -294,6 +294,7 @@ def seed() -> bool:
     demo_followup.seed(users)  # an aid paid in two parts, with its final report
     demo_calls.seed(users)  # a call for projects, its jury and scored applications
     demo_sessions.seed(users, events)  # the co-funding sessions and their juries
+    demo_discussions.seed(users)  # conversations, and a comment awaiting the moderators
     return True
 
 

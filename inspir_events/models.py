@@ -10,6 +10,7 @@ from inspir_events.aid.jury import models as aid_jury_models  # noqa: F401
 from inspir_events.aid.projects import models as aid_projects_models  # noqa: F401
 from inspir_events.aid.years import models as aid_years_models  # noqa: F401
 from inspir_events.audit import models as audit_models  # noqa: F401
+from inspir_events.discussions import models as discussions_models  # noqa: F401
 from inspir_events.events import models as events_models  # noqa: F401
 from inspir_events.follows import models as follows_models  # noqa: F401
 from inspir_events.labels import models as labels_models  # noqa: F401

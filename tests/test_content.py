@@ -23,6 +23,7 @@ from inspir_events.accounts.models import User
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project
 from inspir_events.database import begin_write
+from inspir_events.discussions.models import Comment
 from inspir_events.events.models import Event, EventOrganiser
 from inspir_events.mail import services as mail_services
 from inspir_events.needs.models import Need
@@ -41,6 +42,8 @@ TEMPLATES = ROOT / "templates"
 # from ``markdown.render`` (checked by test_html_columns_come_only_from_the_sanitiser).
 SAFE_ALLOWLIST = {
     ("aid/projects/detail.html", "project.summary_html"): "Markdown sanitised by nh3",
+    ("discussions/_thread.html", "c.content_html"): "Markdown sanitised by nh3",
+    ("discussions/_moderation.html", "c.content_html"): "Markdown sanitised by nh3",
     ("aid/projects/detail.html", "project.results_html"): "Markdown sanitised by nh3",
     ("aid/projects/detail.html", "project.lessons_html"): "Markdown sanitised by nh3",
     ("aid/followup/detail.html", "report.narrative_html"): "Markdown sanitised by nh3",
@@ -63,7 +66,7 @@ MARKUP_ALLOWLIST = {
                          "(the daily digest)",
 }
 SANITISED_COLUMNS = {"summary_html", "results_html", "lessons_html", "description_html",
-                     "narrative_html", "text_html"}
+                     "narrative_html", "text_html", "content_html"}
 SAFE_RE = re.compile(r"\{\{\s*([^{}|]+?)\s*\|\s*safe\s*\}\}")
 
 
@@ -199,6 +202,7 @@ CSV_ENDPOINTS = {
     "needs.export_csv": "visitor",
     "api.events_csv": "visitor",
     "api.store_csv": "visitor",
+    "api.comments_csv": "visitor",
     "aid.subventions_csv": "visitor",
     "voting.results_csv": "visitor",
     "events.registrations_csv": "organiser",
@@ -240,6 +244,8 @@ def _poison(db) -> None:
         project.title = hostile(project.title)
     for user in db.session.scalars(select(User)):
         user.display_name = hostile(user.display_name)
+    for comment in db.session.scalars(select(Comment)):
+        comment.body = hostile(comment.body)
     for grant in db.session.scalars(select(AidGrant)):
         grant.beneficiary_name, grant.purpose = hostile(grant.beneficiary_name), \
             hostile(grant.purpose)
@@ -269,7 +275,7 @@ def test_every_csv_export_defuses_formulas(app, client, db, login):
     _poison(db)
     defused = {}
     for url, endpoint in (("/needs.csv", "needs.export_csv"), ("/events.csv", "api.events_csv"),
-                          ("/store.csv", "api.store_csv"),
+                          ("/store.csv", "api.store_csv"), ("/comments.csv", "api.comments_csv"),
                           ("/aid/open-data/subventions.csv", "aid.subventions_csv")):
         defused[endpoint] = _check_csv(client.get(url), url)
     rounds = db.session.scalars(select(VotingRound).where(

@@ -23,6 +23,7 @@ PAGES = {
     "needs.export_csv": ("needs.board", {}, "visitor"),
     "api.events_csv": ("api.open_data", {}, "visitor"),
     "api.store_csv": ("api.open_data", {}, "visitor"),
+    "api.comments_csv": ("api.open_data", {}, "visitor"),
     "aid.subventions_csv": ("aid.envelopes", {}, "visitor"),
     "events.registrations_csv": ("events.registrations", {"event_id": "hackathon"}, "organiser"),
     "teams.export_csv": ("teams.index", {"event_id": "hackathon"}, "organiser"),

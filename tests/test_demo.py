@@ -395,3 +395,34 @@ def test_demo_sessions_show_a_quorate_jury_with_a_recused_member_and_published_r
     assert client.get(f"/aid/sessions/{current.id}/results").status_code == 404
     listing = client.get("/aid/sessions").get_data(as_text=True)
     assert demo_sessions.PAST_SESSION in listing and demo_sessions.OPEN_SESSION not in listing
+
+
+def test_demo_holds_conversations_and_a_comment_awaiting_the_moderators(client, db, login):
+    """Issue 20 §1: a thread with a reply on the Sunday bus need, experience shared on the
+    diffused project (on its store page), a question on an idea of the past meeting, and
+    a reported comment in the moderators' queue; the cards count the comments."""
+    from inspir_events.accounts.models import User
+    from inspir_events.aid.projects.models import Project
+    from inspir_events.aid.projects.stages import Stage
+    from inspir_events.discussions.models import Comment, CommentReport
+
+    assert demo.seed()
+    bus = db.session.scalar(select(Need).where(Need.title.like("Un bus le dimanche%")))
+    thread = db.session.scalars(select(Comment).where(
+        Comment.subject_type == "need", Comment.subject_id == bus.id)).all()
+    assert len(thread) == 4 and sum(1 for c in thread if c.parent_id) == 1
+    page = client.get(f"/needs/{bus.id}").get_data(as_text=True)
+    assert "Friville-Escarbotin" in page and "(4 commentaires)" in page
+    diffused = db.session.scalar(select(Project).where(Project.stage == Stage.DIFFUSION))
+    store = client.get(f"/store/{diffused.id}").get_data(as_text=True)
+    assert "six aidants à Roubaix" in store and "même questionnaire" in store
+    assert db.session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.subject_type == "idea")) == 1
+    assert "4 commentaires" in client.get("/needs").get_data(as_text=True)
+    [report] = db.session.scalars(select(CommentReport)).all()
+    assert report.resolved_at is None
+    login(db.session.scalar(select(User).where(User.email == f"comite@{demo.DEMO_DOMAIN}")),
+          password=demo.DEMO_PASSWORD)
+    queue = client.get("/moderation/needs").get_data(as_text=True)
+    assert "Commentaires signalés (1)" in queue and "Vends vélo électrique" in queue
+    assert client.get("/api/v1/comments").get_json()["total"] == 7

@@ -31,6 +31,7 @@ from inspir_events.aid.projects import routes as projects_routes  # noqa: F401
 from inspir_events.aid.projects.labelling import LABEL_SUBJECT
 from inspir_events.aid.simulator import routes as simulator_routes  # noqa: F401
 from inspir_events.aid.years import routes as years_routes  # noqa: F401
+from inspir_events.discussions.subjects import register as register_commented
 from inspir_events.follows.subjects import register as register_followed
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
@@ -56,3 +57,5 @@ periodic(bp, "aid.close_calls", paris_time(minute="*/15"), calls.close_overdue)
 register_juried(bp, cofunding_sessions.JURY_SUBJECT, cofunding_sessions.JURIED_SESSION)
 # People follow a project (issue 17 §4).
 register_followed(bp, project_following.SUBJECT_TYPE, project_following.FOLLOW_SUBJECT)
+# People comment on a project, in the pipeline and in the store (issue 20 §1).
+register_commented(bp, project_following.SUBJECT_TYPE, project_following.COMMENT_SUBJECT)

@@ -17,7 +17,9 @@ from flask_babel import lazy_gettext as _l
 from inspir_events.aid.opendata import scdl
 from inspir_events.api import queries, serializers
 from inspir_events.api.blueprint import bp
-from inspir_events.api.routes import event_window, public_json, store_filters
+from inspir_events.api.routes import comments_statement, event_window, public_json, store_filters
+from inspir_events.discussions import serializers as comment_serializers
+from inspir_events.extensions import db
 from inspir_events.needs import serializers as need_serializers
 from inspir_events.opendata import csv_response
 from inspir_events.store import queries as store_queries
@@ -74,6 +76,23 @@ def store_json():
     return public_json({"count": len(items), "store": items})
 
 
+def _comment_items() -> list[dict]:
+    statement = comments_statement(request.args).execution_options(yield_per=500)
+    return [comment_serializers.comment_item(c) for c in db.session.scalars(statement)]
+
+
+@bp.get("/comments.csv")
+def comments_csv():
+    """Every public comment (issue 20 §1), without its author; the API's filters apply."""
+    return _csv(_comment_items(), comment_serializers.COMMENT_COLUMNS, "inspir-comments.csv")
+
+
+@bp.get("/comments.json")
+def comments_json():
+    items = _comment_items()
+    return public_json({"count": len(items), "comments": items})
+
+
 # ---- the page ----------------------------------------------------------------------------
 
 def _columns(names, described: dict) -> list[tuple[str, str]]:
@@ -108,6 +127,16 @@ EVENT_DESCRIPTIONS = {**COMMON,
                       "labelled": _l("1 when the event holds the INS'pir label."),
                       "need_ids": _l("Public needs it addresses, separated by « ; »."),
                       "ical_url": _l("Its iCalendar file.")}
+COMMENT_DESCRIPTIONS = {
+    "id": COMMON["id"],
+    "subject_type": _l("What it is about: need, idea or project (a store entry is a project)."),
+    "subject_id": _l("The identifier of that need, idea or project."),
+    "parent_id": _l("The comment it answers, for a reply."),
+    "body": _l("Text (Markdown)."),
+    "created_at": COMMON["created_at"],
+    "edited_at": _l("When its author last edited it (ISO 8601, UTC)."),
+    "url": COMMON["url"],
+}
 STORE_DESCRIPTIONS = {**COMMON,
                       "stage": _l("diffusion, or abandonne (stopped, with lessons learned)."),
                       "origin": _l("round_winner or proposal."),
@@ -147,6 +176,12 @@ def open_data():
          "csv": ("api.store_csv", {}), "json": ("api.store_json", {}),
          "columns": _columns(serializers.STORE_COLUMNS, STORE_DESCRIPTIONS),
          "updated": updated.get("store")},
+        {"key": "comments", "title": _l("Comments"),
+         "description": _l("Public comments on needs, ideas and projects, without their "
+                           "authors' names (never hidden or deleted ones)."),
+         "csv": ("api.comments_csv", {}), "json": ("api.comments_json", {}),
+         "columns": _columns(comment_serializers.COMMENT_COLUMNS, COMMENT_DESCRIPTIONS),
+         "updated": updated.get("comments")},
         {"key": "subventions", "title": _l("Granted aid (SCDL « subventions »)"),
          "description": _l("One row per decision, in the national format of public "
                            "subsidies; amounts in euros with a decimal point."),

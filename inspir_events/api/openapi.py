@@ -9,6 +9,7 @@ documented here, or the tests fail.
 
 from __future__ import annotations
 
+from inspir_events.aid.projects import following as project_following
 from inspir_events.aid.projects.queries import STAGES_SHOWN
 from inspir_events.aid.projects.stages import Stage
 from inspir_events.aid.years import services as aid_years
@@ -22,9 +23,11 @@ from inspir_events.api.pagination import (
 from inspir_events.database import ID_MAX
 from inspir_events.events.rules import EventKind, EventStatus, RunBy
 from inspir_events.labels.charter import SubjectType
+from inspir_events.needs import following as need_following
 from inspir_events.needs import rules as need_rules
 from inspir_events.store import queries as store_queries
 from inspir_events.store import rules as store_rules
+from inspir_events.voting import commenting as idea_commenting
 
 TITLE = "INS'pir Events public API"
 VERSION = "1.0.0"
@@ -185,7 +188,17 @@ GRANT_VERDICT = obj({"eligible": BOOLEAN, "max_operating_cents": INTEGER,
                      "violations": array(ref("Violation"))})
 REFUSED_CHECK = obj({"eligible": {"const": False}, "violations": array(ref("Violation"))})
 
+# The subjects people comment on (issue 20 §1): a store entry is a project.
+COMMENT_SUBJECT_TYPES = (need_following.SUBJECT_TYPE, idea_commenting.SUBJECT_TYPE,
+                         project_following.SUBJECT_TYPE)
+COMMENT = obj({
+    "id": ID, "subject_type": enum(COMMENT_SUBJECT_TYPES), "subject_id": ID,
+    "parent_id": _nullable(ID), "body": STRING, "created_at": DATE_TIME,
+    "edited_at": _nullable(DATE_TIME), "url": URI,
+})
+
 SCHEMAS = {
+    "Comment": COMMENT, "CommentPage": page_of("Comment"),
     "Need": NEED, "NeedPage": page_of("Need"),
     "Event": EVENT, "EventPage": page_of("Event"),
     "RoundResult": ROUND_RESULT, "Idea": IDEA, "IdeaPage": page_of("Idea"),
@@ -263,6 +276,13 @@ PATHS = {
     "/api/v1/needs/{need_id}": operation(
         "getNeed", "One public need", [path_id("need_id", "need")],
         responses("Need", "The need.", not_found=True), "needs"),
+    "/api/v1/comments": operation("listComments", "Public comments, without their authors", [
+        *PAGING, query("subject_type", enum(COMMENT_SUBJECT_TYPES), "Kind of subject."),
+        query("subject_id", {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+              "Only the comments of this subject."),
+    ], responses("CommentPage", "A page of comments (never hidden or deleted ones, nor "
+                                "those of a page that is not public), oldest first; no "
+                                "author's name or id."), "comments"),
     "/api/v1/events": operation("listEvents", "Published (and cancelled) events", [
         *PAGING, DEPARTMENT, THEME,
         query("kind", enum(k.value for k in EventKind), "Kind of event."),

@@ -27,6 +27,8 @@ from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project, ProjectMove
 from inspir_events.aid.projects.rules import NOT_LISTED
 from inspir_events.aid.projects.stages import Stage
+from inspir_events.discussions.models import Comment
+from inspir_events.discussions.rules import CommentState
 from inspir_events.events import services as event_services
 from inspir_events.events.models import Event
 from inspir_events.events.rules import EventKind, EventStatus
@@ -39,6 +41,11 @@ from inspir_events.timeutil import paris_to_utc, utcnow
 from inspir_events.voting import rules as voting_rules
 from inspir_events.voting.models import Idea, RoundWinner, Vote, VotingRound, round_idea
 from inspir_events.voting.rules import RoundStatus
+
+
+def page_of(stmt, offset: int, limit: int):
+    """One page of ``stmt``'s rows and their total."""
+    return _page(stmt, offset, limit)
 
 
 def _page(stmt, offset: int, limit: int):
@@ -242,4 +249,6 @@ def last_updates() -> dict[str, datetime | None]:
                                     .where(Event.status != EventStatus.DRAFT)),
         "store": db.session.scalar(select(func.max(Project.updated_at)).where(store_listed())),
         "subventions": db.session.scalar(select(func.max(AidGrant.decided_at))),
+        "comments": db.session.scalar(select(func.max(Comment.created_at))
+                                      .where(Comment.state == CommentState.PUBLIC)),
     }

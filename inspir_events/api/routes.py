@@ -32,6 +32,9 @@ from inspir_events.api.pagination import (
     page_request,
     text,
 )
+from inspir_events.discussions import serializers as comment_serializers
+from inspir_events.discussions import services as discussions
+from inspir_events.discussions import subjects as commented
 from inspir_events.events.rules import EventKind
 from inspir_events.needs import rules as need_rules
 from inspir_events.needs import serializers as need_serializers
@@ -91,6 +94,25 @@ def need(need_id: int):
     if found is None:
         raise not_found()
     return public_json(need_serializers.need_item(found))
+
+
+# ---- comments (issue 20 §1) --------------------------------------------------------------
+
+def comments_statement(args):
+    """The public comments asked for: of one kind of subject, of one subject (400 for a
+    malformed parameter); never hidden or deleted ones, nor those of a subject not public."""
+    subject_type = choice(args, "subject_type", list(commented.registered()))
+    subject_id = identifier(args, "subject_id")
+    return discussions.public_comments_statement(subject_type, subject_id)
+
+
+@bp.get(f"{BASE}/comments")
+def comments():
+    asked = page_request(request.args)
+    rows, total = queries.page_of(comments_statement(request.args), asked.offset,
+                                  asked.per_page)
+    return public_json(envelope([comment_serializers.comment_item(c) for c in rows], total,
+                                asked, "api.comments"))
 
 
 # ---- events ------------------------------------------------------------------------------

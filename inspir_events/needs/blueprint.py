@@ -4,11 +4,13 @@ and the need described to follows (people follow a need; supporting it follows i
 
 from flask import Blueprint
 
+from inspir_events.discussions.subjects import register as register_commented
 from inspir_events.follows.subjects import register as register_followed
-from inspir_events.needs.following import FOLLOW_SUBJECT, SUBJECT_TYPE
+from inspir_events.needs.following import COMMENT_SUBJECT, FOLLOW_SUBJECT, SUBJECT_TYPE
 
 bp = Blueprint("needs", __name__)
 
 register_followed(bp, SUBJECT_TYPE, FOLLOW_SUBJECT)
+register_commented(bp, SUBJECT_TYPE, COMMENT_SUBJECT)
 
 from inspir_events.needs import mails, personal, routes  # noqa: E402,F401  (register on bp)

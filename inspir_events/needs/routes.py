@@ -17,6 +17,8 @@ from markupsafe import Markup
 
 from inspir_events import limits
 from inspir_events.accounts.permissions import verified_required
+from inspir_events.discussions import moderation as comment_moderation
+from inspir_events.discussions import services as discussions
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
@@ -78,6 +80,7 @@ def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str
         "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
         departments=reference.departments(), themes=reference.themes(),
         support_form=SupportForm(), **_labels(),
+        comment_counts=discussions.counts("need", [n.id for n in result.items]),
     )
 
 
@@ -265,6 +268,7 @@ def _moderators_only():
 def moderation():
     _moderators_only()
     return render_template("needs/moderation.html", queue=moderating.moderation_queue(),
+                           comment_queue=comment_moderation.queue(),
                            hide_form=HideForm(), empty_form=EmptyForm(), **_labels())
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events import markdown
-from inspir_events.accounts.models import Role, User
+from inspir_events.accounts.models import User
 from inspir_events.database import (
     begin_write,
     insert_ignoring_conflicts,
@@ -20,6 +20,7 @@ from inspir_events.database import (
     retrying,
     use_case,
 )
+from inspir_events.discussions import moderation as comment_moderation
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.follows import services as follows
@@ -98,9 +99,8 @@ class BoardPage:
 
 
 def is_moderator(user) -> bool:
-    """Committee members and administrators moderate needs."""
-    return bool(user and user.is_authenticated
-                and (user.has_role(Role.COMMITTEE) or user.has_role(Role.ADMIN)))
+    """Committee members and administrators moderate needs (and comments: one rule)."""
+    return comment_moderation.is_moderator(user)
 
 
 

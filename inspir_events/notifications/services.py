@@ -74,6 +74,8 @@ MESSAGES = {
                                    "“%(call)s” is refused: %(reason)s"),
     "call_application.changes": _l("The committee asks for changes to the application of "
                                    "“%(project)s” to the call “%(call)s”: %(note)s"),
+    # To the followers of a subject (and the author of the comment answered): issue 20 §1.
+    "comment.posted": _l("%(name)s commented on “%(subject)s”."),
     # To the followers of a need (its supporters follow it): issue 17 §3.
     "need.addressed": _l("An event addresses the need “%(need)s” you follow: “%(event)s”."),
     "need.project": _l("The need “%(need)s” you follow becomes a project: “%(project)s”."),

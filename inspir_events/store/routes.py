@@ -15,6 +15,7 @@ from inspir_events import limits
 from inspir_events.aid.projects.forms import ROLE_LABELS, STAGE_LABELS
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import OPEN_LICENCES, STAGE_NAMES
+from inspir_events.discussions import services as discussions
 from inspir_events.errors import on_refusal
 from inspir_events.i18n import localized
 from inspir_events.labels import services as labels
@@ -62,6 +63,7 @@ def catalogue():
     return render_template(
         "store/catalogue.html", filters=filters, items=items, total=total, page=page,
         pages=pages, labelled=labels.labelled_ids(SubjectType.PROJECT, [p.id for p in items]),
+        comment_counts=discussions.counts("project", [p.id for p in items]),
         departments=reference.departments(), themes=reference.themes(),
         licences=queries.licences_used(), years=queries.years_used(),
         store_stages=[(stage, _(STAGE_NAMES[stage])) for stage in queries.STORE_STAGES],

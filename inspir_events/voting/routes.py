@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from inspir_events import limits
 from inspir_events.accounts.permissions import verified_required
 from inspir_events.database import coerce_id
+from inspir_events.discussions import services as discussions
 from inspir_events.errors import on_refusal, render_error
 from inspir_events.events import services as events
 from inspir_events.opendata import csv_response
@@ -51,8 +52,9 @@ def _is_organiser(event) -> bool:
 @bp.route("/events/<int:event_id>/ideas")
 def ideas(event_id: int):
     event = events.get_for_viewer(event_id, current_user)
-    return render_template("voting/ideas.html", event=event,
-                           ideas=idea_cases.event_ideas(event.id))
+    found = idea_cases.event_ideas(event.id)
+    return render_template("voting/ideas.html", event=event, ideas=found,
+                           comment_counts=discussions.counts("idea", [i.id for i in found]))
 
 
 def _idea_form(event, idea=None) -> IdeaForm:

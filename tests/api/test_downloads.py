@@ -25,10 +25,11 @@ def test_the_open_data_page_lists_every_data_set_with_its_columns_and_licence(cl
     page = client.get("/open-data").get_data(as_text=True)
     for url in ("/needs.csv", "/needs.json", "/events.csv", "/events.json", "/store.csv",
                 "/store.json", "/aid/open-data/subventions.csv",
-                "/aid/open-data/subventions.json", "/api/v1/openapi.json"):
+                "/aid/open-data/subventions.json", "/comments.csv", "/comments.json",
+                "/api/v1/openapi.json"):
         assert f'href="{url}"' in page, url
     assert "Licence Ouverte / Etalab 2.0" in page
-    assert page.count("<caption>") == 4 and 'scope="col"' in page
+    assert page.count("<caption>") == 5 and 'scope="col"' in page
     assert "<code>supporters_count</code>" in page and "<code>montant</code>" in page
     assert "<time datetime=" in page  # last update of each data set
 

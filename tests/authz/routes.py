@@ -89,6 +89,7 @@ def expected_answers(row: Row, method: str) -> list[int]:
 
 
 EV = {"event_id": "hackathon"}
+SIGNED_IN = "citizen participant organiser other_organiser committee admin structure decider"
 ENTRUSTED = "SELECT count(*) FROM cofunding_application WHERE envelope_id IS NOT NULL"
 REFUSED = "SELECT count(*) FROM cofunding_application WHERE status = 'refused'"
 # Issue 16: nobody decides on what they are party to (« déport »): 403 for all.
@@ -180,6 +181,26 @@ ROUTES: dict[str, Row] = {
                           {"following": "1"}, effect="SELECT count(*) FROM follow",
                           changed_by="citizen other_organiser committee admin structure "
                                      "decider"),
+    # ---- discussions (issue 20 §1): Camille's reply on her need (nobody in the matrix is
+    # Camille). Anyone signed in (and confirmed: all are) comments and reports; only its
+    # author edits or deletes it; the committee and the admins moderate.
+    "discussions.post": Row("account", {"subject_type": "=need", "subject_id": "need"},
+                            {"body": "Bonjour"}, post="302 303 303 303 303 303 303 303 303",
+                            effect="SELECT count(*) FROM comment",
+                            changed_by=SIGNED_IN),
+    "discussions.edit": Row("owner", {"comment_id": "comment"}, {"body": "Corrigé"},
+                            effect="SELECT count(*) FROM comment WHERE body = 'Corrigé'"),
+    "discussions.delete": Row("owner", {"comment_id": "comment"},
+                              effect="SELECT count(*) FROM comment"),
+    "discussions.report": Row("account", {"comment_id": "comment"}, {"reason": "Hors sujet"},
+                              post="302 303 303 303 303 303 303 303 303",
+                              effect="SELECT count(*) FROM comment_report",
+                              changed_by=SIGNED_IN),
+    "discussions.hide": Row("moderation", {"comment_id": "comment"}, {"reason": "Hors sujet"},
+                            effect="SELECT count(*) FROM comment WHERE state = 'hidden'",
+                            changed_by="committee admin"),
+    "discussions.restore": Row("moderation", {"comment_id": "comment"}),
+    "discussions.dismiss": Row("moderation", {"comment_id": "comment"}),
     "needs.mine": Row("account"),
     "needs.submit": Row("account", post=EMPTY_FORM),
     "needs.territory": Row("public", {"code": "=80"}),
@@ -472,6 +493,9 @@ ROUTES: dict[str, Row] = {
     "api.events_json": Row("public"),
     "api.store_csv": Row("public"),
     "api.store_json": Row("public"),
+    "api.comments_csv": Row("public"),
+    "api.comments_json": Row("public"),
+    "api.comments": Row("public"),
     "api.unknown": Row("public", {"unknown": "=nothing-here"}, get=NOBODY),
     "api.openapi_document": Row("public"),
     "api.events": Row("public"),
@@ -566,6 +590,21 @@ ALSO: dict[str, list[Row]] = {
             {"reason": "Motif."}, post="302 404 404 404 404 404 404 404 404")],
     # Following an event, a project in the store and a support structure: anyone signed
     # in; a proposal awaiting the committee (not public) is followed by nobody (404).
+    # Comments on an idea of the hackathon (published) and a project in the store; an
+    # unknown kind, and a proposal awaiting the committee (not public): 404 for all.
+    "discussions.post": [
+        Row("account", {"subject_type": "=idea", "subject_id": "idea"}, {"body": "Bonjour"},
+            post="302 303 303 303 303 303 303 303 303", effect="SELECT count(*) FROM comment",
+            changed_by=SIGNED_IN),
+        Row("account", {"subject_type": "=project", "subject_id": "diffused"},
+            {"body": "Bonjour"}, post="302 303 303 303 303 303 303 303 303",
+            effect="SELECT count(*) FROM comment", changed_by=SIGNED_IN),
+        Row("account", {"subject_type": "=sandwich", "subject_id": "need"},
+            {"body": "Bonjour"}, post="302 404 404 404 404 404 404 404 404",
+            effect="SELECT count(*) FROM comment"),
+        Row("account", {"subject_type": "=project", "subject_id": "proposal"},
+            {"body": "Bonjour"}, post="302 404 404 404 404 404 404 404 404",
+            effect="SELECT count(*) FROM comment")],
     "follows.follow": [
         Row("account", {"subject_type": "=event", "subject_id": "hackathon"},
             {"following": "1"}, effect="SELECT count(*) FROM follow",

@@ -38,6 +38,7 @@ from inspir_events.aid.projects.models import Project, ProjectMember
 from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.aid.rules import Section
 from inspir_events.aid.years import services as aid_years
+from inspir_events.discussions.models import Comment
 from inspir_events.events import services as event_services
 from inspir_events.events.models import CalendarFeed, Event, EventOrganiser, Registration
 from inspir_events.events.rules import EventKind, EventStatus, RunBy
@@ -250,6 +251,10 @@ def add_extra_rows() -> dict[str, int]:
         "past_session": db.session.scalar(select(CofundingSession.id).where(
             CofundingSession.published_at.is_not(None))),
         "juror": _user("dev").id,
+        # Issue 20 §1: Camille's reply in the demo's conversation on her need.
+        "comment": db.session.scalar(select(Comment.id).where(
+            Comment.author_id == citoyenne.id, Comment.parent_id.is_not(None))
+            .order_by(Comment.id)),
     }
     ids.update(_recusal_rows(ids, {name: _user(name) for name in ("orga2", "comite",
                                                                    "territoire")}))

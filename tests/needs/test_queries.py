@@ -30,7 +30,8 @@ BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=T
 NEED_QUERIES = 4  # count, page, tags, the viewer's supports
 SITE_WIDE_QUERIES = 4  # signed in: session, user, roles, unread notifications
 BOARD_MAX_QUERIES = NEED_QUERIES + 2 + SITE_WIDE_QUERIES  # + departments and themes lists
-DETAIL_MAX_QUERIES = 6 + SITE_WIDE_QUERIES  # need, tags, lineage (events, ideas, projects), follow
+# need, tags, lineage (events, ideas, projects), follow, the conversation (issue 20 §1)
+DETAIL_MAX_QUERIES = 7 + SITE_WIDE_QUERIES
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 NEED_TABLES = re.compile(r"\bFROM (need|need_tag|need_support)\b")
 DEPARTMENTS = ("02", "59", "60", "62", "80")

@@ -14,11 +14,13 @@ already told, hear nothing more. In the app, in the caller's transaction
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.queries import member_ids
 from inspir_events.aid.projects.stages import Stage
 from inspir_events.database import ID_MAX
+from inspir_events.discussions.subjects import CommentSubject
 from inspir_events.extensions import db
 from inspir_events.follows import services as follows
 from inspir_events.follows.subjects import FollowSubject
@@ -41,6 +43,23 @@ def project_path(project: Project) -> str:
 FOLLOW_SUBJECT = FollowSubject(
     load=listed_project, title=lambda project: project.title, url=project_path,
     name=_l("Project"), gone=_l("A project that is no longer in the pipeline's lists"))
+
+
+
+def _commenters_told(project_id: int) -> list[int]:
+    """A new comment on a project: its followers and its team hear of it."""
+    project = db.session.get(Project, project_id)
+    team = member_ids(project) if project is not None else []
+    return sorted(set(follows.followers(SUBJECT_TYPE, project_id)) | set(team))
+
+
+# People comment on a listed project (issue 20 §1): one conversation, shown on its page
+# in the pipeline and in the store.
+COMMENT_SUBJECT = CommentSubject(
+    load=listed_project, title=lambda project: project.title,
+    url=lambda project_id: path_for("aid.project", project_id=project_id),
+    public_ids=lambda: select(Project.id).where(Project.is_listed), name=_l("Project"),
+    followers=_commenters_told)
 
 
 def _need_followers(actor, project: Project) -> list[int]:

@@ -33,6 +33,7 @@ from inspir_events.aid.projects.forms import (
 )
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.years import services as years
+from inspir_events.discussions import services as discussions
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
@@ -55,8 +56,10 @@ def _labels() -> dict:
 @bp.route("/projects")
 def projects():
     filters = queries.filters_from(request.args)
-    return render_template("aid/projects/listing.html", filters=filters,
-                           listing=queries.listing(filters, current_user),
+    listing = queries.listing(filters, current_user)
+    shown = [p.id for rows in listing.by_stage.values() for p in rows]
+    return render_template("aid/projects/listing.html", filters=filters, listing=listing,
+                           comment_counts=discussions.counts("project", shown),
                            departments=reference.departments(), themes=reference.themes(),
                            **_labels())
 
