@@ -55,6 +55,7 @@ ENV_OVERRIDES = (
     "READ_LIMIT",
     "SECURITY_LOG",
     "MAX_CONTENT_LENGTH",
+    "UPLOADS_DIR",
 )
 
 
@@ -127,6 +128,10 @@ class Base:
     # Request bodies larger than this are refused (413) before they are read. The
     # largest uploads expected are PDF documents of 10 MB (co-funding applications).
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Uploaded files (pictures, co-funding documents; inspir_events/uploads): a folder every
+    # process serving the platform shares (a mounted volume: docs/deployment.md). Empty:
+    # instance/uploads/.
+    UPLOADS_DIR: str | None = None
     # Where the security log's JSON lines go (security.py): "stderr", a file path, or
     # empty (only the logging configured elsewhere).
     SECURITY_LOG = "stderr"
@@ -443,7 +448,8 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
     for name in ("REGION_NAME", "REGION_SIRET", "AID_SCHEME_NAME", "ACCESSIBILITY_CONTACT",
                  "SECURITY_CONTACT", "DELETION_REGISTER_PATH", "MAIL_SERVER", "MAIL_USERNAME",
-                 "MAIL_DEFAULT_SENDER", "MAIL_FILE_DIR", "HUEY_STORAGE", "HUEY_SQLITE_PATH"):
+                 "MAIL_DEFAULT_SENDER", "MAIL_FILE_DIR", "HUEY_STORAGE", "HUEY_SQLITE_PATH",
+                 "UPLOADS_DIR"):
         if environ.get(name):
             setattr(settings, name, environ[name].strip())
     if environ.get("MAIL_PASSWORD"):

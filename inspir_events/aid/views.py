@@ -12,12 +12,16 @@ from inspir_events.aid import (
                  personal,  # noqa: F401  (its part of people's accounts)
 )
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import (
+                 decisions,
+                 document_routes,  # noqa: F401
+)
 from inspir_events.aid.cofunding import routes as cofunding_routes  # noqa: F401
 from inspir_events.aid.envelopes import routes as envelopes_routes  # noqa: F401
 from inspir_events.aid.followup import routes as followup_routes  # noqa: F401
 from inspir_events.aid.opendata import routes as opendata_routes  # noqa: F401
 from inspir_events.aid.projects import following as project_following
+from inspir_events.aid.projects import picture as project_picture
 from inspir_events.aid.projects import queries as projects
 from inspir_events.aid.projects import routes as projects_routes  # noqa: F401
 from inspir_events.aid.projects.labelling import LABEL_SUBJECT
@@ -26,6 +30,7 @@ from inspir_events.aid.years import routes as years_routes  # noqa: F401
 from inspir_events.follows.subjects import register as register_followed
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
+from inspir_events.pictures.subjects import register as register_picture
 from inspir_events.recusal.registry import register_parties
 
 # A project's label request reads its members, title, page and eligibility from here.
@@ -38,3 +43,5 @@ register_parties(bp, projects.RECUSAL_SUBJECT, projects.parties, name=_l("this p
                  may_declare=projects.may_decide, page=projects.page)
 # People follow a project (issue 17 §4).
 register_followed(bp, project_following.SUBJECT_TYPE, project_following.FOLLOW_SUBJECT)
+# A project carries a picture (issue 20 §4).
+register_picture(bp, project_following.SUBJECT_TYPE, project_picture.PICTURE_SUBJECT)

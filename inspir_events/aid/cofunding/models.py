@@ -1,7 +1,8 @@
 """The co-funding applications' tables: a third-party event's request and its lines.
 
 :class:`CofundingApplication` with its :class:`ExpenseLine`, :class:`RevenueLine` and
-:class:`ApplicationDocument` rows; its :class:`ApplicationStatus` moves from draft to
+:class:`ApplicationDocument` rows (links) and :class:`ApplicationFile` rows (PDFs sent,
+stored privately in the uploads folder); its :class:`ApplicationStatus` moves from draft to
 the committee's decision.
 """
 
@@ -10,7 +11,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspir_events.aid.rules import Section
@@ -24,6 +34,14 @@ class ApplicationStatus(enum.StrEnum):
     CHANGES_REQUESTED = "changes_requested"  # back to the organiser, with the committee's note
     GRANTED = "granted"
     REFUSED = "refused"
+
+
+class FileKind(enum.StrEnum):
+    """The documents a co-funding application carries as PDF files (issue 20 §4)."""
+
+    BUDGET = "budget"  # the event's detailed budget
+    STATUTES = "statutes"  # the beneficiary's statutes
+    BANK_DETAILS = "bank_details"  # its bank details (RIB), where the aid is paid
 
 
 class RevenueKind(enum.StrEnum):
@@ -89,6 +107,8 @@ class CofundingApplication(db.Model):
     documents = relationship("ApplicationDocument", back_populates="application",
                              order_by="ApplicationDocument.position",
                              cascade="all, delete-orphan")
+    files = relationship("ApplicationFile", back_populates="application",
+                         order_by="ApplicationFile.id", cascade="all, delete-orphan")
 
 
 class ExpenseLine(db.Model):
@@ -133,3 +153,25 @@ class ApplicationDocument(db.Model):
     url: Mapped[str] = mapped_column(String(300))
 
     application = relationship("CofundingApplication", back_populates="documents")
+
+
+class ApplicationFile(db.Model):
+    """A PDF sent with an application, one per kind: stored privately under the hash of
+    its bytes (``name``) in the uploads folder's ``documents`` area, served only to the
+    people allowed (cofunding/documents.py)."""
+
+    __tablename__ = "application_file"
+    __table_args__ = (UniqueConstraint("application_id", "kind"),
+                      CheckConstraint("size > 0", name="size_positive"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[FileKind] = mapped_column(str_enum(FileKind, 16))
+    name: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    application = relationship("CofundingApplication", back_populates="files")
