@@ -144,7 +144,6 @@ FILE_KIND_LABELS = {
 class FileForm(FlaskForm):
     """A PDF document sent with the application (its bytes are judged by the use case)."""
 
-    kind = SelectField(_l("Document"), choices=[(k.value, label)
-                                                for k, label in FILE_KIND_LABELS.items()],
+    kind = SelectField(_l("Document"), choices=choices.from_labels(FILE_KIND_LABELS),
                        validators=[DataRequired()])
     file = FileField(_l("PDF file (at most 10 MB)"))
