@@ -18,6 +18,7 @@ from inspir_events.pictures import services, subjects
 from inspir_events.pictures.blueprint import bp
 from inspir_events.pictures.forms import PictureForm
 from inspir_events.uploads import pictures
+from inspir_events.uploads.storage import read_upload
 
 
 @bp.app_template_global("picture_of")
@@ -51,8 +52,7 @@ def edit(subject_type: str, subject_id: int):
                      422 if form.is_submitted() else 200)
     on_refusal(page=lambda error: _page(kind, row, subject_type, subject_id, form, 422)[0],
                form=form)
-    upload = form.image.data
-    data = upload.read() if upload else b""
+    data = read_upload(form.image.data)
     services.set_picture(current_user, subject_type, subject_id, data, form.alt.data)
     flash(_("The picture is saved."), "success")
     return redirect(kind.url(row), 303)

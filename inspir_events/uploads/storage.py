@@ -74,6 +74,17 @@ def put(area: str, data: bytes, extension: str) -> str:
     return name
 
 
+def read_upload(upload) -> bytes:
+    """The bytes of a file a form received (empty without one), its temporary file closed
+    at once (a large upload is spooled to disk)."""
+    if not upload:
+        return b""
+    try:
+        return upload.read()
+    finally:
+        upload.close()
+
+
 def read(area: str, name: str) -> bytes:
     return path(area, name).read_bytes()
 
@@ -94,6 +105,7 @@ def discard_after_commit(area: str, names: Iterable[str],
     hold the same bytes). A rollback removes nothing."""
     app = current_app._get_current_object()
     session = db.session()
+    session.connection()  # within a transaction: its rollback forgets what is pending
     pending = session.info.setdefault(DISCARD_KEY, [])
     pending.extend((area, name) for name in set(names) if name and not still_used(name))
     if pending and not event.contains(session, "after_commit", _after_commit):

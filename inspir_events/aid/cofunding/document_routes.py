@@ -21,6 +21,7 @@ from inspir_events.aid.cofunding.forms import ApplicationForm, FileForm
 from inspir_events.aid.cofunding.reading import ApplicationInput
 from inspir_events.aid.cofunding.routes import _organiser_page
 from inspir_events.errors import on_refusal
+from inspir_events.uploads.storage import read_upload
 
 
 def _page_with(event_id: int, file_form: FileForm):
@@ -40,8 +41,7 @@ def upload_file(event_id: int):
     if not form.validate_on_submit():
         return _page_with(event_id, form), 422
     on_refusal(page=lambda error: _page_with(event_id, form), form=form)
-    upload = form.file.data
-    documents.upload(current_user, event_id, form.kind.data, upload.read() if upload else b"")
+    documents.upload(current_user, event_id, form.kind.data, read_upload(form.file.data))
     flash(_("The document is saved."), "success")
     return redirect(url_for("aid.application", event_id=event_id) + "#files", 303)
 
