@@ -52,7 +52,7 @@ def test_the_files_are_served_with_their_type_a_long_cache_and_nosniff(app, clie
     login(organiser)
     send(client, picture_url(event), drawn("WEBP"), filename="photo.png")
     picture = db.session.scalar(select(Picture))
-    client.get("/logout")
+    client.post_form("/logout")
     response = client.get(f"/media/{picture.largest['name']}")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/webp"  # read, not the client's .png
