@@ -1,5 +1,5 @@
 """Uploads fixtures: pictures drawn with Pillow (with camera data to strip), decompression
-bombs, and the events' fixtures (re-exported) for the pictures' pages."""
+bombs, multipart posts, and the events' and applications' fixtures (re-exported)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from tests.aid.conftest import committee, labelled_event  # noqa: F401  (fixtures, re-exported)
 from tests.events.conftest import make_event, organiser  # noqa: F401  (fixtures, re-exported)
 
 # EXIF tags a camera writes: Artist, and the GPS information's pointer.

@@ -19,11 +19,7 @@ from inspir_events.demo_uploads import pdf
 from inspir_events.pictures import services as pictures
 from inspir_events.uploads import storage
 from inspir_events.uploads.models import Picture
-from tests.aid.conftest import (  # noqa: F401  (fixtures, re-exported)
-    application_input,
-    committee,
-    labelled_event,
-)
+from tests.aid.conftest import application_input
 from tests.conftest import PASSWORD
 from tests.uploads.conftest import drawn
 
