@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -123,6 +124,7 @@ def test_only_those_allowed_change_a_picture(client, db, login, make_event, make
     assert client.get(f"/pictures/event/{event.id + 1000}").status_code == 404
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_a_new_picture_replaces_the_former_whose_files_go(app, client, db, login, make_event,
                                                            organiser):
     event = make_event()

@@ -95,6 +95,7 @@ def download(client, application_id: int):
     return response, body
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_downloads_are_authorised_audited_and_attachments(app, client, db, login, draft,
                                                           organiser, committee, make_user):
     login(organiser)
