@@ -139,6 +139,8 @@ class Base:
     # is 10 published a day: needs/rules.py).
     NEED_POSTS_LIMIT = "20 per hour"
     REPRODUCTION_REQUESTS_LIMIT = "10 per hour"  # per account
+    # Pictures and PDFs sent, together, per account (each re-encoded or stored: disk and CPU).
+    UPLOADS_LIMIT = "30 per hour"
     # Redis failing at run time: the limits go on, counted in this process's memory
     # (Flask-Limiter checks now and then whether Redis is back). A Redis that does not
     # answer within a second counts as failing: a request never hangs on it.

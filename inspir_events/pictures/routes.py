@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from inspir_events import limits
 from inspir_events.accounts.permissions import verified_required
 from inspir_events.errors import on_refusal
 from inspir_events.pictures import services, subjects
@@ -43,6 +44,7 @@ def _page(kind, row, subject_type: str, subject_id: int, form: PictureForm, stat
 
 @bp.route("/pictures/<subject_type>/<int:subject_id>", methods=["GET", "POST"])
 @verified_required
+@limits.limit("upload", shared=True)
 def edit(subject_type: str, subject_id: int):
     """The subject's picture: send one (or a new one) with its alternative text."""
     kind, row = services.editable(current_user, subject_type, subject_id)

@@ -115,6 +115,19 @@ def test_a_body_beyond_the_request_limit_is_refused_413(app, client, login, make
     assert response.status_code == 413
 
 
+def test_sending_files_is_limited_per_account(app, client, db, login, make_event, organiser):
+    """Pictures and PDFs share one limit per account (each costs disk and CPU): 429."""
+    event = make_event()
+    login(organiser)
+    app.config["UPLOADS_LIMIT"] = "2 per hour"
+    assert send(client, picture_url(event), drawn("PNG", size=(100, 50))).status_code == 303
+    assert send(client, picture_url(event), b"not a picture").status_code == 422
+    refused = send(client, picture_url(event), drawn("PNG", size=(100, 50)))
+    assert refused.status_code == 429
+    assert "beaucoup de fichiers" in refused.get_data(as_text=True)
+    assert client.get(picture_url(event)).status_code == 200  # reading is not counted
+
+
 def test_only_those_allowed_change_a_picture(client, db, login, make_event, make_user):
     event = make_event()
     login(make_user("other@example.org", roles=(Role.ORGANISER,)))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from inspir_events import limits
 from inspir_events.accounts.permissions import verified_required
 from inspir_events.aid.blueprint import bp
 from inspir_events.aid.cofunding import documents
@@ -35,6 +36,7 @@ def _page_with(event_id: int, file_form: FileForm):
 
 @bp.route("/events/<int:event_id>/cofunding/files", methods=["POST"])
 @verified_required
+@limits.limit("upload", shared=True)
 def upload_file(event_id: int):
     """Send a PDF (budget, statutes, bank details), replacing the former of its kind."""
     form = FileForm()
