@@ -128,6 +128,28 @@ def test_sending_files_is_limited_per_account(app, client, db, login, make_event
     assert client.get(picture_url(event)).status_code == 200  # reading is not counted
 
 
+def test_a_structure_and_a_projects_team_illustrate_their_own(client, db, login, make_user):
+    from inspir_events.aid.projects import services as pipeline
+
+    structure = make_user("incubateur@example.org", roles=(Role.SUPPORT_STRUCTURE,))
+    other = make_user("autre@example.org", roles=(Role.SUPPORT_STRUCTURE,))
+    author = make_user("porteuse@example.org")
+    project = pipeline.propose_project(author, "Atelier vélo", "Réparer ensemble.", "80", None)
+    login(structure)
+    assert send(client, f"/pictures/support_structure/{structure.id}",
+                drawn("PNG", size=(400, 300)), alt="L'atelier").status_code == 303
+    assert client.get(f"/pictures/support_structure/{other.id}").status_code == 403
+    assert client.get(f"/pictures/project/{project.id}").status_code == 403
+    page = client.get(f"/structures/{structure.id}").get_data(as_text=True)
+    assert 'alt="L&#39;atelier"' in page
+    client.post_form("/logout")
+    login(author)
+    assert send(client, f"/pictures/project/{project.id}", drawn("JPEG"),
+                alt="Le prototype").status_code == 303
+    assert {(p.subject_type, p.subject_id) for p in db.session.scalars(select(Picture))} == \
+        {("support_structure", structure.id), ("project", project.id)}
+
+
 def test_only_those_allowed_change_a_picture(client, db, login, make_event, make_user):
     event = make_event()
     login(make_user("other@example.org", roles=(Role.ORGANISER,)))

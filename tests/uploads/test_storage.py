@@ -31,6 +31,14 @@ def test_the_default_folder_is_under_instance(app):
         assert storage.root() == Path(app.instance_path) / "uploads"
 
 
+def test_uploads_dir_is_set_by_the_environment():
+    import config
+
+    assert config.load("production", {"UPLOADS_DIR": " /srv/inspir-uploads "}).UPLOADS_DIR \
+        == "/srv/inspir-uploads"
+    assert config.load("development", {}).UPLOADS_DIR is None  # instance/uploads
+
+
 def test_a_name_from_outside_never_walks_the_folder(app):
     with app.app_context():
         for forged in ("../inspir.db", "/etc/passwd", "a" * 64 + ".exe"):

@@ -32,8 +32,8 @@ from inspir_events.aid.cofunding.services import (
     ApplicationError,
     ApplicationForbidden,
     ApplicationNotFound,
-    _application_of,
-    _event,
+    application_of,
+    organisers_event,
 )
 from inspir_events.audit import services as audit
 from inspir_events.database import ID_MAX, begin_write, use_case
@@ -106,8 +106,8 @@ def _in_use(name: str) -> bool:
 
 def _changeable(user, event_id: int) -> CofundingApplication:
     begin_write()
-    event = _event(user, event_id, lock=True)
-    application = _application_of(event.id, lock=True)
+    event = organisers_event(user, event_id, lock=True)
+    application = application_of(event.id, lock=True)
     if application is None:
         raise ApplicationError(_l("Save the application's draft first, then send its "
                                   "documents."), field="file", code="no_application")
