@@ -9,6 +9,8 @@ after reading it, and ``nosniff`` forbids browsers to guess another.
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, send_file
 
 from inspir_events.uploads import rules, storage
@@ -21,8 +23,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 def media(name: str):
     if not rules.valid_name(name) or name.endswith(".pdf") or not storage.exists("images", name):
         abort(404)
-    response = send_file(storage.path("images", name), mimetype=rules.content_type(name),
-                         etag=name.split(".")[0], conditional=True, max_age=31536000)
+    # Read whole (a few hundred kilobytes): no file handle outlives the request.
+    response = send_file(io.BytesIO(storage.read("images", name)),
+                         mimetype=rules.content_type(name), etag=name.split(".")[0],
+                         conditional=True, max_age=31536000)
     response.headers["Cache-Control"] = IMMUTABLE
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -8,6 +8,8 @@ inline, and ``nosniff`` forbids the browser to read it as anything but a PDF.
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -65,7 +67,9 @@ def remove_file(event_id: int, kind: str):
 def download_file(application_id: int, kind: str):
     """The document, for the people allowed (else 403); each download audited."""
     row, path = documents.download(current_user, application_id, kind)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+    # Read whole (10 MB at most): no file handle outlives the request.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype="application/pdf",
+                         as_attachment=True,
                          download_name=f"{row.kind.value}-{application_id}.pdf",
                          max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
