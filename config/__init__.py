@@ -55,6 +55,7 @@ ENV_OVERRIDES = (
     "READ_LIMIT",
     "SECURITY_LOG",
     "MAX_CONTENT_LENGTH",
+    "UPLOADS_DIR",
 )
 
 
@@ -127,6 +128,10 @@ class Base:
     # Request bodies larger than this are refused (413) before they are read. The
     # largest uploads expected are PDF documents of 10 MB (co-funding applications).
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Uploaded files (pictures, co-funding documents; inspir_events/uploads): a folder every
+    # process serving the platform shares (a mounted volume: docs/deployment.md). Empty:
+    # instance/uploads/.
+    UPLOADS_DIR: str | None = None
     # Where the security log's JSON lines go (security.py): "stderr", a file path, or
     # empty (only the logging configured elsewhere).
     SECURITY_LOG = "stderr"
@@ -137,6 +142,8 @@ class Base:
     # Comments posted or edited, and comments reported, per account (issue 20 §1).
     COMMENT_POSTS_LIMIT = "10 per 10 minutes"
     COMMENT_REPORTS_LIMIT = "10 per hour"
+    # Pictures and PDFs sent, together, per account (each re-encoded or stored: disk and CPU).
+    UPLOADS_LIMIT = "30 per hour"
     # Redis failing at run time: the limits go on, counted in this process's memory
     # (Flask-Limiter checks now and then whether Redis is back). A Redis that does not
     # answer within a second counts as failing: a request never hangs on it.
@@ -446,7 +453,8 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.NEEDS_PREMODERATION = environ["NEEDS_PREMODERATION"].lower() in TRUE_WORDS
     for name in ("REGION_NAME", "REGION_SIRET", "AID_SCHEME_NAME", "ACCESSIBILITY_CONTACT",
                  "SECURITY_CONTACT", "DELETION_REGISTER_PATH", "MAIL_SERVER", "MAIL_USERNAME",
-                 "MAIL_DEFAULT_SENDER", "MAIL_FILE_DIR", "HUEY_STORAGE", "HUEY_SQLITE_PATH"):
+                 "MAIL_DEFAULT_SENDER", "MAIL_FILE_DIR", "HUEY_STORAGE", "HUEY_SQLITE_PATH",
+                 "UPLOADS_DIR"):
         if environ.get(name):
             setattr(settings, name, environ[name].strip())
     if environ.get("MAIL_PASSWORD"):

@@ -6,12 +6,21 @@ way (page by page, under SQLite's own locks: no file is swapped under open
 connections or their WAL). PostgreSQL: ``pg_dump --format=custom`` and
 ``pg_restore --clean``, run when the tools are installed, printed otherwise.
 
+The uploaded files (pictures, co-funding PDFs: ``UPLOADS_DIR``) go beside the database's
+backup, in a folder named after it with ``.uploads`` added (``inspir.db`` ->
+``inspir.db.uploads/images``, ``.../documents``): the folder is written first, so the
+files a backed-up row names are always in it. A restore copies back the files the live
+folder lacks, each checked against its name (the SHA-256 of its bytes); files sent after
+the backup stay in the live folder, named by no restored row, and harm nothing.
+
 After any restore the deletion register is replayed (accounts/retention.py):
-an account deleted after the backup was taken is deleted again.
+an account deleted after the backup was taken is deleted again (its structure's
+picture with it).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -20,6 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import URL, Engine
+
+from inspir_events.uploads import rules as upload_rules
+from inspir_events.uploads.storage import AREAS
 
 
 class BackupError(RuntimeError):
@@ -137,3 +149,71 @@ def run_pg(command: PgCommand) -> None:
         check=False)
     if result.returncode != 0:
         raise BackupError(f"{command.args[0]} failed: {result.stderr.strip()}")
+
+
+# ---- the uploaded files ----------------------------------------------------------------
+
+def files_path(backup: Path) -> Path:
+    """The folder holding the files of the database's backup ``backup``."""
+    backup = Path(backup)
+    return backup.with_name(backup.name + ".uploads")
+
+
+def _stored(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and upload_rules.valid_name(p.name))
+
+
+def backup_files(uploads: Path, target: Path) -> int:
+    """Copy every stored file of ``uploads`` into the new folder ``target``; returns how
+    many. Written under a temporary name, renamed when complete."""
+    target = Path(target)
+    if target.exists():
+        raise BackupError(f"{target} already exists: choose a new file name.")
+    partial = target.with_name(target.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    count = 0
+    for area in AREAS:
+        (partial / area).mkdir(parents=True)
+        for source in _stored(Path(uploads) / area):
+            shutil.copy2(source, partial / area / source.name)
+            count += 1
+    os.replace(partial, target)
+    return count
+
+
+def _sound(path: Path) -> bool:
+    """Whether the file holds the bytes its name says (the SHA-256 of its content)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest() == path.name.split(".")[0]
+
+
+def restore_files(source: Path, uploads: Path) -> int:
+    """Copy back the files of the backup folder ``source`` the live folder ``uploads``
+    lacks (each checked, written under a temporary name, renamed); returns how many."""
+    source = Path(source)
+    if not source.is_dir():
+        return 0
+    damaged = [p for area in AREAS for p in _stored(source / area) if not _sound(p)]
+    if damaged:
+        raise BackupError(f"{len(damaged)} file(s) of {source} are damaged (their content "
+                          f"does not match their name), e.g. {damaged[0]}.")
+    count = 0
+    for area in AREAS:
+        folder = Path(uploads) / area
+        folder.mkdir(parents=True, exist_ok=True)
+        for file in _stored(source / area):
+            target = folder / file.name
+            if target.exists():
+                continue
+            partial = folder / (".restore-" + file.name)
+            shutil.copy2(file, partial)
+            os.replace(partial, target)
+            count += 1
+    return count

@@ -4,6 +4,7 @@ purge-expired, backup, restore, replay-deletions, mail-worker."""
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from inspir_events.aid.years import services as aid_years
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.mail import worker as mail_worker
+from inspir_events.uploads import storage
 
 
 @click.command("create-admin")
@@ -125,10 +127,15 @@ def _pg_schema() -> str | None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
-    """Back the database up into PATH (a new file), while the application runs."""
+    """Back the database up into PATH (a new file) and the uploaded files into the folder
+    PATH.uploads, while the application runs."""
     engine = db.engine
     source = backup.sqlite_file(engine)
+    if path.exists():
+        raise click.UsageError(f"{path} already exists: choose a new file name.")
     try:
+        # The files first: every file a backed-up row names is then in the copy.
+        files = backup.backup_files(storage.root(), backup.files_path(path))
         if source is not None:
             backup.backup_sqlite(source, path)
         else:
@@ -137,9 +144,14 @@ def backup_command(path: Path) -> None:
                 raise click.UsageError("pg_dump is not installed; run:\n  "
                                        + command.shell_text())
             backup.run_pg(command)
-    except backup.BackupError as exc:
+    except (backup.BackupError, click.UsageError) as exc:
+        if not path.exists():  # no database copy: no half backup left beside it
+            shutil.rmtree(backup.files_path(path), ignore_errors=True)
+        if isinstance(exc, click.UsageError):
+            raise
         raise click.UsageError(str(exc)) from None
-    click.echo(f"Database backed up into {path}.")
+    click.echo(f"Database backed up into {path}; {files} uploaded file(s) into "
+               f"{backup.files_path(path)}.")
 
 
 @click.command("restore")
@@ -147,13 +159,17 @@ def backup_command(path: Path) -> None:
 @click.confirmation_option(prompt="The database's current content is replaced. Go on?")
 @with_appcontext
 def restore_command(path: Path) -> None:
-    """Restore the backup PATH, then delete again the accounts deleted since it was taken."""
+    """Restore the backup PATH (and the files of PATH.uploads the uploads folder lacks),
+    then delete again the accounts deleted since it was taken."""
     engine = db.engine
     register = retention.current_register()  # read before the restore overwrites it
     db.session.remove()
     engine.dispose()
     target = backup.sqlite_file(engine)
     try:
+        # The files first (each checked against its name): a damaged copy stops the
+        # restore before the database is touched.
+        files = backup.restore_files(backup.files_path(path), storage.root())
         if target is not None:
             backup.restore_sqlite(path, target)
         else:
@@ -167,8 +183,8 @@ def restore_command(path: Path) -> None:
         raise click.UsageError(str(exc)) from None
     engine.dispose()
     replayed = retention.replay_deletions(register)
-    click.echo(f"Database restored from {path}; {len(replayed)} account(s) deleted again "
-               "from the deletion register.")
+    click.echo(f"Database restored from {path}; {files} uploaded file(s) copied back; "
+               f"{len(replayed)} account(s) deleted again from the deletion register.")
 
 
 @click.command("replay-deletions")

@@ -12,7 +12,14 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from inspir_events import demo_aid, demo_calls, demo_discussions, demo_followup, demo_sessions
+from inspir_events import (
+    demo_aid,
+    demo_calls,
+    demo_discussions,
+    demo_followup,
+    demo_sessions,
+    demo_uploads,
+)
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.aid.projects import services as pipeline
@@ -295,6 +302,7 @@ def seed() -> bool:
     demo_calls.seed(users)  # a call for projects, its jury and scored applications
     demo_sessions.seed(users, events)  # the co-funding sessions and their juries
     demo_discussions.seed(users)  # conversations, and a comment awaiting the moderators
+    demo_uploads.seed(users, events[0])  # pictures of an event, a project, a structure
     return True
 
 

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from inspir_events import demo_uploads
 from inspir_events.accounts.models import User
 from inspir_events.aid import rules
 from inspir_events.aid.cofunding import reading
@@ -309,8 +310,9 @@ HACKATHON_APPLICATION = reading.ApplicationInput(
 def apply_for_hackathon(admin: User, organiser: User,
                         hackathon: Event) -> CofundingApplication:
     """The hackathon's organiser applies for its co-funding as anyone does: a draft saved,
-    then submitted to the committee under its budget year's rules (opened first when the
-    hackathon falls in the next year)."""
+    its detailed budget sent as a PDF (issue 20 §4), then submitted to the committee under
+    its budget year's rules (opened first when the hackathon falls in the next year)."""
     open_year(admin, cofunding.budget_year(hackathon))
     cofunding.save_draft(organiser, hackathon.id, HACKATHON_APPLICATION)
+    demo_uploads.send_hackathon_budget(organiser, hackathon)  # its budget as a PDF
     return cofunding.submit(organiser, hackathon.id, HACKATHON_APPLICATION)

@@ -177,6 +177,8 @@ LIMITS = {
                             _l("You have reported many comments in a short time.")),
     "vote": Limit("VOTE_HTTP_LIMIT", account_key,
                   _l("You are voting faster than anyone could read the ideas.")),
+    "upload": Limit("UPLOADS_LIMIT", account_key,
+                    _l("You have sent many files in a short time.")),
     "reproduce": Limit("REPRODUCTION_REQUESTS_LIMIT", account_key,
                        _l("You have sent many reproduction requests in a short time.")),
     "verify_resend": Limit("VERIFICATION_RESEND_LIMIT", account_key,

@@ -21,4 +21,5 @@ from inspir_events.recusal import models as recusal_models  # noqa: F401
 from inspir_events.reference import models as reference_models  # noqa: F401
 from inspir_events.store import models as store_models  # noqa: F401
 from inspir_events.teams import models as teams_models  # noqa: F401
+from inspir_events.uploads import models as uploads_models  # noqa: F401
 from inspir_events.voting import models as voting_models  # noqa: F401

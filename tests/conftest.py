@@ -228,6 +228,7 @@ def _make_sqlite_app(sqlite_template, tmp_path, **overrides):
     path = tmp_path / "inspir.db"
     shutil.copy(sqlite_template, path)
     overrides.setdefault("MAIL_FILE_DIR", str(tmp_path / "mail"))  # never instance/mail
+    overrides.setdefault("UPLOADS_DIR", str(tmp_path / "uploads"))  # never instance/uploads
     return create_app(testing_config(f"sqlite:///{path}", **overrides))
 
 
@@ -273,7 +274,8 @@ def backend(request):
 @pytest.fixture
 def app(request, backend, sqlite_template, tmp_path):
     if backend == "postgres":
-        application = _make_pg_app(request.getfixturevalue("pg_schema"))
+        application = _make_pg_app(request.getfixturevalue("pg_schema"),
+                                   UPLOADS_DIR=str(tmp_path / "uploads"))
     else:
         application = _make_sqlite_app(sqlite_template, tmp_path)
     application.test_client_class = InspirClient

@@ -46,7 +46,8 @@ def world(sqlite_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("authz") / "inspir.db"
     shutil.copy(sqlite_template, path)
     app = create_app(settings_for(f"sqlite:///{path}", RATELIMIT_ENABLED=False,
-                                      PROPAGATE_EXCEPTIONS=False))
+                                      PROPAGATE_EXCEPTIONS=False,
+                                      UPLOADS_DIR=str(path.parent / "uploads")))
     app.test_client_class = InspirClient
     with app.app_context():
         assert demo.seed()

@@ -184,3 +184,44 @@ def test_the_pg_commands_keep_the_password_off_the_command_line():
     assert restore.args[0] == "pg_restore" and "--clean" in restore.args
     assert restore.args[-3:] == ["--schema", "s1", "/backups/x.dump"]
     assert "PGPASSWORD=... " in restore.shell_text() and "s3cret" not in restore.shell_text()
+
+
+def uploaded_files(app) -> dict[str, bytes]:
+    """Every stored file (the demo's pictures and PDF), by area and name."""
+    from inspir_events.uploads import storage
+
+    with app.app_context():
+        return {f"{area}/{p.name}": p.read_bytes() for area in storage.AREAS
+                for p in storage.stored_files(area)}
+
+
+def test_the_backup_carries_the_uploaded_files_and_the_restore_brings_them_back(app,
+                                                                                 tmp_path):
+    """Issue 20 §4: the demo's pictures and the hackathon's PDF, lost from the folder
+    after the backup, come back with the restore; a damaged copy stops the restore."""
+    import shutil
+
+    from inspir_events.uploads import storage
+
+    seed_and_find(app, "dev")
+    files = uploaded_files(app)
+    assert any(name.startswith("documents/") for name in files)
+    assert sum(name.startswith("images/") for name in files) >= 3
+    target = tmp_path / "backups" / "inspir.db"
+    output = cli(app, "backup", str(target))
+    assert f"{len(files)} uploaded file(s)" in output
+    copies = backup.files_path(target)
+    assert {f"{p.parent.name}/{p.name}" for p in copies.rglob("*") if p.is_file()} == set(files)
+    with app.app_context():
+        shutil.rmtree(storage.root())  # the folder is lost
+    assert uploaded_files(app) == {}
+    output = cli(app, "restore", "--yes", str(target))
+    assert f"{len(files)} uploaded file(s) copied back" in output
+    assert uploaded_files(app) == files
+    # A copy whose bytes no longer match its name is refused, the database untouched.
+    damaged = next(copies.glob("documents/*.pdf"))
+    damaged.write_bytes(b"%PDF-1.4 changed")
+    before = sqlite_dump(app)
+    refused = app.test_cli_runner().invoke(args=["restore", "--yes", str(target)])
+    assert refused.exit_code != 0 and "damaged" in refused.output
+    assert sqlite_dump(app) == before

@@ -426,3 +426,39 @@ def test_demo_holds_conversations_and_a_comment_awaiting_the_moderators(client, 
     queue = client.get("/moderation/needs").get_data(as_text=True)
     assert "Commentaires signalés (1)" in queue and "Vends vélo électrique" in queue
     assert client.get("/api/v1/comments").get_json()["total"] == 7
+
+
+def test_demo_pictures_and_the_hackathons_budget_pdf(app, client, db, login):
+    """Issue 20 §4: the hackathon, the diffused project and the structure carry a picture
+    (shown with its text, served without the camera's data); the hackathon's application
+    carries its budget as a PDF, which its organiser downloads."""
+    import io
+
+    from PIL import Image
+
+    from inspir_events.accounts.models import User
+    from inspir_events.aid.cofunding.models import ApplicationFile
+    from inspir_events.uploads.models import Picture
+
+    assert demo.seed()
+    pictures = {p.subject_type: p for p in db.session.scalars(select(Picture))}
+    assert set(pictures) == {"event", "project", "support_structure"}
+    pages = {"event": f"/events/{pictures['event'].subject_id}",
+             "project": f"/projects/{pictures['project'].subject_id}",
+             "support_structure": f"/structures/{pictures['support_structure'].subject_id}"}
+    for kind, path in pages.items():
+        page = client.get(path).get_data(as_text=True)
+        picture = pictures[kind]
+        assert f"/media/{picture.largest['name']}" in page, path
+        assert picture.alt.replace("'", "&#39;") in page
+    served = client.get(f"/media/{pictures['event'].largest['name']}")
+    image = Image.open(io.BytesIO(served.data))
+    served.close()
+    assert image.format == "JPEG" and not image.getexif()  # the camera's Artist is gone
+    budget = db.session.scalar(select(ApplicationFile))
+    assert budget.kind.value == "budget"
+    organiser = db.session.scalar(select(User).where(User.email == f"orga@{demo.DEMO_DOMAIN}"))
+    login(organiser, password=demo.DEMO_PASSWORD)
+    response = client.get(f"/aid/applications/{budget.application_id}/files/budget")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-1.4")
+    response.close()

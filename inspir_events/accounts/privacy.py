@@ -8,7 +8,9 @@ feature's personal.py when its blueprint is registered).
   names the user in a column referring to their account, one section per table
   (the register's export keys), secrets and derived columns left out. A table with
   such a column that is neither exported nor left out with a reason fails
-  tests/accounts/test_export.py.
+  tests/accounts/test_export.py. The files the person sent (pictures, co-funding
+  PDFs: the features' ``files`` in the register) travel in its ``files`` section,
+  their bytes in base64.
 - Deletion (art. 17 right to erasure; issue 10): one transaction. What the
   person published (needs, ideas, projects, applications) stays, authored by
   « compte supprimé »; what is about them only (roles, skills, sessions,
@@ -23,6 +25,7 @@ feature's personal.py when its blueprint is registered).
 
 from __future__ import annotations
 
+import base64
 import enum
 import hashlib
 import json
@@ -118,8 +121,26 @@ def export_data(user: User) -> dict:
         rows = db.session.execute(select(table).where(where)
                                   .order_by(*table.primary_key.columns)).mappings()
         data.setdefault(key, []).extend(_row(table, row) for row in rows)
+    data["files"] = _files(user.id)
     db.session.commit()
     return data
+
+
+def _files(user_id: int) -> list[dict]:
+    """The files the person sent (pictures, co-funding PDFs), their bytes in base64: the
+    export is one JSON file, so they travel inside it (RGPD art. 20, portability)."""
+    files = []
+    for file in registry().files_of(user_id):
+        try:
+            content = file.path.read_bytes()
+        except OSError:  # a file lost from the folder: named, without its bytes
+            log.warning("exported file missing: %s", file.path)
+            content = None
+        files.append({"section": file.section, "name": file.name,
+                      "content_type": file.content_type,
+                      "content_base64": base64.b64encode(content).decode("ascii")
+                      if content is not None else None})
+    return files
 
 
 # ---- deletion ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Blueprint, Flask, current_app
 
@@ -42,14 +43,27 @@ class TableData:
 
 
 @dataclass(frozen=True)
+class ExportedFile:
+    """A file the person sent (a picture, a PDF), carried by the export: its section,
+    its stored name (the hash of its bytes), its type and where it is on disk."""
+
+    section: str
+    name: str
+    content_type: str
+    path: Path
+
+
+@dataclass(frozen=True)
 class PersonalData:
-    """A feature's personal data: its tables, and its erasure step (``erase(user_id)``,
-    inside the deletion's transaction, before the column rules). Steps run by ``order``,
-    lowest first: the feature that declares one says why its place matters."""
+    """A feature's personal data: its tables, its erasure step (``erase(user_id)``,
+    inside the deletion's transaction, before the column rules) and the files the person
+    sent (``files(user_id)``, carried by the export). Steps run by ``order``, lowest
+    first: the feature that declares one says why its place matters."""
 
     tables: Mapping[str, TableData]
     erase: Callable[[int], None] | None = None
     order: int = 50
+    files: Callable[[int], list[ExportedFile]] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,11 @@ class Registry:
         """(table, column referring to an account) -> what deleting the account does."""
         return {(name, column): action for name, t in self.tables().items()
                 for column, action in t.deletion.items()}
+
+    def files_of(self, user_id: int) -> list[ExportedFile]:
+        """Every file the person sent, feature by feature."""
+        return [file for part in self.personal_data if part.files is not None
+                for file in part.files(user_id)]
 
     def erasure_steps(self) -> list[Callable[[int], None]]:
         return [part.erase for part in sorted(self.personal_data, key=lambda p: p.order)

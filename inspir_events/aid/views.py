@@ -16,7 +16,11 @@ from inspir_events.aid.blueprint import bp
 from inspir_events.aid.calls import decisions as call_decisions
 from inspir_events.aid.calls import routes as calls_routes  # noqa: F401
 from inspir_events.aid.calls import services as calls
-from inspir_events.aid.cofunding import decisions
+from inspir_events.aid.cofunding import (
+    decisions,
+    document_routes,  # noqa: F401
+    documents,
+)
 from inspir_events.aid.cofunding import routes as cofunding_routes  # noqa: F401
 from inspir_events.aid.cofunding import session_routes as cofunding_session_routes  # noqa: F401
 from inspir_events.aid.cofunding import sessions as cofunding_sessions
@@ -26,6 +30,7 @@ from inspir_events.aid.jury import routes as jury_routes  # noqa: F401
 from inspir_events.aid.jury.registry import register as register_juried
 from inspir_events.aid.opendata import routes as opendata_routes  # noqa: F401
 from inspir_events.aid.projects import following as project_following
+from inspir_events.aid.projects import picture as project_picture
 from inspir_events.aid.projects import queries as projects
 from inspir_events.aid.projects import routes as projects_routes  # noqa: F401
 from inspir_events.aid.projects.labelling import LABEL_SUBJECT
@@ -36,6 +41,7 @@ from inspir_events.follows.subjects import register as register_followed
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
 from inspir_events.mail.tasks import paris_time, periodic
+from inspir_events.pictures.subjects import register as register_picture
 from inspir_events.recusal.registry import register_parties
 
 # A project's label request reads its members, title, page and eligibility from here.
@@ -55,7 +61,11 @@ register_juried(bp, calls.JURY_SUBJECT, call_decisions.JURIED_CALL)
 periodic(bp, "aid.close_calls", paris_time(minute="*/15"), calls.close_overdue)
 # Each session of co-funding applications is judged by a jury (issue 19 §2.1).
 register_juried(bp, cofunding_sessions.JURY_SUBJECT, cofunding_sessions.JURIED_SESSION)
+# The session's jury reads its applications' PDFs (issue 20 §4), a recused member excepted.
+documents.add_reader(bp, cofunding_sessions.may_read_documents)
 # People follow a project (issue 17 §4).
 register_followed(bp, project_following.SUBJECT_TYPE, project_following.FOLLOW_SUBJECT)
 # People comment on a project, in the pipeline and in the store (issue 20 §1).
 register_commented(bp, project_following.SUBJECT_TYPE, project_following.COMMENT_SUBJECT)
+# A project carries a picture (issue 20 §4).
+register_picture(bp, project_following.SUBJECT_TYPE, project_picture.PICTURE_SUBJECT)

@@ -10,9 +10,15 @@ from inspir_events.follows.subjects import register as register_followed
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.subjects import register as register_label_subject
 from inspir_events.needs import lineage as need_lineage
+from inspir_events.pictures.subjects import register as register_picture
 from inspir_events.recusal.registry import register_parties
 from inspir_events.store.need_lineage import compose as compose_need_lineage
-from inspir_events.store.structures import FOLLOW_SUBJECT, LABEL_SUBJECT, structure_people
+from inspir_events.store.structures import (
+    FOLLOW_SUBJECT,
+    LABEL_SUBJECT,
+    PICTURE_SUBJECT,
+    structure_people,
+)
 
 bp = Blueprint("store", __name__)
 
@@ -23,6 +29,8 @@ register_parties(bp, SubjectType.SUPPORT_STRUCTURE.value, structure_people,
                  name=_l("this support structure"))
 # People follow a support structure (issue 17 §4).
 register_followed(bp, SubjectType.SUPPORT_STRUCTURE.value, FOLLOW_SUBJECT)
+# A structure's page carries its picture (issue 20 §4).
+register_picture(bp, SubjectType.SUPPORT_STRUCTURE.value, PICTURE_SUBJECT)
 # The need page's lineage (events, ideas, projects) is composed here, above them all.
 need_lineage.provide(bp, compose_need_lineage)
 

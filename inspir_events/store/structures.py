@@ -21,6 +21,7 @@ from inspir_events.database import ID_MAX
 from inspir_events.extensions import db
 from inspir_events.follows.subjects import FollowSubject
 from inspir_events.labels.subjects import LabelSubject
+from inspir_events.pictures.subjects import PictureSubject
 from inspir_events.urls import path_for
 
 
@@ -95,3 +96,17 @@ LABEL_SUBJECT = LabelSubject(
 FOLLOW_SUBJECT = FollowSubject(
     load=get_structure, title=attrgetter("display_name"), url=structure_url,
     name=_l("Support structure"), gone=_l("A support structure that is no more"))
+
+
+# --- The structure's picture (issue 20 §4) ------------------------------------------------
+
+def _picture_load(structure_id: int, lock: bool = False) -> User | None:
+    structure = get_structure(structure_id)
+    if structure is not None and lock:
+        _locked(structure_id)
+    return structure
+
+
+PICTURE_SUBJECT = PictureSubject(
+    load=_picture_load, may_change=lambda user, structure: user.id == structure.id,
+    title=attrgetter("display_name"), url=structure_url)

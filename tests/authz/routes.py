@@ -311,6 +311,17 @@ ROUTES: dict[str, Row] = {
     # ---- aid: applications (the hackathon's, in Picardie), envelopes, projects
     "aid.application": Row("organiser", EV),
     "aid.applications_queue": Row("money"),
+    # Issue 20 §4: the application's PDFs. Its organisers send and remove them; the
+    # hackathon's application is submitted, so a change is refused (409); an empty form
+    # is the form's error (422).
+    "aid.upload_file": Row("organiser", EV, post="302 403 403 422 403 403 403 403 403"),
+    "aid.remove_file": Row("organiser", {**EV, "kind": "=budget"},
+                           post="302 403 403 303 403 403 403 403 403",
+                           effect="SELECT count(*) FROM application_file"),
+    # Read by the applicant and the event's organisers (Olivier), the committee and the
+    # decider it is entrusted to (Tiana); nobody else, and the admin neither.
+    "aid.download_file": Row("money", {"application_id": "application", "kind": "=budget"},
+                             get="302 403 403 200 403 200 403 403 200"),
     "aid.review": Row("money", {"application_id": "application"}),
     "aid.ask_changes": Row("money", {"application_id": "application"},
                            {"note": "Précisez le budget."}),
@@ -436,6 +447,15 @@ ROUTES: dict[str, Row] = {
                                post="302 403 403 303 403 403 403 403 403"),
     # ---- store and structures
     "store.catalogue": Row("public"),
+    # ---- pictures (issue 20 §4): the hackathon's, changed by its organiser only (an
+    # empty form misses the file and its text: 422; removing it: 303 and one row fewer).
+    "pictures.edit": Row("organiser", {"subject_type": "=event", "subject_id": "hackathon"},
+                         post="302 403 403 422 403 403 403 403 403"),
+    "pictures.remove": Row("organiser", {"subject_type": "=event", "subject_id": "hackathon"},
+                           post="302 403 403 303 403 403 403 403 403",
+                           effect="SELECT count(*) FROM picture", changed_by="organiser"),
+    # The pictures' files are public (a made-up name: not found, for everyone).
+    "uploads.media": Row("public", {"name": "=" + "0" * 64 + ".png"}, get=NOBODY),
     # ---- aid: the follow-up (issue 19 §3). Everyone signed in has a list (their aid).
     "aid.followups": Row("account"),
     # The demo's aid paid in two parts: its beneficiary (the meeting's organiser) and the

@@ -335,6 +335,7 @@ def build_world(template: Path, folder: Path, **settings) -> World:
 
     path = folder / "inspir.db"
     shutil.copy(template, path)
+    settings.setdefault("UPLOADS_DIR", str(folder / "uploads"))  # never instance/uploads
     app = create_app(testing_config(f"sqlite:///{path}", **settings))
     app.test_client_class = InspirClient
     with app.app_context():

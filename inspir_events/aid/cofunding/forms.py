@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,7 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from inspir_events.aid import rules
 from inspir_events.aid.cofunding.decisions import NOTE_MAX
-from inspir_events.aid.cofunding.models import RevenueKind
+from inspir_events.aid.cofunding.models import FileKind, RevenueKind
 from inspir_events.aid.cofunding.reading import (
     LINES_MAX,
     PURPOSE_MAX,
@@ -154,3 +155,16 @@ class SessionApplicationForm(FlaskForm):
 
     application = SelectField(_l("Application"), coerce=coerce_id, validate_choice=False,
                               validators=[DataRequired(_l("Choose an application."))])
+FILE_KIND_LABELS = {
+    FileKind.BUDGET: _l("Detailed budget"),
+    FileKind.STATUTES: _l("Statutes"),
+    FileKind.BANK_DETAILS: _l("Bank details (RIB)"),
+}
+
+
+class FileForm(FlaskForm):
+    """A PDF document sent with the application (its bytes are judged by the use case)."""
+
+    kind = SelectField(_l("Document"), choices=choices.from_labels(FILE_KIND_LABELS),
+                       validators=[DataRequired()])
+    file = FileField(_l("PDF file (at most 10 MB)"))

@@ -1,7 +1,8 @@
 """The co-funding applications' tables: a third-party event's request and its lines.
 
 :class:`CofundingApplication` with its :class:`ExpenseLine`, :class:`RevenueLine` and
-:class:`ApplicationDocument` rows; its :class:`ApplicationStatus` moves from draft to
+:class:`ApplicationDocument` rows (links) and :class:`ApplicationFile` rows (PDFs sent,
+stored privately in the uploads folder); its :class:`ApplicationStatus` moves from draft to
 the committee's decision. A :class:`CofundingSession` groups submitted applications of a
 budget year for one committee meeting: its jury scores them (issue 19 §2).
 """
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,6 +70,14 @@ class CofundingSession(db.Model):
 
     applications = relationship("CofundingApplication", back_populates="session",
                                 order_by="CofundingApplication.id")
+
+
+class FileKind(enum.StrEnum):
+    """The documents a co-funding application carries as PDF files (issue 20 §4)."""
+
+    BUDGET = "budget"  # the event's detailed budget
+    STATUTES = "statutes"  # the beneficiary's statutes
+    BANK_DETAILS = "bank_details"  # its bank details (RIB), where the aid is paid
 
 
 class RevenueKind(enum.StrEnum):
@@ -139,6 +149,8 @@ class CofundingApplication(db.Model):
     documents = relationship("ApplicationDocument", back_populates="application",
                              order_by="ApplicationDocument.position",
                              cascade="all, delete-orphan")
+    files = relationship("ApplicationFile", back_populates="application",
+                         order_by="ApplicationFile.id", cascade="all, delete-orphan")
 
 
 class ExpenseLine(db.Model):
@@ -183,3 +195,25 @@ class ApplicationDocument(db.Model):
     url: Mapped[str] = mapped_column(String(300))
 
     application = relationship("CofundingApplication", back_populates="documents")
+
+
+class ApplicationFile(db.Model):
+    """A PDF sent with an application, one per kind: stored privately under the hash of
+    its bytes (``name``) in the uploads folder's ``documents`` area, served only to the
+    people allowed (cofunding/documents.py)."""
+
+    __tablename__ = "application_file"
+    __table_args__ = (UniqueConstraint("application_id", "kind"),
+                      CheckConstraint("size > 0", name="size_positive"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cofunding_application.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[FileKind] = mapped_column(str_enum(FileKind, 16))
+    name: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    application = relationship("CofundingApplication", back_populates="files")

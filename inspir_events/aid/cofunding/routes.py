@@ -14,13 +14,15 @@ from flask_wtf import FlaskForm
 from inspir_events.accounts.permissions import verified_required
 from inspir_events.aid import rules
 from inspir_events.aid.blueprint import bp
-from inspir_events.aid.cofunding import decisions, entrusting, sessions
+from inspir_events.aid.cofunding import decisions, documents, entrusting, sessions
 from inspir_events.aid.cofunding import services as applications
 from inspir_events.aid.cofunding.forms import (
+    FILE_KIND_LABELS,
     REVENUE_LABELS,
     ApplicationForm,
     ChangesForm,
     EntrustForm,
+    FileForm,
     GrantForm,
     RefuseForm,
 )
@@ -75,7 +77,7 @@ def _totals(application, reading) -> dict | None:
             "other_revenues": source.other_revenues_cents}
 
 
-def _organiser_page(event, application, form, *, reading=None, problems=()):
+def _organiser_page(event, application, form, *, reading=None, problems=(), file_form=None):
     summary = _show_problems(form, problems) if form is not None else []
     return render_template(
         "aid/applications/form.html", event=event, application=application, form=form,
@@ -85,7 +87,9 @@ def _organiser_page(event, application, form, *, reading=None, problems=()):
         grants=applications.grants_of(application), year=applications.budget_year(event),
         policy=years.policy_or_none(applications.budget_year(event)),
         region_led=event.run_by.value == "region", revenue_labels=REVENUE_LABELS,
-        section_labels=SECTION_NAMES,
+        section_labels=SECTION_NAMES, files=documents.files_of(application),
+        file_form=file_form or FileForm(), file_labels=FILE_KIND_LABELS,
+        remove_file_form=FlaskForm(),
         editable=application is None or application.status in applications.EDITABLE)
 
 
@@ -190,6 +194,7 @@ def _review_page(application, *, grant_form=None, refuse_form=None, changes_form
         may_entrust=entrusting.may_entrust(current_user),
         entrust_form=_entrust_form(application, entrust_form), take_back_form=FlaskForm(),
         revenue_labels=REVENUE_LABELS, section_labels=SECTION_NAMES,
+        files=documents.files_of(application), file_labels=FILE_KIND_LABELS,
         violation_message=violation_message), status
 
 

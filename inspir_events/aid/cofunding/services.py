@@ -114,6 +114,11 @@ def _event(user: User, event_id: int, lock: bool = False) -> Event:
     return event
 
 
+def organisers_event(user: User, event_id: int, lock: bool = False) -> Event:
+    """The event, for one of its organisers (else 404 or 403); locked for a change."""
+    return _event(user, event_id, lock)
+
+
 def eligibility_problem(event: Event) -> ApplicationError | None:
     """Why this event cannot ask for co-funding, or None: third-party, labelled, not
     cancelled, in a budget year that has rules."""
@@ -137,6 +142,11 @@ def eligibility_problem(event: Event) -> ApplicationError | None:
 def _application_of(event_id: int, lock: bool = False) -> CofundingApplication | None:
     stmt = select(CofundingApplication).where(CofundingApplication.event_id == event_id)
     return db.session.scalar(stmt.with_for_update() if lock else stmt)
+
+
+def application_of(event_id: int, lock: bool = False) -> CofundingApplication | None:
+    """The event's application (None before its first save)."""
+    return _application_of(event_id, lock)
 
 
 def for_organiser(user: User, event_id: int) -> tuple[Event, CofundingApplication | None]:

@@ -90,6 +90,14 @@ def is_juror(user, session_id: int) -> bool:
     return jury.membership(user, jury.jury_of(JURY_SUBJECT, session_id)) is not None
 
 
+def may_read_documents(user, application: CofundingApplication) -> bool:
+    """The jury of the application's session reads its PDF documents (issue 20 §4), a
+    member recused from it excepted (registered with ``documents.add_reader``)."""
+    return (application.session_id is not None and _signed_in(user)
+            and is_juror(user, application.session_id)
+            and recusal_of(user, application) is None)
+
+
 def may_read(user, session_id: int) -> bool:
     """The session's page, its scores and its applications: its jury and the committee
     (and the administrators, who read every jury's scores)."""

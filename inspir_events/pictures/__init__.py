@@ -1,0 +1,1 @@
+"""Pictures of events, projects and support structures (issue 20 §4)."""
