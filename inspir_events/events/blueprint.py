@@ -8,8 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from inspir_events.events.access import parties
 from inspir_events.events.following import FOLLOW_SUBJECT, SUBJECT_TYPE
+from inspir_events.events.search import SEARCH_SOURCE, SOURCE
 from inspir_events.follows.subjects import register as register_followed
 from inspir_events.recusal.registry import register_parties
+from inspir_events.search.registry import register as register_searched
 
 bp = Blueprint("events", __name__)
 
@@ -17,6 +19,8 @@ bp = Blueprint("events", __name__)
 register_parties(bp, "event", parties, name=_l("this event"))
 # People follow an event (issue 17 §4).
 register_followed(bp, SUBJECT_TYPE, FOLLOW_SUBJECT)
+# The site's search finds published events (issue 20 §2).
+register_searched(bp, SOURCE, SEARCH_SOURCE)
 
 from inspir_events.events import (  # noqa: E402,F401  (register on bp)
     calendar_routes,

@@ -6,9 +6,13 @@ from flask import Blueprint
 
 from inspir_events.follows.subjects import register as register_followed
 from inspir_events.needs.following import FOLLOW_SUBJECT, SUBJECT_TYPE
+from inspir_events.needs.search import SEARCH_SOURCE, SOURCE
+from inspir_events.search.registry import register as register_searched
 
 bp = Blueprint("needs", __name__)
 
 register_followed(bp, SUBJECT_TYPE, FOLLOW_SUBJECT)
+# The site's search finds public needs (issue 20 §2).
+register_searched(bp, SOURCE, SEARCH_SOURCE)
 
 from inspir_events.needs import mails, personal, routes  # noqa: E402,F401  (register on bp)

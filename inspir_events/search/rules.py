@@ -1,0 +1,155 @@
+"""The site's search, in pure rules: what a document is, how a person's words become an
+engine's query, and how an engine's marked extract becomes safe HTML.
+
+Imports nothing but the standard library (the ``pure`` contract): the engines' SQL is in
+:mod:`inspir_events.search.queries`, the index's upkeep in :mod:`inspir_events.search.index`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+# The engines mark a matched word between these two characters (Unicode private use:
+# never typed, and removed from every indexed text by :func:`clean`); :func:`highlight`
+# escapes everything else and turns them into <mark>.
+START, STOP = "\ue000", "\ue001"
+ELLIPSIS = "…"
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+QUERY_MAX = 200  # characters of a query read
+TERMS_MAX = 8  # words of a query kept
+PER_PAGE = 20
+
+# Frequent French (and a few English) words that find everything and rank nothing; the
+# PostgreSQL French configuration drops them too, so both engines read the same query.
+_STOP_WORDS_TEXT = """
+a au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me
+meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes
+toi ton tu un une vos votre vous c d j l m n s t y est sont the of and or to in for on at
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index holds of one item a visitor may see: the source that made it (its
+    feature's name for it) and the item's id, the kind of result it is, its department
+    and theme (for the filters; None when it has none), its title and its text."""
+
+    source: str
+    item_id: int
+    kind: str
+    title: str
+    body: str
+    department_code: str | None = None
+    theme_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The search page's query and filters (empty: no filter)."""
+
+    text: str = ""
+    kind: str = ""
+    department: str = ""
+    theme: str = ""
+    page: int = 1
+
+
+def clean(text: str | None, limit: int) -> str:
+    """A text as the index stores it: without the highlight markers, spaces folded, cut."""
+    if not text:
+        return ""
+    text = text.replace(START, "").replace(STOP, "")
+    return " ".join(text.split())[:limit]
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(sanitised_html: str | None) -> str:
+    """The words of a sanitised HTML text (a description rendered from Markdown)."""
+    if not sanitised_html:
+        return ""
+    parser = _TextOnly()
+    parser.feed(sanitised_html)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())
+
+
+def fold(word: str) -> str:
+    """A word in lower case without its accents (« Écologie » -> « ecologie »)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def terms(text: str | None) -> list[str]:
+    """The words of a query that the engines look for: letters and digits only (so no
+    query syntax reaches an engine), folded, without stop words or repeats, at most
+    :data:`TERMS_MAX` of them."""
+    found: list[str] = []
+    for word in _WORD.findall((text or "")[:QUERY_MAX]):
+        folded = fold(word).replace("_", "")
+        if not folded or folded in STOP_WORDS or folded in found:
+            continue
+        found.append(folded[:40])
+        if len(found) == TERMS_MAX:
+            break
+    return found
+
+
+def fts5_query(words: list[str]) -> str:
+    """SQLite FTS5's MATCH expression: every word, each also as the start of a longer one
+    (« ecolo » finds « écologie »). Words are quoted: nothing in them is syntax."""
+    return " AND ".join(f'"{word}"*' for word in words)
+
+
+def tsquery(words: list[str]) -> str:
+    """PostgreSQL's ``to_tsquery`` text: every word, each as a prefix of the stemmed
+    lexeme. Words are letters and digits only (:func:`terms`), quoted all the same."""
+    return " & ".join(f"'{word}':*" for word in words)
+
+
+def highlight(marked: str | None) -> str:
+    """An engine's extract with its matches between :data:`START` and :data:`STOP`, as
+    HTML: everything escaped (the extract is what people wrote), the matches in <mark>."""
+    if not marked:
+        return ""
+    out: list[str] = []
+    inside = False
+    for part in re.split(f"([{START}{STOP}])", marked):
+        if part == START:
+            if not inside:
+                out.append("<mark>")
+                inside = True
+        elif part == STOP:
+            if inside:
+                out.append("</mark>")
+                inside = False
+        else:
+            out.append(html.escape(part, quote=True))
+    if inside:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for: a whole number from 1 to 50 (anything else is the first)."""
+    try:
+        number = int(str(value or "1").strip())
+    except ValueError:
+        return 1
+    return number if 1 <= number <= 50 else 1
