@@ -341,6 +341,8 @@ ROUTES: dict[str, Row] = {
                                post="302 403 403 303 403 403 403 403 403"),
     # ---- store and structures
     "store.catalogue": Row("public"),
+    # ---- the site's search (issue 20 §2): anyone searches, signed in or not.
+    "search.search": Row("public"),
     # ---- aid: the follow-up (issue 19 §3). Everyone signed in has a list (their aid).
     "aid.followups": Row("account"),
     # The demo's aid paid in two parts: its beneficiary (the meeting's organiser) and the

@@ -1,0 +1,37 @@
+"""The search's pure rules: a query's words, the engines' queries, the extract's HTML."""
+
+from inspir_events.search import rules
+
+
+def test_terms_are_folded_without_stop_words_or_syntax():
+    assert rules.terms("L'Écologie et la MOBILITÉ") == ["ecologie", "mobilite"]
+    assert rules.terms('"bus" OR title:* NEAR(a b) -x') == ["bus", "title", "near", "b", "x"]
+    assert rules.terms("   ") == []
+    assert len(rules.terms(" ".join(f"mot{i}" for i in range(30)))) == rules.TERMS_MAX
+
+
+def test_engine_queries_quote_every_word():
+    assert rules.fts5_query(["ecologie", "bus"]) == '"ecologie"* AND "bus"*'
+    assert rules.tsquery(["ecologie", "bus"]) == "'ecologie':* & 'bus':*"
+
+
+def test_highlight_escapes_everything_but_the_marks():
+    marked = f"avant <script>alert(1)</script> {rules.START}bus{rules.STOP} & après"
+    assert rules.highlight(marked) == (
+        "avant &lt;script&gt;alert(1)&lt;/script&gt; <mark>bus</mark> &amp; après")
+    # A mark left open is closed; a stray stop is dropped.
+    assert rules.highlight(f"{rules.STOP}a {rules.START}b") == "a <mark>b</mark>"
+
+
+def test_clean_removes_the_markers_and_cuts():
+    assert rules.clean(f"a{rules.START}b{rules.STOP}  c", 10) == "ab c"
+    assert rules.clean("x" * 50, 10) == "x" * 10
+
+
+def test_plain_text_of_sanitised_html():
+    assert rules.plain_text("<p>Le <strong>bus</strong> &amp; le train</p>") == (
+        "Le bus & le train")
+
+
+def test_page_number():
+    assert [rules.page_number(v) for v in (None, "2", "0", "x", "51")] == [1, 2, 1, 1, 1]
