@@ -8,6 +8,7 @@ import pytest
 
 from inspir_events.accounts.models import Role
 from inspir_events.search import queries, rules
+from tests.aid.conftest import committee  # noqa: F401,E402  (fixture)
 from tests.store.conftest import make_project, structure  # noqa: F401  (fixtures)
 from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
     browser,
@@ -22,7 +23,6 @@ from tests.voting.conftest import (  # noqa: F401  (fixtures, re-exported)
     team_event,
     voting_event,
 )
-from tests.aid.conftest import committee  # noqa: F401,E402  (fixture)
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 
