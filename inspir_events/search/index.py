@@ -39,6 +39,7 @@ def _row(document: rules.Document) -> dict:
         "theme_code": document.theme_code,
         "title": rules.clean(document.title, rules.TITLE_MAX),
         "body": rules.clean(document.body, rules.BODY_MAX),
+        "facets": rules.facets(document.kind, document.department_code, document.theme_code),
     }
 
 

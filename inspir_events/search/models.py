@@ -6,8 +6,9 @@ Each engine reads it through an index of its own, made by migration 0020 and not
 described here (SQLAlchemy has no words for them; :func:`include_in_comparison` keeps them out
 of the models' comparison with the database):
 
-- SQLite: the FTS5 table ``search_fts`` (``unicode61 remove_diacritics 2``), an
-  external-content index over ``search_document`` kept in step by three triggers;
+- SQLite: the FTS5 table ``search_fts`` (``unicode61 remove_diacritics 2``) over the
+  title, the text and the facets (the filters as words), an external-content index over
+  ``search_document`` kept in step by three triggers;
 - PostgreSQL: the generated column ``search_vector`` (title weighted A, text B, through
   the ``fr_unaccent`` configuration: French stemming after ``unaccent``) and its GIN
   index ``ix_search_document_vector``.
@@ -40,6 +41,8 @@ class SearchDocument(db.Model):
     theme_code: Mapped[str | None] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The filter values as words (search.rules.facets), for SQLite's index.
+    facets: Mapped[str] = mapped_column(String(120), default="")
 
 
 def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:

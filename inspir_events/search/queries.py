@@ -1,9 +1,18 @@
-"""Reading the search index: the ranked results of a query, with their marked extracts.
+"""Reading the search index: one page of results for a query, with their marked extracts.
 
-Two engines, one answer (:class:`Result`): SQLite's FTS5 (``bm25``, the title weighing
-ten times the text; ``snippet``) and PostgreSQL's full-text search (``ts_rank_cd`` on the
-weighted ``search_vector``; ``ts_headline``). Both rank first and mark the extracts of
-one page's results only (marking is the costly part).
+Two engines, one answer (:class:`Page`): SQLite's FTS5 (``bm25``, the title weighing ten
+times the text; ``snippet``) and PostgreSQL's full-text search (``ts_rank_cd`` on the
+weighted ``search_vector``; ``ts_headline``). Each search:
+
+1. counts the matches, stopping past :data:`~inspir_events.search.rules.RANKED_MAX`;
+2. picks one page's documents: ranked by relevance when the query matches at most
+   ``RANKED_MAX`` documents, else the newest first (ranking reads every match: a word in
+   half the documents costs 50 ms to 150 ms to rank, whereas the newest come straight
+   from the index's order; the page says so and invites more words or a filter);
+3. marks the extracts of that page's documents only (marking is the costly part).
+
+On SQLite the filters are words of the index's ``facets`` column (no join); on PostgreSQL
+they are columns beside the GIN index.
 """
 
 from __future__ import annotations
@@ -26,105 +35,117 @@ class Result:
     theme_code: str | None
 
 
-def _filter_sql(filters: rules.Filters, params: dict) -> str:
-    where = []
-    for column, value in (("kind", filters.kind), ("department_code", filters.department),
-                          ("theme_code", filters.theme)):
-        if value:
-            where.append(f"d.{column} = :{column}")
-            params[column] = value
-    return "".join(f" AND {clause}" for clause in where)
+@dataclass(frozen=True)
+class Page:
+    results: list[Result]
+    more: bool  # another page follows
+    ranked: bool  # by relevance (else: too many matches, the newest first)
 
 
-def search(filters: rules.Filters, per_page: int = rules.PER_PAGE) -> tuple[list[Result], bool]:
-    """One page of results for ``filters`` (best first) and whether another page follows."""
+def search(filters: rules.Filters, per_page: int = rules.PER_PAGE) -> Page:
+    """One page of results for ``filters``."""
     words = rules.terms(filters.text)
     if not words:
-        return [], False
-    params = {"limit": per_page + 1, "offset": (filters.page - 1) * per_page}
-    where = _filter_sql(filters, params)
+        return Page([], False, True)
+    params = {"limit": per_page + 1, "offset": (filters.page - 1) * per_page,
+              "cap": rules.RANKED_MAX + 1}
     if db.engine.dialect.name == "postgresql":
-        rows = _postgresql(words, where, params)
+        rows, ranked = _postgresql(words, filters, params)
     else:
-        rows = _sqlite(words, where, params)
-    results = [Result(kind=r.kind, item_id=r.item_id, title=r.title, extract=r.extract or "",
-                      department_code=r.department_code, theme_code=r.theme_code)
-               for r in rows[:per_page]]
-    return results, len(rows) > per_page
+        rows, ranked = _sqlite(words, filters, params)
+    return Page(rows[:per_page], len(rows) > per_page, ranked)
 
 
-# The snippet: a dozen words around the first match, the matches marked.
-_SQLITE_TOP = """
-SELECT search_fts.rowid AS id, bm25(search_fts, 10.0, 1.0) AS score
-FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid
-WHERE search_fts MATCH :match{where}
-ORDER BY score, id LIMIT :limit OFFSET :offset
+# --- SQLite: FTS5 ----------------------------------------------------------------------
+
+_SQLITE_COUNT = """
+SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :match LIMIT :cap)
 """
+_SQLITE_RANKED = """
+SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :match
+ORDER BY bm25(search_fts, 10.0, 1.0, 0.0), rowid LIMIT :limit OFFSET :offset
+"""
+_SQLITE_NEWEST = """
+SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :match
+ORDER BY rowid DESC LIMIT :limit OFFSET :offset
+"""
+# The title whole, a dozen words of the text around the first match; the matches marked.
 _SQLITE_MARKED = """
-SELECT search_fts.rowid AS id,
-       highlight(search_fts, 0, :start, :stop) AS title,
-       snippet(search_fts, 1, :start, :stop, :ellipsis, 16) AS extract
-FROM search_fts WHERE search_fts MATCH :match AND search_fts.rowid IN ({ids})
-"""
-_SQLITE_ROWS = """
-SELECT id, kind, item_id, department_code, theme_code FROM search_document
-WHERE id IN ({ids})
+SELECT f.rowid AS id, highlight(search_fts, 0, :start, :stop) AS title,
+       snippet(search_fts, 1, :start, :stop, :ellipsis, 16) AS extract,
+       d.kind, d.item_id, d.department_code, d.theme_code
+FROM search_fts AS f JOIN search_document AS d ON d.id = f.rowid
+WHERE search_fts MATCH :match AND f.rowid IN ({ids})
 """
 
 
-@dataclass(frozen=True)
-class _Row:
-    kind: str
-    item_id: int
-    title: str
-    extract: str
-    department_code: str | None
-    theme_code: str | None
-
-
-def _sqlite(words: list[str], where: str, params: dict) -> list[_Row]:
-    params["match"] = rules.fts5_query(words)
+def _sqlite(words: list[str], filters: rules.Filters, params: dict) -> tuple[list, bool]:
     session = db.session
-    top = session.execute(text(_SQLITE_TOP.format(where=where)), params).all()
+    params["match"] = rules.fts5_query(words, filters)
+    ranked = session.execute(text(_SQLITE_COUNT), params).scalar_one() <= rules.RANKED_MAX
+    top = [row.id for row in session.execute(
+        text(_SQLITE_RANKED if ranked else _SQLITE_NEWEST), params)]
     if not top:
-        return []
-    ids = ", ".join(str(int(row.id)) for row in top)
+        return [], ranked
+    ids = ", ".join(str(int(i)) for i in top)  # integers from the index itself
     marked = {row.id: row for row in session.execute(
         text(_SQLITE_MARKED.format(ids=ids)),
         {"match": params["match"], "start": rules.START, "stop": rules.STOP,
          "ellipsis": rules.ELLIPSIS})}
-    documents = {row.id: row for row in session.execute(text(_SQLITE_ROWS.format(ids=ids)))}
-    rows = []
-    for row in top:
-        document, mark = documents[row.id], marked.get(row.id)
-        rows.append(_Row(kind=document.kind, item_id=document.item_id,
-                         title=mark.title if mark else "", extract=mark.extract if mark else "",
-                         department_code=document.department_code,
-                         theme_code=document.theme_code))
-    return rows
+    return [_result(marked[i]) for i in top if i in marked], ranked
 
+
+def _result(row) -> Result:
+    return Result(kind=row.kind, item_id=row.item_id, title=row.title or "",
+                  extract=row.extract or "", department_code=row.department_code,
+                  theme_code=row.theme_code)
+
+
+# --- PostgreSQL: full-text search -------------------------------------------------------
 
 _HEADLINE = (f"StartSel={rules.START}, StopSel={rules.STOP}, MaxWords=24, MinWords=10, "
              f"MaxFragments=1, FragmentDelimiter={rules.ELLIPSIS}")
-_TITLE_HEADLINE = (f"StartSel={rules.START}, StopSel={rules.STOP}, HighlightAll=true")
+_TITLE_HEADLINE = f"StartSel={rules.START}, StopSel={rules.STOP}, HighlightAll=true"
 
-_POSTGRESQL = """
-WITH q AS (SELECT to_tsquery('fr_unaccent', :tsquery) AS query),
+_PG_QUERY = "SELECT to_tsquery('fr_unaccent', :tsquery) AS query"
+_PG_COUNT = """
+WITH q AS ({query})
+SELECT count(*) FROM (SELECT 1 FROM search_document AS d, q
+                      WHERE d.search_vector @@ q.query{where} LIMIT :cap) AS m
+"""
+_PG_PAGE = """
+WITH q AS ({query}),
 top AS (
-    SELECT d.id, ts_rank_cd(d.search_vector, q.query) AS score
-    FROM search_document AS d, q
+    SELECT d.id, {score} AS score FROM search_document AS d, q
     WHERE d.search_vector @@ q.query{where}
-    ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset
+    ORDER BY {order} LIMIT :limit OFFSET :offset
 )
 SELECT d.kind, d.item_id, d.department_code, d.theme_code,
        ts_headline('fr_unaccent', d.title, q.query, :title_options) AS title,
        ts_headline('fr_unaccent', d.body, q.query, :options) AS extract
 FROM top JOIN search_document AS d ON d.id = top.id, q
-ORDER BY top.score DESC, d.id
+ORDER BY {outer_order}
 """
+_RANKED = {"score": "ts_rank_cd(d.search_vector, q.query)", "order": "score DESC, d.id",
+           "outer_order": "top.score DESC, d.id"}
+_NEWEST = {"score": "0", "order": "d.id DESC", "outer_order": "d.id DESC"}
 
 
-def _postgresql(words: list[str], where: str, params: dict) -> list:
+def _pg_filters(filters: rules.Filters, params: dict) -> str:
+    where = []
+    for column, value in (("kind", filters.kind), ("department_code", filters.department),
+                          ("theme_code", filters.theme)):
+        if value:
+            where.append(f" AND d.{column} = :{column}")
+            params[column] = value
+    return "".join(where)
+
+
+def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple[list, bool]:
     params.update(tsquery=rules.tsquery(words), options=_HEADLINE,
                   title_options=_TITLE_HEADLINE)
-    return list(db.session.execute(text(_POSTGRESQL.format(where=where)), params))
+    where = _pg_filters(filters, params)
+    ranked = db.session.execute(text(_PG_COUNT.format(query=_PG_QUERY, where=where)),
+                                params).scalar_one() <= rules.RANKED_MAX
+    page = _PG_PAGE.format(query=_PG_QUERY, where=where, **(_RANKED if ranked else _NEWEST))
+    return [_result(row) for row in db.session.execute(text(page), params)], ranked

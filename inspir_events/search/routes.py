@@ -49,9 +49,10 @@ def search():
     kinds = registry.kinds()
     departments, themes = reference.departments(), reference.themes()
     filters = _filters(kinds, departments, themes)
-    results, more = queries.search(filters)
+    page = queries.search(filters)
     return render_template(
         "search/results.html", filters=filters, kinds=kinds, departments=departments,
-        themes=themes, results=[_shown(r, kinds) for r in results], more=more,
+        themes=themes, results=[_shown(r, kinds) for r in page.results], more=page.more,
+        ranked=page.ranked,
         searched=bool(rules.terms(filters.text)),
         department_names={d.code: d for d in departments})

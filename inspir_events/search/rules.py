@@ -24,6 +24,11 @@ BODY_MAX = 20_000
 QUERY_MAX = 200  # characters of a query read
 TERMS_MAX = 8  # words of a query kept
 PER_PAGE = 20
+FACETS_MAX = 120
+# A query matching more documents than this is too broad to rank them all at each search
+# (ranking reads every match: 50 ms to 150 ms for half of 100,000 documents, bench/README.md):
+# its results come newest first (the most recently indexed), and the page says so.
+RANKED_MAX = 1000
 
 # Frequent French (and a few English) words that find everything and rank nothing; the
 # PostgreSQL French configuration drops them too, so both engines read the same query.
@@ -50,6 +55,23 @@ class Document:
     body: str
     department_code: str | None = None
     theme_code: str | None = None
+
+
+def facet(prefix: str, code: str | None) -> str:
+    """A filter value as one word of the index (« dep80 », « themeservicespublics »): the
+    engines' tokenizers keep letters and digits only."""
+    return prefix + re.sub(r"[^0-9a-z]", "", (code or "").lower())
+
+
+def facets(kind: str, department_code: str | None, theme_code: str | None) -> str:
+    """A document's filter values as words, the SQLite index's third column (filters are
+    words of the query there: no join)."""
+    words = [facet("kind", kind)]
+    if department_code:
+        words.append(facet("dep", department_code))
+    if theme_code:
+        words.append(facet("theme", theme_code))
+    return " ".join(words)[:FACETS_MAX]
 
 
 @dataclass(frozen=True)
@@ -111,10 +133,17 @@ def terms(text: str | None) -> list[str]:
     return found
 
 
-def fts5_query(words: list[str]) -> str:
-    """SQLite FTS5's MATCH expression: every word, each also as the start of a longer one
-    (« ecolo » finds « écologie »). Words are quoted: nothing in them is syntax."""
-    return " AND ".join(f'"{word}"*' for word in words)
+def fts5_query(words: list[str], filters: Filters | None = None) -> str:
+    """SQLite FTS5's MATCH expression: every word in the title or the text, each also as
+    the start of a longer one (« ecolo » finds « écologie »), and the filters as words of
+    the facets column. Words are quoted: nothing in them is syntax."""
+    expression = "{title body} : (" + " AND ".join(f'"{word}"*' for word in words) + ")"
+    if filters is not None:
+        for prefix, code in (("kind", filters.kind), ("dep", filters.department),
+                             ("theme", filters.theme)):
+            if code:
+                expression += f' AND facets : "{facet(prefix, code)}"'
+    return expression
 
 
 def tsquery(words: list[str]) -> str:

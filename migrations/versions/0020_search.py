@@ -12,7 +12,9 @@ Each engine gets its own full-text index, which the models do not describe
 
 - SQLite: the FTS5 table ``search_fts`` (tokenizer ``unicode61 remove_diacritics 2``:
   « écologie » and « ecologie » are one word), an external-content index over
-  ``search_document`` kept in step by three triggers;
+  ``search_document`` kept in step by three triggers; its third column, ``facets``, holds
+  the filter values as words (« kindneed dep80 themetransports »): the filters are words
+  of the query, without a join;
 - PostgreSQL: the ``unaccent`` extension (created when missing, in ``public`` when that
   schema exists; the downgrade leaves it, other schemas and databases may use it), the
   text search configuration ``fr_unaccent`` (French with ``unaccent`` before the French
@@ -39,14 +41,16 @@ depends_on = None
 
 FTS_TRIGGERS = (
     "CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN "
-    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO search_fts(rowid, title, body, facets) "
+    "VALUES (new.id, new.title, new.body, new.facets); END",
     "CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, title, body, facets) "
+    "VALUES ('delete', old.id, old.title, old.body, old.facets); END",
     "CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); "
-    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, title, body, facets) "
+    "VALUES ('delete', old.id, old.title, old.body, old.facets); "
+    "INSERT INTO search_fts(rowid, title, body, facets) "
+    "VALUES (new.id, new.title, new.body, new.facets); END",
 )
 
 
@@ -60,6 +64,7 @@ def upgrade():
     sa.Column('theme_code', sa.String(length=32), nullable=True),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('facets', sa.String(length=120), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_document')),
     sa.UniqueConstraint('source', 'item_id', name='uq_search_document_item')
     )
@@ -71,7 +76,7 @@ def upgrade():
     if bind.dialect.name == 'postgresql':
         _postgresql_upgrade(bind)
     else:
-        op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(title, body, "
+        op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(title, body, facets, "
                    "content='search_document', content_rowid='id', "
                    "tokenize='unicode61 remove_diacritics 2')")
         for trigger in FTS_TRIGGERS:
@@ -124,6 +129,17 @@ _TAG = re.compile(r"<[^>]*>")
 _MARKERS = re.compile("[\ue000\ue001]")
 
 
+def _facet(prefix, code):
+    return prefix + re.sub(r"[^0-9a-z]", "", (code or "").lower())
+
+
+def _facets(kind, department, theme):
+    words = [_facet("kind", kind)]
+    words += [_facet("dep", department)] if department else []
+    words += [_facet("theme", theme)] if theme else []
+    return " ".join(words)[:120]
+
+
 def _plain(*parts):
     text = " ".join(html.unescape(_TAG.sub(" ", p or "")) for p in parts)
     return " ".join(_MARKERS.sub("", text).split())
@@ -161,11 +177,13 @@ def _fill(bind):
                      r["display_name"], _plain(r["bio"])))
     table = sa.table('search_document', sa.column('source'), sa.column('item_id'),
                      sa.column('kind'), sa.column('department_code'),
-                     sa.column('theme_code'), sa.column('title'), sa.column('body'))
+                     sa.column('theme_code'), sa.column('title'), sa.column('body'),
+                     sa.column('facets'))
     keys = ('source', 'item_id', 'kind', 'department_code', 'theme_code', 'title', 'body')
     values = [dict(zip(keys, row, strict=True)) for row in rows]
     for value in values:
         value['title'] = " ".join(_MARKERS.sub("", value['title'] or "").split())[:200]
         value['body'] = value['body'][:20000]
+        value['facets'] = _facets(value['kind'], value['department_code'], value['theme_code'])
     if values:
         op.bulk_insert(table, values)

@@ -33,9 +33,9 @@ def found(db):
     search answers, best first (its first page)."""
 
     def search(text: str, **filters) -> list[tuple[str, int]]:
-        results, _more = queries.search(rules.Filters(text=text, **filters))
+        page = queries.search(rules.Filters(text=text, **filters))
         db.session.commit()  # end the read, as a request would
-        return [(r.kind, r.item_id) for r in results]
+        return [(r.kind, r.item_id) for r in page.results]
 
     return search
 

@@ -11,7 +11,11 @@ def test_terms_are_folded_without_stop_words_or_syntax():
 
 
 def test_engine_queries_quote_every_word():
-    assert rules.fts5_query(["ecologie", "bus"]) == '"ecologie"* AND "bus"*'
+    assert rules.fts5_query(["ecologie", "bus"]) == '{title body} : ("ecologie"* AND "bus"*)'
+    assert rules.fts5_query(["bus"], rules.Filters(kind="need", department="80",
+                                                   theme="services_publics")) == (
+        '{title body} : ("bus"*) AND facets : "kindneed" AND facets : "dep80" '
+        'AND facets : "themeservicespublics"')
     assert rules.tsquery(["ecologie", "bus"]) == "'ecologie':* & 'bus':*"
 
 

@@ -124,3 +124,21 @@ def test_results_are_paged(db, make_need, client, found):
 def test_structure_role_matters(db, make_user, found):
     user = make_user(display_name="Incubateur des Flandres", roles=(Role.SUPPORT_STRUCTURE,))
     assert found("flandres") == [("structure", user.id)]
+
+
+@BACKENDS
+def test_a_too_broad_query_comes_newest_first_and_says_so(db, make_need, client, found,
+                                                         monkeypatch):
+    from inspir_events.search import rules
+
+    monkeypatch.setattr(rules, "RANKED_MAX", 2)
+    needs = [make_need(title=f"Marché {n}", description="Un marché. " * (4 - n))
+             for n in range(4)]
+    assert found("marché") == [("need", n.id) for n in reversed(needs)]
+    assert "les plus récents d’abord" in client.get("/search?q=marche").get_data(as_text=True)
+    # Narrowed by a filter under the limit: ranked again.
+    other = make_need(title="Marché du soir", department="59")
+    make_need(title="Un rendez-vous", description="Au marché du soir.", department="59")
+    assert found("marché", department="59")[0] == ("need", other.id)
+    assert "les plus récents d’abord" not in client.get(
+        "/search?q=marche&department=59").get_data(as_text=True)
