@@ -1,8 +1,9 @@
 """Reading the search index: one page of results for a query, with their marked extracts.
 
 Two engines, one answer (:class:`Page`): SQLite's FTS5 (``bm25``, the title weighing ten
-times the text; ``snippet``) and PostgreSQL's full-text search (``ts_rank_cd`` on the
-weighted ``search_vector``; ``ts_headline``). Each search:
+times the text; the marks drawn by :func:`~inspir_events.search.rules.mark`) and
+PostgreSQL's full-text search (``ts_rank_cd`` on the weighted ``search_vector``;
+``ts_headline``, which knows its stems). Each search:
 
 1. counts the matches, stopping past :data:`~inspir_events.search.rules.RANKED_MAX`;
 2. picks one page's documents: ranked by relevance when the query matches at most
@@ -58,41 +59,55 @@ def search(filters: rules.Filters, per_page: int = rules.PER_PAGE) -> Page:
 
 # --- SQLite: FTS5 ----------------------------------------------------------------------
 
-_SQLITE_COUNT = """
-SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :match LIMIT :cap)
+# The newest matches, up to one past the limit of ranking: how many there are (up to it),
+# and the page of a broad query (one pass over the index).
+_SQLITE_NEWEST = """
+SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :match
+ORDER BY rowid DESC LIMIT :limit OFFSET :offset
 """
 _SQLITE_RANKED = """
 SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :match
 ORDER BY bm25(search_fts, 10.0, 1.0, 0.0), rowid LIMIT :limit OFFSET :offset
 """
-_SQLITE_NEWEST = """
-SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :match
-ORDER BY rowid DESC LIMIT :limit OFFSET :offset
+_SQLITE_ROWS = """
+SELECT id, kind, item_id, department_code, theme_code, title, body FROM search_document
+WHERE id IN ({ids})
 """
-# The title whole, a dozen words of the text around the first match; the matches marked.
-_SQLITE_MARKED = """
-SELECT f.rowid AS id, highlight(search_fts, 0, :start, :stop) AS title,
-       snippet(search_fts, 1, :start, :stop, :ellipsis, 16) AS extract,
-       d.kind, d.item_id, d.department_code, d.theme_code
-FROM search_fts AS f JOIN search_document AS d ON d.id = f.rowid
-WHERE search_fts MATCH :match AND f.rowid IN ({ids})
-"""
+EXTRACT_CHARS = 180
+
+
+def _ids(sql: str, params: dict) -> list[int]:
+    """The ids a top query gives, read by the driver itself on the session's connection
+    (in its transaction): up to a thousand plain integers, no row objects."""
+    cursor = db.session.connection().connection.driver_connection.execute(sql, params)
+    return [row[0] for row in cursor.fetchall()]
 
 
 def _sqlite(words: list[str], filters: rules.Filters, params: dict) -> tuple[list, bool]:
-    session = db.session
-    params["match"] = rules.fts5_query(words, filters)
-    ranked = session.execute(text(_SQLITE_COUNT), params).scalar_one() <= rules.RANKED_MAX
-    top = [row.id for row in session.execute(
-        text(_SQLITE_RANKED if ranked else _SQLITE_NEWEST), params)]
+    """FTS5 finds and ranks; the marks are drawn here (``rules.mark``: FTS5's own snippet
+    re-reads a frequent word's whole index entry for each document, 4 ms each)."""
+    match = rules.fts5_query(words, filters)
+    newest = _ids(_SQLITE_NEWEST, {"match": match, "limit": params["cap"], "offset": 0})
+    ranked = len(newest) <= rules.RANKED_MAX
+    start, stop = params["offset"], params["offset"] + params["limit"]
+    if ranked:
+        top = _ids(_SQLITE_RANKED, {"match": match, "limit": params["limit"],
+                                    "offset": params["offset"]})
+    elif stop <= len(newest):
+        top = newest[start:stop]
+    else:
+        top = _ids(_SQLITE_NEWEST, {"match": match, "limit": params["limit"],
+                                    "offset": params["offset"]})
     if not top:
         return [], ranked
     ids = ", ".join(str(int(i)) for i in top)  # integers from the index itself
-    marked = {row.id: row for row in session.execute(
-        text(_SQLITE_MARKED.format(ids=ids)),
-        {"match": params["match"], "start": rules.START, "stop": rules.STOP,
-         "ellipsis": rules.ELLIPSIS})}
-    return [_result(marked[i]) for i in top if i in marked], ranked
+    rows = {row.id: row for row in db.session.execute(text(_SQLITE_ROWS.format(ids=ids)))}
+    results = [Result(kind=row.kind, item_id=row.item_id,
+                      title=rules.mark(row.title, words),
+                      extract=rules.mark(row.body, words, EXTRACT_CHARS),
+                      department_code=row.department_code, theme_code=row.theme_code)
+               for row in (rows[i] for i in top if i in rows)]
+    return results, ranked
 
 
 def _result(row) -> Result:

@@ -7,6 +7,7 @@ Imports nothing but the standard library (the ``pure`` contract): the engines' S
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -150,6 +151,57 @@ def tsquery(words: list[str]) -> str:
     """PostgreSQL's ``to_tsquery`` text: every word, each as a prefix of the stemmed
     lexeme. Words are letters and digits only (:func:`terms`), quoted all the same."""
     return " & ".join(f"'{word}':*" for word in words)
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char.lower())
+    return decomposed[0] if decomposed else char
+
+
+def _folded(text: str) -> str:
+    """``text`` in lower case without accents, character for character (same length, so
+    positions found in it are positions in ``text``)."""
+    return "".join(map(_fold_char, text))
+
+
+def _words_pattern(words: list[str]) -> re.Pattern:
+    """A word starting with one of ``words`` (folded, letters and digits only)."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")\w*")
+
+
+def mark(text: str | None, words: list[str], extract_chars: int = 0) -> str:
+    """``text`` with the words found marked between :data:`START` and :data:`STOP`: each
+    word whose folded form starts with one of ``words`` (as SQLite's index matches them).
+
+    With ``extract_chars``, only an extract of about that many characters, from a little
+    before the first match (the text's start when nothing matches), cut between words,
+    :data:`ELLIPSIS` where cut.
+    """
+    if not text or not words:
+        return text or ""
+    pattern = _words_pattern(words)
+    folded = _folded(text)
+    begin, end, prefix, suffix = 0, len(text), "", ""
+    if extract_chars and len(text) > extract_chars:
+        first = pattern.search(folded)
+        begin = max(0, min(first.start() - extract_chars // 5 if first else 0,
+                           len(text) - extract_chars))
+        if begin:
+            space = text.find(" ", begin)
+            begin = space + 1 if 0 <= space < begin + 30 else begin
+            prefix = ELLIPSIS
+        end = begin + extract_chars
+        if end < len(text):
+            space = text.rfind(" ", begin, end)
+            end = space if space > begin else end
+            suffix = ELLIPSIS
+    out, position = [prefix], begin
+    for found in pattern.finditer(folded, begin, end):
+        out += [text[position:found.start()], START, text[found.start():found.end()], STOP]
+        position = found.end()
+    out += [text[position:end].rstrip(), suffix]
+    return "".join(out)
 
 
 def highlight(marked: str | None) -> str:

@@ -39,3 +39,16 @@ def test_plain_text_of_sanitised_html():
 
 def test_page_number():
     assert [rules.page_number(v) for v in (None, "2", "0", "x", "51")] == [1, 2, 1, 1, 1]
+
+
+def test_mark_finds_words_by_their_folded_start_and_cuts_an_extract():
+    s, e = rules.START, rules.STOP
+    assert rules.mark("Le Quartier des écoles", ["quartier", "ecole"]) == (
+        f"Le {s}Quartier{e} des {s}écoles{e}")
+    text = ("Un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
+            "quinze seize dixsept Écologie urbaine vingt et un fin.")
+    assert rules.mark(text, ["ecolo"], 60) == (
+        f"…quinze seize dixsept {s}Écologie{e} urbaine vingt et un fin.")
+    assert rules.mark(text, ["absent"], 30) == "Un deux trois quatre cinq six…"
+    # Inside a word is no match; what people wrote stays as it is (escaped later).
+    assert rules.mark("<b>vélo</b> autovélo", ["velo"]) == f"<b>{s}vélo{e}</b> autovélo"
