@@ -5,12 +5,14 @@ times the text; the marks drawn by :func:`~inspir_events.search.rules.mark`) and
 PostgreSQL's full-text search (``ts_rank_cd`` on the weighted ``search_vector``;
 ``ts_headline``, which knows its stems). Each search:
 
-1. counts the matches, stopping past :data:`~inspir_events.search.rules.RANKED_MAX`;
-2. picks one page's documents: ranked by relevance when the query matches at most
+1. reads the ids of the newest matches, up to one past
+   :data:`~inspir_events.search.rules.RANKED_MAX` (how many there are, and a broad
+   query's pages);
+2. picks one page: ranked by relevance among them when the query matches at most
    ``RANKED_MAX`` documents, else the newest first (ranking reads every match: a word in
    half the documents costs 50 ms to 150 ms to rank, whereas the newest come straight
    from the index's order; the page says so and invites more words or a filter);
-3. marks the extracts of that page's documents only (marking is the costly part).
+3. marks the title and an extract of that page's documents only.
 
 On SQLite the filters are words of the index's ``facets`` column (no join); on PostgreSQL
 they are columns beside the GIN index.
@@ -122,17 +124,18 @@ _HEADLINE = (f"StartSel={rules.START}, StopSel={rules.STOP}, MaxWords=24, MinWor
              f"MaxFragments=1, FragmentDelimiter={rules.ELLIPSIS}")
 _TITLE_HEADLINE = f"StartSel={rules.START}, StopSel={rules.STOP}, HighlightAll=true"
 
-_PG_QUERY = "SELECT to_tsquery('fr_unaccent', :tsquery) AS query"
-_PG_COUNT = """
-WITH q AS ({query})
-SELECT count(*) FROM (SELECT 1 FROM search_document AS d, q
-                      WHERE d.search_vector @@ q.query{where} LIMIT :cap) AS m
+_PG_NEWEST = """
+SELECT d.id FROM search_document AS d
+WHERE d.search_vector @@ to_tsquery('fr_unaccent', :tsquery){where}
+ORDER BY d.id DESC LIMIT :limit OFFSET :offset
 """
+# One page among the candidates (their ids: primary-key lookups, no second index scan),
+# ranked or newest first, its title and extract marked.
 _PG_PAGE = """
-WITH q AS ({query}),
+WITH q AS (SELECT to_tsquery('fr_unaccent', :tsquery) AS query),
 top AS (
     SELECT d.id, {score} AS score FROM search_document AS d, q
-    WHERE d.search_vector @@ q.query{where}
+    WHERE d.id = ANY(:ids)
     ORDER BY {order} LIMIT :limit OFFSET :offset
 )
 SELECT d.kind, d.item_id, d.department_code, d.theme_code,
@@ -157,10 +160,24 @@ def _pg_filters(filters: rules.Filters, params: dict) -> str:
 
 
 def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple[list, bool]:
+    """The newest matches up to one past the limit of ranking (how many, and a broad
+    query's pages), then one page among them, ranked when they are few."""
     params.update(tsquery=rules.tsquery(words), options=_HEADLINE,
                   title_options=_TITLE_HEADLINE)
     where = _pg_filters(filters, params)
-    ranked = db.session.execute(text(_PG_COUNT.format(query=_PG_QUERY, where=where)),
-                                params).scalar_one() <= rules.RANKED_MAX
-    page = _PG_PAGE.format(query=_PG_QUERY, where=where, **(_RANKED if ranked else _NEWEST))
-    return [_result(row) for row in db.session.execute(text(page), params)], ranked
+    newest = list(db.session.execute(text(_PG_NEWEST.format(where=where)),
+                                     {**params, "limit": params["cap"], "offset": 0}).scalars())
+    ranked = len(newest) <= rules.RANKED_MAX
+    start, stop = params["offset"], params["offset"] + params["limit"]
+    if ranked:
+        ids, offset = newest, params["offset"]
+    elif stop <= len(newest):
+        ids, offset = newest[start:stop], 0
+    else:
+        ids, offset = list(db.session.execute(text(_PG_NEWEST.format(where=where)),
+                                              params).scalars()), 0
+    if not ids:
+        return [], ranked
+    page = _PG_PAGE.format(**(_RANKED if ranked else _NEWEST))
+    rows = db.session.execute(text(page), {**params, "ids": ids, "offset": offset})
+    return [_result(row) for row in rows], ranked
