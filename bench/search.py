@@ -12,7 +12,7 @@ For each database:
    settings, access log off, the limit of costly reads off) on a free loopback port;
 4. a separate load-generator process (``loadgen.py``: fixed concurrency, keep-alive,
    interleaved rounds) measures /healthz and the search page: one of the most frequent
-   words (in about half the documents), a word of a few thousand documents, two words
+   words (in about a third of the documents), a word of a few thousand documents, two words
    with filters, and a mix of 60 different queries (words, filters, second pages);
 5. bench/results/search.json and .md: requests/s, p50, p99, each route's ratio to
    /healthz's requests/s measured in the same run, server CPU per request, the machine.
@@ -66,7 +66,7 @@ MIX = [_q(w) + f + ("&page=2" if (i + j) % 5 == 0 else "")
 # (name, path or paths, label)
 ROUTES = (
     ("healthz", "/healthz", "bare /healthz (baseline)"),
-    ("frequent", _q("quartier"), "a word in about half the documents"),
+    ("frequent", _q("quartier"), "a word in about a third of the documents"),
     ("word", _q("covoiturage"), "a word in a few thousand documents"),
     ("filtered", _q("logement étudiants") + "&kind=need&department=80",
      "two words, kind and department filters"),

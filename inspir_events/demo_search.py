@@ -4,7 +4,7 @@ Every item the demo creates is indexed by the change that creates it (the search
 follows every flush: search/index.py), so nothing is indexed here by hand. What this adds,
 through the accounts' use case, is the support structure's presentation, so that the
 search shows all its kinds (needs, events, ideas of the closed round, projects, store
-entries and a structure) and its accents: « ecologie » finds « écologie ».
+entries and a structure) and its accents: "ecologie" finds "écologie".
 """
 
 from __future__ import annotations

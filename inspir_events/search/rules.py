@@ -59,7 +59,7 @@ class Document:
 
 
 def facet(prefix: str, code: str | None) -> str:
-    """A filter value as one word of the index (« dep80 », « themeservicespublics »): the
+    """A filter value as one word of the index ("dep80", "themeservicespublics"): the
     engines' tokenizers keep letters and digits only."""
     return prefix + re.sub(r"[^0-9a-z]", "", (code or "").lower())
 
@@ -114,7 +114,7 @@ def plain_text(sanitised_html: str | None) -> str:
 
 
 def fold(word: str) -> str:
-    """A word in lower case without its accents (« Écologie » -> « ecologie »)."""
+    """A word in lower case without its accents ("Écologie" -> "ecologie")."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -136,7 +136,7 @@ def terms(text: str | None) -> list[str]:
 
 def fts5_query(words: list[str], filters: Filters | None = None) -> str:
     """SQLite FTS5's MATCH expression: every word in the title or the text, each also as
-    the start of a longer one (« ecolo » finds « écologie »), and the filters as words of
+    the start of a longer one ("ecolo" finds "écologie"), and the filters as words of
     the facets column. Words are quoted: nothing in them is syntax."""
     expression = "{title body} : (" + " AND ".join(f'"{word}"*' for word in words) + ")"
     if filters is not None:

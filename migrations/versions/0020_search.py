@@ -11,9 +11,9 @@ Each engine gets its own full-text index, which the models do not describe
 (search/models.py keeps them out of the comparison):
 
 - SQLite: the FTS5 table ``search_fts`` (tokenizer ``unicode61 remove_diacritics 2``:
-  « écologie » and « ecologie » are one word), an external-content index over
+  "écologie" and "ecologie" are one word), an external-content index over
   ``search_document`` kept in step by three triggers; its third column, ``facets``, holds
-  the filter values as words (« kindneed dep80 themetransports »): the filters are words
+  the filter values as words ("kindneed dep80 themetransports"): the filters are words
   of the query, without a join;
 - PostgreSQL: the ``unaccent`` extension (created when missing, in ``public`` when that
   schema exists; the downgrade leaves it, other schemas and databases may use it), the
