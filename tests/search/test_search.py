@@ -99,7 +99,7 @@ def test_the_page_marks_the_matches_and_escapes_what_people_wrote(db, make_need,
 
 def test_the_header_box_leads_to_the_search(client):
     html = client.get("/").get_data(as_text=True)
-    assert 'action="/search"' in html and 'role="search"' in html
+    assert 'action="/search"' in html and 'class="site-search" role="search"' in html
 
 
 def test_an_empty_or_unknown_query_and_odd_filters_are_no_error(db, make_need, client):
