@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 PIP_TOOLS := pip-tools==7.7.0
 export FLASK_APP := inspir_events.app
 
-.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail clean
+.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail bench-search clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent) beside the mail worker
 # (flask mail-worker); Ctrl-C stops both (inspir_events/launcher.py).
@@ -110,6 +110,11 @@ bench-teams: install translations
 # The store page and /api/v1/needs with 10,000 needs and 500 projects, against /healthz.
 bench-store: install translations
 	$(BIN)/python bench/store_api.py $(QUICK)
+
+# The site's search with about 100,000 documents against /healthz, on SQLite and on
+# PostgreSQL (PG_URL, a schema of its own): bench/results/search.{json,md}.
+bench-search: install-test translations
+	$(BIN)/python bench/search.py $(QUICK)
 
 # The e-mail outbox: a registration's latency with and without it, one worker's delivery
 # rate to a local SMTP server and its memory (aiosmtpd comes with the test tools).

@@ -68,8 +68,12 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
     return status, len(body), False
 
 
-async def client(host: str, port: int, request: bytes, deadline: float, budget: Budget,
-                 latencies: list[float], outcome: dict, expected: int = 200) -> None:
+async def client(host: str, port: int, request: bytes | list[bytes], deadline: float,
+                 budget: Budget, latencies: list[float], outcome: dict, expected: int = 200,
+                 offset: int = 0) -> None:
+    """One keep-alive client; with a list of requests, it sends them in turn from
+    ``offset`` (a target's ``paths``: a mix of pages)."""
+    requests = request if isinstance(request, list) else [request]
     reader = writer = None
     done = 0
     try:
@@ -78,7 +82,7 @@ async def client(host: str, port: int, request: bytes, deadline: float, budget: 
                 reader, writer = await asyncio.open_connection(host, port)
                 outcome["connections"] += 1
             started = time.perf_counter()
-            writer.write(request)
+            writer.write(requests[(offset + done) % len(requests)])
             try:
                 status, length, keep = await read_response(reader)
             except (asyncio.IncompleteReadError, ConnectionError) as exc:
@@ -124,23 +128,30 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 async def phase(host: str, port: int, target: dict, concurrency: int, duration: float,
                 max_requests: int, server_pid: int | None) -> dict:
-    """Load one target for ``duration`` seconds; raw figures (merged later over rounds)."""
-    lines = [f"GET {target['path']} HTTP/1.1", f"Host: {host}:{port}",
-             "Accept: text/html,application/json", "Accept-Language: fr",
-             "User-Agent: inspir-bench"]
-    if target.get("cookie"):
-        lines.append(f"Cookie: {target['cookie']}")
-    lines += [f"{name}: {value}" for name, value in target.get("headers", {}).items()]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    """Load one target for ``duration`` seconds; raw figures (merged later over rounds).
+    A target with ``paths`` (a list) has its clients send each of them in turn."""
+
+    def build(path: str) -> bytes:
+        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}",
+                 "Accept: text/html,application/json", "Accept-Language: fr",
+                 "User-Agent: inspir-bench"]
+        if target.get("cookie"):
+            lines.append(f"Cookie: {target['cookie']}")
+        lines += [f"{name}: {value}" for name, value in target.get("headers", {}).items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    paths = target.get("paths")
+    request = [build(p) for p in paths] if paths else build(target["path"])
     latencies: list[float] = []
     outcome = {"errors": 0, "error_kinds": {}, "bytes": 0, "connections": 0, "per_client": []}
     budget = Budget(max_requests)
     cpu_before, client_before = cpu_seconds(server_pid), time.process_time()
     started = time.perf_counter()
     deadline = started + duration
+    spread = max(1, len(paths) // concurrency) if paths else 0
     await asyncio.gather(*(client(host, port, request, deadline, budget, latencies, outcome,
-                                  target.get("status", 200))
-                           for _ in range(concurrency)))
+                                  target.get("status", 200), offset=i * spread)
+                           for i in range(concurrency)))
     elapsed = time.perf_counter() - started
     cpu_after = cpu_seconds(server_pid)
     return {

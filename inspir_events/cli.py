@@ -1,5 +1,5 @@
 """``flask`` commands: create-admin, seed-demo, open-budget-year, load-envelopes,
-purge-expired, backup, restore, replay-deletions, mail-worker."""
+purge-expired, backup, restore, replay-deletions, mail-worker, search-reindex."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from inspir_events.aid.years import services as aid_years
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.mail import worker as mail_worker
+from inspir_events.search import services as search_services
 from inspir_events.uploads import storage
 
 
@@ -113,6 +114,16 @@ def purge_expired_command(dry_run: bool) -> None:
                f"notification(s), {report.mail_messages} e-mail(s) sent or failed, "
                f"{report.audit_entries} audit entrie(s) and "
                f"{report.register_entries} deletion register row(s) {verb} removed.")
+
+
+@click.command("search-reindex")
+@with_appcontext
+def search_reindex_command() -> None:
+    """Rebuild the site's search index from the needs, events, ideas, projects and support
+    structures (it is kept fresh by every change; this mends one restored or repaired
+    by hand)."""
+    count = search_services.reindex()
+    click.echo(f"Search index rebuilt: {count} document(s).")
 
 
 def _pg_schema() -> str | None:
@@ -216,3 +227,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(replay_deletions_command)
     app.cli.add_command(mail_worker_command)
+    app.cli.add_command(search_reindex_command)

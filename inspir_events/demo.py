@@ -17,6 +17,7 @@ from inspir_events import (
     demo_calls,
     demo_discussions,
     demo_followup,
+    demo_search,
     demo_sessions,
     demo_uploads,
 )
@@ -303,6 +304,7 @@ def seed() -> bool:
     demo_sessions.seed(users, events)  # the co-funding sessions and their juries
     demo_discussions.seed(users)  # conversations, and a comment awaiting the moderators
     demo_uploads.seed(users, events[0])  # pictures of an event, a project, a structure
+    demo_search.seed(users)  # the structure's presentation: the search finds every kind
     return True
 
 

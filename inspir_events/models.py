@@ -19,6 +19,7 @@ from inspir_events.needs import models as needs_models  # noqa: F401
 from inspir_events.notifications import models as notifications_models  # noqa: F401
 from inspir_events.recusal import models as recusal_models  # noqa: F401
 from inspir_events.reference import models as reference_models  # noqa: F401
+from inspir_events.search import models as search_models  # noqa: F401
 from inspir_events.store import models as store_models  # noqa: F401
 from inspir_events.teams import models as teams_models  # noqa: F401
 from inspir_events.uploads import models as uploads_models  # noqa: F401

@@ -462,3 +462,23 @@ def test_demo_pictures_and_the_hackathons_budget_pdf(app, client, db, login):
     response = client.get(f"/aid/applications/{budget.application_id}/files/budget")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-1.4")
     response.close()
+
+
+def test_demo_search_finds_every_kind_and_ignores_accents(client, db):
+    from inspir_events.accounts.models import User
+    from inspir_events.events.models import Event
+
+    assert demo.seed()
+    structure = db.session.scalar(select(User).where(User.email.like("structure@%")))
+    page = client.get("/search?q=ecologie").get_data(as_text=True)  # the bio says « écologie »
+    assert f'href="/structures/{structure.id}"' in page and "<mark>écologie</mark>" in page
+    covoiturage = client.get("/search?q=covoiturage").get_data(as_text=True)
+    need = db.session.scalar(select(Need).where(Need.title.like("%covoiturage solidaire%")))
+    assert f'href="/needs/{need.id}"' in covoiturage
+    store = client.get("/search?q=aidants&kind=store").get_data(as_text=True)
+    assert "Carnet de liaison pour les" in store and 'href="/store/' in store
+    assert 'class="search-result"' in client.get("/search?q=hackathon&kind=event").get_data(
+        as_text=True)
+    draft = db.session.scalar(select(Event).where(Event.title.like("Groupe de travail%")))
+    assert f'href="/events/{draft.id}"' not in client.get(
+        "/search?q=culturelles").get_data(as_text=True)  # a draft is never found

@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 from inspir_events.events.access import parties
 from inspir_events.events.following import FOLLOW_SUBJECT, SUBJECT_TYPE
 from inspir_events.events.picture import PICTURE_SUBJECT
+from inspir_events.events.search import SEARCH_SOURCE, SOURCE
 from inspir_events.follows.subjects import register as register_followed
 from inspir_events.pictures.subjects import register as register_picture
 from inspir_events.recusal.registry import register_parties
+from inspir_events.search.registry import register as register_searched
 
 bp = Blueprint("events", __name__)
 
@@ -21,6 +23,8 @@ register_parties(bp, "event", parties, name=_l("this event"))
 register_followed(bp, SUBJECT_TYPE, FOLLOW_SUBJECT)
 # An event carries a picture (issue 20 §4).
 register_picture(bp, SUBJECT_TYPE, PICTURE_SUBJECT)
+# The site's search finds published events (issue 20 §2).
+register_searched(bp, SOURCE, SEARCH_SOURCE)
 
 from inspir_events.events import (  # noqa: E402,F401  (register on bp)
     calendar_routes,

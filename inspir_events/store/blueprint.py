@@ -12,6 +12,8 @@ from inspir_events.labels.subjects import register as register_label_subject
 from inspir_events.needs import lineage as need_lineage
 from inspir_events.pictures.subjects import register as register_picture
 from inspir_events.recusal.registry import register_parties
+from inspir_events.search.registry import register as register_searched
+from inspir_events.store import search
 from inspir_events.store.need_lineage import compose as compose_need_lineage
 from inspir_events.store.structures import (
     FOLLOW_SUBJECT,
@@ -33,6 +35,9 @@ register_followed(bp, SubjectType.SUPPORT_STRUCTURE.value, FOLLOW_SUBJECT)
 register_picture(bp, SubjectType.SUPPORT_STRUCTURE.value, PICTURE_SUBJECT)
 # The need page's lineage (events, ideas, projects) is composed here, above them all.
 need_lineage.provide(bp, compose_need_lineage)
+# The site's search finds listed projects, store entries and support structures (issue 20 §2).
+register_searched(bp, search.PROJECT_SOURCE, search.PROJECT_SEARCH)
+register_searched(bp, search.STRUCTURE_SOURCE, search.STRUCTURE_SEARCH)
 
 from inspir_events.store import (  # noqa: E402,F401  (register on bp)
     personal,

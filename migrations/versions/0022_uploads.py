@@ -12,7 +12,7 @@ database: downgrading drops the rows and leaves the folder as it is (remove it b
 once the rows are gone for good).
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-05 17:40:00.000000
 
 """
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

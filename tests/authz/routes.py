@@ -456,6 +456,8 @@ ROUTES: dict[str, Row] = {
                            effect="SELECT count(*) FROM picture", changed_by="organiser"),
     # The pictures' files are public (a made-up name: not found, for everyone).
     "uploads.media": Row("public", {"name": "=" + "0" * 64 + ".png"}, get=NOBODY),
+    # ---- the site's search (issue 20 §2): anyone searches, signed in or not.
+    "search.search": Row("public"),
     # ---- aid: the follow-up (issue 19 §3). Everyone signed in has a list (their aid).
     "aid.followups": Row("account"),
     # The demo's aid paid in two parts: its beneficiary (the meeting's organiser) and the

@@ -1,0 +1,183 @@
+"""Reading the search index: one page of results for a query, with their marked extracts.
+
+Two engines, one answer (:class:`Page`): SQLite's FTS5 (``bm25``, the title weighing ten
+times the text; the marks drawn by :func:`~inspir_events.search.rules.mark`) and
+PostgreSQL's full-text search (``ts_rank_cd`` on the weighted ``search_vector``;
+``ts_headline``, which knows its stems). Each search:
+
+1. reads the ids of the newest matches, up to one past
+   :data:`~inspir_events.search.rules.RANKED_MAX` (how many there are, and a broad
+   query's pages);
+2. picks one page: ranked by relevance among them when the query matches at most
+   ``RANKED_MAX`` documents, else the newest first (ranking reads every match: a word in
+   half the documents costs 50 ms to 150 ms to rank, whereas the newest come straight
+   from the index's order; the page says so and invites more words or a filter);
+3. marks the title and an extract of that page's documents only.
+
+On SQLite the filters are words of the index's ``facets`` column (no join); on PostgreSQL
+they are columns beside the GIN index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from inspir_events.extensions import db
+from inspir_events.search import rules
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    item_id: int
+    title: str  # marked (rules.START / rules.STOP)
+    extract: str  # marked
+    department_code: str | None
+    theme_code: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    results: list[Result]
+    more: bool  # another page follows
+    ranked: bool  # by relevance (else: too many matches, the newest first)
+
+
+def search(filters: rules.Filters, per_page: int = rules.PER_PAGE) -> Page:
+    """One page of results for ``filters``."""
+    words = rules.terms(filters.text)
+    if not words:
+        return Page([], False, True)
+    params = {"limit": per_page + 1, "offset": (filters.page - 1) * per_page,
+              "cap": rules.RANKED_MAX + 1}
+    if db.engine.dialect.name == "postgresql":
+        rows, ranked = _postgresql(words, filters, params)
+    else:
+        rows, ranked = _sqlite(words, filters, params)
+    return Page(rows[:per_page], len(rows) > per_page, ranked)
+
+
+# --- SQLite: FTS5 ----------------------------------------------------------------------
+
+# The newest matches, up to one past the limit of ranking: how many there are (up to it),
+# and the page of a broad query (one pass over the index).
+_SQLITE_NEWEST = """
+SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :match
+ORDER BY rowid DESC LIMIT :limit OFFSET :offset
+"""
+_SQLITE_RANKED = """
+SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :match
+ORDER BY bm25(search_fts, 10.0, 1.0, 0.0), rowid LIMIT :limit OFFSET :offset
+"""
+_SQLITE_ROWS = """
+SELECT id, kind, item_id, department_code, theme_code, title, body FROM search_document
+WHERE id IN ({ids})
+"""
+EXTRACT_CHARS = 180
+
+
+def _ids(sql: str, params: dict) -> list[int]:
+    """The ids a top query gives, read by the driver itself on the session's connection
+    (in its transaction): up to a thousand plain integers, no row objects."""
+    cursor = db.session.connection().connection.driver_connection.execute(sql, params)
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _sqlite(words: list[str], filters: rules.Filters, params: dict) -> tuple[list, bool]:
+    """FTS5 finds and ranks; the marks are drawn here (``rules.mark``: FTS5's own snippet
+    re-reads a frequent word's whole index entry for each document, 4 ms each)."""
+    match = rules.fts5_query(words, filters)
+    newest = _ids(_SQLITE_NEWEST, {"match": match, "limit": params["cap"], "offset": 0})
+    ranked = len(newest) <= rules.RANKED_MAX
+    start, stop = params["offset"], params["offset"] + params["limit"]
+    if ranked:
+        top = _ids(_SQLITE_RANKED, {"match": match, "limit": params["limit"],
+                                    "offset": params["offset"]})
+    elif stop <= len(newest):
+        top = newest[start:stop]
+    else:
+        top = _ids(_SQLITE_NEWEST, {"match": match, "limit": params["limit"],
+                                    "offset": params["offset"]})
+    if not top:
+        return [], ranked
+    ids = ", ".join(str(int(i)) for i in top)  # integers from the index itself
+    rows = {row.id: row for row in db.session.execute(text(_SQLITE_ROWS.format(ids=ids)))}
+    results = [Result(kind=row.kind, item_id=row.item_id,
+                      title=rules.mark(row.title, words),
+                      extract=rules.mark(row.body, words, EXTRACT_CHARS),
+                      department_code=row.department_code, theme_code=row.theme_code)
+               for row in (rows[i] for i in top if i in rows)]
+    return results, ranked
+
+
+def _result(row) -> Result:
+    return Result(kind=row.kind, item_id=row.item_id, title=row.title or "",
+                  extract=row.extract or "", department_code=row.department_code,
+                  theme_code=row.theme_code)
+
+
+# --- PostgreSQL: full-text search -------------------------------------------------------
+
+_HEADLINE = (f"StartSel={rules.START}, StopSel={rules.STOP}, MaxWords=24, MinWords=10, "
+             f"MaxFragments=1, FragmentDelimiter={rules.ELLIPSIS}")
+_TITLE_HEADLINE = f"StartSel={rules.START}, StopSel={rules.STOP}, HighlightAll=true"
+
+_PG_NEWEST = """
+SELECT d.id FROM search_document AS d
+WHERE d.search_vector @@ to_tsquery('fr_unaccent', :tsquery){where}
+ORDER BY d.id DESC LIMIT :limit OFFSET :offset
+"""
+# One page among the candidates (their ids: primary-key lookups, no second index scan),
+# ranked or newest first, its title and extract marked.
+_PG_PAGE = """
+WITH q AS (SELECT to_tsquery('fr_unaccent', :tsquery) AS query),
+top AS (
+    SELECT d.id, {score} AS score FROM search_document AS d, q
+    WHERE d.id = ANY(:ids)
+    ORDER BY {order} LIMIT :limit OFFSET :offset
+)
+SELECT d.kind, d.item_id, d.department_code, d.theme_code,
+       ts_headline('fr_unaccent', d.title, q.query, :title_options) AS title,
+       ts_headline('fr_unaccent', d.body, q.query, :options) AS extract
+FROM top JOIN search_document AS d ON d.id = top.id, q
+ORDER BY {outer_order}
+"""
+_RANKED = {"score": "ts_rank_cd(d.search_vector, q.query)", "order": "score DESC, d.id",
+           "outer_order": "top.score DESC, d.id"}
+_NEWEST = {"score": "0", "order": "d.id DESC", "outer_order": "d.id DESC"}
+
+
+def _pg_filters(filters: rules.Filters, params: dict) -> str:
+    where = []
+    for column, value in (("kind", filters.kind), ("department_code", filters.department),
+                          ("theme_code", filters.theme)):
+        if value:
+            where.append(f" AND d.{column} = :{column}")
+            params[column] = value
+    return "".join(where)
+
+
+def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple[list, bool]:
+    """The newest matches up to one past the limit of ranking (how many, and a broad
+    query's pages), then one page among them, ranked when they are few."""
+    params.update(tsquery=rules.tsquery(words), options=_HEADLINE,
+                  title_options=_TITLE_HEADLINE)
+    where = _pg_filters(filters, params)
+    newest = list(db.session.execute(text(_PG_NEWEST.format(where=where)),
+                                     {**params, "limit": params["cap"], "offset": 0}).scalars())
+    ranked = len(newest) <= rules.RANKED_MAX
+    start, stop = params["offset"], params["offset"] + params["limit"]
+    if ranked:
+        ids, offset = newest, params["offset"]
+    elif stop <= len(newest):
+        ids, offset = newest[start:stop], 0
+    else:
+        ids, offset = list(db.session.execute(text(_PG_NEWEST.format(where=where)),
+                                              params).scalars()), 0
+    if not ids:
+        return [], ranked
+    page = _PG_PAGE.format(**(_RANKED if ranked else _NEWEST))
+    rows = db.session.execute(text(page), {**params, "ids": ids, "offset": offset})
+    return [_result(row) for row in rows], ranked

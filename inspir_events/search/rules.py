@@ -1,0 +1,236 @@
+"""The site's search, in pure rules: what a document is, how a person's words become an
+engine's query, and how an engine's marked extract becomes safe HTML.
+
+Imports nothing but the standard library (the ``pure`` contract): the engines' SQL is in
+:mod:`inspir_events.search.queries`, the index's upkeep in :mod:`inspir_events.search.index`.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+# The engines mark a matched word between these two characters (Unicode private use:
+# never typed, and removed from every indexed text by :func:`clean`); :func:`highlight`
+# escapes everything else and turns them into <mark>.
+START, STOP = "\ue000", "\ue001"
+ELLIPSIS = "…"
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+QUERY_MAX = 200  # characters of a query read
+TERMS_MAX = 8  # words of a query kept
+PER_PAGE = 20
+FACETS_MAX = 120
+# A query matching more documents than this is too broad to rank them all at each search
+# (ranking reads every match: 50 ms to 150 ms for half of 100,000 documents, bench/README.md):
+# its results come newest first (the most recently indexed), and the page says so.
+RANKED_MAX = 1000
+
+# Frequent French (and a few English) words that find everything and rank nothing; the
+# PostgreSQL French configuration drops them too, so both engines read the same query.
+_STOP_WORDS_TEXT = """
+a au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me
+meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes
+toi ton tu un une vos votre vous c d j l m n s t y est sont the of and or to in for on at
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index holds of one item a visitor may see: the source that made it (its
+    feature's name for it) and the item's id, the kind of result it is, its department
+    and theme (for the filters; None when it has none), its title and its text."""
+
+    source: str
+    item_id: int
+    kind: str
+    title: str
+    body: str
+    department_code: str | None = None
+    theme_code: str | None = None
+
+
+def facet(prefix: str, code: str | None) -> str:
+    """A filter value as one word of the index ("dep80", "themeservicespublics"): the
+    engines' tokenizers keep letters and digits only."""
+    return prefix + re.sub(r"[^0-9a-z]", "", (code or "").lower())
+
+
+def facets(kind: str, department_code: str | None, theme_code: str | None) -> str:
+    """A document's filter values as words, the SQLite index's third column (filters are
+    words of the query there: no join)."""
+    words = [facet("kind", kind)]
+    if department_code:
+        words.append(facet("dep", department_code))
+    if theme_code:
+        words.append(facet("theme", theme_code))
+    return " ".join(words)[:FACETS_MAX]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The search page's query and filters (empty: no filter)."""
+
+    text: str = ""
+    kind: str = ""
+    department: str = ""
+    theme: str = ""
+    page: int = 1
+
+
+def clean(text: str | None, limit: int) -> str:
+    """A text as the index stores it: without the highlight markers, spaces folded, cut."""
+    if not text:
+        return ""
+    text = text.replace(START, "").replace(STOP, "")
+    return " ".join(text.split())[:limit]
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(sanitised_html: str | None) -> str:
+    """The words of a sanitised HTML text (a description rendered from Markdown)."""
+    if not sanitised_html:
+        return ""
+    parser = _TextOnly()
+    parser.feed(sanitised_html)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())
+
+
+def fold(word: str) -> str:
+    """A word in lower case without its accents ("Écologie" -> "ecologie")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def terms(text: str | None) -> list[str]:
+    """The words of a query that the engines look for: letters and digits only (so no
+    query syntax reaches an engine), folded, without stop words or repeats, at most
+    :data:`TERMS_MAX` of them."""
+    found: list[str] = []
+    for word in _WORD.findall((text or "")[:QUERY_MAX]):
+        folded = fold(word).replace("_", "")
+        if not folded or folded in STOP_WORDS or folded in found:
+            continue
+        found.append(folded[:40])
+        if len(found) == TERMS_MAX:
+            break
+    return found
+
+
+def fts5_query(words: list[str], filters: Filters | None = None) -> str:
+    """SQLite FTS5's MATCH expression: every word in the title or the text, each also as
+    the start of a longer one ("ecolo" finds "écologie"), and the filters as words of
+    the facets column. Words are quoted: nothing in them is syntax."""
+    expression = "{title body} : (" + " AND ".join(f'"{word}"*' for word in words) + ")"
+    if filters is not None:
+        for prefix, code in (("kind", filters.kind), ("dep", filters.department),
+                             ("theme", filters.theme)):
+            if code:
+                expression += f' AND facets : "{facet(prefix, code)}"'
+    return expression
+
+
+def tsquery(words: list[str]) -> str:
+    """PostgreSQL's ``to_tsquery`` text: every word, each as a prefix of the stemmed
+    lexeme. Words are letters and digits only (:func:`terms`), quoted all the same."""
+    return " & ".join(f"'{word}':*" for word in words)
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char.lower())
+    return decomposed[0] if decomposed else char
+
+
+def _folded(text: str) -> str:
+    """``text`` in lower case without accents, character for character (same length, so
+    positions found in it are positions in ``text``)."""
+    return "".join(map(_fold_char, text))
+
+
+def _words_pattern(words: list[str]) -> re.Pattern:
+    """A word starting with one of ``words`` (folded, letters and digits only)."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")\w*")
+
+
+def mark(text: str | None, words: list[str], extract_chars: int = 0) -> str:
+    """``text`` with the words found marked between :data:`START` and :data:`STOP`: each
+    word whose folded form starts with one of ``words`` (as SQLite's index matches them).
+
+    With ``extract_chars``, only an extract of about that many characters, from a little
+    before the first match (the text's start when nothing matches), cut between words,
+    :data:`ELLIPSIS` where cut.
+    """
+    if not text or not words:
+        return text or ""
+    pattern = _words_pattern(words)
+    folded = _folded(text)
+    begin, end, prefix, suffix = 0, len(text), "", ""
+    if extract_chars and len(text) > extract_chars:
+        first = pattern.search(folded)
+        begin = max(0, min(first.start() - extract_chars // 5 if first else 0,
+                           len(text) - extract_chars))
+        if begin:
+            space = text.find(" ", begin)
+            begin = space + 1 if 0 <= space < begin + 30 else begin
+            prefix = ELLIPSIS
+        end = begin + extract_chars
+        if end < len(text):
+            space = text.rfind(" ", begin, end)
+            end = space if space > begin else end
+            suffix = ELLIPSIS
+    out, position = [prefix], begin
+    for found in pattern.finditer(folded, begin, end):
+        out += [text[position:found.start()], START, text[found.start():found.end()], STOP]
+        position = found.end()
+    out += [text[position:end].rstrip(), suffix]
+    return "".join(out)
+
+
+def highlight(marked: str | None) -> str:
+    """An engine's extract with its matches between :data:`START` and :data:`STOP`, as
+    HTML: everything escaped (the extract is what people wrote), the matches in <mark>."""
+    if not marked:
+        return ""
+    out: list[str] = []
+    inside = False
+    for part in re.split(f"([{START}{STOP}])", marked):
+        if part == START:
+            if not inside:
+                out.append("<mark>")
+                inside = True
+        elif part == STOP:
+            if inside:
+                out.append("</mark>")
+                inside = False
+        else:
+            out.append(html.escape(part, quote=True))
+    if inside:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for: a whole number from 1 to 50 (anything else is the first)."""
+    try:
+        number = int(str(value or "1").strip())
+    except ValueError:
+        return 1
+    return number if 1 <= number <= 50 else 1
