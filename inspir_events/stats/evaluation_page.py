@@ -189,7 +189,7 @@ def page(result: Evaluation) -> EvaluationPage:
     oriented = _single("chart-eval-oriented",
                        gettext("Projects oriented to other regional programmes, %(year)s",
                                year=year),
-                       gettext("Programme"), gettext("Projects"),
+                       gettext("Regional programme"), gettext("Projects"),
                        [(gettext(OTHER_PROGRAMMES[code]) if code in OTHER_PROGRAMMES
                          else code, n) for code, n in result.oriented])
     reproductions = (

@@ -40,7 +40,8 @@ DECISIONS = {
     "application.grant", "application.refuse", "application.changes",
     "application.entrust", "application.take_back", "recusal.declare", "recusal.refused",
     "envelope.commit", "envelope.delegate", "envelope.member.add", "envelope.member.remove",
-    "aid.grant",
+    "aid.grant", "aid.schedule", "aid.payment", "aid.report_accept", "aid.report_changes",
+    "aid.close",
     "project.promote", "project.qualify", "project.orient_structure",
     "project.orient_programme", "project.move", "project.grant",
     "need.hide", "need.restore", "need.approve", "need.reports_dismissed",
@@ -48,7 +49,8 @@ DECISIONS = {
 # Recorded too, but requests or automatic consequences rather than decisions; each is
 # covered by its feature's tests.
 NOT_DECISIONS = {
-    "label.request", "application.create", "application.save", "application.submit",
+    "label.request", "aid.report_save", "aid.report_submit", "application.create",
+    "application.save", "application.submit",
     "project.propose", "project.details", "project.reproduce", "need.in_experimentation",
     "round.open", "round.close", "round.winners",
 }
@@ -281,6 +283,52 @@ def _recorded_actions() -> set[str]:
             if f'"{action}"' in text:
                 found.add(action)
     return found
+
+
+def test_the_follow_up_of_an_aid_is_audited(db, scheduled_aid, committee, organiser,
+                                             new_entries):
+    """Issue 19 §3: the schedule, the answers to the final report, each payment and the
+    closing (with what goes back to the envelopes) are audited decisions."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from inspir_events.aid.followup import services as followup
+    from inspir_events.aid.followup.models import AidReport
+    from inspir_events.aid.models import PaymentPart
+    from tests.aid.followup.conftest import report_input
+
+    new_entries()
+    with Clock() as clock:
+        aid_id = scheduled_aid(50)
+    check(new_entries(), "aid.schedule", committee, "aid_grant", aid_id, clock,
+          advance_percent=50)
+    with Clock() as clock:
+        followup.record_payment(committee, aid_id, followup.PaymentInput(
+            PaymentPart.ADVANCE, 500_000, date(2016, 6, 2)))
+    check(new_entries(), "aid.payment", committee, "aid_grant", aid_id, clock,
+          part="advance", amount_cents=500_000)
+    followup.save_report(organiser, aid_id, report_input("10 000", "6 000"), submit=True)
+    report_id = db.session.scalar(select(AidReport.id))
+    new_entries()
+    with Clock() as clock:
+        followup.ask_report_changes(committee, aid_id, "Joignez les factures.")
+    check(new_entries(), "aid.report_changes", committee, "aid_report", report_id, clock,
+          note="Joignez les factures.")
+    followup.save_report(organiser, aid_id, report_input("10 000", "6 000"), submit=True)
+    new_entries()
+    with Clock() as clock:
+        followup.accept_report(committee, aid_id)
+    check(new_entries(), "aid.report_accept", committee, "aid_report", report_id, clock,
+          final_cents=800_000, balance_cents=300_000)
+    with Clock() as clock:
+        followup.record_payment(committee, aid_id, followup.PaymentInput(
+            PaymentPart.BALANCE, 300_000, date(2016, 12, 15)))
+    entries = new_entries()
+    check(entries, "aid.payment", committee, "aid_grant", aid_id, clock, part="balance")
+    closed = check(entries, "aid.close", committee, "aid_grant", aid_id, clock,
+                   final_cents=800_000, paid_cents=800_000)
+    assert sum(closed.details["released_cents"].values()) == 200_000  # per envelope
 
 
 def test_every_recorded_action_is_a_tested_decision_or_explained():

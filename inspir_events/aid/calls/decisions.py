@@ -64,7 +64,8 @@ from inspir_events.urls import path_for
 
 RECUSAL_SUBJECT = "call_application"
 NOTE_MAX = 2000
-KIND_SHORT = {Kind.EXPERIMENTATION: _l("experimentation"), Kind.STRUCTURE: _l("structure")}
+KIND_SHORT = {Kind.EXPERIMENTATION: _l("experimentation grant"),
+              Kind.STRUCTURE: _l("support-structure grant")}
 
 
 class GrantRefused(CallError):
