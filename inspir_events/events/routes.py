@@ -21,7 +21,7 @@ from inspir_events.events.forms import LABELS, EventForm, OrganiserForm, listing
 from inspir_events.events.rules import EventKind
 from inspir_events.labels.charter import PRINCIPLES
 from inspir_events.labels.forms import CharterForm
-from inspir_events.reference import choices
+from inspir_events.reference import choices, fields
 from inspir_events.reference import services as reference
 from inspir_events.timeutil import paris_to_utc, utc_to_paris
 
@@ -130,6 +130,7 @@ def edit(event_id: int):
             form[name].data = utc_to_paris(value) if value else None
         form.kind.data, form.run_by.data = event.kind.value, event.run_by.value
         form.department.data = event.department_code
+        form.venue_commune.data = fields.shown(event.venue_commune, event.venue_commune_code)
         form.themes.data = [t.code for t in event.themes]
         form.needs.data = [n.id for n in event.needs]
         return _form_page(form, event)

@@ -45,6 +45,7 @@ from inspir_events.needs import services as needs
 from inspir_events.needs.models import Need
 from inspir_events.needs.rules import clamp_page
 from inspir_events.notifications import services as notifications
+from inspir_events.reference import services as reference
 from inspir_events.reference.models import Department, Theme
 from inspir_events.timeutil import utcnow
 from inspir_events.urls import path_for
@@ -202,6 +203,11 @@ def fill(event: Event, data: EventInput) -> None:
     if any(not n.is_public and n.id not in already for n in chosen) or \
             len(chosen) != len(set(data.need_ids)):
         raise EventError(_l("Pick needs from the public boards."), field="needs")
+    # The venue's commune is one of the reference list, in the event's department (§3).
+    commune = reference.find_commune(data.venue_commune, data.department_code,
+                                     field="venue_commune")
+    if commune is None:
+        raise EventError(_l("Give the commune."), field="venue_commune")
     event.title = data.title.strip()
     event.kind = data.kind
     event.description = data.description
@@ -209,7 +215,8 @@ def fill(event: Event, data: EventInput) -> None:
     event.starts_at, event.ends_at = data.starts_at, data.ends_at
     event.venue_name = data.venue_name.strip()
     event.venue_address = data.venue_address.strip()
-    event.venue_commune = data.venue_commune.strip()
+    event.venue_commune = commune.name
+    event.venue_commune_code = commune.code
     event.department_code = data.department_code
     event.capacity = data.capacity
     event.registration_opens_at = data.registration_opens_at

@@ -37,7 +37,7 @@ from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort
 from inspir_events.needs.serializers import NEED_COLUMNS, need_item
 from inspir_events.opendata import csv_response
 from inspir_events.pagecache import public_fragment
-from inspir_events.reference import choices
+from inspir_events.reference import choices, fields
 from inspir_events.reference import services as reference
 from inspir_events.reference.models import Department, Theme
 
@@ -191,6 +191,7 @@ def edit(need_id: int):
     _form_choices(form)
     if request.method == "GET":
         form.department.data = need.department_code
+        form.commune.data = fields.shown(need.commune, need.commune_code)
         form.theme.data = need.theme_code
         form.tags.data = ", ".join(need.tags)
     if form.validate_on_submit():

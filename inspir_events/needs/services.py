@@ -27,6 +27,7 @@ from inspir_events.needs import rules
 from inspir_events.needs.following import SUBJECT_TYPE
 from inspir_events.needs.models import Need, NeedReport, NeedSupport, NeedTag
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
+from inspir_events.reference import services as reference
 from inspir_events.reference.models import Department, Theme
 from inspir_events.timeutil import utcnow
 
@@ -222,13 +223,19 @@ def _check_references(data: NeedInput) -> None:
 
 
 def fill(need: Need, data: NeedInput) -> None:
-    """Copy validated input onto ``need`` (rendered HTML, search text, tags); no commit."""
+    """Copy validated input onto ``need`` (rendered HTML, search text, tags); no commit.
+
+    The commune must be one of the reference list, in the need's department (issue 20 §3):
+    a refusal comes before anything is changed.
+    """
+    commune = reference.find_commune(data.commune, data.department_code)
     need.title = data.title.strip()
     need.description = data.description
     need.description_html = markdown.render(data.description)
     need.search_text = rules.fold(f"{need.title}\n{markdown.to_text(data.description, 20_000)}")
     need.department_code = data.department_code
-    need.commune = data.commune.strip() or None
+    need.commune = commune.name if commune else None
+    need.commune_code = commune.code if commune else None
     need.theme_code = data.theme_code
     need.tag_rows = [NeedTag(tag=t, position=i) for i, t in enumerate(data.tags)]
     need.updated_at = utcnow()

@@ -18,7 +18,7 @@ _CODE = re.compile(r"^\d[0-9AB]\d{3}$")
 
 
 def fold_name(name: str) -> str:
-    """A commune's name folded for comparison: « Saint-Amand-les-Eaux » = « saint amand les eaux »."""
+    """A name folded for comparison: « Saint-Amand-les-Eaux » is « saint amand les eaux »."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     folded = _SEPARATORS.sub(" ", ascii_name.lower()).strip()
     # "St" and "Ste" are how people write Saint and Sainte.

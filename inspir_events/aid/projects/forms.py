@@ -13,6 +13,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from inspir_events.reference.fields import commune_field
 from inspir_events.aid.forms import EurosField
 from inspir_events.aid.projects import services, stages
 from inspir_events.database import coerce_id
@@ -53,6 +54,7 @@ class ProposalForm(FlaskForm):
         render_kw={"rows": 8})
     department = SelectField(_l("Department"), validate_choice=False,
                              validators=[DataRequired(_l("Choose the department."))])
+    commune = commune_field(_l("Commune (optional)"))
     theme = SelectField(_l("Theme (optional)"), validate_choice=False, validators=[Optional()])
 
 
