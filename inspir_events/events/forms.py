@@ -68,6 +68,7 @@ def listing_filters(args) -> EventFilters:
         kind=EventKind(kind) if kind in EventKind._value2member_map_ else None,
         theme=args.get("theme") or None,
         labelled_only=args.get("labelled") == "1",
+        epci=args.get("epci") or None,
     )
 
 

@@ -37,9 +37,9 @@ from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort
 from inspir_events.needs.serializers import NEED_COLUMNS, need_item
 from inspir_events.opendata import csv_response
 from inspir_events.pagecache import public_fragment
-from inspir_events.reference import choices, fields
+from inspir_events.reference import choices, fields, maps
 from inspir_events.reference import services as reference
-from inspir_events.reference.models import Department, Theme
+from inspir_events.reference.models import Department, Epci, Theme
 
 CSV_HEADER = NEED_COLUMNS  # the same fields as the API's needs
 
@@ -60,6 +60,7 @@ def _filters(**fixed) -> BoardFilters:
         "theme": args.get("theme") or None,
         "status": NeedStatus(status) if status in rules.BOARD_STATUSES else None,
         "tag": args.get("tag") or None,
+        "epci": args.get("epci") or None,
         "query": args.get("q", "")[:200],
         "sort": Sort(sort) if sort in Sort._value2member_map_ else Sort.NEWEST,
     }
@@ -74,9 +75,14 @@ def _labels() -> dict:
 
 def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str:
     result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer)
+    region_map = maps.department_map(
+        "needs-map", _("Public needs per department"),
+        [maps.Column(_("Needs"), services.public_counts())],
+        lambda code: url_for("needs.territory", code=code))
     return render_template(
         "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
         departments=reference.departments(), themes=reference.themes(),
+        epcis=reference.epcis(), region_map=region_map,
         support_form=SupportForm(), **_labels(),
     )
 
@@ -108,6 +114,15 @@ def territory(code: str):
     return _render_board(_filters(department=code),
                          _("Needs in %(place)s", place=localized(department)),
                          {"department": code})
+
+
+@bp.route("/needs/epci/<siren>")
+@limits.costly_read
+def intercommunality(siren: str):
+    """The board of an intercommunality: the needs of its communes (issue 20 §3)."""
+    epci = db.get_or_404(Epci, siren)
+    return _render_board(_filters(epci=siren), _("Needs in %(place)s", place=epci.name),
+                         {"epci": siren})
 
 
 @bp.route("/needs/theme/<code>")

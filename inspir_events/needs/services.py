@@ -28,7 +28,7 @@ from inspir_events.needs.following import SUBJECT_TYPE
 from inspir_events.needs.models import Need, NeedReport, NeedSupport, NeedTag
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
 from inspir_events.reference import services as reference
-from inspir_events.reference.models import Department, Theme
+from inspir_events.reference.models import Commune, Department, Theme
 from inspir_events.timeutil import utcnow
 
 
@@ -143,6 +143,9 @@ def board_statement(filters: BoardFilters):
         stmt = stmt.where(Need.department_code == filters.department)
     if filters.theme:
         stmt = stmt.where(Need.theme_code == filters.theme)
+    if filters.epci:
+        stmt = stmt.where(Need.commune_code.in_(
+            select(Commune.code).where(Commune.epci_siren == filters.epci)))
     if filters.status:
         stmt = stmt.where(Need.status == filters.status)
     if filters.tag:
@@ -183,6 +186,19 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
             )
         ))
     return BoardPage(items, total, page, per_page, supported)
+
+
+def public_counts(by: str = "department") -> dict[str, int]:
+    """Public needs per department (``by="department"``) or per intercommunality
+    (``by="epci"``, the needs whose commune is known): the map's and the statistics' figures."""
+    if by == "epci":
+        stmt = (select(Commune.epci_siren, func.count())
+                .join(Need, Need.commune_code == Commune.code).where(Need.is_public)
+                .group_by(Commune.epci_siren))
+    else:
+        stmt = select(Need.department_code, func.count()).where(Need.is_public) \
+            .group_by(Need.department_code)
+    return {key: count for key, count in db.session.execute(stmt).all() if key}
 
 
 def export_needs(filters: BoardFilters):

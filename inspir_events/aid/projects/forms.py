@@ -13,10 +13,10 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from inspir_events.reference.fields import commune_field
 from inspir_events.aid.forms import EurosField
 from inspir_events.aid.projects import services, stages
 from inspir_events.database import coerce_id
+from inspir_events.reference.fields import commune_field
 
 STAGE_LABELS = {stage: _l(name) for stage, name in stages.STAGE_NAMES.items()}
 PROGRAMME_LABELS = {code: _l(name) for code, name in stages.OTHER_PROGRAMMES.items()}

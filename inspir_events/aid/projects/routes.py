@@ -58,6 +58,7 @@ def projects():
     return render_template("aid/projects/listing.html", filters=filters,
                            listing=queries.listing(filters, current_user),
                            departments=reference.departments(), themes=reference.themes(),
+        epcis=reference.epcis(),
                            **_labels())
 
 
