@@ -38,16 +38,18 @@ def _page() -> int:
 def listing():
     filters = listing_filters(request.args)
     result = services.listing(filters, _page())
+    departments = reference.departments()
     region_map = maps.department_map(
         "events-map", _("Past events per department") if filters.when == "past"
         else _("Upcoming events per department"),
         [maps.Column(_("Events"), services.counts_per_department(filters))],
         lambda code: url_for("events.listing", **{**request.args.to_dict(), "department": code,
-                                                  "page": None, "epci": None}))
+                                                  "page": None, "epci": None}),
+        departments)
     return render_template("events/listing.html", events=result.events, total=result.total,
                            pages=result.pages, page=result.page, labelled=result.labelled,
                            filters=filters, region_map=region_map, epcis=reference.epcis(),
-                           departments=reference.departments(), themes=reference.themes(),
+                           departments=departments, themes=reference.themes(),
                            **LABELS)
 
 

@@ -48,11 +48,12 @@ class RegionMap:
 
 
 def department_map(map_id: str, title: str, columns: Sequence[Column],
-                   href: Callable[[str], str]) -> RegionMap:
-    """The map of `columns` per department; the first column shades the departments."""
+                   href: Callable[[str], str], departments=None) -> RegionMap:
+    """The map of `columns` per department; the first column shades the departments
+    (`departments`: the reference rows when the page has them already)."""
     rows = tuple(Row(d.code, d.name, href(d.code),
                      tuple(column.counts.get(d.code, 0) for column in columns))
-                 for d in services.departments())
+                 for d in (departments if departments is not None else services.departments()))
     areas = [svgmap.MapArea(
         code=row.code, value=row.figures[0], label=row.code, href=row.href,
         summary=_("%(code)s %(department)s: %(figures)s", code=row.code, department=row.name,
