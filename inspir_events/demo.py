@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from inspir_events import demo_aid, demo_followup
+from inspir_events import demo_aid, demo_followup, demo_territories
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
 from inspir_events.aid.projects import services as pipeline
@@ -292,6 +292,7 @@ def seed() -> bool:
     demo_aid.apply_for_hackathon(users["admin"], users["orga"], events[0])
     _seed_evaluation_story(users)
     demo_followup.seed(users)  # an aid paid in two parts, with its final report
+    demo_territories.seed(users)  # a need and a project of Liévin (CA de Lens - Liévin)
     return True
 
 
