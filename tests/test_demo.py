@@ -341,4 +341,7 @@ def test_demo_territories_name_communes_and_fill_an_intercommunality(client, db)
     stats = client.get("/statistics").get_data(as_text=True)
     assert 'href="/needs/epci/246200364">CA de Lens - Liévin</a>' in stats
     needs_page = client.get("/needs").get_data(as_text=True)
-    assert 'id="needs-map-table"' in needs_page and 'aria-label="62 Pas-de-Calais: ' in needs_page
+    in_62 = sum(1 for n in needs if n.department_code == "62" and n.is_public)
+    assert in_62 == 3  # Lens, Arras and Liévin
+    assert 'id="needs-map-table"' in needs_page
+    assert f'aria-label="62 Pas-de-Calais : Besoins {in_62}"' in needs_page
