@@ -122,7 +122,8 @@ def territory(code: str):
 def intercommunality(siren: str):
     """The board of an intercommunality: the needs of its communes (issue 20 §3)."""
     epci = db.get_or_404(Epci, siren)
-    return _render_board(_filters(epci=siren), _("Needs in %(place)s", place=epci.name),
+    return _render_board(_filters(epci=siren),
+                         _("Needs of the intercommunality %(name)s", name=epci.name),
                          {"epci": siren})
 
 

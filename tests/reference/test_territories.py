@@ -115,11 +115,11 @@ def test_a_blank_commune_is_none(db):
 
 
 @pytest.mark.parametrize(("typed", "department", "words"), [
-    ("Lille", "62", "not in the department chosen (it is in 59)"),
-    ("59350", "62", "not in the department chosen (it is in 59)"),
-    ("Lille (59350)", "80", "not in the department chosen"),
-    ("Paris", "59", "No commune of Hauts-de-France has this name"),
-    ("75056", "59", "No commune of Hauts-de-France has this INSEE code"),
+    ("Lille", "62", "pas dans le département choisi (elle est dans le 59)"),
+    ("59350", "62", "pas dans le département choisi (elle est dans le 59)"),
+    ("Lille (59350)", "80", "pas dans le département choisi"),
+    ("Paris", "59", "Aucune commune des Hauts-de-France ne porte ce nom"),
+    ("75056", "59", "Aucune commune des Hauts-de-France n’a ce code INSEE"),
 ])
 def test_a_commune_outside_the_department_is_refused_under_the_field(db, typed, department,
                                                                      words):
@@ -132,7 +132,7 @@ def test_a_commune_outside_the_department_is_refused_under_the_field(db, typed, 
 def test_a_name_shared_by_two_departments_needs_the_department(db):
     names = Counter(rules.fold_name(c["name"]) for c in shipped("communes-hdf.csv"))
     shared = next(name for name, count in names.items() if count > 1)
-    with pytest.raises(DomainError, match="Several communes"):
+    with pytest.raises(DomainError, match="Plusieurs communes"):
         reference.find_commune(shared, None)
 
 
