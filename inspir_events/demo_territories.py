@@ -29,9 +29,9 @@ REPAIR_WORKSHOP = ("Atelier itinérant de réparation d'ordinateurs",
 
 def seed(users: dict[str, User]) -> None:
     """The need and the qualified project of Liévin (each use case commits)."""
-    need_services.submit(users["dev"], LIEVIN_NEED)
+    need_services.submit(users["design"], LIEVIN_NEED)
     title, summary = REPAIR_WORKSHOP
-    project = pipeline.propose_project(users["dev"], title, summary, "62", "inclusion",
+    project = pipeline.propose_project(users["design"], title, summary, "62", "inclusion",
                                        commune="Liévin (62510)")
     pipeline.qualify(users["comite"], project.id,
                      "Un besoin du territoire, un porteur bénévole : dans le parcours.")
