@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from inspir_events.reference import svgmap
 from tests.pages import parse as parse_page
 

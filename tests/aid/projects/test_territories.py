@@ -16,7 +16,7 @@ PROPOSAL = {"title": "Fablab mobile", "summary": "Un **camion** atelier.", "depa
             "theme": "culture"}
 
 
-def test_a_proposal_names_its_commune_in_its_department(db, signed_in, make_user):
+def test_a_proposal_names_its_commune_in_its_department(db, signed_in, make_user):  # noqa: F811
     client = signed_in(make_user(display_name="Awa"))
     page = client.get("/projects/propose").get_data(as_text=True)
     assert parse(page).find("input", id="commune").get("data-commune-combobox") is not None
@@ -29,7 +29,8 @@ def test_a_proposal_names_its_commune_in_its_department(db, signed_in, make_user
     assert "Liévin" in detail
 
 
-def test_a_proposal_in_a_commune_of_another_department_is_refused(db, signed_in, make_user):
+def test_a_proposal_in_a_commune_of_another_department_is_refused(
+        db, signed_in, make_user):  # noqa: F811
     client = signed_in(make_user())
     response = client.post_form("/projects/propose", {**PROPOSAL, "commune": "Amiens"},
                                 token_from="/projects/propose")
