@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from sqlalchemy import Enum, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspir_events.extensions import db
 
@@ -92,6 +92,8 @@ class Commune(db.Model):
     epci_siren: Mapped[str | None] = mapped_column(ForeignKey("epci.siren"), index=True)
     # The name folded as rules.fold_name does: the lookup a typed name goes through.
     folded_name: Mapped[str] = mapped_column(String(100), index=True)
+
+    epci = relationship("Epci")
 
     def name_for(self, locale: str) -> str:
         return self.name

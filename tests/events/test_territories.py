@@ -57,3 +57,10 @@ def test_the_events_listing_shows_the_map_of_the_listed_events(client, make_even
     body = client.get("/events?kind=atelier").get_data(as_text=True)
     assert page_map(body, "events-map")[1]["total"] == ["0"]  # the listing's filters apply
     assert 'href="/events?kind=atelier&amp;department=59"' in body
+
+
+def test_an_events_page_links_to_its_intercommunalitys_events(client, make_event):
+    event = make_event(venue_commune="Camon")
+    doc = parse(client.get(f"/events/{event.id}").get_data(as_text=True))
+    link = doc.find("a", href=f"/events?epci={AMIENS_METROPOLE}")
+    assert link is not None and link.text == "CA Amiens Métropole"

@@ -94,3 +94,10 @@ def test_the_needs_board_shows_the_map_with_its_table(client, make_need):
     assert 'href="/needs/territory/59"' in body
 
 
+
+
+def test_a_needs_page_links_to_its_intercommunalitys_board(client, make_need):
+    need = make_need(commune="Camon")
+    doc = parse(client.get(f"/needs/{need.id}").get_data(as_text=True))
+    link = doc.find("a", href=f"/needs/epci/{AMIENS_METROPOLE}")
+    assert link is not None and link.text == "CA Amiens Métropole"
