@@ -142,3 +142,13 @@ def test_suggestions_start_with_what_was_typed_within_the_department(db):
     assert all(c.department_code == "62" for c in found)
     assert len(reference.suggest_communes("a", None, limit=7)) == 7
     assert reference.suggest_communes("%", None) == []
+
+
+@pytest.mark.skipif(not (refresh.NODE_MODULES / refresh.ETALAB).exists(),
+                    reason="make territories installs the npm packages")
+def test_the_shipped_extract_is_what_the_npm_package_gives(tmp_path, monkeypatch):
+    """The extract equals a fresh one from the pinned packages (run after `make territories`)."""
+    monkeypatch.setattr(refresh, "DATA", tmp_path)
+    refresh.main()
+    for name in ("communes-hdf.csv", "epci-hdf.csv", "departments-hdf.json"):
+        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
