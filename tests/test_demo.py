@@ -344,4 +344,4 @@ def test_demo_territories_name_communes_and_fill_an_intercommunality(client, db)
     in_62 = sum(1 for n in needs if n.department_code == "62" and n.is_public)
     assert in_62 == 3  # Lens, Arras and Liévin
     assert 'id="needs-map-table"' in needs_page
-    assert f'aria-label="62 Pas-de-Calais : Besoins {in_62}"' in needs_page
+    assert f'<title>62 Pas-de-Calais : Besoins {in_62}</title>' in needs_page
