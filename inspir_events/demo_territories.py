@@ -2,7 +2,7 @@
 the use cases as people would.
 
 Every demo need and event already names its commune from the list (demo.py's texts are
-resolved by the use cases: « Lens » is Lens, 62498, in the CA de Lens - Liévin). Here a
+resolved by the use cases: "Lens" is Lens, 62498, in the CA de Lens - Liévin). Here a
 citizen of Liévin posts a need in her commune, and a proposal of a digital repair workshop
 in Liévin is taken into the pipeline by the committee: the board of the CA de Lens - Liévin
 (/needs/epci/246200364) then shows two needs, and the statistics count a project there.

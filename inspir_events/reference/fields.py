@@ -33,7 +33,7 @@ def commune_field(label, required: bool = False, department_field: str = "depart
 
 
 def shown(name: str | None, code: str | None) -> str:
-    """What a commune field shows for a stored commune: « Lille (59350) », or the free text
+    """What a commune field shows for a stored commune: "Lille (59350)", or the free text
     kept from before the list."""
     if code and name:
         return rules.label(name, code)

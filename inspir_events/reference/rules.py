@@ -18,7 +18,7 @@ _CODE = re.compile(r"^\d[0-9AB]\d{3}$")
 
 
 def fold_name(name: str) -> str:
-    """A name folded for comparison: « Saint-Amand-les-Eaux » is « saint amand les eaux »."""
+    """A name folded for comparison: "Saint-Amand-les-Eaux" is "saint amand les eaux"."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     folded = _SEPARATORS.sub(" ", ascii_name.lower()).strip()
     # "St" and "Ste" are how people write Saint and Sainte.
@@ -26,7 +26,7 @@ def fold_name(name: str) -> str:
 
 
 def label(name: str, code: str) -> str:
-    """How a commune is written in a form: its name and INSEE code, « Lille (59350) »."""
+    """How a commune is written in a form: its name and INSEE code, "Lille (59350)"."""
     return f"{name} ({code})"
 
 
@@ -48,7 +48,7 @@ class Typed:
 
 
 def parse(text: str) -> Typed | None:
-    """Read a commune field: « Lille (59350) », « 59350 » or « lille »; None when blank."""
+    """Read a commune field: "Lille (59350)", "59350" or "lille"; None when blank."""
     text = (text or "").strip()
     if not text:
         return None

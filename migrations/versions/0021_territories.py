@@ -9,7 +9,7 @@ of the extract (``make territories``) comes with its own revision loading the ch
 ``need.commune_code``, ``event.venue_commune_code`` and ``project.commune_code`` name the
 commune. Today's free-text communes (``need.commune``, ``event.venue_commune``) are mapped
 where the text names exactly one commune of the row's department, compared without case,
-accents, hyphens or apostrophes (« saint-omer » → Saint-Omer, 62765); then the text is
+accents, hyphens or apostrophes ("saint-omer" → Saint-Omer, 62765); then the text is
 written as the commune's official name. A text naming no commune of the department (a typo,
 a commune of another department, a place that is no commune) keeps its text and no code:
 nothing is lost, and the next edit of the need or event asks for a commune of the list.
