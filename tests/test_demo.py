@@ -339,7 +339,7 @@ def test_demo_territories_name_communes_and_fill_an_intercommunality(client, db)
     project = db.session.scalar(select(Project).where(Project.commune_code == "62510"))
     assert project.qualification.value == "qualified"
     stats = client.get("/statistics").get_data(as_text=True)
-    assert 'href="/needs/epci/246200364">CA de Lens - Liévin</a>' in stats
+    assert 'href="/needs/epci/246200364" translate="no">CA de Lens - Liévin</a>' in stats
     needs_page = client.get("/needs").get_data(as_text=True)
     in_62 = sum(1 for n in needs if n.department_code == "62" and n.is_public)
     assert in_62 == 3  # Lens, Arras and Liévin
