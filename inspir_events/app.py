@@ -50,6 +50,7 @@ from inspir_events.notifications.blueprint import bp as notifications_bp
 from inspir_events.notifications.services import unread_count
 from inspir_events.pictures.blueprint import bp as pictures_bp
 from inspir_events.recusal.blueprint import bp as recusal_bp
+from inspir_events.reference.blueprint import bp as territories_bp
 from inspir_events.search.blueprint import bp as search_bp
 from inspir_events.search.models import include_in_comparison as search_objects_compared
 from inspir_events.stats import evaluation as stats_evaluation
@@ -64,7 +65,8 @@ from inspir_events.voting.blueprint import bp as voting_bp
 # Every blueprint of the platform, registered in this order.
 BLUEPRINTS = (main_bp, accounts_bp, needs_bp, events_bp, labels_bp, notifications_bp,
               teams_bp, voting_bp, aid_bp, store_bp, stats_bp, api_bp, audit_bp, recusal_bp,
-              mail_bp, follows_bp, discussions_bp, uploads_bp, pictures_bp, search_bp)
+              mail_bp, follows_bp, discussions_bp, uploads_bp, pictures_bp, search_bp,
+              territories_bp)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Without PUBLIC_URL or SERVER_NAME (development, tests) calendar UIDs end with it.

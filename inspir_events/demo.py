@@ -19,6 +19,7 @@ from inspir_events import (
     demo_followup,
     demo_search,
     demo_sessions,
+    demo_territories,
     demo_uploads,
 )
 from inspir_events.accounts import services as account_services
@@ -305,6 +306,7 @@ def seed() -> bool:
     demo_discussions.seed(users)  # conversations, and a comment awaiting the moderators
     demo_uploads.seed(users, events[0])  # pictures of an event, a project, a structure
     demo_search.seed(users)  # the structure's presentation: the search finds every kind
+    demo_territories.seed(users)  # a need and a project of Liévin (CA de Lens - Liévin)
     return True
 
 

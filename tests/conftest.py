@@ -46,7 +46,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test data
 
 # Rows loaded by the migrations; tests never change them, so resets keep them.
-REFERENCE_TABLES = {"department", "theme", "skill", "alembic_version"}
+REFERENCE_TABLES = {"department", "theme", "skill", "epci", "commune", "alembic_version"}
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

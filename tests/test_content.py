@@ -62,6 +62,7 @@ MARKUP_ALLOWLIST = {
     "pagecache.py": "caches the output of our own autoescaped templates",
     "needs/routes.py": "the board body: our own autoescaped template",
     "stats/charts.py": "SVG built from numbers and escape()d labels",
+    "reference/svgmap.py": "the map: shipped outlines, numbers and escape()d names and links",
     "mail/rendering.py": "a message's content, cut from our own autoescaped mail template "
                          "(the daily digest)",
     "search/routes.py": "a result's title and extract, escaped whole by search.rules.highlight "

@@ -9,7 +9,7 @@ from inspir_events.needs.models import Need, NeedSupport
 def test_demo_needs_cover_the_region_with_consistent_supports(db):
     assert demo.seed()
     needs = db.session.scalars(select(Need)).all()
-    assert len(needs) == len(demo.DEMO_NEEDS)
+    assert len(needs) == len(demo.DEMO_NEEDS) + 1  # and demo_territories.py's need of Liévin
     assert {n.department_code for n in needs} == {"02", "59", "60", "62", "80"}
     for need in needs:
         rows = db.session.scalar(select(func.count()).select_from(NeedSupport)
@@ -482,3 +482,30 @@ def test_demo_search_finds_every_kind_and_ignores_accents(client, db):
     draft = db.session.scalar(select(Event).where(Event.title.like("Groupe de travail%")))
     assert f'href="/events/{draft.id}"' not in client.get(
         "/search?q=culturelles").get_data(as_text=True)  # a draft is never found
+
+
+def test_demo_territories_name_communes_and_fill_an_intercommunality(client, db):
+    """Issue 20 §3: every demo need and event names its commune from the list; the board of
+    the CA de Lens - Liévin shows the need of Lens and the one of Liévin, the statistics
+    count the project of Liévin there, and the map on /needs counts the needs."""
+    from inspir_events.aid.projects.models import Project
+    from inspir_events.events.models import Event
+
+    demo.seed()
+    needs = db.session.scalars(select(Need)).all()
+    assert all(n.commune_code and n.commune_row.department_code == n.department_code
+               for n in needs)
+    assert all(e.venue_commune_code for e in db.session.scalars(select(Event)))
+    board = client.get("/needs/epci/246200364").get_data(as_text=True)
+    assert "CA de Lens - Liévin" in board
+    assert "Un accompagnement aux démarches en ligne près de chez soi" in board
+    assert "2 besoins" in board
+    project = db.session.scalar(select(Project).where(Project.commune_code == "62510"))
+    assert project.qualification.value == "qualified"
+    stats = client.get("/statistics").get_data(as_text=True)
+    assert 'href="/needs/epci/246200364" translate="no">CA de Lens - Liévin</a>' in stats
+    needs_page = client.get("/needs").get_data(as_text=True)
+    in_62 = sum(1 for n in needs if n.department_code == "62" and n.is_public)
+    assert in_62 == 3  # Lens, Arras and Liévin
+    assert 'id="needs-map-table"' in needs_page
+    assert f'<title>62 Pas-de-Calais : Besoins {in_62}</title>' in needs_page

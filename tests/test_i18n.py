@@ -59,11 +59,16 @@ def translated_pairs() -> list[tuple[str, str]]:
             if m.id and isinstance(m.id, str) and m.string and m.string != m.id]
 
 
+UNTRANSLATED = re.compile(r'<(\w+)[^>]*\btranslate="no"[^>]*>.*?</\1>', re.DOTALL)
+
+
 def leftover_strings(client, path: str, language: str) -> tuple[int, list[str], str]:
     """Fetch ``path`` in ``language`` ("fr" or "en"): (status, the other language's strings it
-    shows, its text). Only strings of 8 characters or more count (short ones are ambiguous)."""
+    shows, its text). Only strings of 8 characters or more count (short ones are ambiguous);
+    proper names marked ``translate="no"`` (an intercommunality's, "CC du Territoire Nord
+    Picardie") are no leftover."""
     response = client.get(path, headers={"Accept-Language": "en"} if language == "en" else {})
-    text = html.unescape(response.get_data(as_text=True))
+    text = html.unescape(UNTRANSLATED.sub("", response.get_data(as_text=True)))
     pairs = translated_pairs()
     other = [fr for _, fr in pairs] if language == "en" else [msgid for msgid, _ in pairs]
     return response.status_code, [s for s in other if len(s) >= 8 and s in text], text

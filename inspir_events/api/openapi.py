@@ -142,11 +142,14 @@ STORE_ENTRY_DETAIL = obj({**_STORE_FIELDS, "lineage": LINEAGE})
 
 _COUNTS = array(obj({"code": STRING, "count": COUNT}))
 STATISTICS = obj({
-    "needs": obj({"total": COUNT, "by_department": _COUNTS, "by_theme": _COUNTS}),
-    "events": obj({"held": COUNT, "by_department": _COUNTS, "by_kind": _COUNTS}),
+    "needs": obj({"total": COUNT, "by_department": _COUNTS, "by_theme": _COUNTS,
+                  "by_epci": _COUNTS}),
+    "events": obj({"held": COUNT, "by_department": _COUNTS, "by_kind": _COUNTS,
+                   "by_epci": _COUNTS}),
     "participants": obj({"total": COUNT, "by_event_kind": _COUNTS}),
     "ideas": obj({"total": COUNT, "in_closed_rounds": COUNT}),
-    "projects": obj({"total": COUNT, "by_stage": _COUNTS}),
+    "projects": obj({"total": COUNT, "by_stage": _COUNTS, "by_department": _COUNTS,
+                     "by_epci": _COUNTS}),
     "money": obj({"year": INTEGER, "years": array(INTEGER), "amount_cents": COUNT,
                   "committed_cents": COUNT, "granted_cents": COUNT,
                   "envelopes": array(obj({

@@ -22,6 +22,7 @@ from inspir_events.events import rules
 from inspir_events.events.rules import Attendance, EventKind, EventStatus, RunBy
 from inspir_events.events.services import EventFilters
 from inspir_events.reference import choices
+from inspir_events.reference.fields import commune_field
 
 KIND_LABELS = {
     EventKind.HACKATHON: _l("Hackathon"),
@@ -67,6 +68,7 @@ def listing_filters(args) -> EventFilters:
         kind=EventKind(kind) if kind in EventKind._value2member_map_ else None,
         theme=args.get("theme") or None,
         labelled_only=args.get("labelled") == "1",
+        epci=args.get("epci") or None,
     )
 
 
@@ -97,8 +99,7 @@ class EventForm(FlaskForm):
         DataRequired(_l("Name the venue.")), Length(max=150)])
     venue_address = StringField(_l("Address"), validators=[
         DataRequired(_l("Give the address.")), Length(max=250)])
-    venue_commune = StringField(_l("Commune"), validators=[
-        DataRequired(_l("Give the commune.")), Length(max=100)])
+    venue_commune = commune_field(_l("Commune"), required=True)
     department = SelectField(_l("Department"), validate_choice=False,
                              validators=[DataRequired(_l("Choose the department."))])
     capacity = IntegerField(

@@ -74,7 +74,10 @@ class Event(db.Model):
     ends_at: Mapped[datetime] = mapped_column(DateTime)
     venue_name: Mapped[str] = mapped_column(String(150))
     venue_address: Mapped[str] = mapped_column(String(250))
+    # The commune's name as shown; venue_commune_code names it in the reference list (issue
+    # 20 §3). A free-text commune of before the list that named none keeps no code.
     venue_commune: Mapped[str] = mapped_column(String(100))
+    venue_commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.code"), index=True)
     department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
     capacity: Mapped[int | None] = mapped_column(Integer)
     registration_opens_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -98,6 +101,7 @@ class Event(db.Model):
                                                      server_default="0")
 
     department = relationship("Department")
+    commune_row = relationship("Commune")
     created_by = relationship("User", foreign_keys=[created_by_id])
     organiser_rows: Mapped[list[EventOrganiser]] = relationship(
         cascade="all, delete-orphan", order_by="EventOrganiser.added_at", lazy="selectin")

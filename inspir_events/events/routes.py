@@ -21,7 +21,7 @@ from inspir_events.events.forms import LABELS, EventForm, OrganiserForm, listing
 from inspir_events.events.rules import EventKind
 from inspir_events.labels.charter import PRINCIPLES
 from inspir_events.labels.forms import CharterForm
-from inspir_events.reference import choices
+from inspir_events.reference import choices, fields, maps
 from inspir_events.reference import services as reference
 from inspir_events.timeutil import paris_to_utc, utc_to_paris
 
@@ -38,10 +38,18 @@ def _page() -> int:
 def listing():
     filters = listing_filters(request.args)
     result = services.listing(filters, _page())
+    departments = reference.departments()
+    region_map = maps.department_map(
+        "events-map", _("Past events per department") if filters.when == "past"
+        else _("Upcoming events per department"),
+        [maps.Column(_("Events"), services.counts_per_department(filters))],
+        lambda code: url_for("events.listing", **{**request.args.to_dict(), "department": code,
+                                                  "page": None, "epci": None}),
+        departments)
     return render_template("events/listing.html", events=result.events, total=result.total,
                            pages=result.pages, page=result.page, labelled=result.labelled,
-                           filters=filters,
-                           departments=reference.departments(), themes=reference.themes(),
+                           filters=filters, region_map=region_map, epcis=reference.epcis(),
+                           departments=departments, themes=reference.themes(),
                            **LABELS)
 
 
@@ -130,6 +138,7 @@ def edit(event_id: int):
             form[name].data = utc_to_paris(value) if value else None
         form.kind.data, form.run_by.data = event.kind.value, event.run_by.value
         form.department.data = event.department_code
+        form.venue_commune.data = fields.shown(event.venue_commune, event.venue_commune_code)
         form.themes.data = [t.code for t in event.themes]
         form.needs.data = [n.id for n in event.needs]
         return _form_page(form, event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -45,7 +45,8 @@ from inspir_events.needs import services as needs
 from inspir_events.needs.models import Need
 from inspir_events.needs.rules import clamp_page
 from inspir_events.notifications import services as notifications
-from inspir_events.reference.models import Department, Theme
+from inspir_events.reference import services as reference
+from inspir_events.reference.models import Commune, Department, Theme
 from inspir_events.timeutil import utcnow
 from inspir_events.urls import path_for
 
@@ -84,6 +85,7 @@ class EventFilters:
     kind: EventKind | None = None
     theme: str | None = None
     labelled_only: bool = False
+    epci: str | None = None  # an intercommunality's SIREN: events in its communes
 
 
 def listing_statement(filters: EventFilters, now: datetime):
@@ -96,6 +98,9 @@ def listing_statement(filters: EventFilters, now: datetime):
         stmt = stmt.order_by(Event.starts_at, Event.id)
     if filters.department:
         stmt = stmt.where(Event.department_code == filters.department)
+    if filters.epci:
+        stmt = stmt.where(Event.venue_commune_code.in_(
+            select(Commune.code).where(Commune.epci_siren == filters.epci)))
     if filters.kind:
         stmt = stmt.where(Event.kind == filters.kind)
     if filters.theme:
@@ -132,6 +137,27 @@ def listing(filters: EventFilters, page: int = 1, per_page: int = rules.PER_PAGE
         stmt.options(selectinload(Event.themes), selectinload(Event.department))
         .limit(per_page).offset((page - 1) * per_page)))
     return EventPage(events, total, page, per_page, labelled_ids([e.id for e in events]))
+
+
+def counts_per_department(filters: EventFilters) -> dict[str, int]:
+    """The listed events (these filters, any department) per department: the map's figures."""
+    everywhere = replace(filters, department=None, epci=None)
+    listed = listing_statement(everywhere, utcnow()).order_by(None).subquery()
+    return dict(db.session.execute(
+        select(listed.c.department_code, func.count()).group_by(listed.c.department_code)).all())
+
+
+def public_counts(by: str = "department") -> dict[str, int]:
+    """Events not in draft per department or per intercommunality (``by="epci"``, the events
+    whose commune is known): the statistics' figures."""
+    if by == "epci":
+        stmt = (select(Commune.epci_siren, func.count())
+                .join(Event, Event.venue_commune_code == Commune.code)
+                .where(Event.status != EventStatus.DRAFT).group_by(Commune.epci_siren))
+    else:
+        stmt = (select(Event.department_code, func.count())
+                .where(Event.status != EventStatus.DRAFT).group_by(Event.department_code))
+    return {key: count for key, count in db.session.execute(stmt).all() if key}
 
 
 def feed_events(filters: EventFilters) -> list[Event]:
@@ -202,6 +228,11 @@ def fill(event: Event, data: EventInput) -> None:
     if any(not n.is_public and n.id not in already for n in chosen) or \
             len(chosen) != len(set(data.need_ids)):
         raise EventError(_l("Pick needs from the public boards."), field="needs")
+    # The venue's commune is one of the reference list, in the event's department (§3).
+    commune = reference.find_commune(data.venue_commune, data.department_code,
+                                     field="venue_commune")
+    if commune is None:
+        raise EventError(_l("Give the commune."), field="venue_commune")
     event.title = data.title.strip()
     event.kind = data.kind
     event.description = data.description
@@ -209,7 +240,8 @@ def fill(event: Event, data: EventInput) -> None:
     event.starts_at, event.ends_at = data.starts_at, data.ends_at
     event.venue_name = data.venue_name.strip()
     event.venue_address = data.venue_address.strip()
-    event.venue_commune = data.venue_commune.strip()
+    event.venue_commune = commune.name
+    event.venue_commune_code = commune.code
     event.department_code = data.department_code
     event.capacity = data.capacity
     event.registration_opens_at = data.registration_opens_at

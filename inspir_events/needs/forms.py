@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from inspir_events.needs import rules
+from inspir_events.reference.fields import commune_field
 
 
 def _strip(value):
@@ -43,12 +44,7 @@ class NeedForm(FlaskForm):
         validators=[DataRequired(_l("Choose the department concerned."))],
         validate_choice=False,  # the service checks it against the reference rows
     )
-    commune = StringField(
-        _l("Commune (optional)"),
-        filters=[_strip],
-        validators=[Length(max=rules.COMMUNE_MAX,
-                           message=_l("At most %(max)d characters.", max=rules.COMMUNE_MAX))],
-    )
+    commune = commune_field(_l("Commune (optional)"))
     theme = SelectField(
         _l("Theme"),
         validators=[DataRequired(_l("Choose a theme."))],

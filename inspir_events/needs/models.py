@@ -51,7 +51,10 @@ class Need(db.Model):
     # Title and description folded (lower case, no accents) for the search.
     search_text: Mapped[str] = mapped_column(Text)
     department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
+    # The commune's name as shown; commune_code names it in the reference list (issue 20 §3).
+    # A free-text commune of before the list that named none stays here, with no code.
     commune: Mapped[str | None] = mapped_column(String(100))
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.code"), index=True)
     theme_code: Mapped[str] = mapped_column(ForeignKey("theme.code"), index=True)
     status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus), default=NeedStatus.PUBLISHED)
     visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.PUBLIC)
@@ -67,6 +70,7 @@ class Need(db.Model):
 
     author = relationship("User", foreign_keys=[author_id])
     department = relationship("Department")
+    commune_row = relationship("Commune")
     theme = relationship("Theme")
     tag_rows: Mapped[list[NeedTag]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedTag.position"

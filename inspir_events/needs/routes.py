@@ -39,9 +39,9 @@ from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort
 from inspir_events.needs.serializers import NEED_COLUMNS, need_item
 from inspir_events.opendata import csv_response
 from inspir_events.pagecache import public_fragment
-from inspir_events.reference import choices
+from inspir_events.reference import choices, fields, maps
 from inspir_events.reference import services as reference
-from inspir_events.reference.models import Department, Theme
+from inspir_events.reference.models import Department, Epci, Theme
 
 CSV_HEADER = NEED_COLUMNS  # the same fields as the API's needs
 
@@ -62,6 +62,7 @@ def _filters(**fixed) -> BoardFilters:
         "theme": args.get("theme") or None,
         "status": NeedStatus(status) if status in rules.BOARD_STATUSES else None,
         "tag": args.get("tag") or None,
+        "epci": args.get("epci") or None,
         "query": args.get("q", "")[:200],
         "sort": Sort(sort) if sort in Sort._value2member_map_ else Sort.NEWEST,
     }
@@ -76,9 +77,15 @@ def _labels() -> dict:
 
 def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str:
     result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer)
+    departments = reference.departments()
+    region_map = maps.department_map(
+        "needs-map", _("Public needs per department"),
+        [maps.Column(_("Needs"), services.public_counts())],
+        lambda code: url_for("needs.territory", code=code), departments)
     return render_template(
         "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
-        departments=reference.departments(), themes=reference.themes(),
+        departments=departments, themes=reference.themes(),
+        epcis=reference.epcis(), region_map=region_map,
         support_form=SupportForm(), **_labels(),
         comment_counts=discussions.counts("need", [n.id for n in result.items]),
     )
@@ -111,6 +118,16 @@ def territory(code: str):
     return _render_board(_filters(department=code),
                          _("Needs in %(place)s", place=localized(department)),
                          {"department": code})
+
+
+@bp.route("/needs/epci/<siren>")
+@limits.costly_read
+def intercommunality(siren: str):
+    """The board of an intercommunality: the needs of its communes (issue 20 §3)."""
+    epci = db.get_or_404(Epci, siren)
+    return _render_board(_filters(epci=siren),
+                         _("Needs of the intercommunality %(name)s", name=epci.name),
+                         {"epci": siren})
 
 
 @bp.route("/needs/theme/<code>")
@@ -194,6 +211,7 @@ def edit(need_id: int):
     _form_choices(form)
     if request.method == "GET":
         form.department.data = need.department_code
+        form.commune.data = fields.shown(need.commune, need.commune_code)
         form.theme.data = need.theme_code
         form.tags.data = ", ".join(need.tags)
     if form.validate_on_submit():

@@ -134,6 +134,7 @@ class BoardFilters:
     theme: str | None = None
     status: NeedStatus | None = None
     tag: str | None = None
+    epci: str | None = None  # an intercommunality's SIREN: needs of its communes
     query: str = ""
     sort: Sort = Sort.NEWEST
 

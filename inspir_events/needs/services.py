@@ -28,7 +28,8 @@ from inspir_events.needs import rules
 from inspir_events.needs.following import SUBJECT_TYPE
 from inspir_events.needs.models import Need, NeedReport, NeedSupport, NeedTag
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
-from inspir_events.reference.models import Department, Theme
+from inspir_events.reference import services as reference
+from inspir_events.reference.models import Commune, Department, Theme
 from inspir_events.timeutil import utcnow
 
 
@@ -142,6 +143,9 @@ def board_statement(filters: BoardFilters):
         stmt = stmt.where(Need.department_code == filters.department)
     if filters.theme:
         stmt = stmt.where(Need.theme_code == filters.theme)
+    if filters.epci:
+        stmt = stmt.where(Need.commune_code.in_(
+            select(Commune.code).where(Commune.epci_siren == filters.epci)))
     if filters.status:
         stmt = stmt.where(Need.status == filters.status)
     if filters.tag:
@@ -184,6 +188,19 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     return BoardPage(items, total, page, per_page, supported)
 
 
+def public_counts(by: str = "department") -> dict[str, int]:
+    """Public needs per department (``by="department"``) or per intercommunality
+    (``by="epci"``, the needs whose commune is known): the map's and the statistics' figures."""
+    if by == "epci":
+        stmt = (select(Commune.epci_siren, func.count())
+                .join(Need, Need.commune_code == Commune.code).where(Need.is_public)
+                .group_by(Commune.epci_siren))
+    else:
+        stmt = select(Need.department_code, func.count()).where(Need.is_public) \
+            .group_by(Need.department_code)
+    return {key: count for key, count in db.session.execute(stmt).all() if key}
+
+
 def export_needs(filters: BoardFilters):
     """Every public need matching ``filters`` (open data), streamed in batches."""
     stmt = board_statement(filters).options(
@@ -222,13 +239,19 @@ def _check_references(data: NeedInput) -> None:
 
 
 def fill(need: Need, data: NeedInput) -> None:
-    """Copy validated input onto ``need`` (rendered HTML, search text, tags); no commit."""
+    """Copy validated input onto ``need`` (rendered HTML, search text, tags); no commit.
+
+    The commune must be one of the reference list, in the need's department (issue 20 §3):
+    a refusal comes before anything is changed.
+    """
+    commune = reference.find_commune(data.commune, data.department_code)
     need.title = data.title.strip()
     need.description = data.description
     need.description_html = markdown.render(data.description)
     need.search_text = rules.fold(f"{need.title}\n{markdown.to_text(data.description, 20_000)}")
     need.department_code = data.department_code
-    need.commune = data.commune.strip() or None
+    need.commune = commune.name if commune else None
+    need.commune_code = commune.code if commune else None
     need.theme_code = data.theme_code
     need.tag_rows = [NeedTag(tag=t, position=i) for i, t in enumerate(data.tags)]
     need.updated_at = utcnow()

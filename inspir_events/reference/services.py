@@ -1,11 +1,14 @@
-"""Read access to the reference rows, in display order."""
+"""Read access to the reference rows, in display order; a typed commune resolved."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select
 
+from inspir_events.domain import DomainError
 from inspir_events.extensions import db
-from inspir_events.reference.models import Department, Skill, Theme
+from inspir_events.reference import rules
+from inspir_events.reference.models import Commune, Department, Epci, Skill, Theme
 
 
 def departments() -> list[Department]:
@@ -18,3 +21,69 @@ def themes() -> list[Theme]:
 
 def skills() -> list[Skill]:
     return list(db.session.scalars(select(Skill).order_by(Skill.position, Skill.code)))
+
+
+# ---- communes and intercommunalities (issue 20 §3) ----------------------------------------
+
+def epcis() -> list[Epci]:
+    """The region's intercommunalities, by name."""
+    return list(db.session.scalars(select(Epci).order_by(Epci.name)))
+
+
+def epci(siren: str) -> Epci | None:
+    return db.session.get(Epci, siren) if siren else None
+
+
+def commune(code: str | None) -> Commune | None:
+    return db.session.get(Commune, code) if code else None
+
+
+def communes_of_epci(siren: str) -> list[Commune]:
+    return list(db.session.scalars(
+        select(Commune).where(Commune.epci_siren == siren).order_by(Commune.folded_name)))
+
+
+def suggest_communes(text: str, department: str | None = None, limit: int = 10) -> list[Commune]:
+    """Communes whose name starts with what was typed (then contains it), for the combobox."""
+    folded = rules.fold_name(text)
+    if not folded:
+        return []
+    stmt = select(Commune).where(Commune.folded_name.contains(folded, autoescape=True))
+    if department:
+        stmt = stmt.where(Commune.department_code == department)
+    starts_first = case((Commune.folded_name.startswith(folded, autoescape=True), 0), else_=1)
+    return list(db.session.scalars(
+        stmt.order_by(starts_first, Commune.folded_name, Commune.code).limit(limit)))
+
+
+def _choice(row: Commune) -> rules.CommuneChoice:
+    return rules.CommuneChoice(row.code, row.name, row.department_code)
+
+
+def find_commune(text: str, department: str | None, field: str = "commune") -> Commune | None:
+    """The commune typed in a form field, which must be in `department`; None when blank.
+
+    Refuses (under `field`, what was typed kept) a name or an INSEE code that names no
+    commune of the department. Use cases call it before they change anything.
+    """
+    typed = rules.parse(text)
+    if typed is None:
+        return None
+    by_code = db.session.get(Commune, typed.code) if typed.code else None
+    by_name = [] if typed.code else list(db.session.scalars(
+        select(Commune).where(Commune.folded_name == typed.folded)))
+    found = rules.resolve(typed, department, by_code and _choice(by_code),
+                          [_choice(row) for row in by_name])
+    if found.commune is not None:
+        return db.session.get(Commune, found.commune.code)
+    message = {
+        rules.Problem.UNKNOWN_CODE: _l("No commune of Hauts-de-France has this INSEE code."),
+        rules.Problem.UNKNOWN_NAME: _l("No commune of Hauts-de-France has this name: choose "
+                                       "one from the list, or type its INSEE code."),
+        rules.Problem.AMBIGUOUS: _l("Several communes have this name: choose one from the "
+                                    "list, or type its INSEE code."),
+        rules.Problem.OTHER_DEPARTMENT: _l("This commune is not in the department chosen "
+                                           "(it is in %(departments)s).",
+                                           departments=", ".join(found.departments)),
+    }[found.problem]
+    raise DomainError(message, field=field)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import url_for
 from flask_babel import format_decimal, gettext
 from markupsafe import Markup
 
@@ -20,6 +21,7 @@ from inspir_events.aid.projects.stages import STAGE_NAMES
 from inspir_events.events.forms import KIND_LABELS
 from inspir_events.events.rules import EventKind
 from inspir_events.i18n import format_cents, localized
+from inspir_events.reference import maps
 from inspir_events.reference import services as reference
 from inspir_events.stats import charts
 from inspir_events.stats.queries import Count, EnvelopeFigures, Statistics
@@ -73,6 +75,19 @@ class Page:
     projects: Figure
     money: MoneyFigure
     ideas: tuple[Row, ...] = field(default_factory=tuple)
+    region_map: maps.RegionMap | None = None
+    epcis: tuple[EpciRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class EpciRow:
+    """An intercommunality with what names one of its communes (issue 20 §3)."""
+
+    name: str
+    href: str
+    needs: int
+    events: int
+    projects: int
 
 
 def number(value: int) -> str:
@@ -195,4 +210,29 @@ def page(stats: Statistics) -> Page:
     )
     return Page(key_figures=key_figures, needs=needs, events=events,
                 participants=participants, projects=projects, money=_money(stats),
-                ideas=ideas)
+                ideas=ideas, region_map=_region_map(stats), epcis=_epci_rows(stats))
+
+
+def _as_dict(counts: tuple[Count, ...]) -> dict[str, int]:
+    return {c.code: c.count for c in counts}
+
+
+def _region_map(stats: Statistics) -> maps.RegionMap:
+    """Needs, events held and projects per department, on the map and in its table."""
+    return maps.department_map(
+        "stats-map", gettext("Needs, events held and projects per department"),
+        [maps.Column(gettext("Needs"), _as_dict(stats.needs_by_department)),
+         maps.Column(gettext("Events held"), _as_dict(stats.events_by_department)),
+         maps.Column(gettext("Projects"), _as_dict(stats.projects_by_department))],
+        lambda code: url_for("needs.territory", code=code))
+
+
+def _epci_rows(stats: Statistics) -> tuple[EpciRow, ...]:
+    """The intercommunalities where something is counted, by name."""
+    needs, events = _as_dict(stats.needs_by_epci), _as_dict(stats.events_by_epci)
+    projects = _as_dict(stats.projects_by_epci)
+    return tuple(EpciRow(e.name, url_for("needs.intercommunality", siren=e.siren),
+                         needs.get(e.siren, 0), events.get(e.siren, 0),
+                         projects.get(e.siren, 0))
+                 for e in reference.epcis()
+                 if needs.get(e.siren) or events.get(e.siren) or projects.get(e.siren))

@@ -43,6 +43,7 @@ from inspir_events.extensions import db
 from inspir_events.needs.models import Need
 from inspir_events.reference.models import Department, Theme
 from inspir_events.stats import evaluation as evaluation_queries
+from inspir_events.stats import territories
 from inspir_events.stats.evaluation import Evaluation
 from inspir_events.timeutil import utcnow
 from inspir_events.voting.models import Idea, VotingRound, round_idea
@@ -84,15 +85,19 @@ class Statistics:
     needs_total: int
     needs_by_department: tuple[Count, ...]
     needs_by_theme: tuple[Count, ...]
+    needs_by_epci: tuple[Count, ...]
     events_held: int
     events_by_department: tuple[Count, ...]
     events_by_kind: tuple[Count, ...]
+    events_by_epci: tuple[Count, ...]
     participants_total: int
     participants_by_kind: tuple[Count, ...]
     ideas_total: int
     ideas_in_closed_rounds: int
     projects_total: int
     projects_by_stage: tuple[Count, ...]
+    projects_by_department: tuple[Count, ...]
+    projects_by_epci: tuple[Count, ...]
     year: int
     years: tuple[int, ...]
     envelopes: tuple[EnvelopeFigures, ...]
@@ -106,16 +111,20 @@ class Statistics:
         return {
             "needs": {"total": self.needs_total,
                       "by_department": [c.as_dict() for c in self.needs_by_department],
-                      "by_theme": [c.as_dict() for c in self.needs_by_theme]},
+                      "by_theme": [c.as_dict() for c in self.needs_by_theme],
+                      "by_epci": [c.as_dict() for c in self.needs_by_epci]},
             "events": {"held": self.events_held,
                        "by_department": [c.as_dict() for c in self.events_by_department],
-                       "by_kind": [c.as_dict() for c in self.events_by_kind]},
+                       "by_kind": [c.as_dict() for c in self.events_by_kind],
+                       "by_epci": [c.as_dict() for c in self.events_by_epci]},
             "participants": {"total": self.participants_total,
                              "by_event_kind": [c.as_dict() for c in self.participants_by_kind]},
             "ideas": {"total": self.ideas_total,
                       "in_closed_rounds": self.ideas_in_closed_rounds},
             "projects": {"total": self.projects_total,
-                         "by_stage": [c.as_dict() for c in self.projects_by_stage]},
+                         "by_stage": [c.as_dict() for c in self.projects_by_stage],
+                         "by_department": [c.as_dict() for c in self.projects_by_department],
+                         "by_epci": [c.as_dict() for c in self.projects_by_epci]},
             "money": {"year": self.year, "years": list(self.years),
                       "amount_cents": self.amount_cents,
                       "committed_cents": self.committed_cents,
@@ -240,11 +249,16 @@ def public_statistics(year: int | None = None) -> Statistics:
     ideas_total, ideas_closed = _ideas()
     projects_total, projects_by_stage = _projects()
     envelopes = _money(year)
+    epcis = territories.epci_codes()
     return Statistics(
         needs_total=needs_total, needs_by_department=needs_by_department,
         needs_by_theme=needs_by_theme,
+        needs_by_epci=_counts(epcis, territories.needs_by_epci()),
         events_held=events_held, events_by_department=events_by_department,
         events_by_kind=events_by_kind,
+        events_by_epci=_counts(epcis, territories.events_by_epci(_held())),
+        projects_by_department=_counts(departments, territories.projects_by_department()),
+        projects_by_epci=_counts(epcis, territories.projects_by_epci()),
         participants_total=participants_total, participants_by_kind=participants_by_kind,
         ideas_total=ideas_total, ideas_in_closed_rounds=ideas_closed,
         projects_total=projects_total, projects_by_stage=projects_by_stage,

@@ -28,6 +28,7 @@ from inspir_events.database import ID_MAX, like_pattern
 from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
 from inspir_events.needs.rules import search_terms
+from inspir_events.reference.models import Commune
 from inspir_events.store import rules
 from inspir_events.store.models import ReproductionRequest
 from inspir_events.timeutil import paris_to_utc
@@ -52,6 +53,7 @@ class StoreFilters:
     year: int | None = None  # the year the project reached its store stage (Paris time)
     q: str | None = None
     sort: Sort = Sort.NEWEST
+    epci: str | None = None  # an intercommunality's SIREN: projects in its communes
 
 
 def _text(args: Mapping, name: str, limit: int = 40) -> str | None:
@@ -73,6 +75,7 @@ def filters_from(args: Mapping) -> StoreFilters:
         <= rules.YEAR_MAX else None,
         q=_text(args, "q", 200),
         sort=Sort(sort) if sort in Sort._value2member_map_ else Sort.NEWEST,
+        epci=_text(args, "epci", 9),
     )
 
 
@@ -92,6 +95,9 @@ def _statement(filters: StoreFilters):
         stmt = stmt.where(Project.theme_code == filters.theme)
     if filters.department:
         stmt = stmt.where(Project.department_code == filters.department)
+    if filters.epci:
+        stmt = stmt.where(Project.commune_code.in_(
+            select(Commune.code).where(Commune.epci_siren == filters.epci)))
     if filters.licence:
         stmt = stmt.where(Project.licence == filters.licence)
     if filters.stage is not None:

@@ -22,7 +22,7 @@ Each engine gets its own full-text index, which the models do not describe
   index.
 
 Revision ID: 0020
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-05 17:30:00
 
 """
@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0019'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

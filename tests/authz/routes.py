@@ -204,6 +204,9 @@ ROUTES: dict[str, Row] = {
     "needs.mine": Row("account"),
     "needs.submit": Row("account", post=EMPTY_FORM),
     "needs.territory": Row("public", {"code": "=80"}),
+    # An intercommunality's board (CA Amiens Métropole); the communes as one types.
+    "needs.intercommunality": Row("public", {"siren": "=248000531"}),
+    "territories.communes": Row("public"),
     "needs.theme": Row("public", {"code": "=transports"}),
     "needs.moderation": Row("moderation"),
     "needs.dismiss": Row("moderation", {"need_id": "need"}),

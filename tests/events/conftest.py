@@ -42,6 +42,10 @@ def organiser(make_user):
                      roles=(Role.ORGANISER,))
 
 
+# A commune of each department, for events whose test names none.
+PREFECTURES = {"02": "Laon", "59": "Lille", "60": "Beauvais", "62": "Arras", "80": "Amiens"}
+
+
 @pytest.fixture
 def make_event(db, organiser):
     """Declare an event through ``services.declare``, then publish (or cancel) it.
@@ -68,6 +72,8 @@ def make_event(db, organiser):
             "run_by": RunBy.THIRD_PARTY,
         }
         values.update(overrides)
+        if "venue_commune" not in overrides:  # a commune of the department (issue 20 §3)
+            values["venue_commune"] = PREFECTURES[values["department_code"]]
         author = by or organiser
         event = services.declare(author, services.EventInput(**values))
         if published or cancelled:

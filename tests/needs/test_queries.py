@@ -27,9 +27,10 @@ from inspir_events.needs.rules import NeedStatus, Visibility
 from inspir_events.timeutil import utcnow
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-NEED_QUERIES = 4  # count, page, tags, the viewer's supports
+NEED_QUERIES = 5  # count, page, tags, the viewer's supports, the map's needs per department
 SITE_WIDE_QUERIES = 4  # signed in: session, user, roles, unread notifications
-BOARD_MAX_QUERIES = NEED_QUERIES + 2 + SITE_WIDE_QUERIES  # + departments and themes lists
+# + the departments, themes and intercommunalities lists
+BOARD_MAX_QUERIES = NEED_QUERIES + 3 + SITE_WIDE_QUERIES
 # need, tags, lineage (events, ideas, projects), follow, the conversation (issue 20 §1)
 DETAIL_MAX_QUERIES = 7 + SITE_WIDE_QUERIES
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")

@@ -79,11 +79,11 @@ def test_an_empty_database_gives_zeros(db):
 
 
 DOCUMENTED = {
-    "needs": {"total", "by_department", "by_theme"},
-    "events": {"held", "by_department", "by_kind"},
+    "needs": {"total", "by_department", "by_theme", "by_epci"},
+    "events": {"held", "by_department", "by_kind", "by_epci"},
     "participants": {"total", "by_event_kind"},
     "ideas": {"total", "in_closed_rounds"},
-    "projects": {"total", "by_stage"},
+    "projects": {"total", "by_stage", "by_department", "by_epci"},
     "money": {"year", "years", "amount_cents", "committed_cents", "granted_cents",
               "envelopes"},
     "evaluation": {"year", "labels", "cofunding", "funnel", "projects", "reproductions",

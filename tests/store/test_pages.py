@@ -47,7 +47,7 @@ def test_filters_search_sort_and_pages_through_the_get_form(client, db, make_pro
     form = page.find("form", role="search")
     assert form.get("method") == "get"
     assert {e.get("name") for e in form.find_all("select")} == {
-        "theme", "department", "licence", "stage", "year", "sort"}
+        "theme", "department", "epci", "licence", "stage", "year", "sort"}
     for select_ in form.find_all("select"):
         assert page.find("label", **{"for": select_.get("id")}) is not None
     assert card_titles(client, "?q=DEJA") == ["Bus déjà là"]

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from inspir_events.aid.forms import EurosField
 from inspir_events.aid.projects import services, stages
 from inspir_events.database import coerce_id
+from inspir_events.reference.fields import commune_field
 
 STAGE_LABELS = {stage: _l(name) for stage, name in stages.STAGE_NAMES.items()}
 PROGRAMME_LABELS = {code: _l(name) for code, name in stages.OTHER_PROGRAMMES.items()}
@@ -53,6 +54,7 @@ class ProposalForm(FlaskForm):
         render_kw={"rows": 8})
     department = SelectField(_l("Department"), validate_choice=False,
                              validators=[DataRequired(_l("Choose the department."))])
+    commune = commune_field(_l("Commune (optional)"))
     theme = SelectField(_l("Theme (optional)"), validate_choice=False, validators=[Optional()])
 
 

@@ -54,6 +54,8 @@ class Project(db.Model):
     department_code: Mapped[str | None] = mapped_column(ForeignKey("department.code"),
                                                         index=True)
     theme_code: Mapped[str | None] = mapped_column(ForeignKey("theme.code"), index=True)
+    # Where it is experimented, in the reference list (issue 20 §3); in its department.
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("commune.code"), index=True)
     # Maturation: the support structure (an account with that role).
     support_structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
@@ -77,6 +79,7 @@ class Project(db.Model):
     event = relationship("Event")
     need = relationship("Need")
     team = relationship("Team")
+    commune_row = relationship("Commune")
     proposed_by = relationship("User", foreign_keys=[proposed_by_id])
     support_structure = relationship("User", foreign_keys=[support_structure_id])
     member_rows = relationship("ProjectMember", back_populates="project",

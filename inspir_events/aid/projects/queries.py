@@ -23,7 +23,7 @@ from inspir_events.aid.years import services as years
 from inspir_events.database import ID_MAX
 from inspir_events.extensions import db
 from inspir_events.recusal import services as recusal
-from inspir_events.reference.models import Department
+from inspir_events.reference.models import Commune, Department
 from inspir_events.urls import path_for
 
 # The grant kinds, their section and the key of rules.Received they count in.
@@ -116,6 +116,7 @@ class Filters:
     stage: Stage | None = None
     department: str | None = None
     theme: str | None = None
+    epci: str | None = None  # an intercommunality's SIREN: projects in its communes
 
 
 @dataclass
@@ -133,7 +134,8 @@ def filters_from(args) -> Filters:
     """The listing's filters from a query string; unknown values are ignored."""
     stage = args.get("stage", "")
     return Filters(stage=Stage(stage) if stage in Stage._value2member_map_ else None,
-                   department=args.get("department") or None, theme=args.get("theme") or None)
+                   department=args.get("department") or None, theme=args.get("theme") or None,
+                   epci=args.get("epci") or None)
 
 
 def listing(filters: Filters, viewer) -> Listing:
@@ -143,6 +145,9 @@ def listing(filters: Filters, viewer) -> Listing:
         query = query.where(Project.stage == filters.stage)
     if filters.department:
         query = query.where(Project.department_code == filters.department)
+    if filters.epci:
+        query = query.where(Project.commune_code.in_(
+            select(Commune.code).where(Commune.epci_siren == filters.epci)))
     if filters.theme:
         query = query.where(Project.theme_code == filters.theme)
     projects = db.session.scalars(query.order_by(Project.stage_changed_at.desc(),

@@ -61,6 +61,7 @@ def projects():
     return render_template("aid/projects/listing.html", filters=filters, listing=listing,
                            comment_counts=discussions.counts("project", shown),
                            departments=reference.departments(), themes=reference.themes(),
+        epcis=reference.epcis(),
                            **_labels())
 
 
@@ -75,7 +76,8 @@ def propose_project():
             "aid/projects/propose.html", form=form, error=refusal_message(form, error)),
             form=form)
         project = services.propose_project(current_user, form.title.data, form.summary.data,
-                                           form.department.data, form.theme.data)
+                                           form.department.data, form.theme.data,
+                                           form.commune.data or "")
         flash(_("Your proposal is sent to the committee."), "success")
         return redirect(url_for("aid.project", project_id=project.id))
     return render_template("aid/projects/propose.html", form=form), 422 if form.errors else 200

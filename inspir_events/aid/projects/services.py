@@ -38,6 +38,7 @@ from inspir_events.extensions import db
 from inspir_events.needs import services as needs
 from inspir_events.notifications import services as notifications
 from inspir_events.recusal import services as recusal
+from inspir_events.reference import services as reference
 from inspir_events.reference.models import Department, Theme
 from inspir_events.timeutil import utcnow
 from inspir_events.urls import path_for
@@ -141,6 +142,7 @@ def _lineage_values(winner: RoundWinner, voting_round: VotingRound) -> dict:
         team_id=idea.team_id, vote_rank=winner.rank, vote_count=winner.votes,
         proposed_by_id=idea.author_id,
         department_code=need.department_code if need else event.department_code,
+        commune_code=need.commune_code if need else event.venue_commune_code,
         theme_code=theme, created_at=utcnow(), updated_at=utcnow(),
         stage_changed_at=utcnow())
 
@@ -203,10 +205,11 @@ def promote_winner(organiser: User, round_id: int) -> list[Project]:
 
 @use_case
 def propose_project(citizen: User, title: str, summary: str, department: str | None,
-                    theme: str | None) -> Project:
+                    theme: str | None, commune: str = "") -> Project:
     """Any signed-in person proposes a project directly to the committee.
 
-    It enters ``idee``, awaiting qualification; the proposer is its first member.
+    It enters ``idee``, awaiting qualification; the proposer is its first member. Its
+    commune, when given, is one of the reference list in its department (issue 20 §3).
     """
     if not (citizen and getattr(citizen, "is_authenticated", False)):
         raise ProjectForbidden(_l("Sign in to propose a project."))
@@ -223,10 +226,12 @@ def propose_project(citizen: User, title: str, summary: str, department: str | N
         raise ProjectError(_l("Choose a department of Hauts-de-France."), field="department")
     if theme and db.session.get(Theme, theme) is None:
         raise ProjectError(_l("Choose a theme from the list."), field="theme")
+    place = reference.find_commune(commune, department)
     project = Project(title=title, summary=summary, summary_html=markdown.render(summary),
                       stage=Stage.IDEE, origin=Origin.PROPOSAL,
                       qualification=Qualification.AWAITING, proposed_by_id=citizen.id,
-                      department_code=department, theme_code=theme or None)
+                      department_code=department, theme_code=theme or None,
+                      commune_code=place.code if place else None)
     project.search_text = search_text_of(project)
     project.member_rows = [ProjectMember(user_id=citizen.id, role="author", position=0)]
     db.session.add(project)
