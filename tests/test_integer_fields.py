@@ -107,7 +107,9 @@ NAMED = {"ends_at": "2031-06-12T17:30", "closes_at": "2031-06-12T11:30",
          "amount": "1 000", "beneficiary_id": "W623001234",
          "structure_beneficiary_id": "W623001234", "repository_url": "https://example.org/depot",
          "beneficiary_name": "Association La Machinerie", "reason": "Une raison de décider.",
-         "structure_beneficiary_name": "Incubateur des Hauts"}
+         "structure_beneficiary_name": "Incubateur des Hauts",
+         # A commune of the first department offered (the Aisne): issue 20 §3.
+         "venue_commune": "Laon", "commune": "Laon"}
 
 
 def typed(name: str, kind: str) -> str:

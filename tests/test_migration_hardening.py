@@ -77,14 +77,16 @@ def test_the_hardening_revision_on_data(empty_app):
     run_db(app, "upgrade", REVISION)
     [(stored,)] = execute(app, "SELECT token_hash FROM calendar_feed")
     assert stored == hashlib.sha256(TOKEN.encode()).hexdigest()
-    with app.app_context():
-        user_id, _events = participation.events_of_feed(TOKEN)  # the old address works
-        assert user_id == 1
-        db.session.remove()
     reasons = execute(app, "SELECT reason FROM need_report ORDER BY id")
     assert [r for (r,) in reasons] == ["doublon 0", "anonyme 0", "anonyme 1"]
     names = execute(app, "SELECT display_name FROM user_account ORDER BY id")
     assert [n for (n,) in names] == ["Alice", ""]
+    # The old address works with today's code (whose models need every later revision).
+    run_db(app, "upgrade", "head")
+    with app.app_context():
+        user_id, _events = participation.events_of_feed(TOKEN)
+        assert user_id == 1
+        db.session.remove()
 
     run_db(app, "downgrade", previous_revision())
     assert execute(app, "SELECT count(*) FROM calendar_feed") == [(0,)]

@@ -50,7 +50,8 @@ DECISIONS = {
 # covered by its feature's tests.
 NOT_DECISIONS = {
     "label.request", "aid.report_save", "aid.report_submit", "application.create",
-    "application.save", "application.submit",
+    "application.save", "application.submit", "application.file.upload",
+    "application.file.remove", "application.file.download",
     "project.propose", "project.details", "project.reproduce", "need.in_experimentation",
     "round.open", "round.close", "round.winners",
 }
