@@ -2,25 +2,62 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference import rules
-from inspir_events.reference.models import Commune, Department, Epci, Skill, Theme
+from inspir_events.reference.models import Commune, Department, Epci, FormerRegion, Skill, Theme
 
 
-def departments() -> list[Department]:
-    return list(db.session.scalars(select(Department).order_by(Department.code)))
+@dataclass(frozen=True)
+class Named:
+    """A department, theme or skill as pages read it: its code and its names."""
+
+    code: str
+    name: str  # a department's bare name ("Aisne"); a theme's or skill's French name
+    name_fr: str  # as shown in French ("02 Aisne")
+    name_en: str
+    former_region: FormerRegion | None = None  # a department's
+    position: int = 0  # a theme's or skill's place in lists
+
+    def name_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_fr
 
 
-def themes() -> list[Theme]:
-    return list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.code)))
+CACHE = "inspir.reference"
 
 
-def skills() -> list[Skill]:
-    return list(db.session.scalars(select(Skill).order_by(Skill.position, Skill.code)))
+def _listed(kind: str, read) -> tuple[Named, ...]:
+    """The rows of ``kind``, read once per application: the reference rows are written by
+    the migrations only (never by a use case), so a running process may keep them. Every
+    page listing the filters read them; a query each time was a tenth of a search page."""
+    cache = current_app.extensions.setdefault(CACHE, {})
+    if kind not in cache:
+        cache[kind] = tuple(read())
+    return cache[kind]
+
+
+def departments() -> tuple[Named, ...]:
+    return _listed("departments", lambda: (
+        Named(d.code, d.name, d.name_for("fr"), d.name_for("en"), d.former_region)
+        for d in db.session.scalars(select(Department).order_by(Department.code))))
+
+
+def themes() -> tuple[Named, ...]:
+    return _listed("themes", lambda: (
+        Named(t.code, t.name_fr, t.name_fr, t.name_en, position=t.position)
+        for t in db.session.scalars(select(Theme).order_by(Theme.position, Theme.code))))
+
+
+def skills() -> tuple[Named, ...]:
+    return _listed("skills", lambda: (
+        Named(s.code, s.name_fr, s.name_fr, s.name_en, position=s.position)
+        for s in db.session.scalars(select(Skill).order_by(Skill.position, Skill.code))))
 
 
 # ---- communes and intercommunalities (issue 20 §3) ----------------------------------------

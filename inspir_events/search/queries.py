@@ -20,9 +20,11 @@ they are columns beside the GIN index.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 from inspir_events.extensions import db
 from inspir_events.search import rules
@@ -85,10 +87,48 @@ def _ids(sql: str, params: dict) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
+# The index's own words (FTS5's vocabulary table, a view of the index: never stale),
+# created once on each connection, outside any transaction (created in the request's
+# transaction, it went with its rollback: 1 ms each search).
+_SQLITE_VOCABULARY = ("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms "
+                      "USING fts5vocab(main, search_fts, 'row')")
+_SQLITE_TERMS = "SELECT term FROM temp.search_terms WHERE term >= ? AND term < ? LIMIT ?"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_vocabulary(dbapi_connection, connection_record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute(_SQLITE_VOCABULARY)  # checked when first read
+
+
+def _expansions(words: list[str]) -> dict[str, list[str]] | None:
+    """For each word long enough, the index's words starting with it (up to one past
+    ``rules.EXPANDED_MAX``); None when one of them starts no word at all (nothing
+    matches)."""
+    connection = db.session.connection().connection.driver_connection
+    found = {}
+    for word in words:
+        if rules.expandable(word):
+            bounds = (word, rules.after_prefix(word), rules.EXPANDED_MAX + 1)
+            try:
+                rows = connection.execute(_SQLITE_TERMS, bounds).fetchall()
+            except sqlite3.OperationalError:  # a connection opened before this module
+                connection.execute(_SQLITE_VOCABULARY)
+                rows = connection.execute(_SQLITE_TERMS, bounds).fetchall()
+            terms = [row[0] for row in rows]
+            if not terms:
+                return None
+            found[word] = terms
+    return found
+
+
 def _sqlite(words: list[str], filters: rules.Filters, params: dict) -> tuple[list, bool]:
     """FTS5 finds and ranks; the marks are drawn here (``rules.mark``: FTS5's own snippet
     re-reads a frequent word's whole index entry for each document, 4 ms each)."""
-    match = rules.fts5_query(words, filters)
+    expansions = _expansions(words)
+    if expansions is None:
+        return [], True
+    match = rules.fts5_query(words, filters, expansions)
     newest = _ids(_SQLITE_NEWEST, {"match": match, "limit": params["cap"], "offset": 0})
     ranked = len(newest) <= rules.RANKED_MAX
     start, stop = params["offset"], params["offset"] + params["limit"]

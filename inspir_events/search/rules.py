@@ -11,6 +11,7 @@ import functools
 import html
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -134,11 +135,40 @@ def terms(text: str | None) -> list[str]:
     return found
 
 
-def fts5_query(words: list[str], filters: Filters | None = None) -> str:
+EXPANDED_MIN = 4  # a typed word this long is replaced by the index's words it starts
+EXPANDED_MAX = 16  # at most this many of them (else FTS5's own prefix search)
+
+
+def expandable(word: str) -> bool:
+    """Whether to look up the index's words starting with ``word`` (short words start too
+    many)."""
+    return len(word) >= EXPANDED_MIN
+
+
+def after_prefix(word: str) -> str:
+    """The first string after every word starting with ``word`` (a range's upper bound)."""
+    return word[:-1] + chr(ord(word[-1]) + 1)
+
+
+def fts5_query(words: list[str], filters: Filters | None = None,
+               expansions: Mapping[str, Sequence[str]] | None = None) -> str:
     """SQLite FTS5's MATCH expression: every word in the title or the text, each also as
     the start of a longer one ("ecolo" finds "écologie"), and the filters as words of
-    the facets column. Words are quoted: nothing in them is syntax."""
-    expression = "{title body} : (" + " AND ".join(f'"{word}"*' for word in words) + ")"
+    the facets column. Words are quoted: nothing in them is syntax.
+
+    ``expansions`` gives, for a word, the index's words starting with it: the word is
+    then their alternatives ("logement" OR "logements"), which FTS5 reads three to ten
+    times faster than its prefix search (that one merges every matching word's list
+    before reading the first document). A word without an expansion stays a prefix."""
+    expansions = expansions or {}
+
+    def one(word: str) -> str:
+        found = expansions.get(word)
+        if found and len(found) <= EXPANDED_MAX:
+            return "(" + " OR ".join(f'"{term}"' for term in found) + ")"
+        return f'"{word}"*'
+
+    expression = "{title body} : (" + " AND ".join(map(one, words)) + ")"
     if filters is not None:
         for prefix, code in (("kind", filters.kind), ("dep", filters.department),
                              ("theme", filters.theme)):
@@ -159,9 +189,18 @@ def _fold_char(char: str) -> str:
     return decomposed[0] if decomposed else char
 
 
+# Latin letters (ASCII, Latin-1, Latin Extended-A and B) folded in one ``str.translate``.
+_LATIN_END = "\u0250"
+_LATIN_FOLDS = {code: _fold_char(chr(code)) for code in range(ord(_LATIN_END))}
+
+
 def _folded(text: str) -> str:
     """``text`` in lower case without accents, character for character (same length, so
     positions found in it are positions in ``text``)."""
+    if text.isascii():
+        return text.lower()
+    if max(text) < _LATIN_END:
+        return text.translate(_LATIN_FOLDS)
     return "".join(map(_fold_char, text))
 
 

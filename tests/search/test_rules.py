@@ -19,6 +19,15 @@ def test_engine_queries_quote_every_word():
     assert rules.tsquery(["ecologie", "bus"]) == "'ecologie':* & 'bus':*"
 
 
+def test_a_word_expanded_becomes_the_index_words_it_starts():
+    many = [f"logement{i}" for i in range(rules.EXPANDED_MAX + 1)]
+    assert rules.fts5_query(["logement", "bus", "jardin"], expansions={
+        "logement": ["logement", "logements"], "jardin": many}) == (
+        '{title body} : (("logement" OR "logements") AND "bus"* AND "jardin"*)')
+    assert rules.expandable("velo") and not rules.expandable("bus")
+    assert rules.after_prefix("logement") == "logemenu"
+
+
 def test_highlight_escapes_everything_but_the_marks():
     marked = f"avant <script>alert(1)</script> {rules.START}bus{rules.STOP} & après"
     assert rules.highlight(marked) == (

@@ -142,3 +142,18 @@ def test_a_too_broad_query_comes_newest_first_and_says_so(db, make_need, client,
     assert found("marché", department="59")[0] == ("need", other.id)
     assert "les plus récents d’abord" not in client.get(
         "/search?q=marche&department=59").get_data(as_text=True)
+
+
+@BACKENDS
+def test_a_word_finds_the_longer_words_it_starts(db, make_need, found):
+    """SQLite replaces a typed word by the index's words starting with it (FTS5's
+    vocabulary), or keeps FTS5's prefix search when there are many; PostgreSQL's prefix
+    query does the same. Either way the same documents are found."""
+    one = make_need(title="Logement des étudiants")
+    two = make_need(title="Logements vacants en centre-bourg")
+    three = make_need(title="Logementaire, un mot inventé")
+    many = [make_need(title=f"Jardinage{i} au quartier") for i in range(20)]
+    assert set(found("logement")) == {("need", n.id) for n in (one, two, three)}
+    assert set(found("jardin")) == {("need", n.id) for n in many}
+    assert found("logemenz") == []
+    assert found("logement jardin") == []
