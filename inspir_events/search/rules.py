@@ -183,6 +183,14 @@ def tsquery(words: list[str]) -> str:
     return " & ".join(f"'{word}':*" for word in words)
 
 
+_LEXEME = re.compile(r"'((?:[^']|'')+)'")
+
+
+def lexemes(tsquery_text: str | None) -> list[str]:
+    """The lexemes of a ``tsquery`` as PostgreSQL prints it (``'ecol':* & 'velo':*``)."""
+    return [found.replace("''", "'") for found in _LEXEME.findall(tsquery_text or "")]
+
+
 @functools.lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", char.lower())
@@ -243,11 +251,18 @@ def mark(text: str | None, words: list[str], extract_chars: int = 0) -> str:
     return "".join(out)
 
 
+_MARKERS = re.compile(f"[^{START}{STOP}]+")
+
+
 def highlight(marked: str | None) -> str:
     """An engine's extract with its matches between :data:`START` and :data:`STOP`, as
     HTML: everything escaped (the extract is what people wrote), the matches in <mark>."""
     if not marked:
         return ""
+    escaped = html.escape(marked, quote=True)  # the markers are not HTML: kept as they are
+    if _MARKERS.sub("", escaped) == (START + STOP) * escaped.count(START):
+        # Marks opened and closed in turn (as rules.mark and ts_headline draw them).
+        return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
     out: list[str] = []
     inside = False
     for part in re.split(f"([{START}{STOP}])", marked):

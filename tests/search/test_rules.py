@@ -17,6 +17,7 @@ def test_engine_queries_quote_every_word():
         '{title body} : ("bus"*) AND facets : "kindneed" AND facets : "dep80" '
         'AND facets : "themeservicespublics"')
     assert rules.tsquery(["ecologie", "bus"]) == "'ecologie':* & 'bus':*"
+    assert rules.lexemes("'ecolog':* & 'bus':* & 'l''ami'") == ["ecolog", "bus", "l'ami"]
 
 
 def test_a_word_expanded_becomes_the_index_words_it_starts():

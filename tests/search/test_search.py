@@ -157,3 +157,14 @@ def test_a_word_finds_the_longer_words_it_starts(db, make_need, found):
     assert set(found("jardin")) == {("need", n.id) for n in many}
     assert found("logemenz") == []
     assert found("logement jardin") == []
+
+
+@BACKENDS
+def test_a_plural_typed_marks_the_singular_found(db, make_need, client):
+    """PostgreSQL matches stems ("écoles" finds "école"); the marks follow the stems."""
+    need = make_need(title="Une école du numérique", description="Des écoles ouvertes.")
+    html = client.get("/search?q=ecoles").get_data(as_text=True)
+    if db.engine.dialect.name == "postgresql":
+        assert f'href="/needs/{need.id}"' in html
+        assert "<mark>école</mark>" in html
+    assert "<mark>écoles</mark>" in html
