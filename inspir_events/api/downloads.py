@@ -112,6 +112,8 @@ NEED_DESCRIPTIONS = {**COMMON,
                      "description": _l("Description (Markdown)."),
                      "former_region": _l("Former region: NPDC or PICARDIE."),
                      "commune": _l("Commune, when given."),
+                     "commune_code": _l("Its INSEE code, when the commune is in the list "
+                                        "of the region's communes."),
                      "tags": _l("Tags, separated by « ; »."),
                      "supporters_count": _l("Number of supporters (« moi aussi »).")}
 EVENT_DESCRIPTIONS = {**COMMON,
@@ -121,6 +123,8 @@ EVENT_DESCRIPTIONS = {**COMMON,
                       "ends_at": _l("End (ISO 8601, UTC)."),
                       "venue_name": _l("Venue."), "venue_address": _l("Venue's address."),
                       "venue_commune": _l("Venue's commune."),
+                      "venue_commune_code": _l("Its INSEE code, when the commune is in "
+                                               "the list of the region's communes."),
                       "themes": _l("Theme codes, separated by « ; »."),
                       "capacity": _l("Places (empty: no limit)."),
                       "confirmed_count": _l("Confirmed registrations."),

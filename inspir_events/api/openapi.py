@@ -77,7 +77,8 @@ def page_of(item: str) -> dict:
 
 NEED = obj({
     "id": ID, "title": STRING, "description": STRING, "department": STRING,
-    "former_region": STRING, "commune": _nullable(STRING), "theme": STRING,
+    "former_region": STRING, "commune": _nullable(STRING),
+    "commune_code": _nullable(STRING), "theme": STRING,
     "status": enum(s.value for s in need_rules.BOARD_STATUSES), "tags": array(STRING),
     "supporters_count": COUNT, "created_at": DATE_TIME, "url": URI,
 })
@@ -87,7 +88,8 @@ EVENT = obj({
     "status": enum(s.value for s in EventStatus if s != EventStatus.DRAFT),
     "run_by": enum(r.value for r in RunBy), "description": STRING,
     "starts_at": DATE_TIME, "ends_at": DATE_TIME, "venue_name": STRING,
-    "venue_address": STRING, "venue_commune": STRING, "department": STRING,
+    "venue_address": STRING, "venue_commune": STRING,
+    "venue_commune_code": _nullable(STRING), "department": STRING,
     "themes": array(STRING), "capacity": _nullable({"type": "integer", "minimum": 1}),
     "confirmed_count": COUNT, "labelled": BOOLEAN, "need_ids": array(ID), "url": URI,
     "ical_url": URI,
@@ -235,6 +237,7 @@ PAGING = [
 ]
 CODE = {"type": "string", "pattern": f"^{CODE_PATTERN}$"}
 DEPARTMENT = query("department", CODE, "Department code (02, 59, 60, 62, 80).")
+EPCI = query("epci", CODE, "An intercommunality's SIREN: the items of its communes.")
 THEME = query("theme", CODE, "Theme code.")
 SEARCH = query("q", {"type": "string", "maxLength": QUERY_MAX},
                "Words to find (accents and case ignored; every word must match).")
@@ -270,7 +273,7 @@ YEAR_CHECK = query("year", {"type": "string", "pattern": "^[0-9]{4}$"},
 
 PATHS = {
     "/api/v1/needs": operation("listNeeds", "Public needs of the boards", [
-        *PAGING, DEPARTMENT, THEME,
+        *PAGING, DEPARTMENT, EPCI, THEME,
         query("status", enum(s.value for s in need_rules.BOARD_STATUSES), "Need status."),
         query("tag", {"type": "string", "maxLength": need_rules.TAG_MAX_LENGTH}, "A tag."),
         SEARCH,
@@ -287,7 +290,7 @@ PATHS = {
                                 "those of a page that is not public), oldest first; no "
                                 "author's name or id."), "comments"),
     "/api/v1/events": operation("listEvents", "Published (and cancelled) events", [
-        *PAGING, DEPARTMENT, THEME,
+        *PAGING, DEPARTMENT, EPCI, THEME,
         query("kind", enum(k.value for k in EventKind), "Kind of event."),
         query("labelled", {"type": "integer", "enum": [0, 1]}, "1: INS'pir-labelled only."),
         query("from", {"type": "string", "format": "date"},

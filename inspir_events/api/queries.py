@@ -79,6 +79,7 @@ class EventWindow:
     ``starts_until``."""
 
     department: str | None = None
+    epci: str | None = None  # an intercommunality's SIREN
     kind: EventKind | None = None
     theme: str | None = None
     labelled_only: bool = False
@@ -91,7 +92,7 @@ EVENT_OPTIONS = (selectinload(Event.themes), selectinload(Event.needs))
 
 def _events_statement(window: EventWindow):
     stmt = event_services.listing_statement(event_services.EventFilters(
-        when="all", department=window.department, kind=window.kind, theme=window.theme,
+        when="all", department=window.department, epci=window.epci, kind=window.kind, theme=window.theme,
         labelled_only=window.labelled_only), utcnow())
     if window.starts_from:
         stmt = stmt.where(Event.ends_at >= paris_to_utc(datetime.combine(window.starts_from,

@@ -74,7 +74,7 @@ def need_filters(args) -> BoardFilters:
     status = choice(args, "status", [s.value for s in need_rules.BOARD_STATUSES])
     return BoardFilters(
         department=code(args, "department"), theme=code(args, "theme"),
-        status=NeedStatus(status) if status else None,
+        epci=code(args, "epci"), status=NeedStatus(status) if status else None,
         tag=text(args, "tag", need_rules.TAG_MAX_LENGTH) or None,
         query=text(args, "q"),
         sort=NeedSort(choice(args, "sort", [s.value for s in NeedSort], NeedSort.NEWEST)))
@@ -124,7 +124,7 @@ def event_window(args) -> queries.EventWindow:
         raise invalid("to", RANGE_MESSAGE, other="from")
     return queries.EventWindow(
         department=code(args, "department"), kind=EventKind(kind) if kind else None,
-        theme=code(args, "theme"), labelled_only=flag(args, "labelled"),
+        epci=code(args, "epci"), theme=code(args, "theme"), labelled_only=flag(args, "labelled"),
         starts_from=starts_from, starts_until=starts_until)
 
 

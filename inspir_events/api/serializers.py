@@ -26,7 +26,7 @@ from inspir_events.voting.models import Idea
 # ---- events ------------------------------------------------------------------------------
 
 EVENT_COLUMNS = ("id", "title", "kind", "status", "run_by", "starts_at", "ends_at",
-                 "venue_name", "venue_address", "venue_commune", "department", "themes",
+                 "venue_name", "venue_address", "venue_commune", "venue_commune_code", "department", "themes",
                  "capacity", "confirmed_count", "labelled", "need_ids", "url", "ical_url")
 
 
@@ -43,6 +43,7 @@ def event_item(event: Event, labelled: bool) -> dict:
         "venue_name": event.venue_name,
         "venue_address": event.venue_address,
         "venue_commune": event.venue_commune,
+        "venue_commune_code": event.venue_commune_code,  # INSEE code, when in the list
         "department": event.department_code,
         "themes": [theme.code for theme in event.themes],
         "capacity": event.capacity,

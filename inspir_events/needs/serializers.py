@@ -9,7 +9,7 @@ from inspir_events.needs.models import Need
 from inspir_events.timeutil import iso_utc
 
 NEED_COLUMNS = ("id", "title", "description", "department", "former_region", "commune",
-                "theme", "status", "tags", "supporters_count", "created_at", "url")
+                "commune_code", "theme", "status", "tags", "supporters_count", "created_at", "url")
 
 
 def need_item(need: Need) -> dict:
@@ -20,6 +20,7 @@ def need_item(need: Need) -> dict:
         "department": need.department_code,
         "former_region": need.department.former_region.value,
         "commune": need.commune,
+        "commune_code": need.commune_code,  # INSEE code, when the commune is in the list
         "theme": need.theme_code,
         "status": need.status.value,
         "tags": list(need.tags),

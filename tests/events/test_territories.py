@@ -64,3 +64,12 @@ def test_an_events_page_links_to_its_intercommunalitys_events(client, make_event
     doc = parse(client.get(f"/events/{event.id}").get_data(as_text=True))
     link = doc.find("a", href=f"/events?epci={AMIENS_METROPOLE}")
     assert link is not None and link.text == "CA Amiens Métropole"
+
+
+def test_the_api_gives_the_venue_insee_code_and_filters_by_intercommunality(
+        client, make_event):
+    make_event(title="Atelier à Camon", venue_commune="Camon")
+    make_event(title="Atelier à Abbeville", venue_commune="Abbeville")
+    items = client.get(f"/api/v1/events?epci={AMIENS_METROPOLE}").get_json()["items"]
+    assert [(e["title"], e["venue_commune_code"]) for e in items] == [
+        ("Atelier à Camon", "80164")]

@@ -3,6 +3,9 @@ the boards per intercommunality, the EPCI filter and the map of the board."""
 
 from __future__ import annotations
 
+import io
+from csv import DictReader
+
 from sqlalchemy import select
 
 from inspir_events.needs.models import Need
@@ -101,3 +104,19 @@ def test_a_needs_page_links_to_its_intercommunalitys_board(client, make_need):
     doc = parse(client.get(f"/needs/{need.id}").get_data(as_text=True))
     link = doc.find("a", href=f"/needs/epci/{AMIENS_METROPOLE}")
     assert link is not None and link.text == "CA Amiens Métropole"
+
+
+def test_the_api_and_open_data_give_the_insee_code_and_filter_by_intercommunality(
+        client, make_need):
+    make_need(title="Besoin à Amiens", commune="Amiens")
+    make_need(title="Besoin à Feuquières", commune="Feuquières-en-Vimeu")
+    make_need(title="Besoin sans commune")
+    page = client.get(f"/api/v1/needs?epci={AMIENS_METROPOLE}").get_json()
+    assert [(n["title"], n["commune"], n["commune_code"]) for n in page["items"]] == [
+        ("Besoin à Amiens", "Amiens", "80021")]
+    everything = {n["title"]: n["commune_code"]
+                  for n in client.get("/api/v1/needs").get_json()["items"]}
+    assert everything["Besoin sans commune"] is None
+    assert client.get("/api/v1/needs?epci=24800%3B").status_code == 400
+    rows = list(DictReader(io.StringIO(client.get("/needs.csv").get_data(as_text=True))))
+    assert {(r["commune"], r["commune_code"]) for r in rows} >= {("Amiens", "80021")}
