@@ -92,8 +92,8 @@ EVENT_OPTIONS = (selectinload(Event.themes), selectinload(Event.needs))
 
 def _events_statement(window: EventWindow):
     stmt = event_services.listing_statement(event_services.EventFilters(
-        when="all", department=window.department, epci=window.epci, kind=window.kind, theme=window.theme,
-        labelled_only=window.labelled_only), utcnow())
+        when="all", department=window.department, epci=window.epci, kind=window.kind,
+        theme=window.theme, labelled_only=window.labelled_only), utcnow())
     if window.starts_from:
         stmt = stmt.where(Event.ends_at >= paris_to_utc(datetime.combine(window.starts_from,
                                                                          time())))

@@ -26,7 +26,8 @@ from inspir_events.voting.models import Idea
 # ---- events ------------------------------------------------------------------------------
 
 EVENT_COLUMNS = ("id", "title", "kind", "status", "run_by", "starts_at", "ends_at",
-                 "venue_name", "venue_address", "venue_commune", "venue_commune_code", "department", "themes",
+                 "venue_name", "venue_address", "venue_commune", "venue_commune_code",
+                 "department", "themes",
                  "capacity", "confirmed_count", "labelled", "need_ids", "url", "ical_url")
 
 

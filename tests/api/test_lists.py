@@ -187,7 +187,8 @@ def test_answers_carry_an_etag_and_are_cacheable_a_minute(client, make_need):
 def test_items_have_stable_fields_iso_dates_and_absolute_urls(client, seeded):
     need = walk(client, "/api/v1/needs")[0]
     assert set(need) == {"id", "title", "description", "department", "former_region", "commune",
-                         "commune_code", "theme", "status", "tags", "supporters_count", "created_at", "url"}
+                         "commune_code", "theme", "status", "tags", "supporters_count",
+                         "created_at", "url"}
     assert need["url"] == f"http://localhost/needs/{need['id']}"
     row = seeded.session.get(Need, need["id"])
     assert need["created_at"] == row.created_at.replace(microsecond=0).isoformat() + "Z"
