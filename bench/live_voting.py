@@ -521,7 +521,7 @@ def workload_cell(run: dict) -> str:
 
 
 TABLE_COLUMNS = [
-    "clients", "mode", "workload", "votes/s sent → stored", "vote → every client p50 / p99",
+    "clients", "mode", "workload", "run", "votes/s sent → stored", "vote → every client p50 / p99",
     "ack p50 / p99", "CPU µs/msg app / relay (ratio)", "server CPU ms / vote event",
     "KB/conn app / relay", "load generator CPU, % of a core (per process = total)",
     "lost / doubled", "correct", *PROVENANCE_COLUMNS]
@@ -544,7 +544,7 @@ def summary_rows(runs: list[dict]) -> list[str]:
                 else f"{r['processes']} processes, PostgreSQL + Redis")
         rows.append([
             f"{r['clients']:,}", mode,
-            workload_cell(r),
+            workload_cell(r), f"{r['duration_s']:g} s",
             f"{r['votes_sent_per_s']:g} → {r['votes_stored_per_s']:g}",
             f"{_fmt(r['vote_to_all_clients_ms_p50'])} / "
             f"{_fmt(r['vote_to_all_clients_ms_p99'], ' ms')}",

@@ -163,7 +163,7 @@ def first_times(series: list[tuple[list[float], list[float]]], thresholds: list[
 
     ``series``: per client, (values in receiving order, times); a value going back is
     taken as its running maximum (the checks report it)."""
-    worst: list[float | None] = [0.0] * len(thresholds)
+    worst: list[float | None] = [float("-inf")] * len(thresholds)
     rows = []
     for values, times in series:
         row: list[float | None] = []
