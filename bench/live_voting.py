@@ -3,27 +3,34 @@
 1. a temporary SQLite database, migrated by ``flask db upgrade`` (DATABASE_URL);
 2. seeded in bulk (``seed_voting.py``): one published event, N confirmed participants
    with a server-side session each and the signed session cookie that carries it,
-   8 ideas, one open round (3 votes per participant, tally live);
+   and the workload's open rounds (``--workload``, ``voting_analysis.WORKLOADS``:
+   "mix", one round of 8 ideas, 3 votes each; "stores", three rounds of 20 ideas open
+   at once, 20 votes each, so that most votes are new ones), tally live;
 3. the real server started as ``make run`` serves it (``serve.py``: gevent, the
    development settings, ALLOWED_ORIGINS = the server's own origin);
 4. N listeners, each a signed-in participant on its own websocket (light raw
    Engine.IO v4 / Socket.IO v5 clients over aiohttp, as in the reference bench:
    they send the session cookie and the allowed Origin), join the event's room;
    M of them (all, by default) also vote through their socket, at a fixed total
-   rate, each spaced M/rate seconds apart (well under the 5 votes/s per user limit):
-   per voter 3 new ideas, then repeats (answered "duplicate") and one attempt at a
-   4th idea (answered "quota");
+   rate, each spaced M/rate seconds apart (well under the 5 votes/s per user limit),
+   a voter's m-th vote in round m mod R: per voter and round its new ideas, repeats
+   (answered "duplicate") and, when it has more votes to send, one idea over the quota
+   (answered "quota"). The clients are spread over ``--loadgen-processes`` worker
+   processes (``voting_load.py``; one clock, CLOCK_MONOTONIC, for all of them), each
+   measuring its CPU over the vote phase;
 5. after the run, the vote rows are read from the database and everything checked:
    stored rows = final tally = distinct (voter, idea) pairs acknowledged "stored" =
    what every client last saw; every tally any client received equals the database's
-   prefix at its version; lost = doubled = 0;
+   prefix at its version; lost = doubled = 0; every answer the one the plan calls for;
 6. bench/results/live_voting.json and .md, with the machine; a full run (not --quick) also
-   puts its row (clients x mode) into bench/results/latest.json and latest.md.
+   puts its row (mode x workload x clients x rate) into bench/results/latest.json and
+   latest.md; ``--write-table`` copies that table into README.md (``readme_table.py``).
 
 The baseline, in the same run, before the app: ``baseline_server.py``, a bare
 python-socketio gevent server that only relays (acks each vote from memory, re-broadcasts a
-tally-shaped payload to the room at the app's tick when something changed), driven by the
-same clients at the same rate for the same duration and measured the same way. The report
+tally-shaped payload per round to the room at the app's tick when it changed; on as many
+processes as the app, Redis between them), driven by the same clients with the same plan at
+the same rate for the same duration and measured the same way. The report
 gives both servers' CPU per delivered message (tallies received + acks, within the vote
 phase's CPU window) and their ratio, and both memories per connection.
 
@@ -34,7 +41,8 @@ round's latest vote id and SQLite serialises writers (BEGIN IMMEDIATE), so ids a
 committed in increasing order: a tally whose version >= the vote's id includes it
 (checked too: every received tally equals the count of rows with id <= its version).
 For each stored vote: latency = (the time its last listener received a tally with
-version >= its id) - (the time the voter sent it), one clock (one process).
+version >= its id) - (the time the voter sent it), one clock (CLOCK_MONOTONIC), per round
+(``voting_analysis.fanout``).
 
 ``--quick``: 100 clients, 100 votes/s for 8 s (about 20 s in all; ``make bench``), results
 in live_voting_quick.{json,md} unless ``--name`` says otherwise.

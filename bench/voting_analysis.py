@@ -187,10 +187,11 @@ def first_times(series: list[tuple[list[float], list[float]]], thresholds: list[
 def fanout(listeners: list[Listener], sent: list[tuple[float, float]], by: str,
            sample: int = 500) -> tuple[list[float], list[float], int]:
     """Vote -> tally on every client, sorted; vote -> tally on a client for an evenly
-    spaced sample of at most ``sample`` votes, sorted; votes that never reached every
-    client. ``sent``: (the vote's send time, its key): its row id (by="ids": a tally of
-    version >= id includes it) or its rank k among the stored votes in acknowledgement
-    order (by="totals": a tally of total >= k is taken to include it)."""
+    spaced sample of about ``sample`` of the votes that reached every client, sorted;
+    votes that never reached every client. ``sent``: (the vote's send time, its key):
+    its row id (by="ids": a tally of version >= id includes it) or its rank k among the
+    stored votes in acknowledgement order (by="totals": a tally of total >= k is taken to
+    include it)."""
     column = 1 if by == "ids" else 2
     series = [([t[column] for t in c.tallies], [t[0] for t in c.tallies]) for c in listeners]
     thresholds = sorted({value for values, _ in series for value in values})
