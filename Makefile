@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 PIP_TOOLS := pip-tools==7.7.0
 export FLASK_APP := inspir_events.app
 
-.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-voting-table voting-table bench-store bench-mail bench-search territories territory-sources clean
+.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail bench-search territories territory-sources clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent) beside the mail worker
 # (flask mail-worker); Ctrl-C stops both (inspir_events/launcher.py).
@@ -155,6 +155,7 @@ bench-voting-scaleout: install-test translations
 # (about 40 minutes). Each run puts its row into bench/results/latest.{json,md}; a run whose
 # checks fail does not stop the others (its row says so). `make voting-table` only rewrites
 # the README's table from latest.json. VOTING_ARGS is added to each run (e.g. "--duration 20").
+.PHONY: bench-voting-table voting-table
 VOTING_ARGS ?=
 LIVE_VOTING := $(BIN)/python bench/live_voting.py --duration 60
 bench-voting-table: install-test translations
