@@ -454,6 +454,7 @@ def analyse_baseline(run: dict) -> dict:
         if messages else None,
         "server_cpu_percent": round(100 * run["server_cpu_s"] / run["phase_wall_s"], 1),
         "client_error_count": sum(len(c.errors) for c in clients),
+        "client_errors": [e for c in clients for e in c.errors][:10],
         **run,
     }
 
@@ -636,6 +637,8 @@ def baseline_lines(report: dict) -> list[str]:
         f"{b['vote_to_all_clients_ms_p50']} / {b['vote_to_all_clients_ms_p99']} ms; "
         f"{b['ack_ms_p50']} / {b['ack_ms_p99']} ms |",
         f"| baseline: load generator CPU, % of a core | {loadgen_cell(b)} |",
+        f"| baseline: votes answered / sent; client errors | {b.get('votes_acknowledged')} / "
+        f"{b['votes_sent']}; {b['client_error_count']} |",
         f"| baseline: broadcasts / deliveries; memory per connection | {b['tally_broadcasts']} / "
         f"{b['tally_deliveries']}; {b['server_kb_per_connection']} KB (RSS "
         f"{b['server_rss_mb_before']} → {b['server_rss_mb_after']} MB) |",

@@ -126,7 +126,8 @@ class Client:
         times, kinds = self.times, self.kinds
         try:
             async for m in ws:
-                if m.type != aiohttp.WSMsgType.TEXT:
+                if m.type != aiohttp.WSMsgType.TEXT:  # the server closed the socket
+                    self.errors.append(f"websocket {m.type.name}: {m.data!r:.80}")
                     break
                 d = m.data
                 if d.startswith("42"):
