@@ -1,4 +1,5 @@
-"""bench/voting_analysis.py: the live-voting bench's plan, shares, merging and fan-out."""
+"""bench/voting_analysis.py: the live-voting bench's plan, shares, merging and fan-out;
+bench/voting_load.py's pure parts (the table of tally texts, a client's progress)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from array import array
 from collections import Counter
 
 import voting_analysis as va
+import voting_load
 
 
 def test_the_mix_plan_keeps_its_shape():
@@ -144,3 +146,21 @@ def test_loadgen_cpu():
     assert va.loadgen_cpu([3.0, 6.0], 30.0) == {
         "loadgen_processes": 2, "loadgen_cpu_s": [3.0, 6.0],
         "loadgen_cpu_percent": [10.0, 20.0], "loadgen_cpu_percent_total": 30.0}
+
+
+def test_a_worker_parses_each_distinct_tally_text_once():
+    payloads = voting_load.Payloads([1, 2])
+    text = '42["tally",{"round_id":1,"version":5,"total":2,"tally":{"3":2},"connected":4}]'
+    first = payloads.of_message(text)
+    assert payloads.of_message(str(text)) == first == 0
+    assert payloads.parsed == [(1, 5, 2, {"3": 2}, 4)]
+    assert payloads.of_message('42["tally",{"round_id":9,"version":1,"total":1}]') == -1
+    assert payloads.of_message('42["round",{"round_id":1,"status":"closed"}]') == -1
+    assert len(payloads.parsed) == 1
+    # A client is behind until its last tally of every round reaches the final counts.
+    client = voting_load.Client(None, "http://x", "c=1", 7, payloads)
+    client.kinds.append(first)
+    assert client.behind({1: (5, 2), 2: (0, 0)})  # nothing seen of round 2
+    client.kinds.append(payloads.add({"round_id": 2, "version": 0, "total": 0}))
+    assert not client.behind({1: (5, 2), 2: (0, 0)})
+    assert client.behind({1: (6, 3), 2: (0, 0)})
