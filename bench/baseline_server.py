@@ -63,7 +63,10 @@ REDIS_URL = os.environ.get("BASELINE_REDIS_URL")
 CHANNEL = os.environ.get("BASELINE_CHANNEL", "inspir-baseline")
 LEADER = not REDIS_URL or os.environ.get("BASELINE_LEADER") == "1"
 
-shared = redis.Redis.from_url(REDIS_URL) if REDIS_URL else None
+# Handlers wait for one of 50 connections: redis-py's default pool (100 connections) raises
+# MaxConnectionsError beyond, and a vote whose handler raised was never answered.
+shared = redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(
+    REDIS_URL, max_connections=50, timeout=None)) if REDIS_URL else None
 sio = socketio.Server(
     async_mode="gevent", cors_allowed_origins="*",
     client_manager=socketio.RedisManager(REDIS_URL, channel=CHANNEL) if REDIS_URL else None)
