@@ -8,5 +8,5 @@ import sys
 
 BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__)))), "bench")
-if BENCH not in sys.path:
-    sys.path.insert(0, BENCH)
+if BENCH not in sys.path:  # last: a bench script never shadows another module
+    sys.path.append(BENCH)
