@@ -76,11 +76,13 @@ def _labels() -> dict:
 
 
 def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str:
-    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer)
+    counts = services.public_counts()
+    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer,
+                            department_counts=counts)
     departments = reference.departments()
     region_map = maps.department_map(
         "needs-map", _("Public needs per department"),
-        [maps.Column(_("Needs"), services.public_counts())],
+        [maps.Column(_("Needs"), counts)],
         lambda code: url_for("needs.territory", code=code), departments)
     return render_template(
         "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from inspir_events import markdown
 from inspir_events.accounts.models import User
@@ -159,24 +159,33 @@ def board_statement(filters: BoardFilters):
     return stmt.order_by(Need.created_at.desc(), Need.id.desc())
 
 
+# What a board's cards show of a need: its long texts stay in the database.
+CARD_OPTIONS = (
+    defer(Need.description), defer(Need.description_html), defer(Need.search_text),
+    selectinload(Need.tag_rows), joinedload(Need.department), joinedload(Need.theme),
+)
+
+
 def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
-          viewer=None) -> BoardPage:
+          viewer=None, department_counts: dict[str, int] | None = None) -> BoardPage:
     """One page of a board: a constant number of queries whatever the page size.
 
     A page past the last one shows the last one (an offset beyond the database's
-    integers would otherwise fail).
+    integers would otherwise fail). With the public needs per department already read
+    (``department_counts``: the map's figures, in the same transaction), a board filtered
+    by a department at most takes its total from them instead of counting again.
     """
     per_page = rules.clamp_per_page(per_page)
     stmt = board_statement(filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = None
+    if department_counts is not None:
+        total = rules.total_from_department_counts(filters, department_counts)
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = rules.clamp_page(page, total, per_page)
     items = list(db.session.scalars(
-        stmt.options(
-            selectinload(Need.tag_rows),
-            joinedload(Need.department),
-            joinedload(Need.theme),
-        ).limit(per_page).offset((page - 1) * per_page)
-    ))
+        stmt.options(*CARD_OPTIONS).limit(per_page).offset((page - 1) * per_page)))
     supported: set[int] = set()
     if items and viewer is not None and viewer.is_authenticated:
         supported = set(db.session.scalars(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select
+from sqlalchemy import Row, case, select
 
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
@@ -25,9 +25,10 @@ def skills() -> list[Skill]:
 
 # ---- communes and intercommunalities (issue 20 §3) ----------------------------------------
 
-def epcis() -> list[Epci]:
-    """The region's intercommunalities, by name."""
-    return list(db.session.scalars(select(Epci).order_by(Epci.name)))
+def epcis() -> list[Row]:
+    """The region's intercommunalities, by name: their ``siren`` and ``name`` only (the
+    filters' options on every board; about a hundred rows, read without ORM objects)."""
+    return list(db.session.execute(select(Epci.siren, Epci.name).order_by(Epci.name)))
 
 
 def epci(siren: str) -> Epci | None:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from inspir_events.aid.models import AidGrant
@@ -155,9 +155,23 @@ def reproductions_between(start: datetime, end: datetime) -> tuple[int, int]:
 
 
 def years_used() -> list[int]:
-    """The years in which store projects reached the store, newest first."""
-    moments = db.session.scalars(select(Project.stage_changed_at).where(listed()))
-    return sorted({rules.store_year(moment) for moment in moments}, reverse=True)
+    """The years in which store projects reached the store, newest first.
+
+    Two queries whatever the store's size: its first and last moments, then whether each
+    year between holds one (a year as the filter reads it, ``_statement``), instead of
+    every project's moment turned into a year in Python."""
+    first, last = db.session.execute(
+        select(func.min(Project.stage_changed_at), func.max(Project.stage_changed_at))
+        .where(listed())).one()
+    if first is None:
+        return []
+    years = list(range(rules.store_year(last), rules.store_year(first) - 1, -1))
+    held = db.session.execute(select(*(
+        exists().where(listed(),
+                       Project.stage_changed_at >= paris_to_utc(datetime(year, 1, 1)),
+                       Project.stage_changed_at < paris_to_utc(datetime(year + 1, 1, 1)))
+        for year in years))).one()
+    return [year for year, is_held in zip(years, held, strict=True) if is_held]
 
 
 # --- The lineage -------------------------------------------------------------------
