@@ -71,24 +71,28 @@ def _filters(**fixed) -> BoardFilters:
 
 
 def _labels() -> dict:
-    return {"status_labels": STATUS_LABELS, "sort_labels": SORT_LABELS,
-            "visibility_labels": VISIBILITY_LABELS, "board_statuses": rules.BOARD_STATUSES}
+    """The labels of statuses, sorts and visibilities, translated once for the page (each
+    card shows its status: a lazy string would be translated again for each)."""
+    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+            "sort_labels": {k: str(v) for k, v in SORT_LABELS.items()},
+            "visibility_labels": {k: str(v) for k, v in VISIBILITY_LABELS.items()},
+            "board_statuses": rules.BOARD_STATUSES}
 
 
 def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str:
     counts = services.public_counts()
     result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer,
                             department_counts=counts)
-    departments = reference.departments()
+    departments, themes = reference.departments(), reference.themes()
     region_map = maps.department_map(
         "needs-map", _("Public needs per department"),
         [maps.Column(_("Needs"), counts)],
         lambda code: url_for("needs.territory", code=code), departments)
     return render_template(
         "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
-        departments=departments, themes=reference.themes(),
-        epcis=reference.epcis(), region_map=region_map,
-        support_form=SupportForm(), **_labels(),
+        departments=departments, themes=themes, epcis=reference.epcis(), region_map=region_map,
+        department_of={d.code: d for d in departments}, theme_of={t.code: t for t in themes},
+        **_labels(),
         comment_counts=discussions.counts("need", [n.id for n in result.items]),
     )
 
@@ -198,7 +202,7 @@ def detail(need_id: int):
         "needs/detail.html", need=need, is_author=is_author,
         editable=is_author and rules.is_editable(need.status),
         supported=services.has_supported(need, current_user),
-        lineage=lineage.of(need), support_form=SupportForm(), report_form=ReportForm(),
+        lineage=lineage.of(need), report_form=ReportForm(),
         hide_form=HideForm(), empty_form=EmptyForm(),
         is_moderator=services.is_moderator(current_user), **_labels(),
     )

@@ -10,13 +10,19 @@ from inspir_events.extensions import db
 from inspir_events.reference import rules
 from inspir_events.reference.models import Commune, Department, Epci, Skill, Theme
 
+# The lists every board, listing and form reads: their statements built once (building
+# and keying a statement again for each request cost more than running it).
+DEPARTMENTS = select(Department).order_by(Department.code)
+THEMES = select(Theme).order_by(Theme.position, Theme.code)
+EPCIS = select(Epci.siren, Epci.name).order_by(Epci.name)
+
 
 def departments() -> list[Department]:
-    return list(db.session.scalars(select(Department).order_by(Department.code)))
+    return list(db.session.scalars(DEPARTMENTS))
 
 
 def themes() -> list[Theme]:
-    return list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.code)))
+    return list(db.session.scalars(THEMES))
 
 
 def skills() -> list[Skill]:
@@ -28,7 +34,7 @@ def skills() -> list[Skill]:
 def epcis() -> list[Row]:
     """The region's intercommunalities, by name: their ``siren`` and ``name`` only (the
     filters' options on every board; about a hundred rows, read without ORM objects)."""
-    return list(db.session.execute(select(Epci.siren, Epci.name).order_by(Epci.name)))
+    return list(db.session.execute(EPCIS))
 
 
 def epci(siren: str) -> Epci | None:
