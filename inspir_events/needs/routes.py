@@ -22,7 +22,7 @@ from inspir_events.discussions import services as discussions
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
-from inspir_events.needs import lineage, rules, services
+from inspir_events.needs import cards, lineage, rules, services
 from inspir_events.needs import moderation as moderating
 from inspir_events.needs.blueprint import bp
 from inspir_events.needs.forms import (
@@ -84,6 +84,13 @@ def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str
     result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer,
                             department_counts=counts)
     departments, themes = reference.departments(), reference.themes()
+    signed_in = viewer is not None and viewer.is_authenticated
+    login_url = None if signed_in else url_for("accounts.login",
+                                               next=request.full_path.rstrip("?"))
+    shown = cards.cards(result.items, result.tags, result.supported_ids,
+                        {d.code: d for d in departments}, {t.code: t for t in themes},
+                        discussions.counts("need", [n.id for n in result.items]),
+                        signed_in, login_url)
     region_map = maps.department_map(
         "needs-map", _("Public needs per department"),
         [maps.Column(_("Needs"), counts)],
@@ -91,9 +98,7 @@ def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str
     return render_template(
         "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
         departments=departments, themes=themes, epcis=reference.epcis(), region_map=region_map,
-        department_of={d.code: d for d in departments}, theme_of={t.code: t for t in themes},
-        **_labels(),
-        comment_counts=discussions.counts("need", [n.id for n in result.items]),
+        cards=shown, **_labels(),
     )
 
 
