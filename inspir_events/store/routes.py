@@ -58,11 +58,13 @@ def catalogue():
     filters = queries.filters_from(request.args)
     page = _page()
     per_page = queries.PER_PAGE
-    items, total = queries.store_entries(filters, (page - 1) * per_page, per_page)
+    items, total = queries.store_entries(filters, (page - 1) * per_page, per_page,
+                                         queries.CARD_OPTIONS)
     pages = max(1, -(-total // per_page))
     if page > pages:
         page = pages
-        items, total = queries.store_entries(filters, (page - 1) * per_page, per_page)
+        items, total = queries.store_entries(filters, (page - 1) * per_page, per_page,
+                                             queries.CARD_OPTIONS)
     departments, themes = reference.departments(), reference.themes()
     return render_template(
         "store/catalogue.html", filters=filters, items=items, total=total, page=page,
