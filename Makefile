@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 PIP_TOOLS := pip-tools==7.7.0
 export FLASK_APP := inspir_events.app
 
-.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail bench-search territories territory-sources clean
+.PHONY: run test install install-test lock calendar-readers translations extract-messages update-messages lint bench bench-needs bench-events bench-teams bench-voting bench-voting-scaleout bench-voting-all bench-store bench-mail bench-search bench-pages territories territory-sources clean
 
 # Set up everything, then serve on http://127.0.0.1:5000 (gevent) beside the mail worker
 # (flask mail-worker); Ctrl-C stops both (inspir_events/launcher.py).
@@ -135,6 +135,12 @@ bench-store: install translations
 # PostgreSQL (PG_URL, a schema of its own): bench/results/search.{json,md}.
 bench-search: install-test translations
 	$(BIN)/python bench/search.py $(QUICK)
+
+# Pages as people see them (issue 21 §6): the board, an event page, the store and
+# /api/v1/needs signed in and uncached, on SQLite then PostgreSQL (PG_URL), 10,000 needs;
+# bench/results/pages_signed_in.{json,md} and README.md's pages table.
+bench-pages: install-test translations
+	$(BIN)/python bench/pages_signed_in.py $(QUICK)
 
 # The e-mail outbox: a registration's latency with and without it, one worker's delivery
 # rate to a local SMTP server and its memory (aiosmtpd comes with the test tools).

@@ -2,6 +2,7 @@
 
     DATABASE_URL=sqlite:////tmp/inspir-bench-XXXX/bench.db \\
         .venv/bin/python bench/profile_page.py /needs "/needs?q=quartier" --profile
+    ... --sign-in /needs      (the page as the signed-in bench user sees it)
 
 prints each page's mean time per request (best of 3 runs) and, with ``--profile``,
 the functions that cost the most (cProfile, sorted by ``--sort``).
@@ -13,6 +14,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import sys
 import time
 
@@ -24,6 +26,18 @@ if PROJECT_ROOT not in sys.path:
 from inspir_events.app import create_app  # noqa: E402
 
 
+def sign_in(client) -> None:
+    """Log in through the real form as seed_needs.py's bench user."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from seed_needs import BENCH_EMAIL, BENCH_PASSWORD
+
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").text)
+    response = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD,
+                                           "csrf_token": token.group(1) if token else ""})
+    if response.status_code != 302:
+        raise SystemExit(f"log-in refused (status {response.status_code})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+")
@@ -31,10 +45,15 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key (tottime...)")
     parser.add_argument("--lines", type=int, default=35)
+    parser.add_argument("--sign-in", action="store_true",
+                        help="sign in first as the bench user (seed_needs.py's), through the "
+                             "real log-in form: the pages as a signed-in citizen sees them")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("Set DATABASE_URL to a seeded database (bench/needs_board.py --keep).")
     client = create_app().test_client()
+    if args.sign_in:
+        sign_in(client)
     for path in args.paths:
         status = client.get(path).status_code
         for _ in range(20):  # warm-up

@@ -38,7 +38,6 @@ from inspir_events import markdown  # noqa: E402
 from inspir_events.accounts.models import User  # noqa: E402
 from inspir_events.aid import rules as aid_rules  # noqa: E402
 from inspir_events.aid.envelopes.models import Commitment, Envelope  # noqa: E402
-from inspir_events.aid.envelopes.services import load_envelopes  # noqa: E402
 from inspir_events.aid.models import AidGrant, GrantKind  # noqa: E402
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove  # noqa: E402
 from inspir_events.aid.projects.rules import search_text_of  # noqa: E402
@@ -48,6 +47,7 @@ from inspir_events.aid.projects.stages import (  # noqa: E402
     Qualification,
     Stage,
 )
+from inspir_events.aid.years.services import load_envelopes  # noqa: E402
 from inspir_events.app import create_app  # noqa: E402
 from inspir_events.events.models import Event  # noqa: E402
 from inspir_events.events.rules import EventKind, EventStatus, RunBy  # noqa: E402

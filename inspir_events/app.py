@@ -40,7 +40,13 @@ from inspir_events.extensions import (
     socketio,
 )
 from inspir_events.follows.blueprint import bp as follows_bp
-from inspir_events.i18n import current_language, format_cents, localized, select_locale
+from inspir_events.i18n import (
+    current_language,
+    format_cents,
+    install_template_gettext,
+    localized,
+    select_locale,
+)
 from inspir_events.labels.blueprint import bp as labels_bp
 from inspir_events.mail import tasks as mail_tasks
 from inspir_events.mail.blueprint import bp as mail_bp
@@ -185,6 +191,7 @@ def _unread_notifications() -> int:
 
 def _init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    install_template_gettext(app.jinja_env)  # after Flask-Babel's (babel.init_app)
     # Same URLs as Flask's url_for, built once per request (see remembered_url_for).
     app.jinja_env.globals["url_for"] = remembered_url_for
     app.jinja_env.filters["money"] = format_cents

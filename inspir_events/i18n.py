@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import current_app, has_request_context, request
-from flask_babel import format_currency, get_locale
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import format_currency, get_locale, get_translations
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -34,6 +34,42 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages, default=languages[0])
+
+
+def page_translations():
+    """The request's translations, looked up once per locale instead of once per string.
+
+    Flask-Babel finds them again for every ``_()`` of a template (its context, locale and
+    catalogue cache: about 6 µs, then Jinja's own wrapping), and a board page translates
+    about a hundred strings. The translations found are kept beside the locale they are
+    for, in Flask-Babel's own per-request context: a different locale (``force_locale``
+    while a message is written in its recipient's language) is looked up afresh.
+    """
+    if not has_app_context():
+        return get_translations()
+    ctx = g.get("_flask_babel")
+    if ctx is not None:
+        kept = getattr(ctx, "inspir_translations", None)
+        if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
+            return kept[1]
+    translations = get_translations()
+    ctx = g.get("_flask_babel")
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is not None:
+        ctx.inspir_translations = (locale, translations)
+    return translations
+
+
+def install_template_gettext(jinja_env) -> None:
+    """Templates' ``_``, ``gettext``, ``ngettext`` (and the ``p`` forms) through
+    :func:`page_translations`: the same catalogue and strings as Flask-Babel's."""
+    jinja_env.install_gettext_callables(
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def current_language() -> str:

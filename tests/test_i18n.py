@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from babel.messages.pofile import read_po
-from flask_babel import format_date, format_datetime, gettext
+from flask_babel import force_locale, format_date, format_datetime, gettext
 
 from inspir_events.accounts.models import Role
 from tests.pages import parse
@@ -390,3 +390,18 @@ def test_a_signed_in_users_choice_is_saved_on_the_account(app, client, db, make_
     other = app.test_client()
     login(user, on=other)
     assert '<html lang="en">' in other.get("/").get_data(as_text=True)
+
+
+def test_templates_translate_in_a_forced_language_then_in_the_page_s_again(app):
+    # Templates find the request's translations once per locale (i18n.page_translations);
+    # a message written in its recipient's language (force_locale) inside a French page
+    # is in that language, and the page's strings are French again after it.
+    template = app.jinja_env.from_string("{{ _('Sign in') }}")
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert template.render() == "Se connecter"
+        with force_locale("en"):
+            assert template.render() == "Sign in"
+            with force_locale("fr"):
+                assert template.render() == "Se connecter"
+            assert template.render() == "Sign in"
+        assert template.render() == "Se connecter"

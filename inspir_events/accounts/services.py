@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from inspir_events import security
@@ -128,6 +128,13 @@ def new_session(user: User) -> str:
     return token
 
 
+# The statement every signed-in request runs, built once: building it and computing its
+# cache key again for each request cost more than running it.
+SESSION_WITH_USER = (
+    select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+    .options(joinedload(UserSession.user).joinedload(User.role_rows)))
+
+
 @use_case
 def load_session(token: str) -> User | None:
     """The user of a live session (rules.session_alive), or None: a session that ended,
@@ -135,9 +142,7 @@ def load_session(token: str) -> User | None:
     if not token:
         return None
     # One query for the session, its user and their roles (run on every signed-in page).
-    row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == token_hash(token))
-        .options(joinedload(UserSession.user).joinedload(User.role_rows)))
+    row = db.session.scalar(SESSION_WITH_USER, {"token_hash": token_hash(token)})
     if row is None:
         return None
     now = utcnow()

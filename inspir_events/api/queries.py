@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project, ProjectMove
@@ -57,12 +57,19 @@ def _page(stmt, offset: int, limit: int):
 # ---- needs -------------------------------------------------------------------------------
 
 NEED_OPTIONS = (selectinload(Need.tag_rows), joinedload(Need.department))
+# A page of needs: their tags come as rows (need_services.tags_of: one light query instead
+# of a tag object per tag), the texts the API does not show stay in the database.
+NEEDS_PAGE_OPTIONS = (joinedload(Need.department), defer(Need.description_html),
+                      defer(Need.search_text))
 
 
-def needs(filters: BoardFilters, offset: int, limit: int) -> tuple[list[Need], int]:
+def needs(filters: BoardFilters, offset: int,
+          limit: int) -> tuple[list[Need], int, dict[int, list[str]]]:
+    """A page of public needs, their total and their tags (per need id)."""
     # The boards' own statement: one public rule for pages, exports and API.
-    stmt = need_services.board_statement(filters).options(*NEED_OPTIONS)
-    return _page(stmt, offset, limit)
+    stmt = need_services.board_statement(filters).options(*NEEDS_PAGE_OPTIONS)
+    rows, total = _page(stmt, offset, limit)
+    return rows, total, need_services.tags_of([n.id for n in rows])
 
 
 def need(need_id: int) -> Need | None:

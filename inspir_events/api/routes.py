@@ -83,8 +83,9 @@ def need_filters(args) -> BoardFilters:
 @bp.get(f"{BASE}/needs")
 def needs():
     asked = page_request(request.args)
-    rows, total = queries.needs(need_filters(request.args), asked.offset, asked.per_page)
-    return public_json(envelope([need_serializers.need_item(n) for n in rows], total, asked,
+    rows, total, tags = queries.needs(need_filters(request.args), asked.offset, asked.per_page)
+    return public_json(envelope([need_serializers.need_item(n, tags.get(n.id, []))
+                                 for n in rows], total, asked,
                                 "api.needs"))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -294,16 +294,22 @@ def thread(subject_type: str, subject_id: int, viewer=None, *,
     return Thread(str(subject_type), subject_id, entries, count)
 
 
+# Built once: every list page with cards asks it.
+PUBLIC_COUNTS = (
+    select(Comment.subject_id, func.count())
+    .where(Comment.subject_type == bindparam("subject_type"),
+           Comment.subject_id.in_(bindparam("ids", expanding=True)),
+           Comment.state == CommentState.PUBLIC)
+    .group_by(Comment.subject_id))
+
+
 def counts(subject_type: str, subject_ids) -> dict[int, int]:
     """Public comments per subject, for a list's cards: one grouped query."""
     ids = [i for i in subject_ids if _valid_id(i)]
     if not ids:
         return {}
     return dict(db.session.execute(
-        select(Comment.subject_id, func.count()).where(
-            Comment.subject_type == str(subject_type), Comment.subject_id.in_(ids),
-            Comment.state == CommentState.PUBLIC)
-        .group_by(Comment.subject_id)).all())
+        PUBLIC_COUNTS, {"subject_type": str(subject_type), "ids": ids}).all())
 
 
 def public_comments_statement(subject_type: str | None = None, subject_id: int | None = None):

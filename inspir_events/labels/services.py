@@ -9,7 +9,7 @@ asked for with :func:`request_for`.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from inspir_events.accounts.models import Role, User
 from inspir_events.audit import services as audit
@@ -43,12 +43,17 @@ class LabelConflict(LabelError):
     status = 409
 
 
+# Built once: an event's, a project's or a structure's page asks it.
+LATEST_REQUEST = (select(LabelRequest)
+                  .where(LabelRequest.subject_type == bindparam("subject_type"),
+                         LabelRequest.subject_id == bindparam("subject_id"))
+                  .order_by(LabelRequest.id.desc()).limit(1))
+
+
 def latest(subject_type: SubjectType, subject_id: int) -> LabelRequest | None:
     """The subject's latest label request (its current label status), or None."""
-    return db.session.scalar(
-        select(LabelRequest).where(LabelRequest.subject_type == subject_type,
-                                   LabelRequest.subject_id == subject_id)
-        .order_by(LabelRequest.id.desc()).limit(1))
+    return db.session.scalar(LATEST_REQUEST,
+                             {"subject_type": subject_type, "subject_id": subject_id})
 
 
 def granted_subject_ids(subject_type: SubjectType):

@@ -22,7 +22,7 @@ from inspir_events.discussions import services as discussions
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
-from inspir_events.needs import lineage, rules, services
+from inspir_events.needs import cards, lineage, rules, services
 from inspir_events.needs import moderation as moderating
 from inspir_events.needs.blueprint import bp
 from inspir_events.needs.forms import (
@@ -71,23 +71,34 @@ def _filters(**fixed) -> BoardFilters:
 
 
 def _labels() -> dict:
-    return {"status_labels": STATUS_LABELS, "sort_labels": SORT_LABELS,
-            "visibility_labels": VISIBILITY_LABELS, "board_statuses": rules.BOARD_STATUSES}
+    """The labels of statuses, sorts and visibilities, translated once for the page (each
+    card shows its status: a lazy string would be translated again for each)."""
+    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+            "sort_labels": {k: str(v) for k, v in SORT_LABELS.items()},
+            "visibility_labels": {k: str(v) for k, v in VISIBILITY_LABELS.items()},
+            "board_statuses": rules.BOARD_STATUSES}
 
 
 def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str:
-    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer)
-    departments = reference.departments()
+    counts = services.public_counts()
+    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer,
+                            department_counts=counts)
+    departments, themes = reference.departments(), reference.themes()
+    signed_in = viewer is not None and viewer.is_authenticated
+    login_url = None if signed_in else url_for("accounts.login",
+                                               next=request.full_path.rstrip("?"))
+    shown = cards.cards(result.items, result.tags, result.supported_ids,
+                        {d.code: d for d in departments}, {t.code: t for t in themes},
+                        discussions.counts("need", [n.id for n in result.items]),
+                        signed_in, login_url)
     region_map = maps.department_map(
         "needs-map", _("Public needs per department"),
-        [maps.Column(_("Needs"), services.public_counts())],
+        [maps.Column(_("Needs"), counts)],
         lambda code: url_for("needs.territory", code=code), departments)
     return render_template(
         "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
-        departments=departments, themes=reference.themes(),
-        epcis=reference.epcis(), region_map=region_map,
-        support_form=SupportForm(), **_labels(),
-        comment_counts=discussions.counts("need", [n.id for n in result.items]),
+        departments=departments, themes=themes, epcis=reference.epcis(), region_map=region_map,
+        cards=shown, **_labels(),
     )
 
 
@@ -196,7 +207,7 @@ def detail(need_id: int):
         "needs/detail.html", need=need, is_author=is_author,
         editable=is_author and rules.is_editable(need.status),
         supported=services.has_supported(need, current_user),
-        lineage=lineage.of(need), support_form=SupportForm(), report_form=ReportForm(),
+        lineage=lineage.of(need), report_form=ReportForm(),
         hide_form=HideForm(), empty_form=EmptyForm(),
         is_moderator=services.is_moderator(current_user), **_labels(),
     )

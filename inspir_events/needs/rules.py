@@ -139,6 +139,19 @@ class BoardFilters:
     sort: Sort = Sort.NEWEST
 
 
+def total_from_department_counts(filters: BoardFilters,
+                                 counts: dict[str, int]) -> int | None:
+    """How many needs a board lists, read from the public needs per department (the map's
+    figures) when its only filter is a department at most: every need has one. None when
+    another filter narrows the board (then it is counted)."""
+    if filters.theme or filters.status or filters.tag or filters.epci \
+            or search_terms(filters.query):
+        return None
+    if filters.department:
+        return counts.get(filters.department, 0)
+    return sum(counts.values())
+
+
 def clamp_per_page(value: int | None) -> int:
     """The page size asked for, at most PER_PAGE_MAX (PER_PAGE_DEFAULT when unusable)."""
     if not value or value < 1:

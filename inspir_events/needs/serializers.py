@@ -12,7 +12,8 @@ NEED_COLUMNS = ("id", "title", "description", "department", "former_region", "co
                 "commune_code", "theme", "status", "tags", "supporters_count", "created_at", "url")
 
 
-def need_item(need: Need) -> dict:
+def need_item(need: Need, tags: list[str] | None = None) -> dict:
+    """``tags``: the need's tags when read for a whole page (needs.services.tags_of)."""
     return {
         "id": need.id,
         "title": need.title,
@@ -23,7 +24,7 @@ def need_item(need: Need) -> dict:
         "commune_code": need.commune_code,  # INSEE code, when the commune is in the list
         "theme": need.theme_code,
         "status": need.status.value,
-        "tags": list(need.tags),
+        "tags": list(need.tags if tags is None else tags),
         "supporters_count": need.supporters_count,
         "created_at": iso_utc(need.created_at),
         "url": url_for("needs.detail", need_id=need.id, _external=True),

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from inspir_events import markdown
 from inspir_events.accounts.models import User
@@ -85,6 +85,7 @@ class BoardPage:
     page: int
     per_page: int
     supported_ids: set[int]
+    tags: dict[int, list[str]] = field(default_factory=dict)  # per need id, in order
 
     @property
     def pages(self) -> int:
@@ -159,33 +160,59 @@ def board_statement(filters: BoardFilters):
     return stmt.order_by(Need.created_at.desc(), Need.id.desc())
 
 
+# Built once (building and keying a statement again for each page cost more than running
+# it): which of a page's needs the viewer supports; the public needs per department.
+VIEWER_SUPPORTS = select(NeedSupport.need_id).where(
+    NeedSupport.user_id == bindparam("user_id"),
+    NeedSupport.need_id.in_(bindparam("ids", expanding=True)))
+PUBLIC_PER_DEPARTMENT = (select(Need.department_code, func.count()).where(Need.is_public)
+                         .group_by(Need.department_code))
+
+# What a board's cards show of a need: its long texts stay in the database; its tags come
+# as (need, tag) rows (NEED_TAGS) and its territory and theme from the reference rows the
+# page reads for its filters: loading them as related objects of each need (selectinload,
+# joinedload) cost more than the rest of the page's queries together.
+CARD_OPTIONS = (defer(Need.description), defer(Need.description_html), defer(Need.search_text))
+NEED_TAGS = (select(NeedTag.need_id, NeedTag.tag)
+             .where(NeedTag.need_id.in_(bindparam("ids", expanding=True)))
+             .order_by(NeedTag.need_id, NeedTag.position))
+
+
+def tags_of(need_ids: list[int]) -> dict[int, list[str]]:
+    """The tags of these needs, in their order (one query)."""
+    tags: dict[int, list[str]] = {}
+    if need_ids:
+        for need_id, tag in db.session.execute(NEED_TAGS, {"ids": need_ids}):
+            tags.setdefault(need_id, []).append(tag)
+    return tags
+
+
 def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
-          viewer=None) -> BoardPage:
-    """One page of a board: a constant number of queries whatever the page size.
+          viewer=None, department_counts: dict[str, int] | None = None) -> BoardPage:
+    """One page of a board: a constant number of queries whatever the page size (the
+    needs, their tags, the viewer's supports among them; their count unless known).
 
     A page past the last one shows the last one (an offset beyond the database's
-    integers would otherwise fail).
+    integers would otherwise fail). With the public needs per department already read
+    (``department_counts``: the map's figures, in the same transaction), a board filtered
+    by a department at most takes its total from them instead of counting again.
     """
     per_page = rules.clamp_per_page(per_page)
     stmt = board_statement(filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = None
+    if department_counts is not None:
+        total = rules.total_from_department_counts(filters, department_counts)
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = rules.clamp_page(page, total, per_page)
     items = list(db.session.scalars(
-        stmt.options(
-            selectinload(Need.tag_rows),
-            joinedload(Need.department),
-            joinedload(Need.theme),
-        ).limit(per_page).offset((page - 1) * per_page)
-    ))
+        stmt.options(*CARD_OPTIONS).limit(per_page).offset((page - 1) * per_page)))
+    ids = [n.id for n in items]
     supported: set[int] = set()
     if items and viewer is not None and viewer.is_authenticated:
-        supported = set(db.session.scalars(
-            select(NeedSupport.need_id).where(
-                NeedSupport.user_id == viewer.id,
-                NeedSupport.need_id.in_([n.id for n in items]),
-            )
-        ))
-    return BoardPage(items, total, page, per_page, supported)
+        supported = set(db.session.scalars(VIEWER_SUPPORTS, {"user_id": viewer.id, "ids": ids}))
+    return BoardPage(items, total, page, per_page, supported, tags_of(ids))
 
 
 def public_counts(by: str = "department") -> dict[str, int]:
@@ -196,8 +223,7 @@ def public_counts(by: str = "department") -> dict[str, int]:
                 .join(Need, Need.commune_code == Commune.code).where(Need.is_public)
                 .group_by(Commune.epci_siren))
     else:
-        stmt = select(Need.department_code, func.count()).where(Need.is_public) \
-            .group_by(Need.department_code)
+        stmt = PUBLIC_PER_DEPARTMENT
     return {key: count for key, count in db.session.execute(stmt).all() if key}
 
 

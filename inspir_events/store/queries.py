@@ -17,9 +17,10 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import defer, joinedload
 
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
@@ -79,8 +80,10 @@ def filters_from(args: Mapping) -> StoreFilters:
     )
 
 
+@lru_cache(maxsize=1)
 def listed():
-    """The SQL condition "this project is in the store"."""
+    """The SQL condition "this project is in the store" (built once: a clause never
+    changes, and the store's page uses it five times)."""
     return Project.stage.in_(STORE_STAGES) & Project.is_listed
 
 
@@ -114,14 +117,21 @@ def _statement(filters: StoreFilters):
     return stmt.order_by(Project.stage_changed_at.desc(), Project.id.desc())
 
 
-def store_entries(filters: StoreFilters, offset: int = 0,
-                  limit: int = PER_PAGE) -> tuple[list[Project], int]:
-    """One page of the store and the number of matching entries (two queries)."""
+# What the store's cards show of a project: its long texts stay in the database.
+CARD_OPTIONS = tuple(defer(column) for column in (
+    Project.summary, Project.summary_html, Project.results, Project.results_html,
+    Project.lessons, Project.lessons_html, Project.search_text))
+
+
+def store_entries(filters: StoreFilters, offset: int = 0, limit: int = PER_PAGE,
+                  options=()) -> tuple[list[Project], int]:
+    """One page of the store and the number of matching entries (two queries);
+    ``options``: the projects' loader options (CARD_OPTIONS for the cards)."""
     stmt = _statement(filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     offset = max(0, min(int(offset), total))
     limit = max(1, min(int(limit), MAX_LIMIT))
-    items = list(db.session.scalars(stmt.limit(limit).offset(offset)))
+    items = list(db.session.scalars(stmt.options(*options).limit(limit).offset(offset)))
     return items, int(total or 0)
 
 
@@ -133,10 +143,14 @@ def store_project(project_id: int) -> Project | None:
     return project if project is not None and in_store(project) else None
 
 
+@lru_cache(maxsize=1)
+def _licences_statement():
+    return select(Project.licence).where(listed(), Project.licence.is_not(None)).distinct()
+
+
 def licences_used() -> list[str]:
     """The licences of the store's projects (for the filter), in display order."""
-    used = set(db.session.scalars(
-        select(Project.licence).where(listed(), Project.licence.is_not(None)).distinct()))
+    used = set(db.session.scalars(_licences_statement()))
     return [code for code in OPEN_LICENCES if code in used] + sorted(
         code for code in used if code not in OPEN_LICENCES)
 
@@ -155,9 +169,34 @@ def reproductions_between(start: datetime, end: datetime) -> tuple[int, int]:
 
 
 def years_used() -> list[int]:
-    """The years in which store projects reached the store, newest first."""
-    moments = db.session.scalars(select(Project.stage_changed_at).where(listed()))
-    return sorted({rules.store_year(moment) for moment in moments}, reverse=True)
+    """The years in which store projects reached the store, newest first.
+
+    Two queries whatever the store's size: its first and last moments, then whether each
+    year between holds one (a year as the filter reads it, ``_statement``), instead of
+    every project's moment turned into a year in Python."""
+    first, last = db.session.execute(_moments_statement()).one()
+    if first is None:
+        return []
+    newest, oldest = rules.store_year(last), rules.store_year(first)
+    held = db.session.execute(_years_statement(newest, oldest)).one()
+    return [year for year, is_held in zip(range(newest, oldest - 1, -1), held, strict=True)
+            if is_held]
+
+
+# Built once (building and keying them again cost more than running them).
+@lru_cache(maxsize=1)
+def _moments_statement():
+    return select(func.min(Project.stage_changed_at),
+                  func.max(Project.stage_changed_at)).where(listed())
+
+
+@lru_cache(maxsize=32)
+def _years_statement(newest: int, oldest: int):
+    return select(*(
+        exists().where(listed(),
+                       Project.stage_changed_at >= paris_to_utc(datetime(year, 1, 1)),
+                       Project.stage_changed_at < paris_to_utc(datetime(year + 1, 1, 1)))
+        for year in range(newest, oldest - 1, -1)))
 
 
 # --- The lineage -------------------------------------------------------------------

@@ -31,10 +31,13 @@ def _page() -> int:
     return max(1, min(int(value), 100_000)) if value.isdigit() else 1
 
 
-def reference_names() -> dict:
-    """Names of the territories and themes, licences and stages, for cards and filters."""
-    return {"department_names": {d.code: d.name for d in reference.departments()},
-            "theme_names": {t.code: localized(t) for t in reference.themes()},
+def reference_names(departments=None, themes=None) -> dict:
+    """Names of the territories and themes, licences and stages, for cards and filters
+    (``departments``, ``themes``: the reference rows when the page has them already)."""
+    departments = reference.departments() if departments is None else departments
+    themes = reference.themes() if themes is None else themes
+    return {"department_names": {d.code: d.name for d in departments},
+            "theme_names": {t.code: localized(t) for t in themes},
             "licence_names": OPEN_LICENCES, "stage_labels": STAGE_LABELS,
             "role_labels": ROLE_LABELS}
 
@@ -55,22 +58,25 @@ def catalogue():
     filters = queries.filters_from(request.args)
     page = _page()
     per_page = queries.PER_PAGE
-    items, total = queries.store_entries(filters, (page - 1) * per_page, per_page)
+    items, total = queries.store_entries(filters, (page - 1) * per_page, per_page,
+                                         queries.CARD_OPTIONS)
     pages = max(1, -(-total // per_page))
     if page > pages:
         page = pages
-        items, total = queries.store_entries(filters, (page - 1) * per_page, per_page)
+        items, total = queries.store_entries(filters, (page - 1) * per_page, per_page,
+                                             queries.CARD_OPTIONS)
+    departments, themes = reference.departments(), reference.themes()
     return render_template(
         "store/catalogue.html", filters=filters, items=items, total=total, page=page,
         pages=pages, labelled=labels.labelled_ids(SubjectType.PROJECT, [p.id for p in items]),
         comment_counts=discussions.counts("project", [p.id for p in items]),
-        departments=reference.departments(), themes=reference.themes(),
+        departments=departments, themes=themes,
         epcis=reference.epcis(),
         licences=queries.licences_used(), years=queries.years_used(),
         store_stages=[(stage, _(STAGE_NAMES[stage])) for stage in queries.STORE_STAGES],
         sorts=[(queries.Sort.NEWEST, _("Newest")),
                (queries.Sort.REPRODUCED, _("Most reproduced"))],
-        **reference_names())
+        **reference_names(departments, themes))
 
 
 def _render_lineage(project: Project, form: ReproduceForm, error: str | None = None,

@@ -8,7 +8,7 @@ commit, unless another picture holds the same bytes (storage.discard_after_commi
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, bindparam, cast, select
 
 from inspir_events.extensions import db
 from inspir_events.uploads import images, rules, storage
@@ -18,9 +18,13 @@ from inspir_events.uploads.models import Picture
 AREA = "images"
 
 
+# Built once: every event, project and structure page asks it.
+CURRENT = select(Picture).where(Picture.subject_type == bindparam("subject_type"),
+                                Picture.subject_id == bindparam("subject_id"))
+
+
 def current(subject_type: str, subject_id: int) -> Picture | None:
-    return db.session.scalar(select(Picture).where(Picture.subject_type == subject_type,
-                                                   Picture.subject_id == subject_id))
+    return db.session.scalar(CURRENT, {"subject_type": subject_type, "subject_id": subject_id})
 
 
 def pictures_of(subject_type: str, subject_ids) -> dict[int, Picture]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from inspir_events.needs import services
-from inspir_events.needs.rules import NeedStatus, Visibility
+from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
 from tests.pages import parse
 
 
@@ -265,3 +266,31 @@ def test_their_pages_are_not_found_for_others(app, client, login, make_user, off
     own = app.test_client()
     login(author, on=own)
     assert own.get(f"/needs/{need_id}").status_code == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/needs", "/needs?department=80", "/needs/territory/80", "/needs/territory/59",
+    "/needs?q=a", "/needs?sort=supported",
+])
+def test_a_total_read_from_the_map_counts_only_public_needs(client, off_board, make_need,
+                                                             path):
+    # The unfiltered and department boards take their total from the public needs per
+    # department (the map's figures): the same as counting the board's own statement.
+    make_need(title="Besoin du Nord", department="59")
+    expected = 1 if "59" in path or "80" in path else 2
+    page = client.get(path).get_data(as_text=True)
+    assert re.search(rf'class="result-count"[^>]*>\s*{expected} besoins?\s*<', page)
+
+
+@pytest.mark.parametrize("filters", [
+    BoardFilters(), BoardFilters(department="80"), BoardFilters(department="02"),
+    BoardFilters(department="80", theme="sante"), BoardFilters(query="visible"),
+    BoardFilters(tag="caché"), BoardFilters(status=NeedStatus.PUBLISHED),
+    BoardFilters(sort=Sort.SUPPORTED, department="59"),
+])
+def test_the_board_total_is_the_same_counted_or_read_from_the_map(db, off_board, make_need,
+                                                                  filters):
+    make_need(title="Besoin du Nord", department="59", theme="sante")
+    counts = services.public_counts()
+    assert services.board(filters, department_counts=counts).total == \
+        services.board(filters).total

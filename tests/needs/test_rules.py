@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from inspir_events.needs import rules
-from inspir_events.needs.rules import BOARD_STATUSES, NeedStatus
+from inspir_events.needs.rules import BOARD_STATUSES, BoardFilters, NeedStatus, Sort
 
 ORDER = list(BOARD_STATUSES)
 
@@ -149,3 +149,19 @@ def test_clamp_per_page(asked, given):
 ])
 def test_clamp_page_stays_between_the_first_and_the_last(asked, total, given):
     assert rules.clamp_page(asked, total, 20) == given
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (BoardFilters(), 12),
+    (BoardFilters(sort=Sort.SUPPORTED), 12),
+    (BoardFilters(query="a é"), 12),  # no word of two letters: no search
+    (BoardFilters(department="80"), 5),
+    (BoardFilters(department="02"), 0),
+    (BoardFilters(department="80", theme="sante"), None),
+    (BoardFilters(tag="bus"), None),
+    (BoardFilters(epci="200071694"), None),
+    (BoardFilters(status=NeedStatus.PUBLISHED), None),
+    (BoardFilters(query="bus"), None),
+])
+def test_a_total_from_the_department_counts_only_without_other_filters(filters, expected):
+    assert rules.total_from_department_counts(filters, {"80": 5, "59": 7}) == expected

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from inspir_events.accounts.models import User
 from inspir_events.aid import rules
@@ -87,12 +87,15 @@ def former_region(event: Event) -> rules.FormerRegion | None:
     return rules.FormerRegion[department.former_region.name] if department else None
 
 
+# Built once: the header asks it on every signed-in page (can_review).
+DELEGATED_ENVELOPES = (
+    select(Envelope.id).join(EnvelopeMember, EnvelopeMember.envelope_id == Envelope.id)
+    .where(EnvelopeMember.user_id == bindparam("user_id"), Envelope.parent_id.is_not(None)))
+
+
 def _delegated_envelopes(user: User) -> set[int]:
     """The delegated envelopes this user decides on (their own committee's)."""
-    return set(db.session.scalars(
-        select(Envelope.id)
-        .join(EnvelopeMember, EnvelopeMember.envelope_id == Envelope.id)
-        .where(EnvelopeMember.user_id == user.id, Envelope.parent_id.is_not(None))))
+    return set(db.session.scalars(DELEGATED_ENVELOPES, {"user_id": user.id}))
 
 
 def can_review(user) -> bool:
