@@ -35,7 +35,7 @@ def _filters(kinds, departments, themes) -> rules.Filters:
 def _shown(result: queries.Result, kinds: dict, places: dict) -> dict:
     return {
         "kind": result.kind,
-        # The kind and its department, e.g. « Besoins · 80 Somme ».
+        # The kind and its department, e.g. "Besoins · 80 Somme".
         "label": " · ".join(filter(None, (kinds.get(result.kind, result.kind),
                                           places.get(result.department_code)))),
         "url": registry.url_of(result.kind, result.item_id),

@@ -11,8 +11,8 @@ from inspir_events.needs import services
 from inspir_events.needs.rules import NeedStatus, Visibility
 from tests.pages import parse
 
-HEADER = ["id", "title", "description", "department", "former_region", "commune", "theme",
-          "status", "tags", "supporters_count", "created_at", "url"]
+HEADER = ["id", "title", "description", "department", "former_region", "commune",
+          "commune_code", "theme", "status", "tags", "supporters_count", "created_at", "url"]
 
 
 def csv_rows(response) -> list[dict[str, str]]:
