@@ -63,10 +63,14 @@ def seed(participants: int, votes_per_participant: int = 3) -> dict:
         password_hash = account_services.passwords().hash(BENCH_PASSWORD)
         users = [{"id": 1, "email": "organiser@bench.inspir.example",
                   "display_name": "Organisatrice (bench)", "password_hash": password_hash,
-                  "bio": "", "created_at": now, "department_code": "80"}]
+                  "bio": "", "created_at": now, "department_code": "80",
+                  "email_verified_at": now}]
         users += [{"id": n + 2, "email": f"voter{n + 1}@bench.inspir.example",
                    "display_name": f"Votant·e {n + 1}", "password_hash": password_hash,
-                   "bio": "", "created_at": now, "department_code": "80"}
+                   "bio": "", "created_at": now, "department_code": "80",
+                   # Confirmed addresses: since issue 17 only they vote (else every vote
+                   # is answered "unverified" and nothing is stored).
+                   "email_verified_at": now}
                   for n in range(participants)]
         voter_ids = [u["id"] for u in users[1:]]
         text = "Deux jours pour imaginer **les mobilités rurales** avec les habitants."
