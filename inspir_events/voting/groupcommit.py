@@ -50,6 +50,7 @@ class GroupCommit:
         self._leading = False
         self.batches = 0  # how many batches ran, and their items (for the bench's report)
         self.items = 0
+        self.connection = None  # what run_batch may keep between batches (one at a time)
 
     def submit(self, work: Any) -> Any:
         """Queue ``work``, wait until its batch has run, and return its result (or raise

@@ -37,7 +37,7 @@ from sqlalchemy import DateTime, func, select
 from inspir_events.accounts.services import sessions_cutoffs
 from inspir_events.database import RETRY_ATTEMPTS, is_retryable
 from inspir_events.events.rules import Attendance, RegistrationStatus
-from inspir_events.extensions import db
+from inspir_events.extensions import db, socketio
 from inspir_events.timeutil import utcnow
 from inspir_events.voting import rules
 from inspir_events.voting.access import VotingNotFound, confirmed_registration
@@ -116,6 +116,7 @@ _BATCH_SQL = {
     "registrations": "SELECT event_id, user_id, coalesce(attendance, '') FROM registration "
                      "WHERE status = :confirmed AND event_id IN ({events}) "
                      "AND user_id IN ({voters}) ORDER BY event_id, user_id{update}",
+
     # kind, a, b, c, token: an idea in a round (round, idea, its team); a voter's team
     # (event, voter, team); a vote (round, voter, idea); a session (its user, alive,
     # fresh, due to be touched; its token hash).
@@ -137,6 +138,7 @@ _BATCH_SQL = {
     "insert": "INSERT INTO vote (round_id, voter_id, idea_id, created_at) VALUES {rows} "
               "ON CONFLICT DO NOTHING RETURNING round_id, voter_id, idea_id",
 }
+_EVENTS = "SELECT event_id FROM voting_round WHERE id IN ({rounds})"
 _PARAM = re.compile(r":(\w+)")
 _to_db_of: dict[str, object] = {}
 
@@ -212,40 +214,83 @@ def cast_vote(user_id: int, round_id: int, idea_id: int,
 def _write_batch(app, items: list[Item]) -> None:
     """Run the batch's transaction on a connection of the app's pool (again, up to
     RETRY_ATTEMPTS times in all, after a serialization failure or a deadlock). Runs in
-    the leading caller's application context (the queue is the app's)."""
+    the leading caller's application context (the queue is the app's).
+
+    Under gevent the queue keeps its connection between batches (no checkout, ping and
+    reset per batch: one batch at a time runs on it); a connection that failed is
+    invalidated and the next batch checks out a new one. With threads (the tests), each
+    batch checks one out and gives it back.
+    """
+    queue = _group(app)
     engine = db.engine
     for attempt in range(1, RETRY_ATTEMPTS + 1):
-        raw = engine.raw_connection()
+        raw = queue.connection or engine.raw_connection()
+        queue.connection = None
         try:
             driver = raw.driver_connection
-            cursor = driver.cursor()
             try:
-                if engine.dialect.name == "sqlite":
-                    cursor.execute("BEGIN IMMEDIATE")  # waits for the write lock
-                changed = _decide_batch(cursor, _Statements(engine.dialect), items)
-                cursor.close()
-                if changed:
-                    driver.commit()
-                else:
-                    driver.rollback()
-                return
+                _decide_batch(_RoundTrips(driver, engine.dialect.name),
+                              _Statements(engine.dialect), items)
             except BaseException as error:
-                cursor.close()
-                driver.rollback()
                 for item in items:  # nothing of this attempt was written
                     item.result = item.error = None
+                try:
+                    driver.rollback()
+                except Exception:  # noqa: BLE001 - a broken connection: dropped below
+                    raw.invalidate()
+                if not is_retryable(error):
+                    raw.invalidate()  # whatever broke, the next batch starts afresh
                 if attempt < RETRY_ATTEMPTS and is_retryable(error):
                     log.warning("retrying a batch of %d votes after %s (attempt %d of %d)",
                                 len(items), type(error).__name__, attempt, RETRY_ATTEMPTS)
                     continue
                 raise
+            if socketio.async_mode == "gevent":
+                queue.connection, raw = raw, None
+            return
         finally:
-            raw.close()  # back to the pool
+            if raw is not None:
+                raw.close()  # back to the pool (or discarded, when invalidated)
 
 
-def _decide_batch(cursor, st: _Statements, items: list[Item]) -> bool:
-    """The batch's statements and decisions (each item gets its result or its error);
-    returns whether anything was written (then the transaction is committed)."""
+class _RoundTrips:
+    """Statements sent together: on PostgreSQL in one round trip (psycopg's pipeline
+    mode: the server runs them in order, each READ COMMITTED statement with a snapshot
+    taken after the locks of the ones before); on SQLite one after the other (in the
+    process: no round trip), after BEGIN IMMEDIATE."""
+
+    def __init__(self, driver, dialect_name: str):
+        self.driver = driver
+        self.pipelined = dialect_name == "postgresql"
+        if not self.pipelined:
+            driver.execute("BEGIN IMMEDIATE")  # waits for the write lock (busy_timeout)
+
+    def run(self, statements: list[tuple[str, dict]], end: str | None = None) -> list[list]:
+        """The statements' rows (a list per statement), then ``end``: "commit",
+        "rollback" or None (the transaction goes on)."""
+        driver = self.driver
+        if not self.pipelined:
+            found = []
+            for sql, params in statements:
+                cursor = driver.execute(sql, params)
+                found.append(cursor.fetchall())
+            if end:
+                getattr(driver, end)()
+            return found
+        cursors = []
+        with driver.pipeline():
+            for sql, params in statements:
+                cursor = driver.cursor()
+                cursor.execute(sql, params)
+                cursors.append(cursor)
+            if end:
+                getattr(driver, end)()
+        return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+
+
+def _decide_batch(trips: _RoundTrips, st: _Statements, items: list[Item]) -> None:
+    """The batch's transaction in two round trips (the reads under their locks, then the
+    writes and the commit) and its decisions: each item gets its result or its error."""
     votes: list[_Vote] = [item.work for item in items]
     now = utcnow()
     cutoffs = sessions_cutoffs(now)  # the accounts' session rule, as a query compares it
@@ -253,28 +298,24 @@ def _decide_batch(cursor, st: _Statements, items: list[Item]) -> bool:
                       "fresh_after": st.to_db(cutoffs.fresh_after),
                       "alive_after": st.to_db(cutoffs.alive_after),
                       "touch_before": st.to_db(cutoffs.touch_before),
-                      "born_after": st.to_db(cutoffs.born_after)})
-    round_ids = sorted({v.round_id for v in votes})
-    cursor.execute(st.text(_BATCH_SQL["rounds"], rounds=st.values("r", round_ids)), st.params)
-    rounds = {row[0]: row for row in cursor.fetchall()}
-    event_ids = sorted({row[5] for row in rounds.values()})
-    voter_ids = sorted({v.user_id for v in votes})
-    voters = st.values("u", voter_ids)
-    events = st.values("e", event_ids)
-    attendance = {}
-    if event_ids:
-        cursor.execute(st.text(_BATCH_SQL["registrations"], events=events, voters=voters),
-                       st.params)
-        attendance = {(event_id, user_id): present for event_id, user_id, present
-                      in cursor.fetchall()}
+                      "born_after": st.to_db(cutoffs.born_after),
+                      "now": st.to_db(now)})
+    rounds_in = st.values("r", sorted({v.round_id for v in votes}))
+    voters = st.values("u", sorted({v.user_id for v in votes}))
+    events = _EVENTS.format(rounds=rounds_in)
     tokens = sorted({v.token_hash for v in votes if v.token_hash is not None})
-    sql = _BATCH_SQL["facts"] + (_BATCH_SQL["sessions"] if tokens else "")
-    cursor.execute(st.text(sql, rounds=st.values("r", round_ids), events=events,
-                           voters=voters, ideas=st.values("i", sorted({v.idea_id
-                                                                       for v in votes})),
-                           tokens=st.values("t", tokens)), st.params)
+    facts = _BATCH_SQL["facts"] + (_BATCH_SQL["sessions"] if tokens else "")
+    found_rounds, registrations, found_facts = trips.run([
+        (st.text(_BATCH_SQL["rounds"], rounds=rounds_in), st.params),
+        (st.text(_BATCH_SQL["registrations"], events=events, voters=voters), st.params),
+        (st.text(facts, rounds=rounds_in, events=events, voters=voters,
+                 ideas=st.values("i", sorted({v.idea_id for v in votes})),
+                 tokens=st.values("t", tokens)), st.params)])
+    rounds = {row[0]: row for row in found_rounds}
+    attendance = {(event_id, user_id): present for event_id, user_id, present
+                  in registrations}
     idea_team, voter_team, used, already, sessions = {}, {}, Counter(), set(), {}
-    for kind, a, b, c, token in cursor.fetchall():
+    for kind, a, b, c, token in found_facts:
         if kind == "idea":
             idea_team[(a, b)] = c
         elif kind == "team":
@@ -290,18 +331,20 @@ def _decide_batch(cursor, st: _Statements, items: list[Item]) -> bool:
                               idea_team, voter_team, used, already, touched, rows)
         if item.result is None:
             item.error = VotingNotFound()
+    writes = []
     if touched:
-        cursor.execute(st.text(_BATCH_SQL["touch"], touched=st.values("h", sorted(touched))),
-                       {**st.params, "now": st.to_db(now)})
+        writes.append((st.text(_BATCH_SQL["touch"], touched=st.values("h", sorted(touched))),
+                       st.params))
     if rows:
         holes = ", ".join(f"(:vr{n}, :vu{n}, :vi{n}, :now)" for n in range(len(rows)))
         for n, (round_id, user_id, idea_id) in enumerate(rows):
             st.params.update({f"vr{n}": round_id, f"vu{n}": user_id, f"vi{n}": idea_id})
-        cursor.execute(st.text(_BATCH_SQL["insert"], rows=holes),
-                       {**st.params, "now": st.to_db(now)})
-        inserted = {tuple(row) for row in cursor.fetchall()}
+        writes.append((st.text(_BATCH_SQL["insert"], rows=holes), st.params))
+    # Nothing written: the rollback still ends the transaction and its locks.
+    written = trips.run(writes, end="commit" if writes else "rollback")
+    if rows:
+        inserted = {tuple(row) for row in written[-1]}
         _answer_conflicts(items, votes, set(rows) - inserted)
-    return bool(touched or rows)
 
 
 def _decide(vote: _Vote, voting_round, sessions, attendance, idea_team, voter_team, used,
