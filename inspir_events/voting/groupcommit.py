@@ -52,6 +52,11 @@ class GroupCommit:
         self.items = 0
         self.connection = None  # what run_batch may keep between batches (one at a time)
 
+    def waiting(self) -> int:
+        """How many items wait for a batch (not counting the one being written)."""
+        with self._lock:
+            return len(self._pending)
+
     def submit(self, work: Any) -> Any:
         """Queue ``work``, wait until its batch has run, and return its result (or raise
         its error)."""

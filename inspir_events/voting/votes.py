@@ -177,7 +177,7 @@ class _Statements:
         return _PARAM.sub(r"%(\1)s", sql) if self.postgres else sql
 
 
-def _group(app) -> GroupCommit:
+def vote_queue(app) -> GroupCommit:
     """The application's vote queue in this process (created at first use)."""
     queue = app.extensions.get("vote_queue")
     if queue is None:
@@ -189,7 +189,7 @@ def _group(app) -> GroupCommit:
 
 def batch_figures(app=None) -> tuple[int, int]:
     """How many batches this process wrote, and the votes in them (the bench reads them)."""
-    queue = _group(app or current_app._get_current_object())
+    queue = vote_queue(app or current_app._get_current_object())
     return queue.batches, queue.items
 
 
@@ -206,7 +206,7 @@ def cast_vote(user_id: int, round_id: int, idea_id: int,
     """
     if db.session.registry.has() and db.session().in_transaction():
         db.session.commit()  # end what the session read (as begin_write does)
-    result = _group(current_app._get_current_object()).submit(
+    result = vote_queue(current_app._get_current_object()).submit(
         _Vote(user_id, round_id, idea_id, session_token_hash))
     return result
 
@@ -221,7 +221,7 @@ def _write_batch(app, items: list[Item]) -> None:
     invalidated and the next batch checks out a new one. With threads (the tests), each
     batch checks one out and gives it back.
     """
-    queue = _group(app)
+    queue = vote_queue(app)
     engine = db.engine
     for attempt in range(1, RETRY_ATTEMPTS + 1):
         raw = queue.connection or engine.raw_connection()
