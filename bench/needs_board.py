@@ -156,7 +156,10 @@ def machine() -> dict:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT,  # noqa: S603, S607
                                 capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=PROJECT_ROOT,  # noqa: S603, S607
+        # The benches' own results do not make the code dirty (a series of runs writes
+        # them as it goes).
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", ".",  # noqa: S603, S607
+                                     ":(exclude)bench/results"], cwd=PROJECT_ROOT,
                                     capture_output=True, text=True, timeout=10).stdout.strip())
     except (OSError, subprocess.SubprocessError):
         commit, dirty = None, None

@@ -1,13 +1,14 @@
 """Seed a live-voting room in bulk into DATABASE_URL's (migrated, empty) database.
 
 One published hackathon run by one organiser; ``participants`` confirmed participants
-(password ``BENCH_PASSWORD``); 8 ideas posted alone by the first participants; one
-open round (the 8 ideas frozen in it, ``votes_per_participant`` each, tally live).
+(password ``BENCH_PASSWORD``); ``rounds`` open rounds (one by default; tally live,
+``votes_per_participant`` each), each with ``ideas`` ideas of its own (8 by default)
+frozen in it, posted alone by the first participants.
 Each participant gets a server-side session (a ``user_session`` row, as
 ``accounts.services.open_session`` makes at log-in) and the signed Flask session
 cookie that carries it, built with the app's own session serializer: no N log-ins.
 
-    DATABASE_URL=sqlite:////tmp/x.db .venv/bin/python bench/seed_voting.py 200 OUT.json
+    DATABASE_URL=sqlite:////tmp/x.db .venv/bin/python bench/seed_voting.py 200 OUT.json 3 8 1
 
 Works on SQLite and PostgreSQL (there the sequences are moved past the explicit ids).
 """
@@ -53,7 +54,14 @@ IDEAS = (
 )
 
 
-def seed(participants: int, votes_per_participant: int = 3) -> dict:
+def idea_titles(count: int) -> list[str]:
+    """``count`` distinct titles: the 8 of IDEAS, then numbered variants of them."""
+    return [IDEAS[n] if n < len(IDEAS) else f"{IDEAS[n % len(IDEAS)]} n°{n // len(IDEAS) + 1}"
+            for n in range(count)]
+
+
+def seed(participants: int, votes_per_participant: int = 3, idea_count: int = 8,
+         round_count: int = 1) -> dict:
     started = time.perf_counter()
     app = create_app()
     with app.app_context():
@@ -92,12 +100,16 @@ def seed(participants: int, votes_per_participant: int = 3) -> dict:
         ideas = [{"id": i + 1, "event_id": 1, "team_id": None,
                   "author_id": voter_ids[i % len(voter_ids)], "need_id": None, "title": title,
                   "summary": summary, "summary_html": markdown.render(summary),
-                  "created_at": now, "updated_at": now} for i, title in enumerate(IDEAS)]
-        voting_round = {"id": 1, "event_id": 1, "title": "Tour de vote (bench)",
-                        "votes_per_participant": votes_per_participant,
-                        "allow_own_team": False, "require_check_in": False,
-                        "visibility": TallyVisibility.LIVE.value,
-                        "status": RoundStatus.OPEN.value, "opened_at": now, "created_at": now}
+                  "created_at": now, "updated_at": now}
+                 for i, title in enumerate(idea_titles(idea_count * round_count))]
+        rounds = [{"id": r + 1, "event_id": 1, "title": f"Tour de vote {r + 1} (bench)",
+                   "votes_per_participant": votes_per_participant,
+                   "allow_own_team": False, "require_check_in": False,
+                   "visibility": TallyVisibility.LIVE.value,
+                   "status": RoundStatus.OPEN.value, "opened_at": now, "created_at": now}
+                  for r in range(round_count)]
+        idea_ids = {r + 1: [i["id"] for i in ideas[r * idea_count:(r + 1) * idea_count]]
+                    for r in range(round_count)}
         tokens = {uid: secrets.token_urlsafe(32) for uid in voter_ids}
         sessions = [{"token_hash": account_services.token_hash(token), "user_id": uid,
                      "created_at": now, "last_seen_at": now} for uid, token in tokens.items()]
@@ -110,9 +122,9 @@ def seed(participants: int, votes_per_participant: int = 3) -> dict:
                                                    "added_at": now}])
             conn.execute(insert(Registration), registrations)
             conn.execute(insert(Idea), ideas)
-            conn.execute(insert(VotingRound), [voting_round])
-            conn.execute(insert(round_idea), [{"round_id": 1, "idea_id": i["id"]}
-                                              for i in ideas])
+            conn.execute(insert(VotingRound), rounds)
+            conn.execute(insert(round_idea), [{"round_id": r, "idea_id": i}
+                                              for r, ids in idea_ids.items() for i in ids])
             conn.execute(insert(UserSession), sessions)
             if conn.dialect.name == "postgresql":
                 # Explicit ids do not move PostgreSQL's sequences: move them past the rows.
@@ -129,7 +141,8 @@ def seed(participants: int, votes_per_participant: int = 3) -> dict:
         cookie_name = app.config["SESSION_COOKIE_NAME"]
         db.engine.dispose()
     return {
-        "event_id": 1, "round_id": 1, "idea_ids": [i["id"] for i in ideas],
+        "event_id": 1, "rounds": [{"round_id": r, "idea_ids": ids}
+                                  for r, ids in idea_ids.items()],
         "votes_per_participant": votes_per_participant, "participants": participants,
         "voters": [{"user_id": uid, "cookie": f"{cookie_name}={cookies[uid]}"}
                    for uid in voter_ids],
@@ -139,8 +152,10 @@ def seed(participants: int, votes_per_participant: int = 3) -> dict:
 
 if __name__ == "__main__":
     if not os.environ.get("DATABASE_URL") or len(sys.argv) < 3:
-        raise SystemExit("usage: DATABASE_URL=... seed_voting.py PARTICIPANTS OUT.json [QUOTA]")
-    result = seed(int(sys.argv[1]), int(sys.argv[3]) if len(sys.argv) > 3 else 3)
+        raise SystemExit("usage: DATABASE_URL=... seed_voting.py PARTICIPANTS OUT.json "
+                         "[QUOTA [IDEAS [ROUNDS]]]")
+    numbers = [int(n) for n in sys.argv[3:6]]
+    result = seed(int(sys.argv[1]), *numbers)
     with open(sys.argv[2], "w") as out:
         json.dump(result, out)
     print(json.dumps({k: v for k, v in result.items() if k != "voters"}))
