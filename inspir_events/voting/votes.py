@@ -228,13 +228,15 @@ def _write_batch(app, items: list[Item]) -> None:
         queue.connection = None
         try:
             driver = raw.driver_connection
+            trips = _RoundTrips(driver, engine.dialect.name)
             try:
-                _decide_batch(_RoundTrips(driver, engine.dialect.name),
-                              _Statements(engine.dialect), items)
+                _decide_batch(trips, _Statements(engine.dialect), items)
+                trips.close()
             except BaseException as error:
                 for item in items:  # nothing of this attempt was written
                     item.result = item.error = None
                 try:
+                    trips.close()
                     driver.rollback()
                 except Exception:  # noqa: BLE001 - a broken connection: dropped below
                     raw.invalidate()
@@ -257,12 +259,21 @@ class _RoundTrips:
     """Statements sent together: on PostgreSQL in one round trip (psycopg's pipeline
     mode: the server runs them in order, each READ COMMITTED statement with a snapshot
     taken after the locks of the ones before); on SQLite one after the other (in the
-    process: no round trip), after BEGIN IMMEDIATE."""
+    process: no round trip), after BEGIN IMMEDIATE.
+
+    On PostgreSQL the transaction's BEGIN and COMMIT are statements of the pipeline (the
+    connection in autocommit mode for the batch: psycopg would otherwise sync its own
+    BEGIN, one more round trip); ``close`` puts the connection back as the pool expects it.
+    """
 
     def __init__(self, driver, dialect_name: str):
         self.driver = driver
         self.pipelined = dialect_name == "postgresql"
-        if not self.pipelined:
+        self.begin = ""
+        if self.pipelined:
+            driver.autocommit = True
+            self.begin = "BEGIN"
+        else:
             driver.execute("BEGIN IMMEDIATE")  # waits for the write lock (busy_timeout)
 
     def run(self, statements: list[tuple[str, dict]], end: str | None = None) -> list[list]:
@@ -279,13 +290,23 @@ class _RoundTrips:
             return found
         cursors = []
         with driver.pipeline():
+            if self.begin:
+                driver.execute(self.begin)
+                self.begin = ""
             for sql, params in statements:
                 cursor = driver.cursor()
                 cursor.execute(sql, params)
                 cursors.append(cursor)
             if end:
-                getattr(driver, end)()
+                driver.execute(end.upper())
         return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+
+    def close(self) -> None:
+        """After the batch, failed or not: no transaction left open, autocommit off."""
+        if self.pipelined:
+            if self.driver.info.transaction_status != 0:  # not idle: a failed batch
+                self.driver.execute("ROLLBACK")
+            self.driver.autocommit = False
 
 
 def _decide_batch(trips: _RoundTrips, st: _Statements, items: list[Item]) -> None:
