@@ -8,8 +8,8 @@ Votes are written in batches (group commit, voting/votes.py): a batch holds its 
 rows FOR SHARE and its voters' registrations FOR UPDATE (SQLite: BEGIN IMMEDIATE) and
 inserts with ON CONFLICT DO NOTHING on the unique (round, voter, idea); closing holds the
 round FOR UPDATE. Concurrent threads' votes share batches here. Whatever the
-interleaving: one row per (voter, idea), duplicates answered as duplicates, nobody over the quota, no vote
-stored after the close, and the tally equals the stored rows.
+interleaving: one row per (voter, idea), duplicates answered as duplicates, nobody over
+the quota, no vote stored after the close, and the tally equals the stored rows.
 
 Run with ``pytest -s`` to see the figures (threads, attempts, rows, outcomes, seconds).
 """
