@@ -42,9 +42,11 @@ class GroupCommit:
     """A queue of items written in batches by ``run_batch(items)``, which must set each
     item's ``result`` or ``error`` (an item left unanswered gets a RuntimeError)."""
 
-    def __init__(self, run_batch: Callable[[list[Item]], None], linger: float = 0.0):
+    def __init__(self, run_batch: Callable[[list[Item]], None], linger: float = 0.0,
+                 most: int = 1000):
         self.run_batch = run_batch
         self.linger = linger
+        self.most = most  # items per batch at most (the statements' parameters grow with it)
         self._lock = threading.Lock()
         self._pending: list[Item] = []
         self._leading = False
@@ -80,7 +82,7 @@ class GroupCommit:
         if self.linger:
             time.sleep(self.linger)  # more items come in meanwhile (gevent: other greenlets run)
         with self._lock:
-            batch, self._pending = self._pending, []
+            batch, self._pending = self._pending[:self.most], self._pending[self.most:]
         try:
             self.run_batch(batch)
         except BaseException as error:  # noqa: BLE001 - every caller of the batch gets it
