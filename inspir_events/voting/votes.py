@@ -109,36 +109,40 @@ def total_votes(round_id: int) -> int:
 # PostgreSQL's driver gets "%(name)s"), run on the driver's cursor of a connection of
 # the app's pool: a vote is the hot path of live voting, and the ORM's session and
 # per-statement work cost several times the statements themselves (bench/README.md).
-# "{ids}"-style holes are the batch's lists of values, one parameter each.
+# "{ids}"-style holes are the conditions on the batch's lists of values: "= ANY(:list)"
+# with one array parameter on PostgreSQL (the statements' texts never change: psycopg
+# parses each once and prepares it on the server), "IN (:list0, :list1, ...)" on SQLite.
 _BATCH_SQL = {
     "rounds": "SELECT id, status, votes_per_participant, allow_own_team, require_check_in, "
-              "event_id FROM voting_round WHERE id IN ({rounds}) ORDER BY id{share}",
+              "event_id FROM voting_round WHERE id {rounds} ORDER BY id{share}",
     "registrations": "SELECT event_id, user_id, coalesce(attendance, '') FROM registration "
-                     "WHERE status = :confirmed AND event_id IN ({events}) "
-                     "AND user_id IN ({voters}) ORDER BY event_id, user_id{update}",
-
+                     "WHERE status = :confirmed AND event_id {events} "
+                     "AND user_id {voters} ORDER BY event_id, user_id{update}",
     # kind, a, b, c, token: an idea in a round (round, idea, its team); a voter's team
     # (event, voter, team); a vote (round, voter, idea); a session (its user, alive,
     # fresh, due to be touched; its token hash).
     "facts": "SELECT 'idea', round_idea.round_id, round_idea.idea_id, idea.team_id, NULL "
              "FROM round_idea JOIN idea ON idea.id = round_idea.idea_id "
-             "WHERE round_idea.round_id IN ({rounds}) AND round_idea.idea_id IN ({ideas}) "
+             "WHERE round_idea.round_id {rounds} AND round_idea.idea_id {ideas} "
              "UNION ALL SELECT 'team', event_id, user_id, team_id, NULL FROM team_member "
-             "WHERE event_id IN ({events}) AND user_id IN ({voters}) "
+             "WHERE event_id {events} AND user_id {voters} "
              "UNION ALL SELECT 'vote', round_id, voter_id, idea_id, NULL FROM vote "
-             "WHERE round_id IN ({rounds}) AND voter_id IN ({voters})",
+             "WHERE round_id {rounds} AND voter_id {voters}",
     "sessions": " UNION ALL SELECT 'session', user_id, "
                 "CASE WHEN last_seen_at >= :alive_after AND created_at >= :born_after "
                 "THEN 1 ELSE 0 END, "
                 "CASE WHEN last_seen_at >= :fresh_after AND created_at >= :born_after "
                 "THEN 1 ELSE 0 END + CASE WHEN last_seen_at < :touch_before THEN 2 ELSE 0 END, "
-                "token_hash FROM user_session WHERE token_hash IN ({tokens})",
+                "token_hash FROM user_session WHERE token_hash {tokens}",
     # Live sessions due to be touched (as ``load_session`` does), in the batch's transaction.
-    "touch": "UPDATE user_session SET last_seen_at = :now WHERE token_hash IN ({touched})",
-    "insert": "INSERT INTO vote (round_id, voter_id, idea_id, created_at) VALUES {rows} "
+    "touch": "UPDATE user_session SET last_seen_at = :now WHERE token_hash {touched}",
+    "insert": "INSERT INTO vote (round_id, voter_id, idea_id, created_at) {rows} "
               "ON CONFLICT DO NOTHING RETURNING round_id, voter_id, idea_id",
 }
-_EVENTS = "SELECT event_id FROM voting_round WHERE id IN ({rounds})"
+_EVENTS = "IN (SELECT event_id FROM voting_round WHERE id {rounds})"
+# The stored votes as arrays (PostgreSQL), or as VALUES rows (SQLite).
+_UNNEST = ("SELECT r, u, i, :now FROM unnest(CAST(:vr AS integer[]), CAST(:vu AS integer[]), "
+           "CAST(:vi AS integer[])) AS t(r, u, i)")
 _PARAM = re.compile(r":(\w+)")
 _to_db_of: dict[str, object] = {}
 
@@ -163,18 +167,39 @@ class _Statements:
         self.to_db = to_db
         self.params: dict[str, object] = {}
 
-    def values(self, name: str, values) -> str:
-        """``:name0, :name1, ...`` for ``values`` (bound in ``params``)."""
+    def among(self, name: str, values: list) -> str:
+        """The condition "is one of ``values``" (bound in ``params``)."""
+        if self.postgres:
+            self.params[name] = values
+            return f"= ANY(:{name})"
         holes = []
         for n, value in enumerate(values):
             self.params[f"{name}{n}"] = value
             holes.append(f":{name}{n}")
-        return ", ".join(holes) or "NULL"
+        return f"IN ({', '.join(holes) or 'NULL'})"
+
+    def rows(self, rows: list[tuple[int, int, int]]) -> str:
+        """The stored votes' (round, voter, idea), bound for the INSERT."""
+        if self.postgres:
+            self.params.update({"vr": [r[0] for r in rows], "vu": [r[1] for r in rows],
+                                "vi": [r[2] for r in rows]})
+            return _UNNEST
+        for n, (round_id, user_id, idea_id) in enumerate(rows):
+            self.params.update({f"vr{n}": round_id, f"vu{n}": user_id, f"vi{n}": idea_id})
+        return "VALUES " + ", ".join(f"(:vr{n}, :vu{n}, :vi{n}, :now)" for n in range(len(rows)))
 
     def text(self, template: str, **holes: str) -> str:
-        sql = template.format(share=" FOR SHARE" if self.postgres else "",
-                              update=" FOR UPDATE" if self.postgres else "", **holes)
-        return _PARAM.sub(r"%(\1)s", sql) if self.postgres else sql
+        if not self.postgres:
+            return template.format(share="", update="", **holes)
+        key = (template, *sorted(holes.items()))
+        sql = _pg_texts.get(key)
+        if sql is None:
+            sql = _pg_texts[key] = _PARAM.sub(r"%(\1)s", template.format(
+                share=" FOR SHARE", update=" FOR UPDATE", **holes))
+        return sql
+
+
+_pg_texts: dict[tuple, str] = {}  # a handful of texts: the holes are fixed on PostgreSQL
 
 
 def vote_queue(app) -> GroupCommit:
@@ -321,8 +346,8 @@ def _decide_batch(trips: _RoundTrips, st: _Statements, items: list[Item]) -> Non
                       "touch_before": st.to_db(cutoffs.touch_before),
                       "born_after": st.to_db(cutoffs.born_after),
                       "now": st.to_db(now)})
-    rounds_in = st.values("r", sorted({v.round_id for v in votes}))
-    voters = st.values("u", sorted({v.user_id for v in votes}))
+    rounds_in = st.among("r", sorted({v.round_id for v in votes}))
+    voters = st.among("u", sorted({v.user_id for v in votes}))
     events = _EVENTS.format(rounds=rounds_in)
     tokens = sorted({v.token_hash for v in votes if v.token_hash is not None})
     facts = _BATCH_SQL["facts"] + (_BATCH_SQL["sessions"] if tokens else "")
@@ -330,8 +355,8 @@ def _decide_batch(trips: _RoundTrips, st: _Statements, items: list[Item]) -> Non
         (st.text(_BATCH_SQL["rounds"], rounds=rounds_in), st.params),
         (st.text(_BATCH_SQL["registrations"], events=events, voters=voters), st.params),
         (st.text(facts, rounds=rounds_in, events=events, voters=voters,
-                 ideas=st.values("i", sorted({v.idea_id for v in votes})),
-                 tokens=st.values("t", tokens)), st.params)])
+                 ideas=st.among("i", sorted({v.idea_id for v in votes})),
+                 tokens=st.among("t", tokens)), st.params)])
     rounds = {row[0]: row for row in found_rounds}
     attendance = {(event_id, user_id): present for event_id, user_id, present
                   in registrations}
@@ -354,13 +379,10 @@ def _decide_batch(trips: _RoundTrips, st: _Statements, items: list[Item]) -> Non
             item.error = VotingNotFound()
     writes = []
     if touched:
-        writes.append((st.text(_BATCH_SQL["touch"], touched=st.values("h", sorted(touched))),
+        writes.append((st.text(_BATCH_SQL["touch"], touched=st.among("h", sorted(touched))),
                        st.params))
     if rows:
-        holes = ", ".join(f"(:vr{n}, :vu{n}, :vi{n}, :now)" for n in range(len(rows)))
-        for n, (round_id, user_id, idea_id) in enumerate(rows):
-            st.params.update({f"vr{n}": round_id, f"vu{n}": user_id, f"vi{n}": idea_id})
-        writes.append((st.text(_BATCH_SQL["insert"], rows=holes), st.params))
+        writes.append((st.text(_BATCH_SQL["insert"], rows=st.rows(rows)), st.params))
     # Nothing written: the rollback still ends the transaction and its locks.
     written = trips.run(writes, end="commit" if writes else "rollback")
     if rows:

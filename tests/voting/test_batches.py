@@ -203,13 +203,13 @@ def test_a_close_racing_a_batch_lets_no_vote_in_after_it(db, app, backend, ballo
 
     rows = stored_rows(db, round_id)
     answers = {key: outcome(answer) for key, answer in voting.answers.items()}
-    assert answers[0] == "stored"
     assert set(answers.values()) <= {"stored", "closed"}
     stored = sorted(key for key, value in answers.items() if value == "stored")
     assert len(rows) == len(stored)
-    # A batch is on one side of the close, whole: the first batch (which the close waited
-    # for on PostgreSQL) before it; the queued one before it or after it, not across.
-    assert stored in ([0], [0, 1, 2, 3])
+    # A batch is on one side of the close, whole, and the batches keep their order: the
+    # first batch (which the close waited for on PostgreSQL; on SQLite the close may take
+    # the write lock first) then the queued one, each before the close or after it.
+    assert stored in ([], [0], [0, 1, 2, 3])
     if backend == "postgres":
         assert 0 in stored
     assert after.outcome == "closed"
