@@ -7,6 +7,10 @@ import logging
 import random
 import time
 
+from gevent import monkey
+from gevent import select as green_select
+from psycopg import errors as pg_errors
+from psycopg import waiting
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -144,3 +148,48 @@ def like_pattern(term: str) -> str:
     """``%term%`` with LIKE's wildcards in ``term`` escaped (use with escape="\\\\")."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def wait_ready_first(gen, fileno: int, interval: float = 0.0, timeout: float | None = None):
+    """psycopg's wait function for a gevent process: ask the kernel first, without the
+    hub, whether the connection's socket is ready (the original ``select`` with a zero
+    timeout); only when it is not, wait cooperatively (gevent's ``select``: other
+    greenlets run meanwhile).
+
+    psycopg's own choice under gevent (``wait_poll`` over the patched ``poll``) goes
+    through the hub for every step of its protocol, even when the socket is writable at
+    once: a batch of votes in pipeline mode paid about 1.5 ms of CPU in these waits
+    (bench/README.md, issue 21). Same contract as ``psycopg.waiting.wait_poll``.
+    """
+    real_select = _original_select()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        state = next(gen)
+        while True:
+            reads = [fileno] if state & waiting.WAIT_R else []
+            writes = [fileno] if state & waiting.WAIT_W else []
+            try:
+                ready_r, ready_w, _ = real_select(reads, writes, [], 0)
+                if not (ready_r or ready_w):
+                    wait = interval if deadline is None else max(
+                        0.0, min(interval, deadline - time.monotonic()))
+                    ready_r, ready_w, _ = green_select.select(reads, writes, [], wait)
+            except (OSError, ValueError) as error:  # the socket was closed under us
+                raise pg_errors.OperationalError("connection socket closed") from error
+            ready = (waiting.READY_R if ready_r else 0) | (waiting.READY_W if ready_w else 0)
+            state = gen.send(ready or waiting.READY_NONE)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise pg_errors._WaitTimeout("wait timeout expired")
+    except StopIteration as stop:
+        return stop.value
+
+
+@functools.cache
+def _original_select():
+    """The standard library's ``select.select``, as it was before gevent patched it."""
+    return monkey.get_original("select", "select")
+
+
+def use_ready_first_waits() -> None:
+    """Under gevent (wsgi.py, after patching): psycopg waits with ``wait_ready_first``."""
+    waiting.wait = wait_ready_first
