@@ -4,6 +4,8 @@ the real PostgreSQL: statements, a pipeline, a statement longer than the wait's 
 
 from __future__ import annotations
 
+import os
+
 import psycopg
 import pytest
 from psycopg import waiting
@@ -42,3 +44,20 @@ def test_a_server_error_is_raised_as_psycopg_raises_it(connection):
         connection.execute("SELECT 1 / 0")
     connection.rollback()
     assert connection.execute("SELECT 2").fetchone() == (2,)
+
+
+def test_a_connection_on_a_descriptor_above_1024_is_waited_for(monkeypatch):
+    """A server with 1,000 sockets open gets database connections on descriptors above
+    select()'s limit of 1024: the wait must not use select()."""
+    reason = postgres_available()
+    if reason:
+        service_missing("PostgreSQL at 127.0.0.1:5432", reason)
+    monkeypatch.setattr(waiting, "wait", database.wait_ready_first)
+    fillers = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://")) as conn:
+            assert conn.pgconn.socket > 1024
+            assert conn.execute("SELECT 'far'").fetchone() == ("far",)
+    finally:
+        for fd in fillers:
+            os.close(fd)
