@@ -21,10 +21,12 @@ from gevent import pywsgi  # noqa: E402
 
 import config  # noqa: E402
 from inspir_events.app import create_app  # noqa: E402
+from inspir_events.database import use_ready_first_waits  # noqa: E402
 from inspir_events.extensions import socketio  # noqa: E402
 
 app = create_app()
 if os.environ.get("INSPIR_NO_GEVENT") != "1":
+    use_ready_first_waits()  # psycopg asks the kernel before the hub (issue 21)
     # Under gunicorn too (it imports ``app`` and never runs main()): the application's
     # long-lived objects leave the collector's generations. Without it, full collections
     # took 100-160 ms with 1,000 sockets connected (bench/README.md, live voting).

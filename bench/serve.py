@@ -66,9 +66,17 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     print(f"serving on http://{host}:{port}/ (debug={wsgi.app.debug})", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        socketio.run(wsgi.app, host=host, port=port, log_output=False, use_reloader=False,
-                     **wsgi.server_options())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            socketio.run(wsgi.app, host=host, port=port, log_output=False,
+                         use_reloader=False, **wsgi.server_options())
+    finally:
+        from inspir_events.voting.votes import batch_figures
+
+        with wsgi.app.app_context():
+            batches, votes = batch_figures(wsgi.app)
+        print(f"vote batches: {batches}, votes: {votes}, "
+              f"{votes / batches if batches else 0:.2f} per batch", flush=True)
 
 
 if __name__ == "__main__":

@@ -164,6 +164,9 @@ class Base:
     FOLLOWS_LIMIT = "30 per minute"  # follow buttons (issue 17 §4), per account
     # Votes cast by form post (the socket handler has its own per-user limit).
     VOTE_HTTP_LIMIT = "5 per second"
+    # Seconds a batch of votes waits for more before its transaction (group commit,
+    # voting/votes.py); the votes that come while a batch is written join the next anyway.
+    VOTE_BATCH_LINGER_S = 0.0
     # Seconds an anonymous visitor's board page may be served from cache (0: never).
     BOARD_CACHE_SECONDS = 5
     CACHE_TYPE = "SimpleCache"
@@ -447,6 +450,8 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
     if environ.get("SOCKETIO_CHANNEL"):
         settings.SOCKETIO_CHANNEL = environ["SOCKETIO_CHANNEL"]
         settings.RATELIMIT_KEY_PREFIX = environ["SOCKETIO_CHANNEL"]
+    if environ.get("VOTE_BATCH_LINGER_S"):
+        settings.VOTE_BATCH_LINGER_S = float(environ["VOTE_BATCH_LINGER_S"])
     if environ.get("PROXY_FIX_HOPS"):
         settings.PROXY_FIX_HOPS = int(environ["PROXY_FIX_HOPS"])
     if environ.get("NEEDS_PREMODERATION"):

@@ -5,8 +5,13 @@ from __future__ import annotations
 import functools
 import logging
 import random
+import select
 import time
 
+from gevent import monkey
+from gevent import select as green_select
+from psycopg import errors as pg_errors
+from psycopg import waiting
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -144,3 +149,63 @@ def like_pattern(term: str) -> str:
     """``%term%`` with LIKE's wildcards in ``term`` escaped (use with escape="\\\\")."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def wait_ready_first(gen, fileno: int, interval: float = 0.0, timeout: float | None = None):
+    """psycopg's wait function for a gevent process: ask the kernel first, without the
+    hub, whether the connection's socket is ready (the original ``poll`` with a zero
+    timeout); only when it is not, wait cooperatively (gevent's ``poll``: other greenlets
+    run meanwhile).
+
+    psycopg's own choice under gevent (``wait_poll`` over the patched ``poll``) goes
+    through the hub for every step of its protocol, even when the socket is writable at
+    once: a batch of votes in pipeline mode paid about 1.5 ms of CPU in these waits
+    (bench/README.md, issue 21). Same contract as ``psycopg.waiting.wait_poll``.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        state = next(gen)
+        while True:
+            mask = _POLL_MASKS[state]
+            try:
+                kernel = _original_poll()()
+                kernel.register(fileno, mask)
+                events = kernel.poll(0)
+                if not events:
+                    wait = interval if deadline is None else max(
+                        0.0, min(interval, deadline - time.monotonic()))
+                    green = green_select.poll()
+                    green.register(fileno, mask)
+                    events = green.poll(int(wait * 1000))
+            except (OSError, ValueError) as error:  # the socket was closed under us
+                raise pg_errors.OperationalError("connection socket closed") from error
+            flags = events[0][1] if events else 0
+            if flags & _POLL_BAD and not flags & (select.POLLIN | select.POLLOUT):
+                raise pg_errors.OperationalError("connection socket closed")
+            ready = ((waiting.READY_R if flags & select.POLLIN else 0)
+                     | (waiting.READY_W if flags & select.POLLOUT else 0))
+            state = gen.send(ready or waiting.READY_NONE)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise pg_errors._WaitTimeout("wait timeout expired")
+    except StopIteration as stop:
+        return stop.value
+
+
+_POLL_MASKS = {
+    waiting.WAIT_R: select.POLLIN,
+    waiting.WAIT_W: select.POLLOUT,
+    waiting.WAIT_RW: select.POLLIN | select.POLLOUT,
+}
+_POLL_BAD = select.POLLERR | select.POLLHUP | select.POLLNVAL
+
+
+@functools.cache
+def _original_poll():
+    """The standard library's ``select.poll``, as it was before gevent patched it (no
+    limit on the descriptor's number, unlike ``select``)."""
+    return monkey.get_original("select", "poll")
+
+
+def use_ready_first_waits() -> None:
+    """Under gevent (wsgi.py, after patching): psycopg waits with ``wait_ready_first``."""
+    waiting.wait = wait_ready_first

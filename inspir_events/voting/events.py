@@ -211,15 +211,13 @@ def _vote(app: Flask, environ: dict, sid: str, data) -> dict:
             if not allowed:
                 return _vote_reply("rate", None)
             return _vote_reply("not_found", None)
-    connection = realtime.vote_connection(live)
     result = votes.cast_vote(user_id, round_id, idea_id,
-                             session_token_hash=info.token_hash if info else None,
-                             connection=connection)
+                             session_token_hash=info.token_hash if info else None)
     if result.outcome == "signed_out":
         # Ended, idled out or too old (an unknown round: also due to be touched): the full
         # path decides.
         if _full_check(app, environ, sid) is None:
             return _signed_out_reply()
-        result = votes.cast_vote(user_id, round_id, idea_id, connection=connection)
+        result = votes.cast_vote(user_id, round_id, idea_id)
     return _vote_reply(result.outcome, live.messages_of(info), result.accepted,
                        result.votes_used, result.votes_allowed)

@@ -83,7 +83,6 @@ class LiveState:
     redis: object | None = None
     prefix: str = ""
     is_leader: bool = False
-    vote_connection: object | None = None  # SQLite under gevent: kept for the socket votes
 
     def local_count(self, event_id: int) -> int:
         return len(self.rooms.get(event_id, ()))
@@ -190,17 +189,6 @@ def connected(event_id: int, live: LiveState | None = None) -> int:
         if int(stamp or 0) >= fresh_after:
             total += int(count)
     return total
-
-
-def vote_connection(live: LiveState):
-    """On SQLite under gevent, one connection of the pool is kept for the socket votes (no
-    checkout, ping and reset per vote): a vote's statements never yield to another greenlet,
-    so two votes never share its transaction. PostgreSQL's waits yield: a vote checks out
-    a connection of its own there (None)."""
-    if live.vote_connection is None and db.engine.dialect.name == "sqlite" \
-            and socketio.async_mode == "gevent":
-        live.vote_connection = db.engine.raw_connection()
-    return live.vote_connection
 
 
 # ---- log-out -------------------------------------------------------------------------------

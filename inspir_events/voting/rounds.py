@@ -1,9 +1,10 @@
 """Voting round use cases: the organisers create a round, open it (its ideas are fixed
 then) and close it, by hand or on its schedule.
 
-Closing takes the round's row FOR UPDATE (SQLite: BEGIN IMMEDIATE) while a vote holds it
-FOR SHARE: no vote is accepted after the close, and the final tally equals the stored
-votes. Each use case owns its transaction.
+Closing takes the round's row FOR UPDATE (SQLite: BEGIN IMMEDIATE) while a batch of votes
+holds it FOR SHARE (voting/votes.py): a close waits for the batches under way and the
+batches after it see the round closed, so no vote is accepted after the close and the
+final tally equals the stored votes. Each use case owns its transaction.
 """
 
 from __future__ import annotations

@@ -1,31 +1,51 @@
 """Casting a vote, and counting a voter's and a round's votes.
 
-A vote is one conflict-safe INSERT on the unique (round, voter, idea): a repeat is
-answered as a duplicate, never counted twice. Voting and closing serialise on the
-round's row (SQLite: BEGIN IMMEDIATE; PostgreSQL: FOR SHARE against FOR UPDATE),
-so no vote is accepted after the close and the final tally equals the stored votes.
-The rules a vote must pass are voting/rules.py's (``may_vote``, ``vote_problem``); the
-socket's session is checked with the accounts' rule (``accounts.rules.session_alive``).
-The page's form post and the socket handler call the same ``cast_vote``.
+Votes are written by **group commit** (issue 21 §2): ``cast_vote`` queues the vote in
+the process's queue (``voting.groupcommit``) and returns once the batch holding it has
+committed; a batch is one transaction with set-based statements, whatever its size:
+
+1. the batch's rounds, FOR SHARE on PostgreSQL (closing takes the round FOR UPDATE, so
+   a close waits for the batches under way and every later batch sees it closed);
+2. its voters' confirmed registrations, FOR UPDATE in (event, user) order (a voter's
+   votes sent to two processes at once queue up: the quota holds across processes);
+3. in one statement, read after those locks: the batch's ideas in their rounds and
+   their teams, its voters' teams and their votes in these rounds, its sockets' sessions;
+4. each vote decided in queue order by ``rules.vote_problem`` (the same rule as ever,
+   a vote seeing the batch's earlier votes: a repeat is "duplicate", one past the quota
+   "quota"); the due sessions touched; the stored votes in one multi-row
+   ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (the unique (round, voter, idea)
+   still decides duplicates); one commit.
+
+SQLite's BEGIN IMMEDIATE serialises every writer already. No row is written by every
+vote (no hot row); a process writes its votes on one connection. The page's form post
+and the socket handler call the same ``cast_vote``; the socket's session is checked
+with the accounts' rule (``accounts.rules.session_alive``) in the batch's transaction.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, func, select
 
 from inspir_events.accounts.services import sessions_cutoffs
-from inspir_events.database import retrying
+from inspir_events.database import RETRY_ATTEMPTS, is_retryable
 from inspir_events.events.rules import Attendance, RegistrationStatus
-from inspir_events.extensions import db
+from inspir_events.extensions import db, socketio
 from inspir_events.timeutil import utcnow
 from inspir_events.voting import rules
 from inspir_events.voting.access import VotingNotFound, confirmed_registration
+from inspir_events.voting.groupcommit import GroupCommit, Item
 from inspir_events.voting.models import Vote, VotingRound
 from inspir_events.voting.rules import Ballot, RoundStatus
+
+log = logging.getLogger(__name__)
 
 VOTE_MESSAGES = {
     "stored": _l("Your vote is recorded."),
@@ -85,156 +105,345 @@ def total_votes(round_id: int) -> int:
                              .where(Vote.round_id == round_id))
 
 
-# The vote's statements, written once for both databases (":name" parameters; PostgreSQL's
-# driver gets "%(name)s"). They run on the driver's cursor of a connection of the app's
-# pool, in a transaction of their own: a vote is the hot path of live voting (hundreds a
-# second), and the ORM's session and per-statement work cost several times the statements
-# themselves (profiled under load: see bench/README.md).
-# PostgreSQL locks the round FOR SHARE (closing takes it FOR UPDATE) and the voter's
-# registration FOR UPDATE (the voter's concurrent votes queue up: the quota holds);
-# SQLite's BEGIN IMMEDIATE serialises every writer already.
-# The socket's session, alive by the accounts' rule (accounts.rules.session_alive: the
-# cutoffs of accounts.services.sessions_cutoffs are bound): "alive_session", and
-# "fresh_session" for a session that must also not be due to be touched.
-_SESSION_ROW = ("FROM user_session WHERE token_hash = :token_hash "
-                "AND last_seen_at >= :{seen} AND created_at >= :born_after")
-_VOTE_SQL = {
-    "session": "SELECT user_id {fresh_session}",
-    # The round, the voter's confirmed registration ('' when attendance is not recorded,
-    # NULL when there is none) and the socket's session, in one round trip.
-    "head": "SELECT status, votes_per_participant, allow_own_team, require_check_in, event_id, "
-            "(SELECT coalesce(attendance, '') FROM registration "
-            "WHERE event_id = voting_round.event_id AND user_id = :user_id "
-            "AND status = :confirmed{update}), "
-            "(SELECT user_id {alive_session}), "
-            "(SELECT count(*) FROM user_session WHERE token_hash = :token_hash "
-            "AND last_seen_at < :touch_before) "
-            "FROM voting_round WHERE id = :round_id{share}",
-    # A live session due to be touched (as ``load_session`` does), in the vote's transaction.
-    "touch": "UPDATE user_session SET last_seen_at = :now WHERE token_hash = :token_hash",
-    "facts": "SELECT (SELECT count(*) FROM round_idea WHERE round_id = :round_id "
-             "AND idea_id = :idea_id), "
-             "(SELECT team_id FROM idea WHERE id = :idea_id), "
-             "(SELECT team_id FROM team_member WHERE event_id = :event_id "
-             "AND user_id = :user_id LIMIT 1), "
-             "(SELECT count(*) FROM vote WHERE round_id = :round_id AND voter_id = :user_id), "
-             "(SELECT count(*) FROM vote WHERE round_id = :round_id AND voter_id = :user_id "
-             "AND idea_id = :idea_id)",
-    "insert": "INSERT INTO vote (round_id, voter_id, idea_id, created_at) "
-              "VALUES (:round_id, :user_id, :idea_id, :created_at) "
-              "ON CONFLICT DO NOTHING RETURNING id",
+# The batch's statements, written once for both databases (":name" parameters;
+# PostgreSQL's driver gets "%(name)s"), run on the driver's cursor of a connection of
+# the app's pool: a vote is the hot path of live voting, and the ORM's session and
+# per-statement work cost several times the statements themselves (bench/README.md).
+# "{ids}"-style holes are the conditions on the batch's lists of values: "= ANY(:list)"
+# with one array parameter on PostgreSQL (the statements' texts never change: psycopg
+# parses each once and prepares it on the server), "IN (:list0, :list1, ...)" on SQLite.
+_BATCH_SQL = {
+    "rounds": "SELECT id, status, votes_per_participant, allow_own_team, require_check_in, "
+              "event_id FROM voting_round WHERE id {rounds} ORDER BY id{share}",
+    "registrations": "SELECT event_id, user_id, coalesce(attendance, '') FROM registration "
+                     "WHERE status = :confirmed AND event_id {events} "
+                     "AND user_id {voters} ORDER BY event_id, user_id{update}",
+    # kind, a, b, c, token: an idea in a round (round, idea, its team); a voter's team
+    # (event, voter, team); a vote (round, voter, idea); a session (its user, alive,
+    # fresh, due to be touched; its token hash).
+    "facts": "SELECT 'idea', round_idea.round_id, round_idea.idea_id, idea.team_id, NULL "
+             "FROM round_idea JOIN idea ON idea.id = round_idea.idea_id "
+             "WHERE round_idea.round_id {rounds} AND round_idea.idea_id {ideas} "
+             "UNION ALL SELECT 'team', event_id, user_id, team_id, NULL FROM team_member "
+             "WHERE event_id {events} AND user_id {voters} "
+             "UNION ALL SELECT 'vote', round_id, voter_id, idea_id, NULL FROM vote "
+             "WHERE round_id {rounds} AND voter_id {voters}",
+    "sessions": " UNION ALL SELECT 'session', user_id, "
+                "CASE WHEN last_seen_at >= :alive_after AND created_at >= :born_after "
+                "THEN 1 ELSE 0 END, "
+                "CASE WHEN last_seen_at >= :fresh_after AND created_at >= :born_after "
+                "THEN 1 ELSE 0 END + CASE WHEN last_seen_at < :touch_before THEN 2 ELSE 0 END, "
+                "token_hash FROM user_session WHERE token_hash {tokens}",
+    # Live sessions due to be touched (as ``load_session`` does), in the batch's transaction.
+    "touch": "UPDATE user_session SET last_seen_at = :now WHERE token_hash {touched}",
+    "insert": "INSERT INTO vote (round_id, voter_id, idea_id, created_at) {rows} "
+              "ON CONFLICT DO NOTHING RETURNING round_id, voter_id, idea_id",
 }
-_compiled_vote_sql: dict[str, tuple[dict[str, str], object]] = {}
+_EVENTS = "IN (SELECT event_id FROM voting_round WHERE id {rounds})"
+# The stored votes as arrays (PostgreSQL), or as VALUES rows (SQLite).
+_UNNEST = ("SELECT r, u, i, :now FROM unnest(CAST(:vr AS integer[]), CAST(:vu AS integer[]), "
+           "CAST(:vi AS integer[])) AS t(r, u, i)")
+_PARAM = re.compile(r":(\w+)")
+_to_db_of: dict[str, object] = {}
 
 
-def _vote_sql(dialect) -> tuple[dict[str, str], object]:
-    """The statements in the dialect's parameter style, and its datetime bind converter."""
-    found = _compiled_vote_sql.get(dialect.name)
-    if found is None:
-        postgres = dialect.name == "postgresql"
-        sql = {name: text.format(share=" FOR SHARE OF voting_round" if postgres else "",
-                                 update=" FOR UPDATE" if postgres else "",
-                                 alive_session=_SESSION_ROW.format(seen="alive_after"),
-                                 fresh_session=_SESSION_ROW.format(seen="fresh_after"))
-               for name, text in _VOTE_SQL.items()}
-        if postgres:
-            sql = {name: re.sub(r":(\w+)", r"%(\1)s", text) for name, text in sql.items()}
-        to_db = DateTime().dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
-        found = _compiled_vote_sql[dialect.name] = (sql, to_db)
-    return found
+@dataclass(frozen=True)
+class _Vote:
+    user_id: int
+    round_id: int
+    idea_id: int
+    token_hash: str | None
 
 
-@retrying
+class _Statements:
+    """A batch's statements in the connection's dialect, their lists bound one by one."""
+
+    def __init__(self, dialect):
+        self.postgres = dialect.name == "postgresql"
+        to_db = _to_db_of.get(dialect.name)
+        if to_db is None:
+            to_db = DateTime().dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
+            _to_db_of[dialect.name] = to_db
+        self.to_db = to_db
+        self.params: dict[str, object] = {}
+
+    def among(self, name: str, values: list) -> str:
+        """The condition "is one of ``values``" (bound in ``params``)."""
+        if self.postgres:
+            self.params[name] = values
+            return f"= ANY(:{name})"
+        holes = []
+        for n, value in enumerate(values):
+            self.params[f"{name}{n}"] = value
+            holes.append(f":{name}{n}")
+        return f"IN ({', '.join(holes) or 'NULL'})"
+
+    def rows(self, rows: list[tuple[int, int, int]]) -> str:
+        """The stored votes' (round, voter, idea), bound for the INSERT."""
+        if self.postgres:
+            self.params.update({"vr": [r[0] for r in rows], "vu": [r[1] for r in rows],
+                                "vi": [r[2] for r in rows]})
+            return _UNNEST
+        for n, (round_id, user_id, idea_id) in enumerate(rows):
+            self.params.update({f"vr{n}": round_id, f"vu{n}": user_id, f"vi{n}": idea_id})
+        return "VALUES " + ", ".join(f"(:vr{n}, :vu{n}, :vi{n}, :now)" for n in range(len(rows)))
+
+    def text(self, template: str, **holes: str) -> str:
+        if not self.postgres:
+            return template.format(share="", update="", **holes)
+        key = (template, *sorted(holes.items()))
+        sql = _pg_texts.get(key)
+        if sql is None:
+            sql = _pg_texts[key] = _PARAM.sub(r"%(\1)s", template.format(
+                share=" FOR SHARE", update=" FOR UPDATE", **holes))
+        return sql
+
+
+_pg_texts: dict[tuple, str] = {}  # a handful of texts: the holes are fixed on PostgreSQL
+
+
+def vote_queue(app) -> GroupCommit:
+    """The application's vote queue in this process (created at first use)."""
+    queue = app.extensions.get("vote_queue")
+    if queue is None:
+        queue = app.extensions.setdefault("vote_queue", GroupCommit(
+            functools.partial(_write_batch, app),
+            linger=app.config.get("VOTE_BATCH_LINGER_S", 0.0)))
+    return queue
+
+
+def batch_figures(app=None) -> tuple[int, int]:
+    """How many batches this process wrote, and the votes in them (the bench reads them)."""
+    queue = vote_queue(app or current_app._get_current_object())
+    return queue.batches, queue.items
+
+
 def cast_vote(user_id: int, round_id: int, idea_id: int,
-              session_token_hash: str | None = None, connection=None) -> VoteResult:
-    """Store one vote at once, or say why not. Duplicates are answered, never counted twice.
+              session_token_hash: str | None = None) -> VoteResult:
+    """Store one vote, or say why not, once its batch has committed (``rules.vote_problem``
+    decides; duplicates are answered, never counted twice).
 
-    With ``session_token_hash`` (a socket's session), the session is checked in the same
-    transaction first: outcome "signed_out" when it ended, idled out or grew too old (the
-    caller then takes the full path, ``load_session``, which deletes it); a live session due
-    to be touched is touched in the vote's transaction, as ``load_session`` would.
-
-    ``connection``: a DBAPI connection of the app's pool that the caller keeps between
-    votes (the socket handler's, on SQLite under gevent: a vote's transaction never yields,
-    so votes cannot interleave on it); by default one is checked out for the vote.
+    With ``session_token_hash`` (a socket's session), the session is checked in the
+    batch's transaction: outcome "signed_out" when it ended, idled out or grew too old
+    (the caller then takes the full path, ``load_session``, which deletes it); a live
+    session due to be touched is touched in the batch's transaction, as ``load_session``
+    would. An unknown round raises VotingNotFound.
     """
     if db.session.registry.has() and db.session().in_transaction():
         db.session.commit()  # end what the session read (as begin_write does)
-    # A connection of the app's pool, used through its driver: the transaction is ours.
-    engine = db.engine
-    raw = engine.raw_connection() if connection is None else connection
-    try:
-        driver = raw.driver_connection
-        sql, to_db = _vote_sql(engine.dialect)
-        cursor = driver.cursor()
-        try:
-            if engine.dialect.name == "sqlite":
-                cursor.execute("BEGIN IMMEDIATE")  # waits for the write lock (busy_timeout)
-            result, touched = _cast_vote(cursor, sql, to_db, user_id, round_id, idea_id,
-                                         session_token_hash)
-        except BaseException:
-            cursor.close()
-            driver.rollback()
-            raise
-        cursor.close()
-        if result.outcome == "stored" or touched:
-            driver.commit()
-        else:
-            driver.rollback()
-    finally:
-        if connection is None:
-            raw.close()  # back to the pool
+    result = vote_queue(current_app._get_current_object()).submit(
+        _Vote(user_id, round_id, idea_id, session_token_hash))
     return result
 
 
-def _cast_vote(cursor, sql, to_db, user_id: int, round_id: int, idea_id: int,
-               session_token_hash: str | None) -> tuple[VoteResult, bool]:
-    """The vote's statements; returns its result and whether the session was touched (the
-    transaction must then be committed whatever the outcome)."""
+def _write_batch(app, items: list[Item]) -> None:
+    """Run the batch's transaction on a connection of the app's pool (again, up to
+    RETRY_ATTEMPTS times in all, after a serialization failure or a deadlock). Runs in
+    the leading caller's application context (the queue is the app's).
+
+    Under gevent the queue keeps its connection between batches (no checkout, ping and
+    reset per batch: one batch at a time runs on it); a connection that failed is
+    invalidated and the next batch checks out a new one. With threads (the tests), each
+    batch checks one out and gives it back.
+    """
+    queue = vote_queue(app)
+    engine = db.engine
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        raw = queue.connection or engine.raw_connection()
+        queue.connection = None
+        try:
+            driver = raw.driver_connection
+            trips = _RoundTrips(driver, engine.dialect.name)
+            try:
+                _decide_batch(trips, _Statements(engine.dialect), items)
+                trips.close()
+            except BaseException as error:
+                for item in items:  # nothing of this attempt was written
+                    item.result = item.error = None
+                try:
+                    trips.close()
+                    driver.rollback()
+                except Exception:  # noqa: BLE001 - a broken connection: dropped below
+                    raw.invalidate()
+                if not is_retryable(error):
+                    raw.invalidate()  # whatever broke, the next batch starts afresh
+                if attempt < RETRY_ATTEMPTS and is_retryable(error):
+                    log.warning("retrying a batch of %d votes after %s (attempt %d of %d)",
+                                len(items), type(error).__name__, attempt, RETRY_ATTEMPTS)
+                    continue
+                raise
+            if socketio.async_mode == "gevent":
+                queue.connection, raw = raw, None
+            return
+        finally:
+            if raw is not None:
+                raw.close()  # back to the pool (or discarded, when invalidated)
+
+
+class _RoundTrips:
+    """Statements sent together: on PostgreSQL in one round trip (psycopg's pipeline
+    mode: the server runs them in order, each READ COMMITTED statement with a snapshot
+    taken after the locks of the ones before); on SQLite one after the other (in the
+    process: no round trip), after BEGIN IMMEDIATE.
+
+    On PostgreSQL the transaction's BEGIN and COMMIT are statements of the pipeline (the
+    connection in autocommit mode for the batch: psycopg would otherwise sync its own
+    BEGIN, one more round trip); ``close`` puts the connection back as the pool expects it.
+    """
+
+    def __init__(self, driver, dialect_name: str):
+        self.driver = driver
+        self.pipelined = dialect_name == "postgresql"
+        self.begin = ""
+        if self.pipelined:
+            driver.autocommit = True
+            self.begin = "BEGIN"
+        else:
+            driver.execute("BEGIN IMMEDIATE")  # waits for the write lock (busy_timeout)
+
+    def run(self, statements: list[tuple[str, dict]], end: str | None = None) -> list[list]:
+        """The statements' rows (a list per statement), then ``end``: "commit",
+        "rollback" or None (the transaction goes on)."""
+        driver = self.driver
+        if not self.pipelined:
+            found = []
+            for sql, params in statements:
+                cursor = driver.execute(sql, params)
+                found.append(cursor.fetchall())
+            if end:
+                getattr(driver, end)()
+            return found
+        cursors = []
+        with driver.pipeline():
+            if self.begin:
+                driver.execute(self.begin)
+                self.begin = ""
+            for sql, params in statements:
+                cursor = driver.cursor()
+                cursor.execute(sql, params)
+                cursors.append(cursor)
+            if end:
+                driver.execute(end.upper())
+        return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+
+    def close(self) -> None:
+        """After the batch, failed or not: no transaction left open, autocommit off."""
+        if self.pipelined:
+            if self.driver.info.transaction_status != 0:  # not idle: a failed batch
+                self.driver.execute("ROLLBACK")
+            self.driver.autocommit = False
+
+
+def _decide_batch(trips: _RoundTrips, st: _Statements, items: list[Item]) -> None:
+    """The batch's transaction in two round trips (the reads under their locks, then the
+    writes and the commit) and its decisions: each item gets its result or its error."""
+    votes: list[_Vote] = [item.work for item in items]
     now = utcnow()
-    session = sessions_cutoffs(now)  # the accounts' session rule, as a query compares it
-    params = {"round_id": round_id, "idea_id": idea_id, "user_id": user_id,
-              "confirmed": RegistrationStatus.CONFIRMED.value,
-              "token_hash": session_token_hash,
-              "fresh_after": to_db(session.fresh_after),
-              "alive_after": to_db(session.alive_after),
-              "touch_before": to_db(session.touch_before),
-              "born_after": to_db(session.born_after)}
-    # The round's row FOR SHARE and the voter's registration FOR UPDATE (PostgreSQL):
-    # their concurrent votes queue up, so the quota holds there too.
-    cursor.execute(sql["head"], params)
-    found = cursor.fetchone()
-    if found is None:
-        if session_token_hash is not None:  # signed out comes before "not found"
-            cursor.execute(sql["session"], params)
-            session = cursor.fetchone()
-            if session is None or session[0] != user_id:
-                return VoteResult("signed_out", 0, 0), False
-        raise VotingNotFound()
-    (status, allowed, own_team_allowed, require_check_in, event_id, attendance, session,
-     due) = found
-    if session_token_hash is not None and session != user_id:
-        return VoteResult("signed_out", 0, 0), False
-    # A vote is activity: a live session is touched here as a page's ``load_session`` would
-    # (not by the full path: a room's sessions, signed in together, fall due together).
-    touched = session_token_hash is not None and due > 0
+    cutoffs = sessions_cutoffs(now)  # the accounts' session rule, as a query compares it
+    st.params.update({"confirmed": RegistrationStatus.CONFIRMED.value,
+                      "fresh_after": st.to_db(cutoffs.fresh_after),
+                      "alive_after": st.to_db(cutoffs.alive_after),
+                      "touch_before": st.to_db(cutoffs.touch_before),
+                      "born_after": st.to_db(cutoffs.born_after),
+                      "now": st.to_db(now)})
+    rounds_in = st.among("r", sorted({v.round_id for v in votes}))
+    voters = st.among("u", sorted({v.user_id for v in votes}))
+    events = _EVENTS.format(rounds=rounds_in)
+    tokens = sorted({v.token_hash for v in votes if v.token_hash is not None})
+    facts = _BATCH_SQL["facts"] + (_BATCH_SQL["sessions"] if tokens else "")
+    found_rounds, registrations, found_facts = trips.run([
+        (st.text(_BATCH_SQL["rounds"], rounds=rounds_in), st.params),
+        (st.text(_BATCH_SQL["registrations"], events=events, voters=voters), st.params),
+        (st.text(facts, rounds=rounds_in, events=events, voters=voters,
+                 ideas=st.among("i", sorted({v.idea_id for v in votes})),
+                 tokens=st.among("t", tokens)), st.params)])
+    rounds = {row[0]: row for row in found_rounds}
+    attendance = {(event_id, user_id): present for event_id, user_id, present
+                  in registrations}
+    idea_team, voter_team, used, already, sessions = {}, {}, Counter(), set(), {}
+    for kind, a, b, c, token in found_facts:
+        if kind == "idea":
+            idea_team[(a, b)] = c
+        elif kind == "team":
+            voter_team[(a, b)] = c
+        elif kind == "vote":
+            used[(a, b)] += 1
+            already.add((a, b, c))
+        else:  # a session: (user, alive, fresh + 2 x due)
+            sessions[token] = (a, bool(b), bool(c & 1), bool(c & 2))
+    touched, rows = set(), []
+    for item, vote in zip(items, votes, strict=True):
+        item.result = _decide(vote, rounds.get(vote.round_id), sessions, attendance,
+                              idea_team, voter_team, used, already, touched, rows)
+        if item.result is None:
+            item.error = VotingNotFound()
+    writes = []
     if touched:
-        cursor.execute(sql["touch"], {"now": to_db(now), "token_hash": session_token_hash})
-    params["event_id"] = event_id
-    # attendance: NULL without a confirmed registration, '' when not recorded.
-    is_eligible = rules.may_vote(confirmed=attendance is not None,
-                                 present=attendance == Attendance.PRESENT.value,
-                                 require_check_in=bool(require_check_in))
-    # A statement of its own (a fresh snapshot on PostgreSQL, after the locks).
-    cursor.execute(sql["facts"], params)
-    in_round, idea_team, my_team, used, already = cursor.fetchone()
+        writes.append((st.text(_BATCH_SQL["touch"], touched=st.among("h", sorted(touched))),
+                       st.params))
+    if rows:
+        writes.append((st.text(_BATCH_SQL["insert"], rows=st.rows(rows)), st.params))
+    # Nothing written: the rollback still ends the transaction and its locks.
+    written = trips.run(writes, end="commit" if writes else "rollback")
+    if rows:
+        inserted = {tuple(row) for row in written[-1]}
+        _answer_conflicts(items, votes, set(rows) - inserted)
+
+
+def _decide(vote: _Vote, voting_round, sessions, attendance, idea_team, voter_team, used,
+            already, touched, rows) -> VoteResult | None:
+    """One vote of the batch, after the batch's earlier ones (None: its round is unknown)."""
+    session = sessions.get(vote.token_hash) if vote.token_hash is not None else None
+    if voting_round is None:
+        # signed out comes before "not found": a session that is not fresh (alive and not
+        # due to be touched) takes the full path first
+        if vote.token_hash is not None and (
+                session is None or session[0] != vote.user_id or not session[2]):
+            return VoteResult("signed_out", 0, 0)
+        return None
+    _id, status, allowed, own_team_allowed, require_check_in, event_id = voting_round
+    if vote.token_hash is not None:
+        if session is None or session[0] != vote.user_id or not session[1]:
+            return VoteResult("signed_out", 0, 0)
+        if session[3]:
+            touched.add(vote.token_hash)  # a vote is activity, as a page's load_session
+    present = attendance.get((event_id, vote.user_id))  # None: no confirmed registration
+    idea_in_round = (vote.round_id, vote.idea_id) in idea_team
+    idea_of_team = idea_team.get((vote.round_id, vote.idea_id))
+    my_team = voter_team.get((event_id, vote.user_id))
+    key = (vote.round_id, vote.user_id)
     problem = rules.vote_problem(Ballot(
-        round_status=RoundStatus(status), eligible=is_eligible, idea_in_round=in_round > 0,
-        own_team_idea=bool(idea_team and my_team == idea_team),
-        own_team_allowed=bool(own_team_allowed), already_voted_this_idea=already > 0,
-        votes_used=used, votes_allowed=allowed))
+        round_status=RoundStatus(status),
+        eligible=rules.may_vote(confirmed=present is not None,
+                                present=present == Attendance.PRESENT.value,
+                                require_check_in=bool(require_check_in)),
+        idea_in_round=idea_in_round, own_team_idea=bool(idea_of_team and my_team == idea_of_team),
+        own_team_allowed=bool(own_team_allowed),
+        already_voted_this_idea=(vote.round_id, vote.user_id, vote.idea_id) in already,
+        votes_used=used[key], votes_allowed=allowed))
     if problem:
-        return VoteResult(problem, used, allowed), touched
-    cursor.execute(sql["insert"], {**params, "created_at": to_db(now)})
-    stored = 1 if cursor.fetchone() is not None else 0
-    return VoteResult("stored" if stored else "duplicate", used + stored, allowed), touched
+        return VoteResult(problem, used[key], allowed)
+    used[key] += 1
+    already.add((vote.round_id, vote.user_id, vote.idea_id))
+    rows.append((vote.round_id, vote.user_id, vote.idea_id))
+    return VoteResult("stored", used[key], allowed)
+
+
+def _answer_conflicts(items: list[Item], votes: list[_Vote], conflicts: set) -> None:
+    """A row the unique key refused (stored meanwhile without the voter's lock: never
+    expected) is a duplicate, and the voter's later answers count one vote less."""
+    if not conflicts:
+        return
+    less = Counter()
+    for item, vote in zip(items, votes, strict=True):
+        pair = (vote.round_id, vote.user_id)
+        result = item.result
+        if result is None:
+            continue
+        if result.outcome == "stored" and (pair + (vote.idea_id,)) in conflicts:
+            less[pair] += 1
+            item.result = VoteResult("duplicate", result.votes_used - less[pair],
+                                     result.votes_allowed)
+        elif less[pair]:
+            item.result = VoteResult(result.outcome, result.votes_used - less[pair],
+                                     result.votes_allowed)

@@ -4,11 +4,12 @@ Each thread is one socket event or form post: its own application context, hence
 own database session and connection; it calls ``vote_cases.cast_vote`` (or
 ``close_round``) as the handlers and routes do. A barrier releases them together.
 
-A vote is one conflict-safe INSERT on the unique (round, voter, idea), run while the
-round's row is held FOR SHARE and the voter's registration FOR UPDATE (SQLite: BEGIN
-IMMEDIATE); closing holds the round FOR UPDATE. Whatever the interleaving: one row per
-(voter, idea), duplicates answered as duplicates, nobody over the quota, no vote
-stored after the close, and the tally equals the stored rows.
+Votes are written in batches (group commit, voting/votes.py): a batch holds its rounds'
+rows FOR SHARE and its voters' registrations FOR UPDATE (SQLite: BEGIN IMMEDIATE) and
+inserts with ON CONFLICT DO NOTHING on the unique (round, voter, idea); closing holds the
+round FOR UPDATE. Concurrent threads' votes share batches here. Whatever the
+interleaving: one row per (voter, idea), duplicates answered as duplicates, nobody over
+the quota, no vote stored after the close, and the tally equals the stored rows.
 
 Run with ``pytest -s`` to see the figures (threads, attempts, rows, outcomes, seconds).
 """
