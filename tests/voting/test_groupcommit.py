@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 from inspir_events.voting.groupcommit import GroupCommit
+from inspir_events.voting.votes import batch_linger
 from tests.conftest import wait_until
 
 
@@ -77,3 +78,10 @@ def test_a_lone_item_leads_its_own_batch():
     queue = GroupCommit(writer)
     assert queue.submit(7) == 70
     assert writer.batches == [[7]]
+
+
+def test_a_batch_waits_for_more_votes_on_postgresql_only_unless_set():
+    assert batch_linger(None, "postgresql") == 0.008
+    assert batch_linger(None, "sqlite") == 0.0
+    assert batch_linger(0.0, "postgresql") == 0.0
+    assert batch_linger(0.01, "sqlite") == 0.01
