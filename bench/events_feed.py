@@ -22,23 +22,21 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 from needs_board import (
     HERE,
-    PROJECT_ROOT,
     RESULTS,
     _load,
-    free_port,
     machine,
     request,
     run_checked,
+    run_load,
     server_env,
+    start_server,
     stop,
-    wait_until_serving,
     write_report,
 )
 
@@ -166,12 +164,7 @@ def main() -> None:
         seed = json.loads(out.strip().splitlines()[-1])
         print(f"  {seed}", flush=True)
 
-        port = free_port()
-        log = open(os.path.join(workdir, "server.log"), "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py")],  # noqa: S603
-                                  env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        wait_until_serving(port, server)
+        server, port, log = start_server(env, workdir)
         print(f"server pid {server.pid} on port {port}", flush=True)
 
         checks = {}
@@ -185,15 +178,7 @@ def main() -> None:
                              f"the seed put {seed['in_feed']} in its window")
         print(f"load: {len(load_targets)} pages x {args.rounds} rounds x {args.duration} s, "
               f"{args.concurrency} clients ...", flush=True)
-        out = run_checked([
-            sys.executable, os.path.join(HERE, "loadgen.py"), "--port", str(port),
-            "--server-pid", str(server.pid), "--targets", json.dumps(load_targets),
-            "--concurrency", str(args.concurrency), "--duration", str(args.duration),
-            "--rounds", str(args.rounds), "--warmup", str(args.warmup),
-            "--max-requests", str(args.max_requests)], env, "the load generator")
-        load = json.loads(out)
-        if server.poll() is not None:
-            raise SystemExit("the server died during the load")
+        load = run_load(port, server, load_targets, args, env)
     finally:
         if server is not None:
             stop(server)

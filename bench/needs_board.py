@@ -97,6 +97,38 @@ def wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60)
     raise SystemExit(f"the server did not answer /healthz within {timeout} s")
 
 
+def start_server(env: dict, workdir: str) -> tuple[subprocess.Popen, int, object]:
+    """``serve.py`` (as ``make run`` serves) on a free loopback port, its output in
+    ``workdir/server.log``, once it answers: (server, port, log); the caller stops the
+    server (:func:`stop`) and closes the log."""
+    port = free_port()
+    log = open(os.path.join(workdir, "server.log"), "w")  # noqa: SIM115 - the caller closes it
+    server = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py")],  # noqa: S603
+                              env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_serving(port, server)
+    except BaseException:
+        stop(server)
+        log.close()
+        raise
+    return server, port, log
+
+
+def run_load(port: int, server: subprocess.Popen, targets: list[dict], args, env: dict) -> dict:
+    """``loadgen.py`` in its own process against ``targets`` (``args``: concurrency,
+    duration, rounds, warmup, max_requests); its figures. The server must outlive it."""
+    load = json.loads(run_checked([
+        sys.executable, os.path.join(HERE, "loadgen.py"), "--port", str(port),
+        "--server-pid", str(server.pid), "--targets", json.dumps(targets),
+        "--concurrency", str(args.concurrency), "--duration", str(args.duration),
+        "--rounds", str(args.rounds), "--warmup", str(args.warmup),
+        "--max-requests", str(args.max_requests)], env, "the load generator"))
+    if server.poll() is not None:
+        raise SystemExit("the server died during the load")
+    return load
+
+
 def sign_in(port: int, email: str, password: str) -> str:
     """Log in through the real form; returns the Cookie header value of the session."""
     status, headers, html = request(port, "GET", "/login")
@@ -309,12 +341,7 @@ def main() -> None:
                 conn.execute("ANALYZE")
         print(f"  {seed}", flush=True)
 
-        port = free_port()
-        log = open(os.path.join(workdir, "server.log"), "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py")],  # noqa: S603
-                                  env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        wait_until_serving(port, server)
+        server, port, log = start_server(env, workdir)
         print(f"server pid {server.pid} on port {port}", flush=True)
         from seed_needs import BENCH_EMAIL, BENCH_PASSWORD  # light: constants only
 
@@ -328,15 +355,7 @@ def main() -> None:
             targets.append(target)
         print(f"load: {len(targets)} pages x {args.rounds} rounds x {args.duration} s, "
               f"{args.concurrency} clients ...", flush=True)
-        out = run_checked([
-            sys.executable, os.path.join(HERE, "loadgen.py"), "--port", str(port),
-            "--server-pid", str(server.pid), "--targets", json.dumps(targets),
-            "--concurrency", str(args.concurrency), "--duration", str(args.duration),
-            "--rounds", str(args.rounds), "--warmup", str(args.warmup),
-            "--max-requests", str(args.max_requests)], env, "the load generator")
-        load = json.loads(out)
-        if server.poll() is not None:
-            raise SystemExit("the server died during the load")
+        load = run_load(port, server, targets, args, env)
     finally:
         if server is not None:
             stop(server)

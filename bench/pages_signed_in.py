@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,16 +40,15 @@ import time
 import readme_table
 from needs_board import (
     HERE,
-    PROJECT_ROOT,
     RESULTS,
-    free_port,
     machine,
     request,
     run_checked,
+    run_load,
     server_env,
     sign_in,
+    start_server,
     stop,
-    wait_until_serving,
     write_report,
 )
 from seed_needs import BENCH_EMAIL, BENCH_PASSWORD
@@ -149,12 +147,7 @@ def run_database(kind: str, args) -> dict:
         if kind == "postgresql":
             _analyse(url)
         print(f"  {needs}\n  {store}", flush=True)
-        port = free_port()
-        log = open(os.path.join(workdir, "server.log"), "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py")],  # noqa: S603
-                                  env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        wait_until_serving(port, server)
+        server, port, log = start_server(env, workdir)
         cookie = sign_in(port, BENCH_EMAIL, BENCH_PASSWORD)
         checks, targets = {}, []
         for name, path, signed_in, _, _ in ROUTES:
@@ -163,14 +156,7 @@ def run_database(kind: str, args) -> dict:
                             **({"cookie": cookie} if signed_in else {})})
         print(f"[{kind}] load: {len(targets)} routes x {args.rounds} rounds x {args.duration} s,"
               f" {args.concurrency} clients ...", flush=True)
-        load = json.loads(run_checked([
-            sys.executable, os.path.join(HERE, "loadgen.py"), "--port", str(port),
-            "--server-pid", str(server.pid), "--targets", json.dumps(targets),
-            "--concurrency", str(args.concurrency), "--duration", str(args.duration),
-            "--rounds", str(args.rounds), "--warmup", str(args.warmup),
-            "--max-requests", str(args.max_requests)], env, "the load generator"))
-        if server.poll() is not None:
-            raise SystemExit("the server died during the load")
+        load = run_load(port, server, targets, args, env)
     finally:
         if server is not None:
             stop(server)

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,16 +33,15 @@ import urllib.parse
 
 from needs_board import (
     HERE,
-    PROJECT_ROOT,
     RESULTS,
     _load,
-    free_port,
     machine,
     request,
     run_checked,
+    run_load,
     server_env,
+    start_server,
     stop,
-    wait_until_serving,
     write_report,
 )
 
@@ -125,12 +123,7 @@ def run_database(kind: str, args) -> dict:
             [sys.executable, os.path.join(HERE, "seed_search.py"), str(args.needs)],
             env, "seeding").strip().splitlines()[-1])
         print(f"  {seed}", flush=True)
-        port = free_port()
-        log = open(os.path.join(workdir, "server.log"), "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py")],  # noqa: S603
-                                  env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        wait_until_serving(port, server)
+        server, port, log = start_server(env, workdir)
         checks = {}
         for name, path, _ in ROUTES:
             paths = path if isinstance(path, list) else [path]
@@ -144,14 +137,7 @@ def run_database(kind: str, args) -> dict:
                    for name, path, _ in ROUTES]
         print(f"[{kind}] load: {len(targets)} routes x {args.rounds} rounds x {args.duration} s,"
               f" {args.concurrency} clients ...", flush=True)
-        load = json.loads(run_checked([
-            sys.executable, os.path.join(HERE, "loadgen.py"), "--port", str(port),
-            "--server-pid", str(server.pid), "--targets", json.dumps(targets),
-            "--concurrency", str(args.concurrency), "--duration", str(args.duration),
-            "--rounds", str(args.rounds), "--warmup", str(args.warmup),
-            "--max-requests", str(args.max_requests)], env, "the load generator"))
-        if server.poll() is not None:
-            raise SystemExit("the server died during the load")
+        load = run_load(port, server, targets, args, env)
     finally:
         if server is not None:
             stop(server)

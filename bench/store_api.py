@@ -32,16 +32,15 @@ import time
 
 from needs_board import (
     HERE,
-    PROJECT_ROOT,
     RESULTS,
     _load,
-    free_port,
     machine,
     request,
     run_checked,
+    run_load,
     server_env,
+    start_server,
     stop,
-    wait_until_serving,
     write_report,
 )
 from seed_store import SEARCH_WORD
@@ -202,26 +201,14 @@ def main() -> None:
             env, "seeding the projects").strip().splitlines()[-1])
         print(f"  {needs}\n  {store}", flush=True)
 
-        port = free_port()
-        log = open(os.path.join(workdir, "server.log"), "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "serve.py")],  # noqa: S603
-                                  env={**env, "PORT": str(port)}, cwd=PROJECT_ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        wait_until_serving(port, server)
+        server, port, log = start_server(env, workdir)
         wait_for_routes(port, server, args.wait)
         print(f"server pid {server.pid} on port {port}", flush=True)
         checks = {name: check_route(port, path) for name, path, _ in ROUTES}
         targets = [{"name": name, "path": path} for name, path, _ in ROUTES]
         print(f"load: {len(targets)} routes x {args.rounds} rounds x {args.duration} s, "
               f"{args.concurrency} clients ...", flush=True)
-        load = json.loads(run_checked([
-            sys.executable, os.path.join(HERE, "loadgen.py"), "--port", str(port),
-            "--server-pid", str(server.pid), "--targets", json.dumps(targets),
-            "--concurrency", str(args.concurrency), "--duration", str(args.duration),
-            "--rounds", str(args.rounds), "--warmup", str(args.warmup),
-            "--max-requests", str(args.max_requests)], env, "the load generator"))
-        if server.poll() is not None:
-            raise SystemExit("the server died during the load")
+        load = run_load(port, server, targets, args, env)
     finally:
         if server is not None:
             stop(server)
