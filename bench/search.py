@@ -143,9 +143,13 @@ def run_database(kind: str, args) -> dict:
             stop(server)
         if log is not None:
             log.close()
-        if schema is not None:
-            _pg_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep:
+            print(f"kept {workdir}" + (f" and the schema {schema}: DATABASE_URL={url}"
+                                       if schema else ""), flush=True)
+        else:
+            if schema is not None:
+                _pg_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            shutil.rmtree(workdir, ignore_errors=True)
     return {"database": kind, "seed": seed, "checks": checks,
             "settings": load["settings"], "targets": verdicts(load["targets"])}
 
@@ -209,6 +213,9 @@ def main() -> None:
     parser.add_argument("--config", default="development")
     parser.add_argument("--out", default=RESULTS)
     parser.add_argument("--name", default="search")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary folder and the PostgreSQL schema (to profile "
+                             "with profile_page.py; drop the schema by hand afterwards)")
     parser.add_argument("--quick", action="store_true",
                         help="10,000 needs, shorter rounds; results in NAME_quick")
     args = parser.parse_args()

@@ -57,6 +57,7 @@ from inspir_events.notifications.services import unread_count
 from inspir_events.pictures.blueprint import bp as pictures_bp
 from inspir_events.recusal.blueprint import bp as recusal_bp
 from inspir_events.reference.blueprint import bp as territories_bp
+from inspir_events.reference.options import options as reference_options
 from inspir_events.search.blueprint import bp as search_bp
 from inspir_events.search.models import include_in_comparison as search_objects_compared
 from inspir_events.stats import evaluation as stats_evaluation
@@ -64,6 +65,7 @@ from inspir_events.stats.blueprint import bp as stats_bp
 from inspir_events.store import queries as store_queries
 from inspir_events.store.blueprint import bp as store_bp
 from inspir_events.teams.blueprint import bp as teams_bp
+from inspir_events.templating import LocalizedEnvironment
 from inspir_events.uploads.blueprint import bp as uploads_bp
 from inspir_events.urls import IdConverter, remembered_url_for
 from inspir_events.voting.blueprint import bp as voting_bp
@@ -101,6 +103,8 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
         static_folder="../static",
         instance_path=os.path.join(PROJECT_ROOT, "instance"),
     )
+    # Templates compiled per language, their constant texts translated once (templating.py).
+    app.jinja_environment = LocalizedEnvironment
     if isinstance(config, settings_module.Base):
         settings = config
     else:
@@ -195,6 +199,8 @@ def _init_templates(app: Flask) -> None:
     # Same URLs as Flask's url_for, built once per request (see remembered_url_for).
     app.jinja_env.globals["url_for"] = remembered_url_for
     app.jinja_env.filters["money"] = format_cents
+    # The filters' options of the reference lists, built once per language.
+    app.jinja_env.globals["reference_options"] = reference_options
 
     @app.context_processor
     def inject_helpers():

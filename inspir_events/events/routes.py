@@ -48,7 +48,7 @@ def listing():
         departments)
     return render_template("events/listing.html", events=result.events, total=result.total,
                            pages=result.pages, page=result.page, labelled=result.labelled,
-                           filters=filters, region_map=region_map, epcis=reference.epcis(),
+                           filters=filters, region_map=region_map,
                            departments=departments, themes=reference.themes(),
                            **LABELS)
 

@@ -97,7 +97,7 @@ def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str
         lambda code: url_for("needs.territory", code=code), departments)
     return render_template(
         "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
-        departments=departments, themes=themes, epcis=reference.epcis(), region_map=region_map,
+        departments=departments, themes=themes, region_map=region_map,
         cards=shown, **_labels(),
     )
 

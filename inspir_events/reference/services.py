@@ -66,10 +66,11 @@ def skills() -> tuple[Named, ...]:
 
 # ---- communes and intercommunalities (issue 20 §3) ----------------------------------------
 
-def epcis() -> list[Row]:
+def epcis() -> tuple[Row, ...]:
     """The region's intercommunalities, by name: their ``siren`` and ``name`` only (the
-    filters' options on every board; about a hundred rows, read without ORM objects)."""
-    return list(db.session.execute(EPCIS))
+    filters' options on every board; about a hundred rows, read without ORM objects, once
+    per application as the other reference lists: the migrations write them)."""
+    return _listed("epcis", lambda: db.session.execute(EPCIS))
 
 
 def epci(siren: str) -> Epci | None:

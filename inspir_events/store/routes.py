@@ -71,7 +71,6 @@ def catalogue():
         pages=pages, labelled=labels.labelled_ids(SubjectType.PROJECT, [p.id for p in items]),
         comment_counts=discussions.counts("project", [p.id for p in items]),
         departments=departments, themes=themes,
-        epcis=reference.epcis(),
         licences=queries.licences_used(), years=queries.years_used(),
         store_stages=[(stage, _(STAGE_NAMES[stage])) for stage in queries.STORE_STAGES],
         sorts=[(queries.Sort.NEWEST, _("Newest")),

@@ -61,7 +61,6 @@ def projects():
     return render_template("aid/projects/listing.html", filters=filters, listing=listing,
                            comment_counts=discussions.counts("project", shown),
                            departments=reference.departments(), themes=reference.themes(),
-        epcis=reference.epcis(),
                            **_labels())
 
 
