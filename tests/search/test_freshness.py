@@ -135,3 +135,17 @@ def test_search_reindex_rebuilds_the_index(app, db, make_need, found):
     assert result.exit_code == 0, result.output
     assert "1 document(s)" in result.output
     assert found("bricotheque") == [("need", need.id)]
+
+
+@BACKENDS
+def test_a_word_first_indexed_after_a_search_is_found_at_once(db, make_need, found):
+    """SQLite keeps the index's words a typed word starts (its expansions) for the index's
+    state they were read under: a new word, or a new longer form of a word already
+    searched, is found by the very next search."""
+    assert found("zorglub") == []  # starts no word yet: nothing, and that is kept
+    first = make_need(title="Zorglub au marché")
+    assert found("zorglub") == [("need", first.id)]
+    longer = make_need(title="Les zorglubettes du quartier")
+    assert set(found("zorglub")) == {("need", first.id), ("need", longer.id)}
+    needs.withdraw(first.author, first.id)
+    assert found("zorglub") == [("need", longer.id)]
