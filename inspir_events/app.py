@@ -196,7 +196,7 @@ def _unread_notifications() -> int:
 def _init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     install_template_gettext(app.jinja_env)  # after Flask-Babel's (babel.init_app)
-    # Same URLs as Flask's url_for, built once per request (see remembered_url_for).
+    # Same URLs as Flask's url_for, each built once per process (see remembered_url_for).
     app.jinja_env.globals["url_for"] = remembered_url_for
     app.jinja_env.filters["money"] = format_cents
     # The filters' options of the reference lists, built once per language.

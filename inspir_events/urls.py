@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from inspir_events.database import ID_MAX
 
 URL_MEMO_KEY = "inspir.url_memo"
+URLS_KEPT = 8192
 
 
 class IdConverter(IntegerConverter):
@@ -33,23 +34,29 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 def remembered_url_for(endpoint: str, **values) -> str:
-    """``url_for`` for templates: each URL is built once per request, then remembered.
+    """``url_for`` for templates: each site-relative URL built once per process, then
+    remembered (up to ``URLS_KEPT``, then forgotten all at once).
 
-    A board repeats the same territory, theme, tag and sign-in links on many
-    cards; building them again was a fifth of its rendering time. The memo
-    lives in the request's WSGI environ, so it never outlives the request.
-    Values that cannot be a dictionary key are built every time.
+    A page's layout alone builds about twenty links and a board repeats the same
+    territory, theme, tag and sign-in links on many cards: building them again was a
+    tenth of a page. A site-relative URL depends only on the endpoint, the values and the
+    application's root, all in the key; an external URL (``_external``, ``_scheme``...), a
+    blueprint-relative endpoint (".name") or values that cannot be a dictionary key are
+    built every time.
     """
-    if not has_request_context():
+    if (not has_request_context() or endpoint.startswith(".")
+            or any(name.startswith("_") for name in values)):
         return url_for(endpoint, **values)
     try:
-        key = (endpoint, *sorted(values.items()))
-        memo = request.environ.setdefault(URL_MEMO_KEY, {})
-        url = memo.get(key)
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        urls = current_app.extensions.get(URL_MEMO_KEY)
+        if urls is None or len(urls) > URLS_KEPT:
+            urls = current_app.extensions[URL_MEMO_KEY] = {}
+        url = urls.get(key)
     except TypeError:  # an unhashable value (a list of ids, say)
         return url_for(endpoint, **values)
     if url is None:
-        url = memo[key] = url_for(endpoint, **values)
+        url = urls[key] = url_for(endpoint, **values)
     return url
 
 
