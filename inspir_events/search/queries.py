@@ -181,10 +181,11 @@ def _marked(row, words: list[str]) -> Result:
 
 # --- PostgreSQL: full-text search -------------------------------------------------------
 
+# Read by the driver itself (psycopg's placeholders): up to a thousand plain integers.
 _PG_NEWEST = """
 SELECT d.id FROM search_document AS d
-WHERE d.search_vector @@ to_tsquery('fr_unaccent', :tsquery){where}
-ORDER BY d.id DESC LIMIT :limit OFFSET :offset
+WHERE d.search_vector @@ to_tsquery('fr_unaccent', %(tsquery)s){where}
+ORDER BY d.id DESC LIMIT %(limit)s OFFSET %(offset)s
 """
 # One page among the candidates (their ids: primary-key lookups, no second index scan),
 # ranked or newest first, with the query's stemmed lexemes to mark (drawn here as on
@@ -212,7 +213,7 @@ def _pg_filters(filters: rules.Filters, params: dict) -> str:
     for column, value in (("kind", filters.kind), ("department_code", filters.department),
                           ("theme_code", filters.theme)):
         if value:
-            where.append(f" AND d.{column} = :{column}")
+            where.append(f" AND d.{column} = %({column})s")
             params[column] = value
     return "".join(where)
 
@@ -222,8 +223,7 @@ def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple
     query's pages), then one page among them, ranked when they are few."""
     params.update(tsquery=rules.tsquery(words))
     where = _pg_filters(filters, params)
-    newest = list(db.session.execute(text(_PG_NEWEST.format(where=where)),
-                                     {**params, "limit": params["cap"], "offset": 0}).scalars())
+    newest = _ids(_PG_NEWEST.format(where=where), {**params, "limit": params["cap"], "offset": 0})
     ranked = len(newest) <= rules.RANKED_MAX
     start, stop = params["offset"], params["offset"] + params["limit"]
     if ranked:
@@ -231,8 +231,7 @@ def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple
     elif stop <= len(newest):
         ids, offset = newest[start:stop], 0
     else:
-        ids, offset = list(db.session.execute(text(_PG_NEWEST.format(where=where)),
-                                              params).scalars()), 0
+        ids, offset = _ids(_PG_NEWEST.format(where=where), params), 0
     if not ids:
         return [], ranked
     page = _PG_PAGE.format(**(_RANKED if ranked else _NEWEST))
