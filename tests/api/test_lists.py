@@ -214,3 +214,13 @@ def test_errors_raised_before_the_api_views_are_json_too(client):
     response = client.post("/api/v1/needs", headers={"Accept-Language": "en"})
     assert response.status_code in (400, 405) and response.is_json
     assert response.get_json()["error"]["code"] in ("bad_request", "method_not_allowed")
+
+
+def test_answers_are_the_same_compact_bytes_in_debug_mode(make_app):
+    """Flask indents JSON in debug mode (through the pure-Python encoder); the API answers
+    the same compact bytes, hence the same ETags, in every configuration."""
+    debug = make_app(DEBUG=True)
+    assert debug.debug
+    answer = debug.test_client().get("/api/v1/needs")
+    assert answer.status_code == 200
+    assert answer.data.startswith(b'{"') and b"\n " not in answer.data
