@@ -59,21 +59,41 @@ class Document:
     theme_code: str | None = None
 
 
-def facet(prefix: str, code: str | None) -> str:
-    """A filter value as one word of the index ("dep80", "themeservicespublics"): the
-    engines' tokenizers keep letters and digits only."""
-    return prefix + re.sub(r"[^0-9a-z]", "", (code or "").lower())
+def facet(prefix: str, *codes: str | None) -> str:
+    """Filter values as one word of the index ("d80", "kdneed80"): the engines'
+    tokenizers keep letters and digits only."""
+    return prefix + "".join(re.sub(r"[^0-9a-z]", "", (code or "").lower()) for code in codes)
 
 
 def facets(kind: str, department_code: str | None, theme_code: str | None) -> str:
     """A document's filter values as words, the SQLite index's third column (filters are
-    words of the query there: no join)."""
-    words = [facet("kind", kind)]
+    words of the query there: no join): its kind, department and theme, and its kind with
+    each of the other two as one word — the kind is in every document of its kind (a
+    need in nearly all of them), and FTS5 reads a word's whole list: "kind and
+    department" as one word reads a fifth of the documents' entries instead of all."""
+    words = [facet("k", kind)]
     if department_code:
-        words.append(facet("dep", department_code))
+        words += [facet("d", department_code), facet("kd", kind, department_code)]
     if theme_code:
-        words.append(facet("theme", theme_code))
+        words += [facet("t", theme_code), facet("kt", kind, theme_code)]
     return " ".join(words)[:FACETS_MAX]
+
+
+def filter_words(kind: str, department_code: str, theme_code: str) -> list[str]:
+    """The fewest facet words (:func:`facets`) a document must have to meet the filters
+    chosen (empty strings: no filter), the kind joined to the department or the theme."""
+    words = []
+    if kind and department_code:
+        words.append(facet("kd", kind, department_code))
+    elif kind and theme_code:
+        words.append(facet("kt", kind, theme_code))
+    elif kind:
+        words.append(facet("k", kind))
+    if department_code and not kind:
+        words.append(facet("d", department_code))
+    if theme_code and not (kind and not department_code):
+        words.append(facet("t", theme_code))
+    return words
 
 
 @dataclass(frozen=True)
@@ -170,10 +190,8 @@ def fts5_query(words: list[str], filters: Filters | None = None,
 
     expression = "{title body} : (" + " AND ".join(map(one, words)) + ")"
     if filters is not None:
-        for prefix, code in (("kind", filters.kind), ("dep", filters.department),
-                             ("theme", filters.theme)):
-            if code:
-                expression += f' AND facets : "{facet(prefix, code)}"'
+        for word in filter_words(filters.kind, filters.department, filters.theme):
+            expression += f' AND facets : "{word}"'
     return expression
 
 

@@ -14,10 +14,31 @@ def test_engine_queries_quote_every_word():
     assert rules.fts5_query(["ecologie", "bus"]) == '{title body} : ("ecologie"* AND "bus"*)'
     assert rules.fts5_query(["bus"], rules.Filters(kind="need", department="80",
                                                    theme="services_publics")) == (
-        '{title body} : ("bus"*) AND facets : "kindneed" AND facets : "dep80" '
-        'AND facets : "themeservicespublics"')
+        '{title body} : ("bus"*) AND facets : "kdneed80" AND facets : "tservicespublics"')
     assert rules.tsquery(["ecologie", "bus"]) == "'ecologie':* & 'bus':*"
     assert rules.lexemes("'ecolog':* & 'bus':* & 'l''ami'") == ["ecolog", "bus", "l'ami"]
+
+
+def test_the_filters_are_the_fewest_facet_words_a_document_has():
+    document = set(rules.facets("structure", "80", "services_publics").split())
+    assert document == {"kstructure", "d80", "kdstructure80", "tservicespublics",
+                        "ktstructureservicespublics"}
+    assert len(rules.facets("structure", "80", "services_publics")) <= rules.FACETS_MAX
+    assert rules.facets("need", None, None) == "kneed"
+    chosen = {
+        ("structure", "80", "services_publics"): ["kdstructure80", "tservicespublics"],
+        ("structure", "80", ""): ["kdstructure80"],
+        ("structure", "", "services_publics"): ["ktstructureservicespublics"],
+        ("structure", "", ""): ["kstructure"],
+        ("", "80", "services_publics"): ["d80", "tservicespublics"],
+        ("", "80", ""): ["d80"],
+        ("", "", "services_publics"): ["tservicespublics"],
+        ("", "", ""): [],
+    }
+    for filters, words in chosen.items():
+        assert rules.filter_words(*filters) == words
+        assert set(words) <= document  # the document meets every subset of its filters
+    assert not set(rules.filter_words("need", "80", "")) <= document
 
 
 def test_a_word_expanded_becomes_the_index_words_it_starts():

@@ -1,0 +1,56 @@
+"""Templates' ``url_for``: each site-relative URL built once per process
+(inspir_events/urls.py)."""
+
+from __future__ import annotations
+
+import flask
+
+from inspir_events import urls
+from inspir_events.urls import remembered_url_for
+
+
+def _counted(monkeypatch) -> list[str]:
+    built = []
+    real = urls.url_for
+
+    def counting(endpoint, **values):
+        built.append(endpoint)
+        return real(endpoint, **values)
+
+    monkeypatch.setattr(urls, "url_for", counting)
+    return built
+
+
+def test_a_url_is_built_once_then_remembered_across_requests(app, monkeypatch):
+    built = _counted(monkeypatch)
+    for _ in range(3):
+        with app.test_request_context("/"):
+            assert remembered_url_for("needs.territory", code="80") == \
+                flask.url_for("needs.territory", code="80")
+            assert remembered_url_for("main.index") == "/"
+    assert built.count("needs.territory") == 1 and built.count("main.index") == 1
+    with app.test_request_context("/"):
+        assert remembered_url_for("needs.territory", code="59").endswith("/59")
+
+
+def test_the_application_root_is_part_of_the_url(app):
+    with app.test_request_context("/"):
+        assert remembered_url_for("main.accessibility") == "/accessibilite"
+    with app.test_request_context("/", base_url="http://localhost/inspir/"):
+        assert remembered_url_for("main.accessibility") == "/inspir/accessibilite"
+    with app.test_request_context("/"):
+        assert remembered_url_for("main.accessibility") == "/accessibilite"
+
+
+def test_external_urls_follow_each_request_host(app, monkeypatch):
+    built = _counted(monkeypatch)
+    for host in ("a.example.org", "b.example.org"):
+        with app.test_request_context("/", base_url=f"https://{host}"):
+            assert remembered_url_for("main.index", _external=True) == f"https://{host}/"
+    assert built == ["main.index", "main.index"]
+
+
+def test_pages_show_the_same_links_signed_in_and_out(client):
+    page = client.get("/accessibilite").text
+    again = client.get("/accessibilite").text
+    assert page == again and 'href="/needs"' in page
