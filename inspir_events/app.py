@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings_module
@@ -23,6 +25,8 @@ from inspir_events.accounts.blueprint import audit_bp
 from inspir_events.accounts.blueprint import bp as accounts_bp
 from inspir_events.accounts.forms import ROLE_LABELS
 from inspir_events.accounts.permissions import send_to_login
+from inspir_events.aid.cofunding import decisions as cofunding_decisions
+from inspir_events.aid.cofunding.decisions import DELEGATED_ENVELOPES
 from inspir_events.aid.views import bp as aid_bp
 from inspir_events.api.blueprint import bp as api_bp
 from inspir_events.cli import register_commands
@@ -53,7 +57,7 @@ from inspir_events.mail.blueprint import bp as mail_bp
 from inspir_events.main.blueprint import bp as main_bp
 from inspir_events.needs.blueprint import bp as needs_bp
 from inspir_events.notifications.blueprint import bp as notifications_bp
-from inspir_events.notifications.services import unread_count
+from inspir_events.notifications.services import UNREAD_COUNT
 from inspir_events.pictures.blueprint import bp as pictures_bp
 from inspir_events.recusal.blueprint import bp as recusal_bp
 from inspir_events.reference.blueprint import bp as territories_bp
@@ -189,11 +193,22 @@ def _trust_proxies(app: Flask) -> None:
                                 x_port=hops)
 
 
-def _unread_notifications() -> int:
-    """The header's unread count (one query, only for signed-in users)."""
-    if current_user.is_authenticated:
-        return unread_count(current_user.id)
-    return 0
+class HeaderFacts(NamedTuple):
+    unread: int  # unread notifications
+    reviews: bool  # sees the co-funding applications' queue
+
+
+NOBODY = HeaderFacts(0, False)
+# The signed-in header's facts, read by one statement (two before, on every page).
+HEADER_FACTS = select(UNREAD_COUNT.scalar_subquery(), DELEGATED_ENVELOPES.exists())
+
+
+def _header_facts() -> HeaderFacts:
+    """The header's unread count and co-funding link (only for signed-in users)."""
+    if not current_user.is_authenticated:
+        return NOBODY
+    unread, delegated = db.session.execute(HEADER_FACTS, {"user_id": current_user.id}).one()
+    return HeaderFacts(unread, cofunding_decisions.reviews(current_user, bool(delegated)))
 
 
 def _init_templates(app: Flask) -> None:
@@ -214,5 +229,5 @@ def _init_templates(app: Flask) -> None:
             "locale": get_locale,
             "request_path": lambda: request.full_path.rstrip("?"),
             "role_labels": ROLE_LABELS,
-            "unread_notifications": _unread_notifications,
+            "header_facts": _header_facts,
         }

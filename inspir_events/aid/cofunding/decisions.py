@@ -98,11 +98,17 @@ def _delegated_envelopes(user: User) -> set[int]:
     return set(db.session.scalars(DELEGATED_ENVELOPES, {"user_id": user.id}))
 
 
+def reviews(user, has_delegated_envelope: bool) -> bool:
+    """The Region's committee, and the members of a delegated envelope (the header's link
+    reads ``has_delegated_envelope`` with its other facts: DELEGATED_ENVELOPES.exists())."""
+    return envelopes.is_committee(user) or has_delegated_envelope
+
+
 def can_review(user) -> bool:
     """The Region's committee, and the members of a delegated envelope."""
     if not (user and getattr(user, "is_authenticated", False)):
         return False
-    return envelopes.is_committee(user) or bool(_delegated_envelopes(user))
+    return reviews(user, bool(_delegated_envelopes(user)))
 
 
 def _may_review(user: User, application: CofundingApplication) -> bool:

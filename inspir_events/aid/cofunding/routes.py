@@ -38,12 +38,6 @@ ACTIONS = ("save", "check", "submit", "add_lines")
 FORM_ID = "cofunding-form"  # the form's id in the page: a summary's link to it
 
 
-@bp.app_context_processor
-def _review_link():
-    """Whether to show the committee's co-funding queue in the header."""
-    return {"can_review_applications": lambda: decisions.can_review(current_user)}
-
-
 # ---- the organiser -------------------------------------------------------------------
 
 def _field_id(where) -> str:

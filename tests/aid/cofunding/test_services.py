@@ -5,7 +5,7 @@ ask for changes), each audited and notified."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from inspir_events.accounts.models import Role
 from inspir_events.aid.cofunding import decisions, entrusting
@@ -352,3 +352,29 @@ def test_a_delegated_member_grants_on_their_sub_envelope_only(
     assert committed(db, top) == 2_000_000  # only the delegation itself
     grant_row = db.session.scalar(select(AidGrant))
     assert (grant_row.envelope_id, grant_row.decided_by_id) == (sub.id, member.id)
+
+
+def test_the_header_links_the_queue_for_its_reviewers_in_one_statement(
+        app, db, login, make_user, envelopes_2016, committee):
+    """The committee and a delegated envelope's members see the co-funding queue in the
+    header; others do not. The header reads the unread count and this in one statement."""
+    _sub, member = delegate_to(app, make_user, envelopes_2016[PIC_INV].id)
+    someone = make_user(display_name="Quelqu'un")
+    seen = {}
+    for person in (committee, member, someone):
+        browser = app.test_client()
+        login(person, on=browser)
+        statements = []
+
+        def counted(conn, cursor, statement, *args, found=statements):
+            found.append(statement.lower())
+
+        event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            html = browser.get("/accessibilite").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+        seen[person.display_name] = 'href="/aid/applications"' in html
+        assert len([s for s in statements if "notification" in s or "envelope" in s]) == 1
+    assert seen == {committee.display_name: True, member.display_name: True,
+                    "Quelqu'un": False}
