@@ -69,6 +69,9 @@ MARKUP_ALLOWLIST = {
                          "(the daily digest)",
     "search/routes.py": "a result's title and extract, escaped whole by search.rules.highlight "
                         "(only its <mark> added; tests/search shows <script> escaped)",
+    "reference/options.py": "the reference lists' <option>s, every value and name escape()d; "
+                            "the chosen value escaped before it is looked for (tests/reference/"
+                            "test_options.py shows a hostile one neither marked nor echoed)",
 }
 SANITISED_COLUMNS = {"summary_html", "results_html", "lessons_html", "description_html",
                      "narrative_html", "text_html", "content_html"}
