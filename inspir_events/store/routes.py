@@ -21,7 +21,7 @@ from inspir_events.i18n import localized
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType
 from inspir_events.reference import services as reference
-from inspir_events.store import queries, rules, services
+from inspir_events.store import cards, queries, rules, services
 from inspir_events.store.blueprint import bp
 from inspir_events.store.forms import ReproduceForm
 
@@ -66,16 +66,18 @@ def catalogue():
         items, total = queries.store_entries(filters, (page - 1) * per_page, per_page,
                                              queries.CARD_OPTIONS)
     departments, themes = reference.departments(), reference.themes()
+    names = reference_names(departments, themes)
+    shown = cards.cards(items, labels.labelled_ids(SubjectType.PROJECT, [p.id for p in items]),
+                        names["department_names"], names["theme_names"],
+                        discussions.counts("project", [p.id for p in items]))
     return render_template(
-        "store/catalogue.html", filters=filters, items=items, total=total, page=page,
-        pages=pages, labelled=labels.labelled_ids(SubjectType.PROJECT, [p.id for p in items]),
-        comment_counts=discussions.counts("project", [p.id for p in items]),
-        departments=departments, themes=themes,
+        "store/catalogue.html", filters=filters, cards=shown, total=total, page=page,
+        pages=pages, departments=departments, themes=themes,
         licences=queries.licences_used(), years=queries.years_used(),
         store_stages=[(stage, _(STAGE_NAMES[stage])) for stage in queries.STORE_STAGES],
         sorts=[(queries.Sort.NEWEST, _("Newest")),
                (queries.Sort.REPRODUCED, _("Most reproduced"))],
-        **reference_names(departments, themes))
+        **names)
 
 
 def _render_lineage(project: Project, form: ReproduceForm, error: str | None = None,
