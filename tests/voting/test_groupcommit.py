@@ -97,12 +97,15 @@ class Clock:
     def __init__(self):
         self.now = 100.0
         self.sleeps: list[float] = []
+        self.late = 0.0  # how much later than asked a sleep ends
 
     def monotonic(self) -> float:
         return self.now
 
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(round(seconds, 6))
+        if seconds:
+            self.now += seconds + self.late
 
 
 def test_the_linger_counts_from_the_leaders_arrival(monkeypatch):
@@ -119,8 +122,27 @@ def test_the_linger_counts_from_the_leaders_arrival(monkeypatch):
         thread.join(10)
     assert writer.batches == [[1], [2]] and answers == {1: 10, 2: 20}
     assert clock.sleeps == [0.5, 0.3]
-    clock.now += 0.6
     assert queue.submit(3) == 30 and clock.sleeps[-1] == 0.5  # a lone vote waits it all
+
+
+def test_a_leader_woken_far_too_late_makes_the_next_ones_skip_the_linger(monkeypatch):
+    """A busy loop wakes a lingering leader late (under gevent, after a whole turn of the
+    loop): for BUSY_FOR seconds the leaders only yield, then they linger again."""
+    clock = Clock()
+    monkeypatch.setattr(groupcommit, "time", clock)
+    writer = Writer()
+    writer.go.set()
+    queue = GroupCommit(writer, linger=0.01)
+    clock.late = 0.01 * groupcommit.BUSY_LATE / 2  # late, not far too late
+    assert queue.submit(1) == 10 and queue.submit(2) == 20
+    assert clock.sleeps == [0.01, 0.01]
+    clock.late = 0.01 * groupcommit.BUSY_LATE + 0.001  # far too late
+    assert queue.submit(3) == 30
+    assert queue.submit(4) == 40 and queue.submit(5) == 50
+    assert clock.sleeps[2:] == [0.01, 0.0, 0.0]  # 4 and 5 only yield
+    clock.late = 0.0
+    clock.now += groupcommit.BUSY_FOR
+    assert queue.submit(6) == 60 and clock.sleeps[-1] == 0.01
 
 
 def test_under_gevent_a_leader_yields_so_the_votes_already_read_share_its_batch():
