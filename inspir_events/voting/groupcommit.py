@@ -4,9 +4,9 @@ Live voting's votes arrive by the hundred a second, each in a greenlet (or a thr
 its own. Written one transaction each, every vote pays its round trips, its commit and a
 connection of the pool (hundreds of greenlets against a pool of 15: issue 21's
 diagnosis in bench/README.md). Here a caller puts its item in the process's queue; if
-nobody is writing, it becomes the **leader**: it waits until it has been queued
-``linger`` seconds (and yields at least once: other callers already scheduled queue
-first), takes the whole queue and runs the batch (one transaction, set-based statements:
+nobody is writing, it becomes the **leader**: it waits ``linger`` seconds for more
+items (and yields at least once: other callers already scheduled queue first), takes
+the whole queue and runs the batch (one transaction, set-based statements:
 ``voting.votes``); then it hands the lead to the first caller that queued meanwhile, if
 any, and wakes the callers of its batch with their answers. A caller is answered only
 after its batch committed (or failed: the batch's error is raised in every caller).
@@ -41,7 +41,6 @@ class Item:
     """A caller's piece of work; the batch sets ``result`` or ``error`` on it."""
 
     work: Any
-    queued_at: float = 0.0  # time.monotonic() when it was queued
     result: Any = None
     error: BaseException | None = None
     done: bool = False
@@ -74,7 +73,7 @@ class GroupCommit:
     def submit(self, work: Any) -> Any:
         """Queue ``work``, wait until its batch has run, and return its result (or raise
         its error)."""
-        item = Item(work, time.monotonic())
+        item = Item(work)
         with self._lock:
             self._pending.append(item)
             if not self._leading:
@@ -91,14 +90,12 @@ class GroupCommit:
 
     def _lead(self, me: Item) -> None:
         """Run one batch (with ``me`` in it), then pass the lead on."""
-        # More items come in meanwhile. The linger counts from when ``me`` was queued: a
-        # successor that already waited through the previous batch (a busy loop, a slow
-        # database) does not wait again. Even with nothing left to wait the leader yields
-        # once: under gevent, sleep(0) lets the greenlets already scheduled run first (the
-        # votes the loop has just read from their sockets), and they join this batch
-        # instead of writing one batch each. With threads it only gives up the GIL.
+        # More items come in meanwhile. Even without a linger the leader yields once:
+        # under gevent, sleep(0) lets the greenlets already scheduled run first (the votes
+        # the loop has just read from their sockets), and they join this batch instead of
+        # writing one batch each. With threads it only gives up the GIL.
         now = time.monotonic()
-        wait = max(0.0, self.linger - (now - me.queued_at))
+        wait = self.linger
         if wait and now < self._busy_until:
             wait = 0.0
         time.sleep(wait)
@@ -106,7 +103,7 @@ class GroupCommit:
             # Woken far too late: the loop is busy (under gevent a timer fires only after
             # a whole turn of it, every socket's I/O included), so the votes gather by
             # themselves and a timer only adds a turn to each batch (on a loaded machine
-            # acks p50 0.7 -> 200 ms). Leaders only yield for a while.
+            # acks p50 203 ms, the relay's 0.7). Leaders only yield for a while.
             self._busy_until = time.monotonic() + BUSY_FOR
         with self._lock:
             batch, self._pending = self._pending[:self.most], self._pending[self.most:]

@@ -108,23 +108,6 @@ class Clock:
             self.now += seconds + self.late
 
 
-def test_the_linger_counts_from_the_leaders_arrival(monkeypatch):
-    """A successor that waited through the previous batch does not wait ``linger`` again
-    (a busy loop or a slow database would add it to every vote); it still yields once."""
-    clock = Clock()
-    monkeypatch.setattr(groupcommit, "time", clock)
-    writer = Writer()
-    queue = GroupCommit(writer, linger=0.5)
-    answers, threads = submit_all(queue, [1, 2])  # 2 queued while 1 is written
-    clock.now += 0.2  # 2 has waited 0.2 s of its 0.5
-    writer.go.set()
-    for thread in threads:
-        thread.join(10)
-    assert writer.batches == [[1], [2]] and answers == {1: 10, 2: 20}
-    assert clock.sleeps == [0.5, 0.3]
-    assert queue.submit(3) == 30 and clock.sleeps[-1] == 0.5  # a lone vote waits it all
-
-
 def test_a_leader_woken_far_too_late_makes_the_next_ones_skip_the_linger(monkeypatch):
     """A busy loop wakes a lingering leader late (under gevent, after a whole turn of the
     loop): for BUSY_FOR seconds the leaders only yield, then they linger again."""
