@@ -209,7 +209,7 @@ _pg_texts: dict[tuple, str] = {}  # a handful of texts: the holes are fixed on P
 # 0.63 ms, acknowledgements p99 37 → 45 ms). SQLite: BEGIN IMMEDIATE, three reads, the
 # insert and the commit, about 70 µs of CPU, then about 20 µs a vote; nothing yields while
 # a batch is written, so without a wait a batch holds 1.3-1.5 votes; 5 ms gathers about 8
-# (1 process, 1,000 votes/s: CPU per delivered message 1.8 → 1.3 × the relay's;
+# (1 process, 1,000 votes/s: CPU per delivered message 1.6 → 1.2-1.3 × the relay's;
 # bench/README.md, "Issue 21 §5, second round").
 LINGER_BY_DATABASE = {"postgresql": 0.008, "sqlite": 0.005}
 
