@@ -166,7 +166,7 @@ class Base:
     VOTE_HTTP_LIMIT = "5 per second"
     # Seconds a batch of votes waits for more before its transaction (group commit,
     # voting/votes.py); the votes that come while a batch is written join the next anyway.
-    # None: by database (PostgreSQL 0.008, SQLite 0: votes.LINGER_BY_DATABASE).
+    # None: by database (PostgreSQL 0.008, SQLite 0.005: votes.LINGER_BY_DATABASE).
     VOTE_BATCH_LINGER_S: float | None = None
     # Seconds an anonymous visitor's board page may be served from cache (0: never).
     BOARD_CACHE_SECONDS = 5

@@ -5,10 +5,15 @@ its own. Written one transaction each, every vote pays its round trips, its comm
 connection of the pool (hundreds of greenlets against a pool of 15: issue 21's
 diagnosis in bench/README.md). Here a caller puts its item in the process's queue; if
 nobody is writing, it becomes the **leader**: it waits ``linger`` seconds for more
-items, takes the whole queue and runs the batch (one transaction, set-based statements:
+items (and yields at least once: other callers already scheduled queue first), takes
+the whole queue and runs the batch (one transaction, set-based statements:
 ``voting.votes``); then it hands the lead to the first caller that queued meanwhile, if
 any, and wakes the callers of its batch with their answers. A caller is answered only
 after its batch committed (or failed: the batch's error is raised in every caller).
+
+When the loop is busy (a leader woke far later than asked), leaders skip the linger for
+a while: the votes pile up by themselves then, and a timer would only add a turn of the
+loop to every batch.
 
 One batch at a time per queue, so a process writes votes on one connection, and a
 batch's items are decided in queue order (a voter's votes in the order they arrived).
@@ -24,6 +29,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# A leader woken more than BUSY_LATE lingers late makes the leaders of the next BUSY_FOR
+# seconds skip the linger (they still yield once).
+BUSY_LATE = 4
+BUSY_FOR = 1.0
 
 
 @dataclass(eq=False)
@@ -50,6 +60,7 @@ class GroupCommit:
         self._lock = threading.Lock()
         self._pending: list[Item] = []
         self._leading = False
+        self._busy_until = 0.0  # until then, leaders do not linger (the loop is busy)
         self.batches = 0  # how many batches ran, and their items (for the bench's report)
         self.items = 0
         self.connection = None  # what run_batch may keep between batches (one at a time)
@@ -79,8 +90,21 @@ class GroupCommit:
 
     def _lead(self, me: Item) -> None:
         """Run one batch (with ``me`` in it), then pass the lead on."""
-        if self.linger:
-            time.sleep(self.linger)  # more items come in meanwhile (gevent: other greenlets run)
+        # More items come in meanwhile. Even without a linger the leader yields once:
+        # under gevent, sleep(0) lets the greenlets already scheduled run first (the votes
+        # the loop has just read from their sockets), and they join this batch instead of
+        # writing one batch each. With threads it only gives up the GIL.
+        now = time.monotonic()
+        wait = self.linger
+        if wait and now < self._busy_until:
+            wait = 0.0
+        time.sleep(wait)
+        if wait and time.monotonic() - now - wait > BUSY_LATE * self.linger:
+            # Woken far too late: the loop is busy (under gevent a timer fires only after
+            # a whole turn of it, every socket's I/O included), so the votes gather by
+            # themselves and a timer only adds a turn to each batch (on a loaded machine
+            # acks p50 203 ms, the relay's 0.7). Leaders only yield for a while.
+            self._busy_until = time.monotonic() + BUSY_FOR
         with self._lock:
             batch, self._pending = self._pending[:self.most], self._pending[self.most:]
         try:

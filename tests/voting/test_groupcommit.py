@@ -3,8 +3,12 @@ leads, what a batch holds, and every caller answered (or given the batch's error
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
+from inspir_events.voting import groupcommit
 from inspir_events.voting.groupcommit import GroupCommit
 from inspir_events.voting.votes import batch_linger
 from tests.conftest import wait_until
@@ -80,8 +84,67 @@ def test_a_lone_item_leads_its_own_batch():
     assert writer.batches == [[7]]
 
 
-def test_a_batch_waits_for_more_votes_on_postgresql_only_unless_set():
+def test_a_batch_waits_for_more_votes_by_database_unless_set():
     assert batch_linger(None, "postgresql") == 0.008
-    assert batch_linger(None, "sqlite") == 0.0
+    assert batch_linger(None, "sqlite") == 0.005
     assert batch_linger(0.0, "postgresql") == 0.0
     assert batch_linger(0.01, "sqlite") == 0.01
+
+
+class Clock:
+    """``time`` for the queue: a clock the test moves, and the sleeps asked for."""
+
+    def __init__(self):
+        self.now = 100.0
+        self.sleeps: list[float] = []
+        self.late = 0.0  # how much later than asked a sleep ends
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        if seconds:
+            self.now += seconds + self.late
+
+
+def test_a_leader_woken_far_too_late_makes_the_next_ones_skip_the_linger(monkeypatch):
+    """A busy loop wakes a lingering leader late (under gevent, after a whole turn of the
+    loop): for BUSY_FOR seconds the leaders only yield, then they linger again."""
+    clock = Clock()
+    monkeypatch.setattr(groupcommit, "time", clock)
+    writer = Writer()
+    writer.go.set()
+    queue = GroupCommit(writer, linger=0.01)
+    clock.late = 0.01 * groupcommit.BUSY_LATE / 2  # late, not far too late
+    assert queue.submit(1) == 10 and queue.submit(2) == 20
+    assert clock.sleeps == [0.01, 0.01]
+    clock.late = 0.01 * groupcommit.BUSY_LATE + 0.001  # far too late
+    assert queue.submit(3) == 30
+    assert queue.submit(4) == 40 and queue.submit(5) == 50
+    assert clock.sleeps[2:] == [0.01, 0.0, 0.0]  # 4 and 5 only yield
+    clock.late = 0.0
+    clock.now += groupcommit.BUSY_FOR
+    assert queue.submit(6) == 60 and clock.sleeps[-1] == 0.01
+
+
+def test_under_gevent_a_leader_yields_so_the_votes_already_read_share_its_batch():
+    """With no linger, the votes whose greenlets are already scheduled (read from their
+    sockets in the same turn of the loop) join the first one's batch: one batch, not six
+    (on SQLite nothing yields while a batch is written)."""
+    script = (
+        "from gevent import monkey; monkey.patch_all()\n"
+        "import gevent\n"
+        "from inspir_events.voting.groupcommit import GroupCommit\n"
+        "batches = []\n"
+        "def run(items):\n"
+        "    batches.append([item.work for item in items])\n"
+        "    for item in items:\n"
+        "        item.result = item.work\n"
+        "queue = GroupCommit(run)\n"
+        "gevent.joinall([gevent.spawn(queue.submit, n) for n in range(6)])\n"
+        "print(batches)\n")
+    root = Path(__file__).resolve().parents[2]
+    found = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                           text=True, timeout=60, check=True)
+    assert found.stdout.strip() == "[[0, 1, 2, 3, 4, 5]]", found.stderr
