@@ -11,10 +11,6 @@ the whole queue and runs the batch (one transaction, set-based statements:
 any, and wakes the callers of its batch with their answers. A caller is answered only
 after its batch committed (or failed: the batch's error is raised in every caller).
 
-When the loop is busy (a leader woke far later than asked), leaders skip the linger for
-a while: the votes pile up by themselves then, and a timer would only add a turn of the
-loop to every batch.
-
 One batch at a time per queue, so a process writes votes on one connection, and a
 batch's items are decided in queue order (a voter's votes in the order they arrived).
 No thread or greenlet of its own: the leader is always a caller, so nothing runs when
@@ -29,11 +25,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-# A leader woken more than BUSY_LATE lingers late makes the leaders of the next BUSY_FOR
-# seconds skip the linger (they still yield once).
-BUSY_LATE = 4
-BUSY_FOR = 1.0
 
 
 @dataclass(eq=False)
@@ -60,7 +51,6 @@ class GroupCommit:
         self._lock = threading.Lock()
         self._pending: list[Item] = []
         self._leading = False
-        self._busy_until = 0.0  # until then, leaders do not linger (the loop is busy)
         self.batches = 0  # how many batches ran, and their items (for the bench's report)
         self.items = 0
         self.connection = None  # what run_batch may keep between batches (one at a time)
@@ -94,17 +84,7 @@ class GroupCommit:
         # under gevent, sleep(0) lets the greenlets already scheduled run first (the votes
         # the loop has just read from their sockets), and they join this batch instead of
         # writing one batch each. With threads it only gives up the GIL.
-        now = time.monotonic()
-        wait = self.linger
-        if wait and now < self._busy_until:
-            wait = 0.0
-        time.sleep(wait)
-        if wait and time.monotonic() - now - wait > BUSY_LATE * self.linger:
-            # Woken far too late: the loop is busy (under gevent a timer fires only after
-            # a whole turn of it, every socket's I/O included), so the votes gather by
-            # themselves and a timer only adds a turn to each batch (on a loaded machine
-            # acks p50 203 ms, the relay's 0.7). Leaders only yield for a while.
-            self._busy_until = time.monotonic() + BUSY_FOR
+        time.sleep(self.linger)
         with self._lock:
             batch, self._pending = self._pending[:self.most], self._pending[self.most:]
         try:

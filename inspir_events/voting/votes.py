@@ -202,8 +202,8 @@ class _Statements:
 _pg_texts: dict[tuple, str] = {}  # a handful of texts: the holes are fixed on PostgreSQL
 
 
-# How long a batch waits for more votes when VOTE_BATCH_LINGER_S is not set, by database
-# (none while the loop is busy: groupcommit.GroupCommit). A batch costs
+# How long a batch waits for more votes when VOTE_BATCH_LINGER_S is not set, by database.
+# A batch costs
 # its transaction whatever its size. PostgreSQL: two round trips and a WAL flush; waiting
 # 8 ms lets more votes share them (2 processes, 1,000 votes/s: CPU per vote event 1.05 →
 # 0.63 ms, acknowledgements p99 37 → 45 ms). SQLite: BEGIN IMMEDIATE, three reads, the

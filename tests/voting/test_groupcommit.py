@@ -8,7 +8,6 @@ import sys
 import threading
 from pathlib import Path
 
-from inspir_events.voting import groupcommit
 from inspir_events.voting.groupcommit import GroupCommit
 from inspir_events.voting.votes import batch_linger
 from tests.conftest import wait_until
@@ -106,26 +105,6 @@ class Clock:
         self.sleeps.append(round(seconds, 6))
         if seconds:
             self.now += seconds + self.late
-
-
-def test_a_leader_woken_far_too_late_makes_the_next_ones_skip_the_linger(monkeypatch):
-    """A busy loop wakes a lingering leader late (under gevent, after a whole turn of the
-    loop): for BUSY_FOR seconds the leaders only yield, then they linger again."""
-    clock = Clock()
-    monkeypatch.setattr(groupcommit, "time", clock)
-    writer = Writer()
-    writer.go.set()
-    queue = GroupCommit(writer, linger=0.01)
-    clock.late = 0.01 * groupcommit.BUSY_LATE / 2  # late, not far too late
-    assert queue.submit(1) == 10 and queue.submit(2) == 20
-    assert clock.sleeps == [0.01, 0.01]
-    clock.late = 0.01 * groupcommit.BUSY_LATE + 0.001  # far too late
-    assert queue.submit(3) == 30
-    assert queue.submit(4) == 40 and queue.submit(5) == 50
-    assert clock.sleeps[2:] == [0.01, 0.0, 0.0]  # 4 and 5 only yield
-    clock.late = 0.0
-    clock.now += groupcommit.BUSY_FOR
-    assert queue.submit(6) == 60 and clock.sleeps[-1] == 0.01
 
 
 def test_under_gevent_a_leader_yields_so_the_votes_already_read_share_its_batch():
