@@ -56,6 +56,33 @@ LABELS = {
 }
 
 
+PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL, connect_timeout=5, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def fresh_database(kind: str, workdir: str, name: str) -> tuple[str, str | None]:
+    """A database for one bench run: a SQLite file in ``workdir``, or (``kind`` "postgresql")
+    a fresh schema of PG_URL's database, reached through ``-csearch_path``. Its URL and the
+    schema (to drop with :func:`drop_schema`; None for SQLite)."""
+    if kind != "postgresql":
+        return "sqlite:///" + os.path.join(workdir, "bench.db"), None
+    schema = f"bench_{name}_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
+    sep = "&" if "?" in PG_URL else "?"
+    _pg_admin(f'CREATE SCHEMA "{schema}"')
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}", schema
+
+
+def drop_schema(schema: str | None) -> None:
+    if schema is not None:
+        _pg_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -41,6 +41,8 @@ import readme_table
 from needs_board import (
     HERE,
     RESULTS,
+    drop_schema,
+    fresh_database,
     machine,
     request,
     run_checked,
@@ -55,7 +57,6 @@ from seed_needs import BENCH_EMAIL, BENCH_PASSWORD
 
 TARGET_RATIO = 0.2
 TARGET_P99_MS = 100.0
-PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 EVENT_ID = 1  # seed_store.py's first event: past, published, its ideas and closed round
 # (name, path, signed in, held to the target, label)
 ROUTES = (
@@ -103,13 +104,6 @@ def verdicts(targets: list[dict]) -> list[dict]:
     return targets
 
 
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_URL, connect_timeout=5, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def _analyse(url: str) -> None:
     import psycopg
 
@@ -121,14 +115,7 @@ def _analyse(url: str) -> None:
 def run_database(kind: str, args) -> dict:
     """Set up, seed, serve and load one database; its figures."""
     workdir = tempfile.mkdtemp(prefix=f"inspir-bench-pages-{kind}-")
-    schema = None
-    if kind == "postgresql":
-        schema = f"bench_pages_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
-        sep = "&" if "?" in PG_URL else "?"
-        url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-        _pg_admin(f'CREATE SCHEMA "{schema}"')
-    else:
-        url = "sqlite:///" + os.path.join(workdir, "bench.db")
+    url, schema = fresh_database(kind, workdir, "pages")
     env = server_env(args.config, "unused")
     env.update(DATABASE_URL=url, BOARD_CACHE_SECONDS="0")
     server = log = None
@@ -162,8 +149,7 @@ def run_database(kind: str, args) -> dict:
             stop(server)
         if log is not None:
             log.close()
-        if schema is not None:
-            _pg_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        drop_schema(schema)
         if args.keep:
             print(f"kept {workdir}")
         else:

@@ -35,6 +35,8 @@ from needs_board import (
     HERE,
     RESULTS,
     _load,
+    drop_schema,
+    fresh_database,
     machine,
     request,
     run_checked,
@@ -47,7 +49,6 @@ from needs_board import (
 
 TARGET_RATIO = 0.1
 TARGET_P99_MS = 150.0
-PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 WORDS = ("bus", "covoiturage", "logement", "jardins", "déchets", "étudiants", "gymnases",
          "producteurs", "mairie", "démarches", "Amiens", "Dunkerque", "Péronne", "sport",
@@ -94,24 +95,10 @@ def verdicts(targets: list[dict]) -> list[dict]:
     return targets
 
 
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_URL, connect_timeout=5, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def run_database(kind: str, args) -> dict:
     """Set up, seed, serve and load one database; its figures."""
     workdir = tempfile.mkdtemp(prefix=f"inspir-bench-search-{kind}-")
-    schema = None
-    if kind == "postgresql":
-        schema = f"bench_search_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
-        sep = "&" if "?" in PG_URL else "?"
-        url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-        _pg_admin(f'CREATE SCHEMA "{schema}"')
-    else:
-        url = "sqlite:///" + os.path.join(workdir, "bench.db")
+    url, schema = fresh_database(kind, workdir, "search")
     env = server_env(args.config, "unused")
     env["DATABASE_URL"] = url
     server = log = None
@@ -147,8 +134,7 @@ def run_database(kind: str, args) -> dict:
             print(f"kept {workdir}" + (f" and the schema {schema}: DATABASE_URL={url}"
                                        if schema else ""), flush=True)
         else:
-            if schema is not None:
-                _pg_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            drop_schema(schema)
             shutil.rmtree(workdir, ignore_errors=True)
     return {"database": kind, "seed": seed, "checks": checks,
             "settings": load["settings"], "targets": verdicts(load["targets"])}
