@@ -14,6 +14,17 @@
 
   var socket = window.io({ transports: ["websocket", "polling"] });
 
+  /* Once a form of this page is sent (open, close, a vote without the socket) the page is
+     leaving: a change of the round announced meanwhile must not reload it, as a reload would
+     abort the form's navigation and lose its answer. */
+  var leaving = false;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  window.addEventListener("pageshow", function () { leaving = false; });
+
+  function refresh() {
+    if (!leaving) { window.location.reload(); }
+  }
+
   function setText(selector, value) {
     var node = root.querySelector(selector);
     if (node && value !== undefined && value !== null) { node.textContent = String(value); }
@@ -32,7 +43,7 @@
 
   function applyTally(data) {
     if (!data || data.round_id !== roundId) { return; }
-    if (data.status && data.status !== status) { window.location.reload(); return; }
+    if (data.status && data.status !== status) { refresh(); return; }
     if (data.version < lastVersion) { return; }  /* an older snapshot arrived late */
     lastVersion = data.version;
     setText("[data-total]", data.total);
@@ -58,9 +69,7 @@
   socket.on("disconnect", function () { joined = false; });
   socket.on("tally", applyTally);
   socket.on("round", function (data) {
-    if (data && data.round_id === roundId && data.status !== status) {
-      window.location.reload();
-    }
+    if (data && data.round_id === roundId && data.status !== status) { refresh(); }
   });
 
   function markVoted(form) {

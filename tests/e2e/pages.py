@@ -33,7 +33,8 @@ def demo_ids(app) -> DemoIds:
         try:
             live = db.session.scalar(select(Event).where(Event.title == LIVE_EVENT_TITLE))
             live_round = db.session.scalar(select(VotingRound).where(
-                VotingRound.event_id == live.id, VotingRound.status == RoundStatus.OPEN))
+                VotingRound.event_id == live.id, VotingRound.status == RoundStatus.OPEN)
+                .order_by(VotingRound.id))
             team = db.session.scalar(select(Team).where(Team.event_id == live.id)
                                      .order_by(Team.id))
             closed = db.session.scalar(select(VotingRound).where(
