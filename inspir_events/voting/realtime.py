@@ -74,6 +74,7 @@ class LiveState:
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     limiter: tally.RateLimiter = field(default_factory=tally.RateLimiter)
     broadcaster: tally.Broadcaster = field(default_factory=tally.Broadcaster)
+    counts: results.RunningCounts = field(default_factory=results.RunningCounts)
     rooms: dict[int, set[str]] = field(default_factory=dict)  # event id -> socket ids
     sockets: dict[str, SocketInfo] = field(default_factory=dict)  # socket id -> who
     messages: dict[str, dict[str, str]] = field(default_factory=dict)  # locale -> outcome -> text
@@ -241,6 +242,7 @@ def _lead(live: LiveState) -> bool:
     live.is_leader = bool(live.redis.set(key, live.process_id, nx=True, px=LEADER_TTL_MS))
     if not live.is_leader:
         live.broadcaster = tally.Broadcaster()  # a new leader sends everything once
+        live.counts = results.RunningCounts()  # and counts every vote again
     return live.is_leader
 
 
@@ -266,12 +268,13 @@ def broadcast_tick(app: Flask) -> int:
                 for round_id in rounds.apply_schedule():
                     announce_round(rounds.find_round(round_id))
             open_rounds = {r.id: r for r in rounds.open_rounds()}
-            # One statement for every open round's tally; a round is sent again when its
+            # Every open round's tally (one statement, or on SQLite the votes since the last
+            # tick: results.RunningCounts); a round is sent again when its
             # version, its total or its room's connected count moved (the version is the
             # latest vote's id; on PostgreSQL two voters' transactions may commit out of
             # id order, so the total catches a vote committed under an older id).
             messages, counts = {}, {}
-            for round_id, message in results.snapshots(list(open_rounds.values())).items():
+            for round_id, message in live.counts.snapshots(list(open_rounds.values())).items():
                 event_id = open_rounds[round_id].event_id
                 if event_id not in counts:
                     counts[event_id] = connected(event_id, live)

@@ -42,7 +42,7 @@ def snapshot(voting_round: VotingRound) -> dict:
 
 
 def snapshots(voting_rounds: list[VotingRound]) -> dict[int, dict]:
-    """``snapshot`` of several rounds (the broadcast tick's open rounds), by round id."""
+    """``snapshot`` of several rounds, by round id."""
     if not voting_rounds:
         return {}
     # One statement, so the counts, the total and the version come from one snapshot of the
@@ -56,18 +56,78 @@ def snapshots(voting_rounds: list[VotingRound]) -> dict[int, dict]:
     for round_id, idea_id, count, latest in rows:
         counts[round_id][idea_id] = count
         versions[round_id] = max(versions.get(round_id, 0), latest)
-    found = {}
-    for voting_round in voting_rounds:
-        visible = rules.tally_visible(voting_round.visibility, voting_round.status)
-        mine = counts[voting_round.id]
-        found[voting_round.id] = {
-            "round_id": voting_round.id,
-            "status": voting_round.status.value,
-            "version": versions.get(voting_round.id, 0),
-            "tally": {str(k): v for k, v in mine.items()} if visible else None,
-            "total": sum(mine.values()),
-        }
-    return found
+    return {r.id: _message(r, counts[r.id], versions.get(r.id, 0)) for r in voting_rounds}
+
+
+def _message(voting_round: VotingRound, counts: dict[int, int], version: int) -> dict:
+    visible = rules.tally_visible(voting_round.visibility, voting_round.status)
+    return {
+        "round_id": voting_round.id,
+        "status": voting_round.status.value,
+        "version": version,
+        "tally": {str(k): v for k, v in counts.items()} if visible else None,
+        "total": sum(counts.values()),
+    }
+
+
+# Databases whose votes commit in the order of their ids, one writer at a time: there the
+# broadcast tick adds the votes past the last one it counted (a read of the primary key's
+# range) instead of counting every vote of the open rounds five times a second (10 ms for a
+# round of 60,000 votes on SQLite). PostgreSQL's concurrent transactions may commit a lower id
+# after a higher one: there every tick counts every vote (``snapshots``).
+ORDERED_COMMITS = frozenset({"sqlite"})
+# Ticks between two counts of every vote, whatever happened (a vote removed with its idea).
+RECOUNT_EVERY = 25
+
+
+class RunningCounts:
+    """The open rounds' counts kept between the broadcast ticks of one process."""
+
+    def __init__(self) -> None:
+        self.seen = 0  # the highest vote id counted
+        self.counts: dict[int, dict[int, int]] = {}  # round id -> idea id -> votes
+        self.versions: dict[int, int] = {}
+        self.ticks = 0
+
+    def snapshots(self, voting_rounds: list[VotingRound]) -> dict[int, dict]:
+        """``snapshots(voting_rounds)``, from the votes added since the previous call."""
+        if not voting_rounds or db.session.get_bind().dialect.name not in ORDERED_COMMITS:
+            return snapshots(voting_rounds)
+        ids = {r.id for r in voting_rounds}
+        self.ticks += 1
+        if ids - self.counts.keys() or self.ticks >= RECOUNT_EVERY:
+            self._count_all(ids)
+        else:
+            self._count_since(ids)
+        return {r.id: _message(r, self.counts[r.id], self.versions.get(r.id, 0))
+                for r in voting_rounds}
+
+    def _count_all(self, ids: set[int]) -> None:
+        # The last id first, then the votes up to it: one committed meanwhile has a higher id
+        # and is counted by the next tick.
+        seen = db.session.scalar(select(func.max(Vote.id))) or 0
+        rows = db.session.execute(
+            select(Vote.round_id, Vote.idea_id, func.count(), func.max(Vote.id))
+            .where(Vote.round_id.in_(ids), Vote.id <= seen)
+            .group_by(Vote.round_id, Vote.idea_id)) if ids else ()
+        self.counts = {round_id: {} for round_id in ids}
+        self.versions = {}
+        for round_id, idea_id, count, latest in rows:
+            self.counts[round_id][idea_id] = count
+            self.versions[round_id] = max(self.versions.get(round_id, 0), latest)
+        self.seen, self.ticks = seen, 0
+
+    def _count_since(self, ids: set[int]) -> None:
+        self.counts = {round_id: self.counts[round_id] for round_id in ids}
+        self.versions = {r: v for r, v in self.versions.items() if r in ids}
+        # Rows, not groups: a GROUP BY would make SQLite walk the (round, idea) index whole.
+        for round_id, idea_id, vote_id in db.session.execute(
+                select(Vote.round_id, Vote.idea_id, Vote.id).where(Vote.id > self.seen)):
+            self.seen = max(self.seen, vote_id)
+            if round_id in ids:
+                mine = self.counts[round_id]
+                mine[idea_id] = mine.get(idea_id, 0) + 1
+                self.versions[round_id] = max(self.versions.get(round_id, 0), vote_id)
 
 
 def room_snapshots(event: Event) -> list[dict]:

@@ -6,13 +6,15 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy import event as sa_event
 
 from inspir_events.audit.models import AuditEntry
 from inspir_events.voting import results as result_cases
 from inspir_events.voting import rounds as round_cases
 from inspir_events.voting import votes as vote_cases
-from inspir_events.voting.models import RoundWinner
+from inspir_events.voting.models import RoundWinner, Vote, VotingRound
+from inspir_events.voting.rules import RoundStatus
 from tests.events.conftest import text_of
 
 
@@ -129,3 +131,72 @@ def test_only_organisers_confirm_winners_and_only_once_closed(db, browser, organ
     assert result_cases.winners_of(s.round.id) == []
     assert db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "round.winners")) is None
+
+
+# ---- the broadcast tick's running counts -----------------------------------------------------
+
+def _statements(db, action):
+    """What ``action`` returns, and the SQL statements it ran."""
+    ran = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        ran.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        return action(), ran
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_the_ticks_running_counts_are_a_count_of_every_vote(db, voting_setup, make_round):
+    s = voting_setup()
+    running = result_cases.RunningCounts()
+
+    def tick():
+        open_rounds = list(db.session.scalars(select(VotingRound).where(
+            VotingRound.status == RoundStatus.OPEN).order_by(VotingRound.id)))
+        kept, every = running.snapshots(open_rounds), result_cases.snapshots(open_rounds)
+        db.session.rollback()
+        assert kept == every
+        return kept
+
+    assert tick()[s.round.id]["total"] == 0
+    ballots = ((s.outsider, s.ideas[0]), (s.members[0][1], s.ideas[1]),
+               (s.members[1][0], s.ideas[0]), (s.outsider, s.ideas[1]))
+    for voter, idea in ballots:
+        assert vote_cases.cast_vote(voter.id, s.round.id, idea.id).outcome == "stored"
+        tick()
+    assert tick()[s.round.id]["tally"] == {str(s.ideas[0].id): 2, str(s.ideas[1].id): 2}
+    second = make_round()  # a round opening while the first runs: counted from the start
+    assert vote_cases.cast_vote(s.members[0][0].id, second.id, s.ideas[1].id).outcome \
+        == "stored"
+    snapshot = tick()
+    assert snapshot[second.id]["total"] == 1 and snapshot[s.round.id]["total"] == 4
+    assert snapshot[second.id]["version"] > snapshot[s.round.id]["version"]
+
+
+def test_on_sqlite_a_tick_reads_only_the_votes_past_the_last_counted(db, setup):
+    running = result_cases.RunningCounts()
+    voting_round = db.session.get(VotingRound, setup.round.id)
+    running.snapshots([voting_round])  # the first tick counts every vote
+    vote_cases.cast_vote(setup.outsider.id, setup.round.id, setup.ideas[0].id)
+    snapshot, ran = _statements(db, lambda: running.snapshots([voting_round]))
+    assert snapshot[setup.round.id]["total"] == 1
+    (read,) = [s for s in ran if "FROM vote" in s]
+    assert "vote.id >" in read and "GROUP BY" not in read and "count" not in read.lower()
+
+
+def test_every_vote_is_counted_again_every_so_many_ticks(db, setup, monkeypatch):
+    """A vote gone with its idea (a cascade) leaves the counts by the next full count."""
+    monkeypatch.setattr(result_cases, "RECOUNT_EVERY", 3)
+    running = result_cases.RunningCounts()
+    voting_round = db.session.get(VotingRound, setup.round.id)
+    for idea in setup.ideas:
+        vote_cases.cast_vote(setup.outsider.id, setup.round.id, idea.id)
+    assert running.snapshots([voting_round])[setup.round.id]["total"] == 2
+    db.session.execute(delete(Vote).where(Vote.idea_id == setup.ideas[1].id))
+    db.session.commit()
+    totals = [running.snapshots([voting_round])[setup.round.id]["total"] for _ in range(3)]
+    assert totals == [2, 2, 1]
