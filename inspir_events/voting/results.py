@@ -47,16 +47,24 @@ def snapshots(voting_rounds: list[VotingRound]) -> dict[int, dict]:
         return {}
     # One statement, so the counts, the total and the version come from one snapshot of the
     # votes (three queries could each see a different set on PostgreSQL).
-    rows = db.session.execute(
-        select(Vote.round_id, Vote.idea_id, func.count(), func.max(Vote.id))
-        .where(Vote.round_id.in_([r.id for r in voting_rounds]))
-        .group_by(Vote.round_id, Vote.idea_id)).all()
-    counts: dict[int, dict[int, int]] = {r.id: {} for r in voting_rounds}
+    counts, versions = _counted({r.id for r in voting_rounds})
+    return {r.id: _message(r, counts[r.id], versions.get(r.id, 0)) for r in voting_rounds}
+
+
+def _counted(round_ids: set[int], *, up_to: int | None = None
+             ) -> tuple[dict[int, dict[int, int]], dict[int, int]]:
+    """Votes per idea of each round, and each round's latest vote id (its version), in one
+    statement; only the votes up to the id ``up_to`` if given."""
+    query = (select(Vote.round_id, Vote.idea_id, func.count(), func.max(Vote.id))
+             .where(Vote.round_id.in_(round_ids)).group_by(Vote.round_id, Vote.idea_id))
+    if up_to is not None:
+        query = query.where(Vote.id <= up_to)
+    counts: dict[int, dict[int, int]] = {round_id: {} for round_id in round_ids}
     versions: dict[int, int] = {}
-    for round_id, idea_id, count, latest in rows:
+    for round_id, idea_id, count, latest in db.session.execute(query) if round_ids else ():
         counts[round_id][idea_id] = count
         versions[round_id] = max(versions.get(round_id, 0), latest)
-    return {r.id: _message(r, counts[r.id], versions.get(r.id, 0)) for r in voting_rounds}
+    return counts, versions
 
 
 def _message(voting_round: VotingRound, counts: dict[int, int], version: int) -> dict:
@@ -106,15 +114,7 @@ class RunningCounts:
         # The last id first, then the votes up to it: one committed meanwhile has a higher id
         # and is counted by the next tick.
         seen = db.session.scalar(select(func.max(Vote.id))) or 0
-        rows = db.session.execute(
-            select(Vote.round_id, Vote.idea_id, func.count(), func.max(Vote.id))
-            .where(Vote.round_id.in_(ids), Vote.id <= seen)
-            .group_by(Vote.round_id, Vote.idea_id)) if ids else ()
-        self.counts = {round_id: {} for round_id in ids}
-        self.versions = {}
-        for round_id, idea_id, count, latest in rows:
-            self.counts[round_id][idea_id] = count
-            self.versions[round_id] = max(self.versions.get(round_id, 0), latest)
+        self.counts, self.versions = _counted(ids, up_to=seen)
         self.seen, self.ticks = seen, 0
 
     def _count_since(self, ids: set[int]) -> None:
