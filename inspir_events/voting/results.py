@@ -61,7 +61,7 @@ def _counted(round_ids: set[int], *, up_to: int | None = None
         query = query.where(Vote.id <= up_to)
     counts: dict[int, dict[int, int]] = {round_id: {} for round_id in round_ids}
     versions: dict[int, int] = {}
-    for round_id, idea_id, count, latest in db.session.execute(query) if round_ids else ():
+    for round_id, idea_id, count, latest in db.session.execute(query):
         counts[round_id][idea_id] = count
         versions[round_id] = max(versions.get(round_id, 0), latest)
     return counts, versions
