@@ -67,9 +67,10 @@ def catalogue():
                                              queries.CARD_OPTIONS)
     departments, themes = reference.departments(), reference.themes()
     names = reference_names(departments, themes)
-    shown = cards.cards(items, labels.labelled_ids(SubjectType.PROJECT, [p.id for p in items]),
+    ids = [p.id for p in items]
+    shown = cards.cards(items, labels.labelled_ids(SubjectType.PROJECT, ids),
                         names["department_names"], names["theme_names"],
-                        discussions.counts("project", [p.id for p in items]))
+                        discussions.counts("project", ids))
     return render_template(
         "store/catalogue.html", filters=filters, cards=shown, total=total, page=page,
         pages=pages, departments=departments, themes=themes,

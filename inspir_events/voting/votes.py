@@ -203,10 +203,9 @@ _pg_texts: dict[tuple, str] = {}  # a handful of texts: the holes are fixed on P
 
 
 # How long a batch waits for more votes when VOTE_BATCH_LINGER_S is not set, by database.
-# A batch costs
-# its transaction whatever its size. PostgreSQL: two round trips and a WAL flush; waiting
-# 8 ms lets more votes share them (2 processes, 1,000 votes/s: CPU per vote event 1.05 →
-# 0.63 ms, acknowledgements p99 37 → 45 ms). SQLite: BEGIN IMMEDIATE, three reads, the
+# A batch costs its transaction whatever its size. PostgreSQL: two round trips and a WAL
+# flush; waiting 8 ms lets more votes share them (2 processes, 1,000 votes/s: CPU per vote
+# event 1.05 → 0.63 ms, acknowledgements p99 37 → 45 ms). SQLite: BEGIN IMMEDIATE, three reads, the
 # insert and the commit, about 70 µs of CPU, then about 20 µs a vote; nothing yields while
 # a batch is written, so without a wait a batch holds 1.3-1.5 votes; 5 ms gathers about 8
 # (1 process, 1,000 votes/s: CPU per delivered message 1.6 → 1.2-1.3 × the relay's;
