@@ -202,7 +202,7 @@ def _marked(row, words: list[str]) -> Result:
 _PG_PLANNING = "SET LOCAL random_page_cost = 1.1"
 _PG_NEWEST = """
 SELECT d.id FROM search_document AS d
-WHERE d.search_vector @@ to_tsquery('fr_unaccent', %(tsquery)s){where}
+WHERE d.search_vector @@ CAST(%(tsquery)s AS tsquery){where}
 ORDER BY d.id DESC LIMIT %(limit)s OFFSET %(offset)s
 """
 # One page among the candidates (their ids: primary-key lookups, no second index scan),
@@ -210,7 +210,7 @@ ORDER BY d.id DESC LIMIT %(limit)s OFFSET %(offset)s
 # SQLite: ts_headline parsed each whole text again, 2 ms to 6 ms of the database's
 # time for a page).
 _PG_PAGE = """
-WITH q AS (SELECT to_tsquery('fr_unaccent', :tsquery) AS query),
+WITH q AS (SELECT CAST(:tsquery AS tsquery) AS query),
 top AS (
     SELECT d.id, {score} AS score FROM search_document AS d, q
     WHERE d.id = ANY(CAST(:ids AS integer[]))
@@ -226,6 +226,42 @@ _RANKED = {"score": "ts_rank_cd(d.search_vector, q.query)", "order": "score DESC
 _NEWEST = {"score": "0", "order": "d.id DESC", "outer_order": "d.id DESC"}
 
 
+# A word's stem as the index holds it (the ``fr_unaccent`` configuration, written by the
+# migrations only: kept per process).
+_PG_STEMS = """
+SELECT w, (tsvector_to_array(to_tsvector('fr_unaccent', w)))[1]
+FROM unnest(CAST(%(words)s AS text[])) AS w
+"""
+STEMS = "inspir.search_stems"
+STEMS_KEPT = 4096
+# Whether the index holds words starting with a cut word as typed: a count, which
+# PostgreSQL reads through the GIN index (an EXISTS it planned as a sequential scan, hoping
+# for an early row: 85 ms when there is none). Read at every search: never stale.
+_PG_STARTS = "SELECT count(*) > 0 FROM search_document WHERE search_vector @@ CAST({} AS tsquery)"
+
+
+def _pg_stems(words: list[str]) -> dict[str, str | None]:
+    kept = current_app.extensions.setdefault(STEMS, {})
+    missing = [word for word in words if word not in kept]
+    if missing:
+        if len(kept) > STEMS_KEPT:
+            kept.clear()
+        connection = db.session.connection().connection.driver_connection
+        kept.update(connection.execute(_PG_STEMS, {"words": missing}).fetchall())
+    return {word: kept.get(word) for word in words}
+
+
+def _pg_starts_longer(words: list[str], stems: dict[str, str | None]) -> dict[str, bool]:
+    cut = [word for word in words if rules.cut_by_stemming(word, stems[word])]
+    if not cut:
+        return {}
+    checks = ", ".join(f"({_PG_STARTS.format(f'%(p{n})s')})" for n in range(len(cut)))
+    params = {f"p{n}": f"'{word}':*" for n, word in enumerate(cut)}
+    connection = db.session.connection().connection.driver_connection
+    found = connection.execute(f"SELECT {checks}", params, prepare=False).fetchone()
+    return dict(zip(cut, found, strict=True))
+
+
 def _pg_filters(filters: rules.Filters, params: dict) -> str:
     where = []
     for column, value in (("kind", filters.kind), ("department_code", filters.department),
@@ -239,9 +275,12 @@ def _pg_filters(filters: rules.Filters, params: dict) -> str:
 def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple[list, bool]:
     """The newest matches up to one past the limit of ranking (how many, and a broad
     query's pages), then one page among them, ranked when they are few."""
-    params.update(tsquery=rules.tsquery(words))
-    where = _pg_filters(filters, params)
+    stems = _pg_stems(words)
     db.session.execute(text(_PG_PLANNING))
+    params.update(tsquery=rules.tsquery(words, stems, _pg_starts_longer(words, stems)))
+    if not params["tsquery"]:
+        return [], True
+    where = _pg_filters(filters, params)
     newest = _ids(_PG_NEWEST.format(where=where),
                   {**params, "limit": params["cap"], "offset": 0}, prepare=False)
     ranked = len(newest) <= rules.RANKED_MAX

@@ -195,10 +195,40 @@ def fts5_query(words: list[str], filters: Filters | None = None,
     return expression
 
 
-def tsquery(words: list[str]) -> str:
-    """PostgreSQL's ``to_tsquery`` text: every word, each as a prefix of the stemmed
-    lexeme. Words are letters and digits only (:func:`terms`), quoted all the same."""
-    return " & ".join(f"'{word}':*" for word in words)
+def cut_by_stemming(word: str, stem: str | None) -> bool:
+    """Whether PostgreSQL's French stemmer cut ``word`` ("logement" -> "log"): its stem no
+    longer starts with it (a stop word has no stem)."""
+    return bool(stem) and not stem.startswith(word)
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("'", "''") + "'"
+
+
+def tsquery(words: list[str], stems: Mapping[str, str | None],
+            starts_longer: Mapping[str, bool]) -> str:
+    """PostgreSQL's ``tsquery`` text (already stemmed: read as it is), each word found as
+    SQLite finds it — as the start of longer words — and by its stem:
+
+    - a word the stemmer left whole ("covoit", "bus"): its stem as a prefix;
+    - a word it cut ("logement" -> "log"): its stem exactly, or the word as typed as the
+      start of a longer indexed word when the index has some (``starts_longer``:
+      "logementaire"). Its stem as a prefix (``'log':*``) found "logiciel" and
+      "logistique", which SQLite never did, and made PostgreSQL recheck every candidate.
+
+    Stop words (no stem) are left out; an empty text when no word is left."""
+    parts = []
+    for word in words:
+        stem = stems.get(word)
+        if not stem:
+            continue
+        if not cut_by_stemming(word, stem):
+            parts.append(_quoted(stem) + ":*")
+        elif starts_longer.get(word):
+            parts.append(f"( {_quoted(stem)} | {_quoted(word)}:* )")
+        else:
+            parts.append(_quoted(stem))
+    return " & ".join(parts)
 
 
 _LEXEME = re.compile(r"'((?:[^']|'')+)'")

@@ -15,7 +15,13 @@ def test_engine_queries_quote_every_word():
     assert rules.fts5_query(["bus"], rules.Filters(kind="need", department="80",
                                                    theme="services_publics")) == (
         '{title body} : ("bus"*) AND facets : "kdneed80" AND facets : "tservicespublics"')
-    assert rules.tsquery(["ecologie", "bus"]) == "'ecologie':* & 'bus':*"
+    stems = {"logement": "log", "covoit": "covoit", "le": None, "ecoles": "ecol"}
+    words = ["logement", "covoit", "le", "ecoles"]
+    assert rules.tsquery(words, stems, {}) == "'log' & 'covoit':* & 'ecol'"
+    assert rules.tsquery(words, stems, {"logement": True}) == (
+        "( 'log' | 'logement':* ) & 'covoit':* & 'ecol'")
+    assert rules.tsquery(["le"], stems, {}) == ""
+    assert rules.tsquery(["l'ami"], {"l'ami": "l'ami"}, {}) == "'l''ami':*"
     assert rules.lexemes("'ecolog':* & 'bus':* & 'l''ami'") == ["ecolog", "bus", "l'ami"]
 
 

@@ -147,6 +147,23 @@ def test_a_too_broad_query_comes_newest_first_and_says_so(db, make_need, client,
 
 
 @BACKENDS
+def test_a_word_does_not_find_the_words_sharing_only_the_start_of_its_stem(db, make_need,
+                                                                         found):
+    """PostgreSQL stems « logement » to « log »: its stem as a prefix found « logiciel »
+    and « logistique », which SQLite (the words starting with the word typed) never did.
+    A word finds its own stem's words and the words it starts, on both engines."""
+    housing = make_need(title="Logement des étudiants")
+    plural = make_need(title="Logements vacants")
+    software = make_need(title="Logiciel libre pour les associations")
+    logistics = make_need(title="Une plateforme logistique")
+    assert set(found("logement")) == {("need", housing.id), ("need", plural.id)}
+    assert ("need", plural.id) in found("logements")
+    assert found("logiciel") == [("need", software.id)]
+    assert found("logisti") == [("need", logistics.id)]
+    assert found("étudiant") == [("need", housing.id)]
+
+
+@BACKENDS
 def test_a_word_finds_the_longer_words_it_starts(db, make_need, found):
     """SQLite replaces a typed word by the index's words starting with it (FTS5's
     vocabulary), or keeps FTS5's prefix search when there are many; PostgreSQL's prefix
