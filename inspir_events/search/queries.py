@@ -256,7 +256,7 @@ def _pg_starts_longer(words: list[str], stems: dict[str, str | None]) -> dict[st
     if not cut:
         return {}
     checks = ", ".join(f"({_PG_STARTS.format(f'%(p{n})s')})" for n in range(len(cut)))
-    params = {f"p{n}": f"'{word}':*" for n, word in enumerate(cut)}
+    params = {f"p{n}": rules.quoted(word) + ":*" for n, word in enumerate(cut)}
     connection = db.session.connection().connection.driver_connection
     found = connection.execute(f"SELECT {checks}", params, prepare=False).fetchone()
     return dict(zip(cut, found, strict=True))

@@ -201,7 +201,8 @@ def cut_by_stemming(word: str, stem: str | None) -> bool:
     return bool(stem) and not stem.startswith(word)
 
 
-def _quoted(lexeme: str) -> str:
+def quoted(lexeme: str) -> str:
+    """A lexeme as a ``tsquery`` text writes it."""
     return "'" + lexeme.replace("'", "''") + "'"
 
 
@@ -223,11 +224,11 @@ def tsquery(words: list[str], stems: Mapping[str, str | None],
         if not stem:
             continue
         if not cut_by_stemming(word, stem):
-            parts.append(_quoted(stem) + ":*")
+            parts.append(quoted(stem) + ":*")
         elif starts_longer.get(word):
-            parts.append(f"( {_quoted(stem)} | {_quoted(word)}:* )")
+            parts.append(f"( {quoted(stem)} | {quoted(word)}:* )")
         else:
-            parts.append(_quoted(stem))
+            parts.append(quoted(stem))
     return " & ".join(parts)
 
 
