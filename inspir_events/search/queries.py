@@ -81,11 +81,16 @@ WHERE id IN ({ids})
 EXTRACT_CHARS = 180
 
 
+def _driver():
+    """The driver's own connection under the session's (in its transaction)."""
+    return db.session.connection().connection.driver_connection
+
+
 def _ids(sql: str, params: dict, prepare: bool | None = None) -> list[int]:
     """The ids a top query gives, read by the driver itself on the session's connection
     (in its transaction): up to a thousand plain integers, no row objects. ``prepare``
     (psycopg's): False to have the statement planned for its values at every run."""
-    connection = db.session.connection().connection.driver_connection
+    connection = _driver()
     if prepare is None:
         cursor = connection.execute(sql, params)
     else:
@@ -126,7 +131,7 @@ def _expansions(words: list[str]) -> dict[str, list[str]] | None:
     wanted = [word for word in words if rules.expandable(word)]
     if not wanted:
         return {}
-    connection = db.session.connection().connection.driver_connection
+    connection = _driver()
     structure = connection.execute(_SQLITE_STRUCTURE).fetchone()
     kept = current_app.extensions.get(EXPANSIONS)
     if kept is None or kept[0] != structure or len(kept[1]) > EXPANSIONS_KEPT:
@@ -206,9 +211,8 @@ WHERE d.search_vector @@ CAST(%(tsquery)s AS tsquery){where}
 ORDER BY d.id DESC LIMIT %(limit)s OFFSET %(offset)s
 """
 # One page among the candidates (their ids: primary-key lookups, no second index scan),
-# ranked or newest first, with the query's stemmed lexemes to mark (drawn here as on
-# SQLite: ts_headline parsed each whole text again, 2 ms to 6 ms of the database's
-# time for a page).
+# ranked or newest first (the marks are drawn here as on SQLite: ts_headline parsed each
+# whole text again, 2 ms to 6 ms of the database's time for a page).
 _PG_PAGE = """
 WITH q AS (SELECT CAST(:tsquery AS tsquery) AS query),
 top AS (
@@ -216,9 +220,8 @@ top AS (
     WHERE d.id = ANY(CAST(:ids AS integer[]))
     ORDER BY {order} LIMIT :limit OFFSET :offset
 )
-SELECT d.kind, d.item_id, d.department_code, d.theme_code, d.title, d.body,
-       q.query::text AS lexemes
-FROM top JOIN search_document AS d ON d.id = top.id, q
+SELECT d.kind, d.item_id, d.department_code, d.theme_code, d.title, d.body
+FROM top JOIN search_document AS d ON d.id = top.id
 ORDER BY {outer_order}
 """
 _RANKED = {"score": "ts_rank_cd(d.search_vector, q.query)", "order": "score DESC, d.id",
@@ -246,8 +249,7 @@ def _pg_stems(words: list[str]) -> dict[str, str | None]:
     if missing:
         if len(kept) > STEMS_KEPT:
             kept.clear()
-        connection = db.session.connection().connection.driver_connection
-        kept.update(connection.execute(_PG_STEMS, {"words": missing}).fetchall())
+        kept.update(_driver().execute(_PG_STEMS, {"words": missing}).fetchall())
     return {word: kept.get(word) for word in words}
 
 
@@ -257,8 +259,7 @@ def _pg_starts_longer(words: list[str], stems: dict[str, str | None]) -> dict[st
         return {}
     checks = ", ".join(f"({_PG_STARTS.format(f'%(p{n})s')})" for n in range(len(cut)))
     params = {f"p{n}": rules.quoted(word) + ":*" for n, word in enumerate(cut)}
-    connection = db.session.connection().connection.driver_connection
-    found = connection.execute(f"SELECT {checks}", params, prepare=False).fetchone()
+    found = _driver().execute(f"SELECT {checks}", params, prepare=False).fetchone()
     return dict(zip(cut, found, strict=True))
 
 
@@ -281,8 +282,8 @@ def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple
     if not params["tsquery"]:
         return [], True
     where = _pg_filters(filters, params)
-    newest = _ids(_PG_NEWEST.format(where=where),
-                  {**params, "limit": params["cap"], "offset": 0}, prepare=False)
+    newest_sql = _PG_NEWEST.format(where=where)
+    newest = _ids(newest_sql, {**params, "limit": params["cap"], "offset": 0}, prepare=False)
     ranked = len(newest) <= rules.RANKED_MAX
     start, stop = params["offset"], params["offset"] + params["limit"]
     if ranked:
@@ -290,16 +291,14 @@ def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple
     elif stop <= len(newest):
         ids, offset = newest[start:stop], 0
     else:
-        ids, offset = _ids(_PG_NEWEST.format(where=where), params, prepare=False), 0
+        ids, offset = _ids(newest_sql, params, prepare=False), 0
     if not ids:
         return [], ranked
     page = _PG_PAGE.format(**(_RANKED if ranked else _NEWEST))
     # The ids as one array literal: psycopg dumps a list of a thousand integers one by one
     # (0.3 ms of the application's time for a filtered query's 566).
     literal = "{" + ",".join(map(str, ids)) + "}"
-    rows = list(db.session.execute(text(page), {**params, "ids": literal, "offset": offset}))
-    if not rows:
-        return [], ranked
+    rows = db.session.execute(text(page), {**params, "ids": literal, "offset": offset})
     # The words typed and their stems (PostgreSQL matched those): "ecoles" marks "école".
-    marked = sorted(set(words) | set(rules.lexemes(rows[0].lexemes)), key=len, reverse=True)
+    marked = sorted(set(words) | set(rules.lexemes(params["tsquery"])), key=len, reverse=True)
     return [_marked(row, marked) for row in rows], ranked
