@@ -68,7 +68,10 @@ def needs(filters: BoardFilters, offset: int,
     """A page of public needs, their total and their tags (per need id)."""
     # The boards' own statement: one public rule for pages, exports and API.
     stmt = need_services.board_statement(filters).options(*NEEDS_PAGE_OPTIONS)
-    rows, total = _page(stmt, offset, limit)
+    # The total as the boards take it: the counts per department the database keeps,
+    # when a department at most narrows the list.
+    total = need_services.public_total(filters, stmt)
+    rows = list(db.session.scalars(stmt.limit(limit).offset(offset))) if offset < total else []
     return rows, total, need_services.tags_of([n.id for n in rows])
 
 

@@ -135,3 +135,20 @@ class NeedReport(db.Model):
 
     need: Mapped[Need] = relationship()
     reporter = relationship("User", foreign_keys=[reporter_id])
+
+
+class NeedPublicCount(db.Model):
+    """How many public needs (``Need.is_public``) each department holds: the map's, the
+    boards' and the API's totals read here instead of counting thousands of needs.
+
+    Written by the database alone: triggers on ``need`` (migration 0024) change a row in the
+    transaction that inserts, deletes or updates a need's visibility, status or department,
+    so a count is never stale and no use case has to remember it. Rows at 0 stay.
+    ``tests/needs/test_public_counts.py`` holds the triggers to the model's rule.
+    """
+
+    __tablename__ = "need_public_count"
+
+    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"),
+                                                 primary_key=True)
+    needs: Mapped[int] = mapped_column(Integer, default=0)

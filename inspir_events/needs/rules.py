@@ -139,13 +139,19 @@ class BoardFilters:
     sort: Sort = Sort.NEWEST
 
 
+def narrowed_by_department_at_most(filters: BoardFilters) -> bool:
+    """Whether a department, at most, narrows the board: its total is then a sum of the
+    public needs per department (every need has one)."""
+    return not (filters.theme or filters.status or filters.tag or filters.epci
+                or search_terms(filters.query))
+
+
 def total_from_department_counts(filters: BoardFilters,
                                  counts: dict[str, int]) -> int | None:
     """How many needs a board lists, read from the public needs per department (the map's
     figures) when its only filter is a department at most: every need has one. None when
     another filter narrows the board (then it is counted)."""
-    if filters.theme or filters.status or filters.tag or filters.epci \
-            or search_terms(filters.query):
+    if not narrowed_by_department_at_most(filters):
         return None
     if filters.department:
         return counts.get(filters.department, 0)

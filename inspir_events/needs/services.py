@@ -26,7 +26,13 @@ from inspir_events.extensions import db
 from inspir_events.follows import services as follows
 from inspir_events.needs import rules
 from inspir_events.needs.following import SUBJECT_TYPE
-from inspir_events.needs.models import Need, NeedReport, NeedSupport, NeedTag
+from inspir_events.needs.models import (
+    Need,
+    NeedPublicCount,
+    NeedReport,
+    NeedSupport,
+    NeedTag,
+)
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
 from inspir_events.reference import services as reference
 from inspir_events.reference.models import Commune, Department, Theme
@@ -165,8 +171,9 @@ def board_statement(filters: BoardFilters):
 VIEWER_SUPPORTS = select(NeedSupport.need_id).where(
     NeedSupport.user_id == bindparam("user_id"),
     NeedSupport.need_id.in_(bindparam("ids", expanding=True)))
-PUBLIC_PER_DEPARTMENT = (select(Need.department_code, func.count()).where(Need.is_public)
-                         .group_by(Need.department_code))
+# (kept by the database's triggers: NeedPublicCount)
+PUBLIC_PER_DEPARTMENT = select(NeedPublicCount.department_code, NeedPublicCount.needs).where(
+    NeedPublicCount.needs > 0)
 
 # What a board's cards show of a need: its long texts stay in the database; its tags come
 # as (need, tag) rows (NEED_TAGS) and its territory and theme from the reference rows the
@@ -199,12 +206,7 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     """
     per_page = rules.clamp_per_page(per_page)
     stmt = board_statement(filters)
-    total = None
-    if department_counts is not None:
-        total = rules.total_from_department_counts(filters, department_counts)
-    if total is None:
-        total = db.session.scalar(
-            select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = public_total(filters, stmt, department_counts)
     page = rules.clamp_page(page, total, per_page)
     items = list(db.session.scalars(
         stmt.options(*CARD_OPTIONS).limit(per_page).offset((page - 1) * per_page)))
@@ -215,9 +217,22 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     return BoardPage(items, total, page, per_page, supported, tags_of(ids))
 
 
+def public_total(filters: BoardFilters, stmt=None,
+                 department_counts: dict[str, int] | None = None) -> int:
+    """How many public needs ``filters`` keep (``stmt``: their board statement when already
+    built): from the counts per department (``department_counts`` when already read, else
+    ``public_counts()``) when a department at most narrows them, counted otherwise."""
+    if rules.narrowed_by_department_at_most(filters):
+        counts = public_counts() if department_counts is None else department_counts
+        return rules.total_from_department_counts(filters, counts)
+    stmt = board_statement(filters) if stmt is None else stmt
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
 def public_counts(by: str = "department") -> dict[str, int]:
-    """Public needs per department (``by="department"``) or per intercommunality
-    (``by="epci"``, the needs whose commune is known): the map's and the statistics' figures."""
+    """Public needs per department (``by="department"``: read from the counts the database
+    keeps, NeedPublicCount) or per intercommunality (``by="epci"``, the needs whose commune
+    is known, counted): the map's and the statistics' figures."""
     if by == "epci":
         stmt = (select(Commune.epci_siren, func.count())
                 .join(Need, Need.commune_code == Commune.code).where(Need.is_public)
