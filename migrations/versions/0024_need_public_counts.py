@@ -42,7 +42,11 @@ SQLITE_TRIGGERS = (
           AND OLD.visibility = 'public' AND OLD.status != 'withdrawn';
     END""",
     """CREATE TRIGGER need_public_count_update
-    AFTER UPDATE OF visibility, status, department_code ON need BEGIN
+    AFTER UPDATE OF visibility, status, department_code ON need
+    WHEN OLD.department_code != NEW.department_code
+      OR (OLD.visibility = 'public' AND OLD.status != 'withdrawn')
+         != (NEW.visibility = 'public' AND NEW.status != 'withdrawn')
+    BEGIN
         UPDATE need_public_count SET needs = needs - 1
         WHERE department_code = OLD.department_code
           AND OLD.visibility = 'public' AND OLD.status != 'withdrawn';
@@ -58,8 +62,11 @@ SQLITE_TRIGGER_NAMES = ("need_public_count_insert", "need_public_count_delete",
 POSTGRESQL_FUNCTION = """
 CREATE FUNCTION need_public_count_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.visibility = NEW.visibility AND OLD.status = NEW.status
-            AND OLD.department_code = NEW.department_code THEN
+    -- A need that stays public, or not, in the same department changes no count (a
+    -- published need becoming addressed): its department's row is not even locked.
+    IF TG_OP = 'UPDATE' AND OLD.department_code = NEW.department_code
+            AND (OLD.visibility = 'public' AND OLD.status != 'withdrawn')
+                = (NEW.visibility = 'public' AND NEW.status != 'withdrawn') THEN
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
