@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import flask
+import pytest
 
 from inspir_events import urls
-from inspir_events.urls import remembered_url_for
+from inspir_events.urls import remembered_external_url_for, remembered_url_for
 
 
 def _counted(monkeypatch) -> list[str]:
@@ -54,3 +55,26 @@ def test_pages_show_the_same_links_signed_in_and_out(client):
     page = client.get("/accessibilite").text
     again = client.get("/accessibilite").text
     assert page == again and 'href="/needs"' in page
+
+
+@pytest.mark.parametrize(("base_url", "server_name"), [
+    ("http://localhost/", None), ("https://a.example.org/", None),
+    ("https://b.example.org/inspir/", None), ("http://127.0.0.1:5000/", "inspir.example.org"),
+])
+def test_an_external_url_is_url_for_s_on_every_host_and_root(app, base_url, server_name):
+    app.config["SERVER_NAME"] = server_name
+    for endpoint, values in (("needs.detail", {"need_id": 7}), ("main.index", {}),
+                             ("api.needs", {"page": 2})):
+        with app.test_request_context("/", base_url=base_url):
+            assert remembered_external_url_for(endpoint, **values) == \
+                flask.url_for(endpoint, _external=True, **values)
+
+
+def test_an_external_url_follows_each_request_host_once_remembered(app, monkeypatch):
+    built = _counted(monkeypatch)
+    for host in ("a.example.org", "b.example.org", "a.example.org"):
+        with app.test_request_context("/", base_url=f"https://{host}"):
+            for need_id in (1, 2, 3):
+                assert remembered_external_url_for("needs.detail", need_id=need_id) == \
+                    f"https://{host}/needs/{need_id}"
+    assert built.count("needs.detail") == 3  # each need's path once, then remembered

@@ -56,11 +56,11 @@ def _page(stmt, offset: int, limit: int):
 
 # ---- needs -------------------------------------------------------------------------------
 
-NEED_OPTIONS = (selectinload(Need.tag_rows), joinedload(Need.department))
+NEED_OPTIONS = (selectinload(Need.tag_rows),)
 # A page of needs: their tags come as rows (need_services.tags_of: one light query instead
-# of a tag object per tag), the texts the API does not show stay in the database.
-NEEDS_PAGE_OPTIONS = (joinedload(Need.department), defer(Need.description_html),
-                      defer(Need.search_text))
+# of a tag object per tag), their department's region from the reference rows kept per
+# process (need_item), the texts the API does not show stay in the database.
+NEEDS_PAGE_OPTIONS = (defer(Need.description_html), defer(Need.search_text))
 
 
 def needs(filters: BoardFilters, offset: int,

@@ -3,23 +3,26 @@
 
 from __future__ import annotations
 
-from flask import url_for
-
 from inspir_events.needs.models import Need
+from inspir_events.reference import services as reference
 from inspir_events.timeutil import iso_utc
+from inspir_events.urls import remembered_external_url_for
 
 NEED_COLUMNS = ("id", "title", "description", "department", "former_region", "commune",
                 "commune_code", "theme", "status", "tags", "supporters_count", "created_at", "url")
 
 
 def need_item(need: Need, tags: list[str] | None = None) -> dict:
-    """``tags``: the need's tags when read for a whole page (needs.services.tags_of)."""
+    """``tags``: the need's tags when read for a whole page (needs.services.tags_of). The
+    department's former region comes from the reference rows kept per process (no related
+    object loaded with each need)."""
+    former_regions = {d.code: d.former_region for d in reference.departments()}
     return {
         "id": need.id,
         "title": need.title,
         "description": need.description,
         "department": need.department_code,
-        "former_region": need.department.former_region.value,
+        "former_region": former_regions[need.department_code].value,
         "commune": need.commune,
         "commune_code": need.commune_code,  # INSEE code, when the commune is in the list
         "theme": need.theme_code,
@@ -27,5 +30,5 @@ def need_item(need: Need, tags: list[str] | None = None) -> dict:
         "tags": list(need.tags if tags is None else tags),
         "supporters_count": need.supporters_count,
         "created_at": iso_utc(need.created_at),
-        "url": url_for("needs.detail", need_id=need.id, _external=True),
+        "url": remembered_external_url_for("needs.detail", need_id=need.id),
     }
