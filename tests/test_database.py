@@ -141,3 +141,59 @@ def test_a_killed_postgresql_connection_is_replaced_transparently(pg_app):
             db.session.remove()
     finally:
         killer.dispose()
+
+
+# ---- a page's reads end by COMMIT on PostgreSQL (database.end_reads) --------------------
+
+def prepared_statements() -> list[str]:
+    """The statements prepared on the connection the pool hands out next (the tests run
+    one request at a time: always the same connection)."""
+    with db.engine.connect() as connection:
+        return list(connection.execute(text("SELECT statement FROM pg_prepared_statements"))
+                    .scalars())
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_on_postgresql_a_page_s_statements_get_prepared_across_requests(app, client):
+    # psycopg prepares a statement on its fifth run on a connection and forgets them all
+    # at each ROLLBACK: pages ended by the session's rollback were planned every time.
+    for _ in range(6):
+        assert client.get("/needs").status_code == 200
+    with app.app_context():
+        prepared = prepared_statements()
+    assert any("FROM need_public_count" in statement for statement in prepared), prepared
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_what_a_request_left_uncommitted_is_never_committed_at_its_end(app, make_user):
+    with app.app_context():
+        make_user(email="reste@example.org", display_name="Reste")
+    writes = (
+        lambda: db.session.add(User(email="ajout@example.org", display_name="Ajout",
+                                    password_hash="x")),  # not even flushed
+        lambda: (db.session.add(User(email="vidé@example.org", display_name="Vidé",
+                                     password_hash="x")), db.session.flush()),
+        lambda: db.session.execute(text("UPDATE user_account SET display_name = 'Texte'")),
+        lambda: db.session.execute(db.update(User).values(display_name="Mis à jour")),
+        lambda: db.session.execute(db.select(User).with_for_update()).all(),
+    )
+    for write in writes:
+        with app.test_request_context("/"):
+            db.session.execute(db.select(User.id)).all()  # a read first, as a page does
+            write()
+        with app.app_context():
+            names = set(db.session.scalars(db.select(User.display_name)))
+            assert names == {"Reste"}, write
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_request_that_failed_ends_by_rollback(app, make_user):
+    with app.app_context():
+        user_id = make_user(email="reste@example.org", display_name="Reste").id
+    with pytest.raises(RuntimeError), app.test_request_context("/"):
+        db.session.execute(db.select(User.id)).all()
+        db.session.get(User, user_id).display_name = "Changé"
+        db.session.flush()
+        raise RuntimeError("the page failed")
+    with app.app_context():
+        assert db.session.scalar(db.select(User.display_name)) == "Reste"
