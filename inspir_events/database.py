@@ -78,6 +78,10 @@ def begin_write() -> None:
 # request (``end_reads``), and the pool's connections keep their prepared statements.
 
 READS_ONLY = "inspir.reads_only"  # Connection.info: this transaction only read so far
+# The execution options of a statement that is not built by SQLAlchemy as a SELECT and
+# changes nothing all the same (a text SELECT): ``db.session.execute(text(sql).
+# execution_options(**ONLY_READS), ...)``.
+ONLY_READS = {"inspir_only_reads": True}
 
 
 @event.listens_for(Engine, "begin")
@@ -94,8 +98,11 @@ def _note_writes(conn, cursor, statement, parameters, context, executemany) -> N
 
 def is_plain_select(context) -> bool:
     """Whether a statement about to run is a SELECT built by SQLAlchemy, without row locks
-    (FOR UPDATE / SHARE). Anything else — an INSERT, UPDATE, DELETE, a text or driver-level
-    statement — counts as a write: its transaction ends by ROLLBACK as before."""
+    (FOR UPDATE / SHARE), or one its caller marked ``ONLY_READS``. Anything else — an
+    INSERT, UPDATE, DELETE, a text or driver-level statement — counts as a write: its
+    transaction ends by ROLLBACK as before."""
+    if context.execution_options.get("inspir_only_reads"):
+        return True
     compiled = getattr(context, "compiled", None)
     statement = getattr(compiled, "statement", None)
     return isinstance(statement, Select) and statement._for_update_arg is None

@@ -164,6 +164,27 @@ def test_on_postgresql_a_page_s_statements_get_prepared_across_requests(app, cli
     assert any("FROM need_public_count" in statement for statement in prepared), prepared
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_on_postgresql_a_search_keeps_the_connection_s_prepared_statements(app, client,
+                                                                          make_user):
+    # The search sets its own planning (SET LOCAL) by the driver and marks its text SELECT
+    # as reading only: as writes, its page ended by the ROLLBACK that drops them all.
+    from inspir_events.needs import services as needs
+
+    with app.app_context():
+        needs.submit(make_user(), needs.NeedInput(
+            title="Covoiturage vers la gare", description="Un covoiturage le dimanche.",
+            department_code="80", theme_code="transports", commune="", tags=[]))
+    page = client.get("/search?q=covoiturage").text
+    assert "Covoiturage vers la gare" in page or "<mark>Covoiturage</mark>" in page
+    for _ in range(6):
+        assert client.get("/needs").status_code == 200
+    assert client.get("/search?q=covoiturage").status_code == 200
+    with app.app_context():
+        prepared = prepared_statements()
+    assert any("FROM need_public_count" in statement for statement in prepared), prepared
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_what_a_request_left_uncommitted_is_never_committed_at_its_end(app, make_user):
     with app.app_context():

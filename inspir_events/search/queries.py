@@ -27,6 +27,7 @@ from flask import current_app
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
+from inspir_events.database import ONLY_READS
 from inspir_events.extensions import db
 from inspir_events.search import rules
 
@@ -277,7 +278,10 @@ def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple
     """The newest matches up to one past the limit of ranking (how many, and a broad
     query's pages), then one page among them, ranked when they are few."""
     stems = _pg_stems(words)
-    db.session.execute(text(_PG_PLANNING))
+    # By the driver: a statement sent through SQLAlchemy that is not a SELECT counts as a
+    # write (database.end_reads), and the page would end by a ROLLBACK that drops the
+    # connection's prepared statements.
+    _driver().execute(_PG_PLANNING, prepare=False)
     params.update(tsquery=rules.tsquery(words, stems, _pg_starts_longer(words, stems)))
     if not params["tsquery"]:
         return [], True
@@ -298,7 +302,8 @@ def _postgresql(words: list[str], filters: rules.Filters, params: dict) -> tuple
     # The ids as one array literal: psycopg dumps a list of a thousand integers one by one
     # (0.3 ms of the application's time for a filtered query's 566).
     literal = "{" + ",".join(map(str, ids)) + "}"
-    rows = db.session.execute(text(page), {**params, "ids": literal, "offset": offset})
+    rows = db.session.execute(text(page).execution_options(**ONLY_READS),
+                              {**params, "ids": literal, "offset": offset})
     # The words typed and their stems (PostgreSQL matched those): "ecoles" marks "école".
     marked = sorted(set(words) | set(rules.lexemes(params["tsquery"])), key=len, reverse=True)
     return [_marked(row, marked) for row in rows], ranked
