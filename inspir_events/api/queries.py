@@ -48,8 +48,11 @@ def page_of(stmt, offset: int, limit: int):
     return _page(stmt, offset, limit)
 
 
-def _page(stmt, offset: int, limit: int):
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+def _page(stmt, offset: int, limit: int, total: int | None = None):
+    """``total``: when already known (the needs' from the counts the database keeps)."""
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = list(db.session.scalars(stmt.limit(limit).offset(offset))) if offset < total else []
     return rows, int(total or 0)
 
@@ -70,8 +73,7 @@ def needs(filters: BoardFilters, offset: int,
     stmt = need_services.board_statement(filters).options(*NEEDS_PAGE_OPTIONS)
     # The total as the boards take it: the counts per department the database keeps,
     # when a department at most narrows the list.
-    total = need_services.public_total(filters, stmt)
-    rows = list(db.session.scalars(stmt.limit(limit).offset(offset))) if offset < total else []
+    rows, total = _page(stmt, offset, limit, need_services.public_total(filters, stmt))
     return rows, total, need_services.tags_of([n.id for n in rows])
 
 

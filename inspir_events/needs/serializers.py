@@ -16,13 +16,12 @@ def need_item(need: Need, tags: list[str] | None = None) -> dict:
     """``tags``: the need's tags when read for a whole page (needs.services.tags_of). The
     department's former region comes from the reference rows kept per process (no related
     object loaded with each need)."""
-    former_regions = {d.code: d.former_region for d in reference.departments()}
     return {
         "id": need.id,
         "title": need.title,
         "description": need.description,
         "department": need.department_code,
-        "former_region": former_regions[need.department_code].value,
+        "former_region": reference.former_regions()[need.department_code].value,
         "commune": need.commune,
         "commune_code": need.commune_code,  # INSEE code, when the commune is in the list
         "theme": need.theme_code,

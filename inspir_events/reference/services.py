@@ -52,6 +52,14 @@ def departments() -> tuple[Named, ...]:
         for d in db.session.scalars(select(Department).order_by(Department.code))))
 
 
+def former_regions() -> dict[str, FormerRegion]:
+    """Each department's former region, by code (kept per application as the lists)."""
+    cache = current_app.extensions.setdefault(CACHE, {})
+    if "former_regions" not in cache:
+        cache["former_regions"] = {d.code: d.former_region for d in departments()}
+    return cache["former_regions"]
+
+
 def themes() -> tuple[Named, ...]:
     return _listed("themes", lambda: (
         Named(t.code, t.name_fr, t.name_fr, t.name_en, position=t.position)
