@@ -48,11 +48,8 @@ def page_of(stmt, offset: int, limit: int):
     return _page(stmt, offset, limit)
 
 
-def _page(stmt, offset: int, limit: int, total: int | None = None):
-    """``total``: when already known (the needs' from the counts the database keeps)."""
-    if total is None:
-        total = db.session.scalar(
-            select(func.count()).select_from(stmt.order_by(None).subquery()))
+def _page(stmt, offset: int, limit: int):
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = list(db.session.scalars(stmt.limit(limit).offset(offset))) if offset < total else []
     return rows, int(total or 0)
 
@@ -69,11 +66,12 @@ NEEDS_PAGE_OPTIONS = (defer(Need.description_html), defer(Need.search_text))
 def needs(filters: BoardFilters, offset: int,
           limit: int) -> tuple[list[Need], int, dict[int, list[str]]]:
     """A page of public needs, their total and their tags (per need id)."""
-    # The boards' own statement: one public rule for pages, exports and API.
-    stmt = need_services.board_statement(filters).options(*NEEDS_PAGE_OPTIONS)
     # The total as the boards take it: the counts per department the database keeps,
     # when a department at most narrows the list.
-    rows, total = _page(stmt, offset, limit, need_services.public_total(filters, stmt))
+    total = need_services.public_total(filters)
+    # The boards' own statement: one public rule for pages, exports and API.
+    rows = (need_services.board_rows(filters, NEEDS_PAGE_OPTIONS, offset, limit)
+            if offset < total else [])
     return rows, total, need_services.tags_of([n.id for n in rows])
 
 

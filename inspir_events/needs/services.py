@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload, selectinload
 
@@ -144,26 +145,73 @@ def get_for_viewer(need_id: int, viewer) -> Need:
     raise NeedNotFound()
 
 
-def board_statement(filters: BoardFilters):
-    stmt = select(Need).where(Need.is_public)
-    if filters.department:
-        stmt = stmt.where(Need.department_code == filters.department)
-    if filters.theme:
-        stmt = stmt.where(Need.theme_code == filters.theme)
-    if filters.epci:
-        stmt = stmt.where(Need.commune_code.in_(
-            select(Commune.code).where(Commune.epci_siren == filters.epci)))
-    if filters.status:
-        stmt = stmt.where(Need.status == filters.status)
+def board_statement(filters: BoardFilters, options: tuple = (),
+                    paged: bool = False) -> tuple[Select, dict]:
+    """The public needs ``filters`` keep, in the board's order: a statement and the values
+    of its parameters (with ``paged``, it also takes ``limit`` and ``offset``).
+
+    The statement is built once per shape of the filters — which of them are set, how many
+    words, the order — with ``options`` and the paging (:func:`_shaped_board`): building
+    a page's statement and computing its cache key again for each request cost more than
+    running it (0.23 ms of a page's 0.44 ms on SQLite)."""
+    params: dict = {}
+    for name in ("department", "theme", "epci", "status"):
+        value = getattr(filters, name)
+        if value:
+            params[name] = value
     if filters.tag:
-        tagged = select(NeedTag.need_id).where(NeedTag.tag == rules.normalise_tag(filters.tag))
-        stmt = stmt.where(Need.id.in_(tagged))
-    for term in rules.search_terms(filters.query):
-        stmt = stmt.where(Need.search_text.like(like_pattern(term), escape="\\"))
-    if filters.sort == Sort.SUPPORTED:
-        return stmt.order_by(Need.supporters_count.desc(), Need.created_at.desc(),
+        params["tag"] = rules.normalise_tag(filters.tag)
+    terms = rules.search_terms(filters.query)
+    for n, term in enumerate(terms):
+        params[f"term{n}"] = like_pattern(term)
+    shape = (tuple(name for name in BOARD_FILTERS if name in params), len(terms), filters.sort)
+    return _shaped_board(shape, options, paged), params
+
+
+BOARD_FILTERS = ("department", "theme", "epci", "status", "tag")
+
+
+@functools.lru_cache(maxsize=512)
+def _shaped_board(shape: tuple, options: tuple, paged: bool) -> Select:
+    """The board's statement for one shape of filters (see board_statement)."""
+    filtered, terms, sort = shape
+    stmt = select(Need).where(Need.is_public)
+    if "department" in filtered:
+        stmt = stmt.where(Need.department_code == bindparam("department"))
+    if "theme" in filtered:
+        stmt = stmt.where(Need.theme_code == bindparam("theme"))
+    if "epci" in filtered:
+        stmt = stmt.where(Need.commune_code.in_(
+            select(Commune.code).where(Commune.epci_siren == bindparam("epci"))))
+    if "status" in filtered:
+        stmt = stmt.where(Need.status == bindparam("status"))
+    if "tag" in filtered:
+        stmt = stmt.where(Need.id.in_(
+            select(NeedTag.need_id).where(NeedTag.tag == bindparam("tag"))))
+    for n in range(terms):
+        stmt = stmt.where(Need.search_text.like(bindparam(f"term{n}"), escape="\\"))
+    if sort == Sort.SUPPORTED:
+        stmt = stmt.order_by(Need.supporters_count.desc(), Need.created_at.desc(),
                              Need.id.desc())
-    return stmt.order_by(Need.created_at.desc(), Need.id.desc())
+    else:
+        stmt = stmt.order_by(Need.created_at.desc(), Need.id.desc())
+    if options:
+        stmt = stmt.options(*options)
+    if paged:
+        stmt = stmt.limit(bindparam("limit")).offset(bindparam("offset"))
+    return stmt
+
+
+@functools.lru_cache(maxsize=512)
+def _counted(stmt: Select) -> Select:
+    """How many rows ``stmt`` (one of _shaped_board's) gives."""
+    return select(func.count()).select_from(stmt.order_by(None).subquery())
+
+
+def board_rows(filters: BoardFilters, options: tuple, offset: int, limit: int) -> list[Need]:
+    """``limit`` of the needs ``filters`` keep, from ``offset``, loaded with ``options``."""
+    stmt, params = board_statement(filters, options, paged=True)
+    return list(db.session.scalars(stmt, {**params, "limit": limit, "offset": offset}))
 
 
 # Built once (building and keying a statement again for each page cost more than running
@@ -205,11 +253,9 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     by a department at most takes its total from them instead of counting again.
     """
     per_page = rules.clamp_per_page(per_page)
-    stmt = board_statement(filters)
-    total = public_total(filters, stmt, department_counts)
+    total = public_total(filters, department_counts)
     page = rules.clamp_page(page, total, per_page)
-    items = list(db.session.scalars(
-        stmt.options(*CARD_OPTIONS).limit(per_page).offset((page - 1) * per_page)))
+    items = board_rows(filters, CARD_OPTIONS, (page - 1) * per_page, per_page)
     ids = [n.id for n in items]
     supported: set[int] = set()
     if items and viewer is not None and viewer.is_authenticated:
@@ -217,16 +263,16 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     return BoardPage(items, total, page, per_page, supported, tags_of(ids))
 
 
-def public_total(filters: BoardFilters, stmt=None,
+def public_total(filters: BoardFilters,
                  department_counts: dict[str, int] | None = None) -> int:
-    """How many public needs ``filters`` keep (``stmt``: their board statement when already
-    built): from the counts per department (``department_counts`` when already read, else
-    ``public_counts()``) when a department at most narrows them, counted otherwise."""
+    """How many public needs ``filters`` keep: from the counts per department
+    (``department_counts`` when already read, else ``public_counts()``) when a department
+    at most narrows them, counted otherwise."""
     if rules.narrowed_by_department_at_most(filters):
         counts = public_counts() if department_counts is None else department_counts
         return rules.total_from_department_counts(filters, counts)
-    stmt = board_statement(filters) if stmt is None else stmt
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    stmt, params = board_statement(filters)
+    return db.session.scalar(_counted(stmt), params)
 
 
 def public_counts(by: str = "department") -> dict[str, int]:
@@ -244,10 +290,11 @@ def public_counts(by: str = "department") -> dict[str, int]:
 
 def export_needs(filters: BoardFilters):
     """Every public need matching ``filters`` (open data), streamed in batches."""
-    stmt = board_statement(filters).options(
+    stmt, params = board_statement(filters)
+    stmt = stmt.options(
         selectinload(Need.tag_rows), joinedload(Need.department), joinedload(Need.theme)
     ).execution_options(yield_per=500)
-    return db.session.scalars(stmt)
+    return db.session.scalars(stmt, params)
 
 
 def has_supported(need: Need, user) -> bool:

@@ -293,6 +293,40 @@ def test_the_board_total_is_the_same_counted_or_read_from_the_map(db, off_board,
                                                                   filters):
     make_need(title="Besoin du Nord", department="59", theme="sante")
     counts = services.public_counts()
+    stmt, params = services.board_statement(filters)
     assert services.board(filters, department_counts=counts).total == db.session.scalar(
-        select(func.count()).select_from(services.board_statement(filters).order_by(None)
-                                         .subquery()))
+        select(func.count()).select_from(stmt.order_by(None).subquery()), params)
+
+
+def test_a_board_statement_is_built_once_per_shape_of_its_filters():
+    """Two boards whose filters differ only in their values share one statement (built
+    and keyed once: issue 21 §6); the values go as its parameters."""
+    somme, nord = (services.board_statement(BoardFilters(department=code, query="jardin bus"))
+                   for code in ("80", "59"))
+    assert somme[0] is nord[0]
+    assert (somme[1]["department"], nord[1]["department"]) == ("80", "59")
+    assert somme[1]["term0"] == nord[1]["term0"] == "%jardin%"
+    others = [BoardFilters(department="80", query="jardin"),
+              BoardFilters(department="80", query="jardin bus", sort=Sort.SUPPORTED),
+              BoardFilters(theme="sante", query="jardin bus")]
+    assert all(services.board_statement(f)[0] is not somme[0] for f in others)
+
+
+def test_boards_of_one_shape_each_list_their_own_needs(db, make_need, make_user):
+    """The statement shared by a shape of filters takes each board's own values."""
+    make_need(title="Jardin partagé du Nord", department="59", theme="sante", tags=["potager"])
+    make_need(title="Jardin partagé de la Somme", department="80", theme="sante",
+              tags=["verger"])
+    make_need(title="Bus de nuit dans la Somme", department="80", theme="transports")
+    for filters, expected in [
+        (BoardFilters(department="59", query="jardin"), ["Jardin partagé du Nord"]),
+        (BoardFilters(department="80", query="jardin"), ["Jardin partagé de la Somme"]),
+        (BoardFilters(department="80", query="nuit"), ["Bus de nuit dans la Somme"]),
+        (BoardFilters(tag="potager"), ["Jardin partagé du Nord"]),
+        (BoardFilters(tag="verger"), ["Jardin partagé de la Somme"]),
+        (BoardFilters(theme="transports", department="80"), ["Bus de nuit dans la Somme"]),
+        (BoardFilters(theme="sante", department="59"), ["Jardin partagé du Nord"]),
+    ]:
+        page = services.board(filters)
+        assert [n.title for n in page.items] == expected, filters
+        assert page.total == len(expected)

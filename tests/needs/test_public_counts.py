@@ -99,8 +99,9 @@ def test_the_board_and_the_api_totals_are_the_needs_counted(db, make_need, filte
     make_need(title="Besoin du Nord", department="59", theme="sante")
     make_need(title="Besoin de la Somme", department="80")
     make_need(title="Besoin caché", department="80", visibility=Visibility.HIDDEN)
-    expected = db.session.scalar(select(func.count()).select_from(
-        services.board_statement(filters).order_by(None).subquery()))
+    stmt, params = services.board_statement(filters)
+    expected = db.session.scalar(
+        select(func.count()).select_from(stmt.order_by(None).subquery()), params)
     assert services.board(filters).total == expected
     assert api_queries.needs(filters, 0, 20)[1] == expected
 
