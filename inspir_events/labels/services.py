@@ -189,8 +189,14 @@ def labelled_ids(subject_type: SubjectType, subject_ids) -> set[int]:
     ids = [int(i) for i in subject_ids]
     if not ids:
         return set()
-    return set(db.session.scalars(granted_subject_ids(subject_type)
-                                  .where(LabelRequest.subject_id.in_(ids))))
+    return set(db.session.scalars(LABELLED_AMONG, {"subject_type": subject_type, "ids": ids}))
+
+
+# Built once (cards of every list ask it).
+LABELLED_AMONG = select(LabelRequest.subject_id).where(
+    LabelRequest.subject_type == bindparam("subject_type"),
+    LabelRequest.status == LabelStatus.GRANTED,
+    LabelRequest.subject_id.in_(bindparam("ids", expanding=True)))
 
 
 @use_case

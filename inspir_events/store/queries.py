@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import defer, joinedload
 
 from inspir_events.aid.models import AidGrant
@@ -92,29 +92,63 @@ def in_store(project: Project) -> bool:
     return Stage(project.stage) in STORE_STAGES and project.is_listed
 
 
-def _statement(filters: StoreFilters):
-    stmt = select(Project).where(listed())
-    if filters.theme:
-        stmt = stmt.where(Project.theme_code == filters.theme)
-    if filters.department:
-        stmt = stmt.where(Project.department_code == filters.department)
-    if filters.epci:
-        stmt = stmt.where(Project.commune_code.in_(
-            select(Commune.code).where(Commune.epci_siren == filters.epci)))
-    if filters.licence:
-        stmt = stmt.where(Project.licence == filters.licence)
+def _statement(filters: StoreFilters, options: tuple = (),
+               paged: bool = False) -> tuple[Select, dict]:
+    """The store's entries ``filters`` keep, in its order: a statement and the values of
+    its parameters (with ``paged``, it also takes ``limit`` and ``offset``), the statement
+    built once per shape of the filters (:func:`_shaped`), as the needs' boards do."""
+    params: dict = {}
+    for name in ("theme", "department", "epci", "licence"):
+        value = getattr(filters, name)
+        if value:
+            params[name] = value
     if filters.stage is not None:
-        stmt = stmt.where(Project.stage == filters.stage)
+        params["stage"] = filters.stage
     if filters.year is not None:
-        start = paris_to_utc(datetime(filters.year, 1, 1))
-        end = paris_to_utc(datetime(filters.year + 1, 1, 1))
-        stmt = stmt.where(Project.stage_changed_at >= start, Project.stage_changed_at < end)
-    for term in search_terms(filters.q or ""):
-        stmt = stmt.where(Project.search_text.like(like_pattern(term), escape="\\"))
-    if filters.sort == Sort.REPRODUCED:
-        return stmt.order_by(Project.reproductions_count.desc(),
+        params["year_start"] = paris_to_utc(datetime(filters.year, 1, 1))
+        params["year_end"] = paris_to_utc(datetime(filters.year + 1, 1, 1))
+    terms = search_terms(filters.q or "")
+    for n, term in enumerate(terms):
+        params[f"term{n}"] = like_pattern(term)
+    shape = (tuple(name for name in SHAPED_FILTERS if name in params), len(terms),
+             filters.sort)
+    return _shaped(shape, options, paged), params
+
+
+SHAPED_FILTERS = ("theme", "department", "epci", "licence", "stage", "year_start")
+
+
+@lru_cache(maxsize=512)
+def _shaped(shape: tuple, options: tuple, paged: bool) -> Select:
+    filtered, terms, sort = shape
+    stmt = select(Project).where(listed())
+    for name, column in (("theme", Project.theme_code), ("department", Project.department_code),
+                         ("licence", Project.licence), ("stage", Project.stage)):
+        if name in filtered:
+            stmt = stmt.where(column == bindparam(name))
+    if "epci" in filtered:
+        stmt = stmt.where(Project.commune_code.in_(
+            select(Commune.code).where(Commune.epci_siren == bindparam("epci"))))
+    if "year_start" in filtered:
+        stmt = stmt.where(Project.stage_changed_at >= bindparam("year_start"),
+                          Project.stage_changed_at < bindparam("year_end"))
+    for n in range(terms):
+        stmt = stmt.where(Project.search_text.like(bindparam(f"term{n}"), escape="\\"))
+    if sort == Sort.REPRODUCED:
+        stmt = stmt.order_by(Project.reproductions_count.desc(),
                              Project.stage_changed_at.desc(), Project.id.desc())
-    return stmt.order_by(Project.stage_changed_at.desc(), Project.id.desc())
+    else:
+        stmt = stmt.order_by(Project.stage_changed_at.desc(), Project.id.desc())
+    if options:
+        stmt = stmt.options(*options)
+    if paged:
+        stmt = stmt.limit(bindparam("limit")).offset(bindparam("offset"))
+    return stmt
+
+
+@lru_cache(maxsize=512)
+def _counted(stmt: Select) -> Select:
+    return select(func.count()).select_from(stmt.order_by(None).subquery())
 
 
 # What the store's cards show of a project: its long texts stay in the database.
@@ -127,11 +161,12 @@ def store_entries(filters: StoreFilters, offset: int = 0, limit: int = PER_PAGE,
                   options=()) -> tuple[list[Project], int]:
     """One page of the store and the number of matching entries (two queries);
     ``options``: the projects' loader options (CARD_OPTIONS for the cards)."""
-    stmt = _statement(filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    stmt, params = _statement(filters)
+    total = db.session.scalar(_counted(stmt), params)
     offset = max(0, min(int(offset), total))
     limit = max(1, min(int(limit), MAX_LIMIT))
-    items = list(db.session.scalars(stmt.options(*options).limit(limit).offset(offset)))
+    paged, params = _statement(filters, tuple(options), paged=True)
+    items = list(db.session.scalars(paged, {**params, "limit": limit, "offset": offset}))
     return items, int(total or 0)
 
 

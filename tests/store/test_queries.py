@@ -112,3 +112,17 @@ def test_filters_from_a_query_string_are_lenient():
                                  "theme": ""})
     assert junk == StoreFilters()
     assert queries.filters_from({"year": "abc"}).year is None
+
+
+def test_a_store_statement_is_built_once_per_shape_of_its_filters():
+    """Two pages whose filters differ only in their values share one statement (built
+    and keyed once: issue 21 §6); the values go as its parameters."""
+    (first, first_params), (second, second_params) = (
+        queries._statement(StoreFilters(department=code, year=year, q="navette"))
+        for code, year in (("80", 2024), ("59", 2025)))
+    assert first is second
+    assert (first_params["department"], second_params["department"]) == ("80", "59")
+    assert first_params["year_start"] < second_params["year_start"]
+    assert queries._statement(StoreFilters(department="80", q="navette"))[0] is not first
+    assert queries._statement(StoreFilters(department="80", year=2024, q="navette",
+                                           sort=Sort.REPRODUCED))[0] is not first
