@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events.accounts.models import Role, User
 from inspir_events.domain import DomainError
@@ -11,6 +12,7 @@ from inspir_events.events import rules
 from inspir_events.events.models import Event, EventOrganiser
 from inspir_events.events.rules import EventStatus, Schedule
 from inspir_events.extensions import db
+from inspir_events.needs.models import Need
 from inspir_events.timeutil import utcnow
 
 REGISTRATION_MESSAGES = {
@@ -70,9 +72,23 @@ def registration_problem(event: Event) -> str | None:
     return rules.registration_problem(event.status, utcnow(), schedule(event))
 
 
-def get_for_viewer(event_id: int, viewer) -> Event:
-    """A published or cancelled event; a draft only for its organisers."""
-    event = db.session.get(Event, event_id)
+# What an event's page shows of it, loaded with it by a statement built once: its
+# department (joined), its themes and the needs it addresses (one query each; of a
+# need, what its line shows and whether it is public). Loaded
+# lazily, they took a statement built for each page, and the department one more.
+EVENT_PAGE = (select(Event).where(Event.id == bindparam("event_id"))
+              .options(joinedload(Event.department), selectinload(Event.themes),
+                       selectinload(Event.needs).load_only(
+                           Need.title, Need.supporters_count, Need.visibility, Need.status)))
+
+
+def get_for_viewer(event_id: int, viewer, *, page: bool = False) -> Event:
+    """A published or cancelled event; a draft only for its organisers. ``page``: with
+    what its page shows (EVENT_PAGE)."""
+    if page:
+        event = db.session.scalar(EVENT_PAGE, {"event_id": event_id})
+    else:
+        event = db.session.get(Event, event_id)
     if event is None:
         raise EventNotFound()
     if event.status == EventStatus.DRAFT and not is_organiser(viewer, event):

@@ -55,7 +55,7 @@ def listing():
 
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
-    event = services.get_for_viewer(event_id, current_user)
+    event = services.get_for_viewer(event_id, current_user, page=True)
     registration = participation.registration_of(current_user, event)
     return render_template(
         "events/detail.html", event=event, registration=registration,

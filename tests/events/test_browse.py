@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from inspir_events.labels.charter import PRINCIPLE_CODES
 from inspir_events.needs.rules import Visibility
 from inspir_events.timeutil import utcnow
 from tests.events.conftest import soon, text_of
+from tests.needs.test_queries import count_get
 from tests.pages import parse
 
 
@@ -205,3 +207,21 @@ def test_times_are_shown_in_paris_time(client, make_event):
     card = parse(client.get("/events?when=all").get_data(as_text=True)).find("p", class_="when")
     assert card.text == "lundi 14 juillet 2031, 10:00"
     assert card.find("time").get("datetime") == "2031-07-14T08:00:00Z"
+
+
+def test_the_event_page_loads_what_it_shows_with_the_event(client, db, make_event, make_need):
+    """The event's department, themes and linked needs come with it (EVENT_PAGE): the same
+    statements whatever it links, none of them for its department alone."""
+    bare = make_event(theme_codes=["transports"])
+    needs = [make_need(title=f"Besoin {n}") for n in range(3)]
+    linked = make_event(need_ids=[n.id for n in needs], theme_codes=["transports", "sante"])
+    titles, linked_id = [n.title for n in needs], linked.id
+    counts = []
+    for event_id in (bare.id, linked_id):
+        db.session.expunge_all()  # nothing already loaded: every statement counted
+        statements = count_get(client, db, f"/events/{event_id}")
+        assert not any(re.search(r"FROM department WHERE", sql) for sql in statements)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+    shown = text_of(client.get(f"/events/{linked_id}"))
+    assert all(title in shown for title in titles)
