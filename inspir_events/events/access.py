@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from inspir_events.accounts.models import Role, User
 from inspir_events.domain import DomainError
@@ -12,7 +12,6 @@ from inspir_events.events import rules
 from inspir_events.events.models import Event, EventOrganiser
 from inspir_events.events.rules import EventStatus, Schedule
 from inspir_events.extensions import db
-from inspir_events.needs.models import Need
 from inspir_events.timeutil import utcnow
 
 REGISTRATION_MESSAGES = {
@@ -72,19 +71,14 @@ def registration_problem(event: Event) -> str | None:
     return rules.registration_problem(event.status, utcnow(), schedule(event))
 
 
-# What an event's page shows of it, loaded with it by a statement built once: its
-# department (joined), its themes and the needs it addresses (one query each; of a
-# need, what its line shows and whether it is public). Loaded
-# lazily, they took a statement built for each page, and the department one more.
+# An event with its department (joined: its page names it), by a statement built once.
 EVENT_PAGE = (select(Event).where(Event.id == bindparam("event_id"))
-              .options(joinedload(Event.department), selectinload(Event.themes),
-                       selectinload(Event.needs).load_only(
-                           Need.title, Need.supporters_count, Need.visibility, Need.status)))
+              .options(joinedload(Event.department)))
 
 
 def get_for_viewer(event_id: int, viewer, *, page: bool = False) -> Event:
     """A published or cancelled event; a draft only for its organisers. ``page``: with
-    what its page shows (EVENT_PAGE)."""
+    its department (EVENT_PAGE)."""
     if page:
         event = db.session.scalar(EVENT_PAGE, {"event_id": event_id})
     else:

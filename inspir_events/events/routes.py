@@ -60,6 +60,7 @@ def detail(event_id: int):
     return render_template(
         "events/detail.html", event=event, registration=registration,
         needs=services.public_needs(event),
+        themes=services.themes_of(event),
         waitlist_position=participation.waitlist_position(registration),
         is_organiser=services.is_organiser(current_user, event),
         label=services.label_request(event),

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import defer, lazyload, selectinload
 
 from inspir_events import markdown
 from inspir_events.accounts.models import User
@@ -28,6 +28,7 @@ from inspir_events.events.models import (
     Event,
     EventOrganiser,
     Registration,
+    event_need,
     event_theme,
 )
 from inspir_events.events.participation import promote
@@ -193,7 +194,25 @@ def organised_by(user: User) -> list[Event]:
 def public_needs(event: Event) -> list[Need]:
     """The needs the event addresses that are still on the public boards (a need hidden
     by moderation after the link stays linked, but is not shown)."""
-    return [need for need in event.needs if need.is_public]
+    return list(db.session.scalars(PUBLIC_NEEDS_OF_EVENT, {"event_id": event.id}))
+
+
+def themes_of(event: Event) -> list[reference.Named]:
+    """The event's themes, in the themes' order (the reference rows kept per process)."""
+    codes = set(db.session.scalars(THEME_CODES_OF_EVENT, {"event_id": event.id}))
+    return [theme for theme in reference.themes() if theme.code in codes]
+
+
+# Built once (an event's page asks them): its public needs (their long texts left in the
+# database) and its themes' codes (their names are the reference rows kept per process).
+# Loaded as the event's relationships, they took a statement built for each page.
+PUBLIC_NEEDS_OF_EVENT = (
+    select(Need).join(event_need, event_need.c.need_id == Need.id)
+    .where(event_need.c.event_id == bindparam("event_id"), Need.is_public)
+    .options(defer(Need.description), defer(Need.description_html), defer(Need.search_text))
+    .order_by(Need.id))
+THEME_CODES_OF_EVENT = select(event_theme.c.theme_code).where(
+    event_theme.c.event_id == bindparam("event_id"))
 
 
 def linkable_needs(event: Event | None, limit: int = 100) -> list[Need]:

@@ -216,12 +216,13 @@ def test_the_event_page_loads_what_it_shows_with_the_event(client, db, make_even
     needs = [make_need(title=f"Besoin {n}") for n in range(3)]
     linked = make_event(need_ids=[n.id for n in needs], theme_codes=["transports", "sante"])
     titles, linked_id = [n.title for n in needs], linked.id
+    client.get(f"/events/{bare.id}")  # the reference rows, read once per process
     counts = []
     for event_id in (bare.id, linked_id):
         db.session.expunge_all()  # nothing already loaded: every statement counted
         statements = count_get(client, db, f"/events/{event_id}")
         assert not any(re.search(r"FROM department WHERE", sql) for sql in statements)
-        counts.append(len(statements))
-    assert counts[0] == counts[1]
+        counts.append(statements)
+    assert len(counts[0]) == len(counts[1]), counts
     shown = text_of(client.get(f"/events/{linked_id}"))
     assert all(title in shown for title in titles)
