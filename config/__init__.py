@@ -75,7 +75,11 @@ class Base:
     SECRET_KEY: str | None = None
     # Empty: the factory points SQLite at instance/inspir.db.
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A pooled PostgreSQL connection the server closed is replaced before a request uses
+    # it: its socket is checked at every checkout (no round trip), and one idle this many
+    # seconds is pinged (database.watch_dropped_connections; None: never checked).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    DATABASE_PING_AFTER_IDLE: float | None = 30.0
     REDIS_URL: str | None = None
     SERVER_NAME: str | None = None
     # The platform's public address (https://inspir.example.fr, no trailing slash): the
@@ -453,6 +457,9 @@ def load(name: str | None = None, environ: os._Environ | dict | None = None) -> 
         settings.RATELIMIT_KEY_PREFIX = environ["SOCKETIO_CHANNEL"]
     if environ.get("VOTE_BATCH_LINGER_S"):
         settings.VOTE_BATCH_LINGER_S = float(environ["VOTE_BATCH_LINGER_S"])
+    if environ.get("DATABASE_PING_AFTER_IDLE"):
+        value = environ["DATABASE_PING_AFTER_IDLE"].strip().lower()
+        settings.DATABASE_PING_AFTER_IDLE = None if value in ("none", "off") else float(value)
     if environ.get("PROXY_FIX_HOPS"):
         settings.PROXY_FIX_HOPS = int(environ["PROXY_FIX_HOPS"])
     if environ.get("NEEDS_PREMODERATION"):

@@ -30,7 +30,7 @@ from inspir_events.aid.cofunding.decisions import DELEGATED_ENVELOPES
 from inspir_events.aid.views import bp as aid_bp
 from inspir_events.api.blueprint import bp as api_bp
 from inspir_events.cli import register_commands
-from inspir_events.database import end_reads
+from inspir_events.database import end_reads, watch_dropped_connections
 from inspir_events.discussions.blueprint import bp as discussions_bp
 from inspir_events.events.blueprint import bp as events_bp
 from inspir_events.extensions import (
@@ -151,6 +151,11 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    ping_after_idle = app.config.get("DATABASE_PING_AFTER_IDLE")
+    if ping_after_idle is not None:  # pooled connections the server closed are replaced
+        with app.app_context():
+            for engine in db.engines.values():
+                watch_dropped_connections(engine, float(ping_after_idle))
     # After Flask-SQLAlchemy's teardown, so run before it (Flask runs them in reverse):
     # a page's reads end by COMMIT on PostgreSQL (database.end_reads).
     app.teardown_appcontext(end_reads)

@@ -11,11 +11,12 @@ import time
 from gevent import monkey
 from gevent import select as green_select
 from psycopg import errors as pg_errors
-from psycopg import waiting
+from psycopg import pq, waiting
 from sqlalchemy import Select, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from inspir_events.extensions import db
 
@@ -269,3 +270,54 @@ def _original_poll():
 def use_ready_first_waits() -> None:
     """Under gevent (wsgi.py, after patching): psycopg waits with ``wait_ready_first``."""
     waiting.wait = wait_ready_first
+
+
+# ---- a connection PostgreSQL dropped is replaced before a request uses it ---------------
+#
+# SQLAlchemy's ``pool_pre_ping`` runs ``SELECT 1`` at every checkout: a round trip, and a
+# statement for the database, on every request (5-6 % of a page on PostgreSQL). A
+# connection PostgreSQL closed (a restart, ``pg_terminate_backend``, an idle timeout) has
+# its socket readable at once: the server's last message and the end of the stream, where
+# an idle connection in the pool is otherwise sent nothing. The check at each checkout is
+# that socket, asked without waiting; a connection that sat in the pool longer than
+# ``DATABASE_PING_AFTER_IDLE`` seconds (whose path may have been cut without a word: a
+# firewall's idle timeout) is pinged as before.
+
+CHECKED_IN_AT = "inspir.checked_in_at"  # the pool record's info: when it came back
+
+
+def watch_dropped_connections(engine, ping_after_idle: float) -> None:
+    """Replace, at checkout, a PostgreSQL connection the server closed (its socket is
+    readable) or one idle for ``ping_after_idle`` seconds that no longer answers a ping
+    (the pool retries with a new connection: ``DisconnectionError``)."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine.pool, "checkin")
+    def _checked_in(dbapi_connection, record) -> None:
+        record.info[CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _checkout(dbapi_connection, record, proxy) -> None:
+        if closed_by_server(dbapi_connection):
+            raise DisconnectionError("the server closed the connection")
+        checked_in = record.info.get(CHECKED_IN_AT)
+        if checked_in is not None and time.monotonic() - checked_in >= ping_after_idle:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error as error:
+                raise DisconnectionError(str(error)) from error
+
+
+def closed_by_server(connection) -> bool:
+    """Whether an idle psycopg connection was closed by the server: not open any more, or
+    its socket readable (asked without waiting, nor the hub)."""
+    pgconn = connection.pgconn
+    if connection.closed or pgconn.status != pq.ConnStatus.OK:
+        return True
+    try:
+        kernel = _original_poll()()
+        kernel.register(pgconn.socket, select.POLLIN)
+        return bool(kernel.poll(0))
+    except (OSError, ValueError, pg_errors.OperationalError):
+        return True

@@ -218,10 +218,7 @@ def pg_schema():
 
 
 def pg_options(schema: str) -> dict:
-    return {
-        "pool_pre_ping": True,
-        "connect_args": {"options": f"-csearch_path={schema}"},
-    }
+    return {"connect_args": {"options": f"-csearch_path={schema}"}}
 
 
 def _make_sqlite_app(sqlite_template, tmp_path, **overrides):

@@ -1,12 +1,16 @@
-"""Database connections: SQLite pragmas on every connection, PostgreSQL through psycopg
-with ``pool_pre_ping``."""
+"""Database connections: SQLite pragmas on every connection, PostgreSQL through psycopg,
+its pooled connections checked at checkout (database.watch_dropped_connections)."""
 
 from __future__ import annotations
 
+import contextlib
+
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
+import config
 from inspir_events.accounts.models import User, UserRole
 from inspir_events.app import create_app
 from inspir_events.extensions import db
@@ -111,11 +115,10 @@ def backend_pid() -> int:
 
 
 @pytest.mark.postgres
-def test_postgresql_uses_psycopg_and_pre_ping(pg_app, pg_schema):
+def test_postgresql_uses_psycopg(pg_app, pg_schema):
     with pg_app.app_context():
         assert db.engine.dialect.name == "postgresql"
         assert db.engine.dialect.driver == "psycopg"
-        assert db.engine.pool._pre_ping is True
         assert db.session.scalar(text("SHOW search_path")) == pg_schema
         assert db.session.scalar(text("SELECT count(*) FROM department")) == 5
         db.session.remove()
@@ -131,16 +134,82 @@ def test_a_killed_postgresql_connection_is_replaced_transparently(pg_app):
             assert db.engine.pool.checkedin() == 1
 
             with killer.begin() as conn:
-                assert conn.execute(text("SELECT pg_terminate_backend(:pid)"),
+                # (waiting, up to 5 s, for the backend to be gone)
+                assert conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"),
                                     {"pid": first}).scalar() is True
 
-            # The next query checks out the dead connection: pre-ping replaces it.
+            # The next query checks out the dead connection: its socket, readable (the
+            # server's goodbye), has it replaced.
             assert db.session.scalar(text("SELECT count(*) FROM department")) == 5
             second = backend_pid()
             assert second != first
             db.session.remove()
     finally:
         killer.dispose()
+
+
+@contextlib.contextmanager
+def checked_app(pg_schema: str, monkeypatch, ping_after_idle: float, fail: bool = False):
+    """An app built from DATABASE_URL whose pooled connections are pinged after
+    ``ping_after_idle`` seconds in the pool, and the list of its pings (each failing when
+    ``fail``: a connection whose path was cut)."""
+    url = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    settings = config.load("testing", environ={
+        "DATABASE_URL": f"{url}?options=-csearch_path%3D{pg_schema}"})
+    settings.DATABASE_PING_AFTER_IDLE = ping_after_idle
+    app = create_app(settings)
+    app.config["SERVER_NAME"] = None
+    pings: list[int] = []
+    with app.app_context():
+        dialect = db.engine.dialect
+        original = dialect.do_ping
+
+        def counted(dbapi_connection):
+            pings.append(1)
+            if fail:
+                raise psycopg.OperationalError("no answer (a cut path)")
+            return original(dbapi_connection)
+
+        monkeypatch.setattr(dialect, "do_ping", counted)
+    try:
+        yield app, pings
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_pooled_connections_are_checked_without_a_round_trip(pg_schema, monkeypatch):
+    """Request after request, a pooled connection is not pinged (its socket is asked, no
+    ``SELECT 1``): the check costs no round trip (issue 21 §6)."""
+    with checked_app(pg_schema, monkeypatch, 30.0) as (app, pings):
+        client = app.test_client()
+        for _ in range(5):
+            assert client.get("/readyz").status_code == 200
+        assert pings == []
+
+
+@pytest.mark.postgres
+def test_a_connection_idle_too_long_is_pinged_and_replaced_when_it_does_not_answer(
+        pg_schema, monkeypatch):
+    """A connection back in the pool for ``DATABASE_PING_AFTER_IDLE`` seconds is pinged at
+    checkout (its path may have been cut silently); one that does not answer is replaced
+    and the request succeeds."""
+    with checked_app(pg_schema, monkeypatch, 0.0) as (app, pings), app.app_context():
+        first = backend_pid()
+        db.session.remove()
+        second = backend_pid()
+        db.session.remove()
+        assert first == second and pings == [1]  # pinged once, answered, kept
+    with checked_app(pg_schema, monkeypatch, 0.0, fail=True) as (app, pings), \
+            app.app_context():
+        first = backend_pid()
+        db.session.remove()
+        assert db.session.scalar(text("SELECT count(*) FROM department")) == 5
+        assert backend_pid() != first  # replaced: a new backend
+        assert pings
+        db.session.remove()
 
 
 # ---- a page's reads end by COMMIT on PostgreSQL (database.end_reads) --------------------
@@ -218,3 +287,11 @@ def test_a_request_that_failed_ends_by_rollback(app, make_user):
         raise RuntimeError("the page failed")
     with app.app_context():
         assert db.session.scalar(db.select(User.display_name)) == "Reste"
+
+
+def test_the_idle_time_before_a_ping_is_a_setting():
+    assert config.load("production", environ={}).DATABASE_PING_AFTER_IDLE == 30.0
+    assert config.load("testing", environ={"DATABASE_PING_AFTER_IDLE": "5"}) \
+        .DATABASE_PING_AFTER_IDLE == 5.0
+    assert config.load("testing", environ={"DATABASE_PING_AFTER_IDLE": "off"}) \
+        .DATABASE_PING_AFTER_IDLE is None

@@ -80,7 +80,9 @@ def kill_connections(application_name: str) -> int:
     try:
         with killer.begin() as conn:
             return conn.execute(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                # Waiting (up to 5 s) for each backend to be gone: the fault is complete
+                # when the next request comes.
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid() "
                 "AND application_name = :name"), {"name": application_name}).scalar()
     finally:
@@ -116,12 +118,13 @@ def test_the_next_request_succeeds_after_postgresql_dropped_every_connection(
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
-def test_without_pre_ping_the_same_fault_fails_a_request(app, db, pg_schema, make_user):
-    """The control: what pool_pre_ping (config.Base) saves the first visitor from."""
+def test_without_the_checkout_check_the_same_fault_fails_a_request(app, db, pg_schema,
+                                                                  make_user):
+    """The control: what the check of pooled connections at checkout
+    (database.watch_dropped_connections, on by default) saves the first visitor from."""
     user = make_user()
     name = f"inspir-fault-{uuid.uuid4().hex[:8]}"
-    served = create_app(pg_settings(pg_schema, name,
-                                    SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": False}))
+    served = create_app(pg_settings(pg_schema, name, DATABASE_PING_AFTER_IDLE=None))
     try:
         client = signed_in_client(served, user)
         assert kill_connections(name) >= 1
