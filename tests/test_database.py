@@ -188,6 +188,12 @@ def test_pooled_connections_are_checked_without_a_round_trip(pg_schema, monkeypa
         for _ in range(5):
             assert client.get("/readyz").status_code == 200
         assert pings == []
+        with app.app_context():  # and a healthy connection is kept, never replaced
+            pids = set()
+            for _ in range(5):
+                pids.add(backend_pid())
+                db.session.remove()
+            assert len(pids) == 1 and db.engine.pool.checkedin() == 1
 
 
 @pytest.mark.postgres
