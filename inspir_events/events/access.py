@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events.accounts.models import Role, User
 from inspir_events.domain import DomainError
@@ -12,6 +12,7 @@ from inspir_events.events import rules
 from inspir_events.events.models import Event, EventOrganiser
 from inspir_events.events.rules import EventStatus, Schedule
 from inspir_events.extensions import db
+from inspir_events.reference.models import Commune
 from inspir_events.timeutil import utcnow
 
 REGISTRATION_MESSAGES = {
@@ -71,14 +72,19 @@ def registration_problem(event: Event) -> str | None:
     return rules.registration_problem(event.status, utcnow(), schedule(event))
 
 
-# An event with its department (joined: its page names it), by a statement built once.
+# An event with its department, commune and intercommunality (joined: its page names
+# them) and its organisers with their accounts (one statement, whatever their number: each
+# account was loaded on its own), by a statement built once.
 EVENT_PAGE = (select(Event).where(Event.id == bindparam("event_id"))
-              .options(joinedload(Event.department)))
+              .options(joinedload(Event.department),
+                       joinedload(Event.commune_row).joinedload(Commune.epci),
+                       selectinload(Event.organiser_rows).joinedload(EventOrganiser.user)
+                       .lazyload(User.role_rows)))
 
 
 def get_for_viewer(event_id: int, viewer, *, page: bool = False) -> Event:
     """A published or cancelled event; a draft only for its organisers. ``page``: with
-    its department (EVENT_PAGE)."""
+    its territory and organisers (EVENT_PAGE)."""
     if page:
         event = db.session.scalar(EVENT_PAGE, {"event_id": event_id})
     else:

@@ -209,19 +209,25 @@ def test_times_are_shown_in_paris_time(client, make_event):
     assert card.find("time").get("datetime") == "2031-07-14T08:00:00Z"
 
 
-def test_the_event_page_loads_what_it_shows_with_the_event(client, db, make_event, make_need):
-    """The event's department, themes and linked needs come with it (EVENT_PAGE): the same
-    statements whatever it links, none of them for its department alone."""
+def test_the_event_page_loads_what_it_shows_with_the_event(client, db, make_event, make_need,
+                                                           make_user, organiser):
+    """The event's territory and organisers come with it (EVENT_PAGE), its themes and
+    linked needs by a statement each: the same statements whatever it links and however
+    many organise it, none for its department, commune or intercommunality alone."""
     bare = make_event(theme_codes=["transports"])
     needs = [make_need(title=f"Besoin {n}") for n in range(3)]
     linked = make_event(need_ids=[n.id for n in needs], theme_codes=["transports", "sante"])
+    for email in ("sami@example.org", "lea@example.org"):
+        make_user(email, roles=(Role.ORGANISER,))
+        services.add_organiser(organiser, linked.id, email)
     titles, linked_id = [n.title for n in needs], linked.id
     client.get(f"/events/{bare.id}")  # the reference rows, read once per process
     counts = []
     for event_id in (bare.id, linked_id):
         db.session.expunge_all()  # nothing already loaded: every statement counted
         statements = count_get(client, db, f"/events/{event_id}")
-        assert not any(re.search(r"FROM department WHERE", sql) for sql in statements)
+        assert not any(re.search(r"FROM (department|commune|epci) WHERE", sql)
+                       for sql in statements)
         counts.append(statements)
     assert len(counts[0]) == len(counts[1]), counts
     shown = text_of(client.get(f"/events/{linked_id}"))
