@@ -178,18 +178,6 @@ def store_project(project_id: int) -> Project | None:
     return project if project is not None and in_store(project) else None
 
 
-@lru_cache(maxsize=1)
-def _licences_statement():
-    return select(Project.licence).where(listed(), Project.licence.is_not(None)).distinct()
-
-
-def licences_used() -> list[str]:
-    """The licences of the store's projects (for the filter), in display order."""
-    used = set(db.session.scalars(_licences_statement()))
-    return [code for code in OPEN_LICENCES if code in used] + sorted(
-        code for code in used if code not in OPEN_LICENCES)
-
-
 def reproductions_between(start: datetime, end: datetime) -> tuple[int, int]:
     """The « Je veux le reproduire » declarations made from ``start`` (included) to ``end``
     (excluded) on listed projects, and how many projects they concern: the programme's
@@ -203,26 +191,43 @@ def reproductions_between(start: datetime, end: datetime) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def years_used() -> list[int]:
-    """The years in which store projects reached the store, newest first.
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the store's filters offer: the licences of its projects, in display order,
+    and the years in which projects reached it, newest first."""
 
-    Two queries whatever the store's size: its first and last moments, then whether each
-    year between holds one (a year as the filter reads it, ``_statement``), instead of
-    every project's moment turned into a year in Python."""
-    first, last = db.session.execute(_moments_statement()).one()
+    licences: list[str]
+    years: list[int]
+
+
+def filter_choices() -> FilterChoices:
+    """The store's licences and years, in two queries whatever its size: each licence with
+    the first and last moments of its projects, then whether each year between holds one
+    (a year as the filter reads it, ``_statement``), instead of every project's moment
+    turned into a year in Python."""
+    used, first, last = set(), None, None
+    for licence, earliest, latest in db.session.execute(_licences_and_moments()):
+        if licence is not None:
+            used.add(licence)
+        first = earliest if first is None or earliest < first else first
+        last = latest if last is None or latest > last else last
+    licences = [code for code in OPEN_LICENCES if code in used] + sorted(
+        code for code in used if code not in OPEN_LICENCES)
     if first is None:
-        return []
+        return FilterChoices(licences, [])
     newest, oldest = rules.store_year(last), rules.store_year(first)
     held = db.session.execute(_years_statement(newest, oldest)).one()
-    return [year for year, is_held in zip(range(newest, oldest - 1, -1), held, strict=True)
-            if is_held]
+    return FilterChoices(licences, [
+        year for year, is_held in zip(range(newest, oldest - 1, -1), held, strict=True)
+        if is_held])
 
 
 # Built once (building and keying them again cost more than running them).
 @lru_cache(maxsize=1)
-def _moments_statement():
-    return select(func.min(Project.stage_changed_at),
-                  func.max(Project.stage_changed_at)).where(listed())
+def _licences_and_moments():
+    return (select(Project.licence, func.min(Project.stage_changed_at),
+                   func.max(Project.stage_changed_at))
+            .where(listed()).group_by(Project.licence))
 
 
 @lru_cache(maxsize=32)

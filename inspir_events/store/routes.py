@@ -71,10 +71,11 @@ def catalogue():
     shown = cards.cards(items, labels.labelled_ids(SubjectType.PROJECT, ids),
                         names["department_names"], names["theme_names"],
                         discussions.counts("project", ids))
+    choices = queries.filter_choices()
     return render_template(
         "store/catalogue.html", filters=filters, cards=shown, total=total, page=page,
         pages=pages, departments=departments, themes=themes,
-        licences=queries.licences_used(), years=queries.years_used(),
+        licences=choices.licences, years=choices.years,
         store_stages=[(stage, _(STAGE_NAMES[stage])) for stage in queries.STORE_STAGES],
         sorts=[(queries.Sort.NEWEST, _("Newest")),
                (queries.Sort.REPRODUCED, _("Most reproduced"))],

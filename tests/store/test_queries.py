@@ -55,8 +55,7 @@ def test_each_filter(db, make_project):
     assert titles(StoreFilters(year=2024)) == ["Santé Nord", "Arrêt Oise"]
     assert titles(StoreFilters(year=2023)) == []
     assert titles(StoreFilters(theme="transports", year=2024)) == ["Arrêt Oise"]
-    assert queries.years_used() == [2025, 2024]
-    assert queries.licences_used() == ["MIT", "CC-BY-4.0"]
+    assert queries.filter_choices() == queries.FilterChoices(["MIT", "CC-BY-4.0"], [2025, 2024])
 
 
 def test_the_year_is_the_paris_year_of_reaching_the_store(db, make_project):
