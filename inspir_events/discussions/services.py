@@ -303,6 +303,16 @@ PUBLIC_COUNTS = (
     .group_by(Comment.subject_id))
 
 
+def public_count_column(subject_type: str, subject_id):
+    """The public comments of the subject whose id is ``subject_id`` (a column of a list's
+    statement), as a column of that statement: a list reads its cards' counts with its rows
+    instead of by a query of their own (``counts``)."""
+    return (select(func.count()).where(Comment.subject_type == str(subject_type),
+                                       Comment.subject_id == subject_id,
+                                       Comment.state == CommentState.PUBLIC)
+            .scalar_subquery())
+
+
 def counts(subject_type: str, subject_ids) -> dict[int, int]:
     """Public comments per subject, for a list's cards: one grouped query."""
     ids = [i for i in subject_ids if _valid_id(i)]

@@ -18,7 +18,6 @@ from markupsafe import Markup
 from inspir_events import limits
 from inspir_events.accounts.permissions import verified_required
 from inspir_events.discussions import moderation as comment_moderation
-from inspir_events.discussions import services as discussions
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
 from inspir_events.i18n import localized
@@ -89,7 +88,7 @@ def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str
                                                next=request.full_path.rstrip("?"))
     shown = cards.cards(result.items, result.tags, result.supported_ids,
                         {d.code: d for d in departments}, {t.code: t for t in themes},
-                        discussions.counts("need", [n.id for n in result.items]),
+                        result.comments,
                         signed_in, login_url)
     region_map = maps.department_map(
         "needs-map", _("Public needs per department"),
