@@ -192,6 +192,17 @@ def labelled_ids(subject_type: SubjectType, subject_ids) -> set[int]:
     return set(db.session.scalars(LABELLED_AMONG, {"subject_type": subject_type, "ids": ids}))
 
 
+def granted_column(subject_type: SubjectType, subject_id):
+    """Whether the subject whose id is ``subject_id`` (a column of a list's statement)
+    holds the label, as a column of that statement: its id, or NULL (a scalar subquery,
+    looked up for each row the list shows)."""
+    return (select(LabelRequest.subject_id)
+            .where(LabelRequest.subject_type == subject_type,
+                   LabelRequest.status == LabelStatus.GRANTED,
+                   LabelRequest.subject_id == subject_id)
+            .limit(1).scalar_subquery())
+
+
 # Built once (cards of every list ask it).
 LABELLED_AMONG = select(LabelRequest.subject_id).where(
     LabelRequest.subject_type == bindparam("subject_type"),

@@ -26,8 +26,11 @@ from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
 from inspir_events.aid.projects.stages import OPEN_LICENCES, Stage
 from inspir_events.database import ID_MAX, like_pattern
+from inspir_events.discussions.services import public_count_column
 from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
+from inspir_events.labels.charter import SubjectType
+from inspir_events.labels.services import granted_column
 from inspir_events.needs.rules import search_terms
 from inspir_events.reference.models import Commune
 from inspir_events.store import rules
@@ -97,6 +100,13 @@ def _statement(filters: StoreFilters, options: tuple = (),
     """The store's entries ``filters`` keep, in its order: a statement and the values of
     its parameters (with ``paged``, it also takes ``limit`` and ``offset``), the statement
     built once per shape of the filters (:func:`_shaped`), as the needs' boards do."""
+    shape, params = _shape(filters)
+    return _shaped(shape, options, paged), params
+
+
+def _shape(filters: StoreFilters) -> tuple[tuple, dict]:
+    """The shape of the store's filters (which are set, how many words, the order) and the
+    values of its statement's parameters."""
     params: dict = {}
     for name in ("theme", "department", "epci", "licence"):
         value = getattr(filters, name)
@@ -110,18 +120,20 @@ def _statement(filters: StoreFilters, options: tuple = (),
     terms = search_terms(filters.q or "")
     for n, term in enumerate(terms):
         params[f"term{n}"] = like_pattern(term)
-    shape = (tuple(name for name in SHAPED_FILTERS if name in params), len(terms),
-             filters.sort)
-    return _shaped(shape, options, paged), params
+    return (tuple(name for name in SHAPED_FILTERS if name in params), len(terms),
+            filters.sort), params
 
 
 SHAPED_FILTERS = ("theme", "department", "epci", "licence", "stage", "year_start")
 
 
 @lru_cache(maxsize=512)
-def _shaped(shape: tuple, options: tuple, paged: bool) -> Select:
+def _shaped(shape: tuple, options: tuple, paged: bool, cards: bool = False) -> Select:
+    """The store's statement for one shape of filters; with ``cards``, each project comes
+    with what its card shows beside it (CARD_COLUMNS)."""
     filtered, terms, sort = shape
-    stmt = select(Project).where(listed())
+    stmt = select(Project, *CARD_COLUMNS) if cards else select(Project)
+    stmt = stmt.where(listed())
     for name, column in (("theme", Project.theme_code), ("department", Project.department_code),
                          ("licence", Project.licence), ("stage", Project.stage)):
         if name in filtered:
@@ -155,6 +167,36 @@ def _counted(stmt: Select) -> Select:
 CARD_OPTIONS = tuple(defer(column) for column in (
     Project.summary, Project.summary_html, Project.results, Project.results_html,
     Project.lessons, Project.lessons_html, Project.search_text))
+
+
+# What a store card shows beside its project, read with it (each was a query of its own):
+# whether it holds the label, and its public comments.
+CARD_COLUMNS = (
+    granted_column(SubjectType.PROJECT, Project.id).label("labelled"),
+    public_count_column("project", Project.id).label("comments"),
+)
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    items: list[Project]
+    total: int
+    labelled: set[int]  # the ids of the projects holding the label
+    comments: dict[int, int]  # public comments per project id
+
+
+def catalogue_page(filters: StoreFilters, offset: int, limit: int) -> CataloguePage:
+    """One page of the store's catalogue, each project with what its card shows (two
+    queries: the count, then the page with its labels and comments)."""
+    shape, params = _shape(filters)
+    total = int(db.session.scalar(_counted(_shaped(shape, (), False)), params) or 0)
+    offset = max(0, min(int(offset), total))
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    rows = db.session.execute(_shaped(shape, CARD_OPTIONS, True, cards=True),
+                              {**params, "limit": limit, "offset": offset}).all()
+    return CataloguePage([project for project, _, _ in rows], total,
+                         {project.id for project, labelled, _ in rows if labelled is not None},
+                         {project.id: comments for project, _, comments in rows if comments})
 
 
 def store_entries(filters: StoreFilters, offset: int = 0, limit: int = PER_PAGE,

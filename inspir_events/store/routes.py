@@ -15,7 +15,6 @@ from inspir_events import limits
 from inspir_events.aid.projects.forms import ROLE_LABELS, STAGE_LABELS
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import OPEN_LICENCES, STAGE_NAMES
-from inspir_events.discussions import services as discussions
 from inspir_events.errors import on_refusal
 from inspir_events.i18n import localized
 from inspir_events.labels import services as labels
@@ -58,19 +57,16 @@ def catalogue():
     filters = queries.filters_from(request.args)
     page = _page()
     per_page = queries.PER_PAGE
-    items, total = queries.store_entries(filters, (page - 1) * per_page, per_page,
-                                         queries.CARD_OPTIONS)
+    found = queries.catalogue_page(filters, (page - 1) * per_page, per_page)
+    total = found.total
     pages = max(1, -(-total // per_page))
     if page > pages:
         page = pages
-        items, total = queries.store_entries(filters, (page - 1) * per_page, per_page,
-                                             queries.CARD_OPTIONS)
+        found = queries.catalogue_page(filters, (page - 1) * per_page, per_page)
     departments, themes = reference.departments(), reference.themes()
     names = reference_names(departments, themes)
-    ids = [p.id for p in items]
-    shown = cards.cards(items, labels.labelled_ids(SubjectType.PROJECT, ids),
-                        names["department_names"], names["theme_names"],
-                        discussions.counts("project", ids))
+    shown = cards.cards(found.items, found.labelled, names["department_names"],
+                        names["theme_names"], found.comments)
     choices = queries.filter_choices()
     return render_template(
         "store/catalogue.html", filters=filters, cards=shown, total=total, page=page,

@@ -69,3 +69,41 @@ def test_a_label_and_the_language_show_at_once(client, db, make_project, make_us
     english = card(client, project.id, {"Accept-Language": "en"}).text
     assert "Territory" in english and "Territoire" not in english
     assert "Territoire" in card(client, project.id).text
+
+
+def test_the_catalogue_reads_its_cards_labels_and_comments_with_its_projects(
+        client, db, make_project, make_user):
+    """A store page is two statements of the store's own, whatever its number of cards:
+    its count, and its projects each with its label and public comments (issue 21 §6)."""
+    from sqlalchemy import event
+
+    projects = [make_project(f"Navette solidaire {n}") for n in range(3)]
+    labelled, commented = projects[0], projects[1]
+    db.session.add(LabelRequest(
+        subject_type=SubjectType.PROJECT, subject_id=labelled.id, subject_title="Navette",
+        subject_url=f"/store/{labelled.id}", requested_by_id=make_user().id, answers={},
+        status=LabelStatus.GRANTED))
+    author = make_user()
+    for state in (CommentState.PUBLIC, CommentState.PUBLIC, CommentState.HIDDEN):
+        db.session.add(Comment(subject_type="project", subject_id=commented.id,
+                               author_id=author.id, body="Bravo", content_html="<p>Bravo</p>",
+                               state=state, created_at=utcnow()))
+    db.session.commit()
+    ids = (labelled.id, commented.id)
+    client.get("/store")  # the reference rows, read once per process
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get("/store")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    assert not [s for s in seen if "FROM label_request" in s and "FROM project" not in s]
+    assert not [s for s in seen if "FROM comment" in s and "FROM project" not in s]
+    assert card(client, ids[0]).find("span", class_="label-badge") is not None
+    assert card(client, ids[1]).find("span", class_="label-badge") is None
+    assert card(client, ids[1]).find("dd", class_="comment-count").text == "2"
