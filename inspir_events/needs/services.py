@@ -16,10 +16,12 @@ from inspir_events import markdown
 from inspir_events.accounts.models import User
 from inspir_events.database import (
     begin_write,
+    containing_words,
     insert_ignoring_conflicts,
-    like_pattern,
     retrying,
+    shape_of,
     use_case,
+    with_paging,
 )
 from inspir_events.discussions import moderation as comment_moderation
 from inspir_events.discussions.services import public_count_column
@@ -170,11 +172,8 @@ def _board_shape(filters: BoardFilters) -> tuple[tuple, dict]:
             params[name] = value
     if filters.tag:
         params["tag"] = rules.normalise_tag(filters.tag)
-    terms = rules.search_terms(filters.query)
-    for n, term in enumerate(terms):
-        params[f"term{n}"] = like_pattern(term)
-    return (tuple(name for name in BOARD_FILTERS if name in params), len(terms),
-            filters.sort), params
+    shape = shape_of(params, BOARD_FILTERS, rules.search_terms(filters.query), filters.sort)
+    return shape, params
 
 
 BOARD_FILTERS = ("department", "theme", "epci", "status", "tag")
@@ -200,18 +199,13 @@ def _shaped_board(shape: tuple, options: tuple, paged: bool, cards: bool = False
     if "tag" in filtered:
         stmt = stmt.where(Need.id.in_(
             select(NeedTag.need_id).where(NeedTag.tag == bindparam("tag"))))
-    for n in range(terms):
-        stmt = stmt.where(Need.search_text.like(bindparam(f"term{n}"), escape="\\"))
+    stmt = containing_words(stmt, Need.search_text, terms)
     if sort == Sort.SUPPORTED:
         stmt = stmt.order_by(Need.supporters_count.desc(), Need.created_at.desc(),
                              Need.id.desc())
     else:
         stmt = stmt.order_by(Need.created_at.desc(), Need.id.desc())
-    if options:
-        stmt = stmt.options(*options)
-    if paged:
-        stmt = stmt.limit(bindparam("limit")).offset(bindparam("offset"))
-    return stmt
+    return with_paging(stmt, options, paged)
 
 
 @functools.lru_cache(maxsize=512)

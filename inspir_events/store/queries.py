@@ -25,7 +25,7 @@ from sqlalchemy.orm import defer, joinedload
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
 from inspir_events.aid.projects.stages import OPEN_LICENCES, Stage
-from inspir_events.database import ID_MAX, like_pattern
+from inspir_events.database import ID_MAX, containing_words, shape_of, with_paging
 from inspir_events.discussions.services import public_count_column
 from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
@@ -117,11 +117,8 @@ def _shape(filters: StoreFilters) -> tuple[tuple, dict]:
     if filters.year is not None:
         params["year_start"] = paris_to_utc(datetime(filters.year, 1, 1))
         params["year_end"] = paris_to_utc(datetime(filters.year + 1, 1, 1))
-    terms = search_terms(filters.q or "")
-    for n, term in enumerate(terms):
-        params[f"term{n}"] = like_pattern(term)
-    return (tuple(name for name in SHAPED_FILTERS if name in params), len(terms),
-            filters.sort), params
+    shape = shape_of(params, SHAPED_FILTERS, search_terms(filters.q or ""), filters.sort)
+    return shape, params
 
 
 SHAPED_FILTERS = ("theme", "department", "epci", "licence", "stage", "year_start")
@@ -144,18 +141,13 @@ def _shaped(shape: tuple, options: tuple, paged: bool, cards: bool = False) -> S
     if "year_start" in filtered:
         stmt = stmt.where(Project.stage_changed_at >= bindparam("year_start"),
                           Project.stage_changed_at < bindparam("year_end"))
-    for n in range(terms):
-        stmt = stmt.where(Project.search_text.like(bindparam(f"term{n}"), escape="\\"))
+    stmt = containing_words(stmt, Project.search_text, terms)
     if sort == Sort.REPRODUCED:
         stmt = stmt.order_by(Project.reproductions_count.desc(),
                              Project.stage_changed_at.desc(), Project.id.desc())
     else:
         stmt = stmt.order_by(Project.stage_changed_at.desc(), Project.id.desc())
-    if options:
-        stmt = stmt.options(*options)
-    if paged:
-        stmt = stmt.limit(bindparam("limit")).offset(bindparam("offset"))
-    return stmt
+    return with_paging(stmt, options, paged)
 
 
 @lru_cache(maxsize=512)
