@@ -165,11 +165,8 @@ def board_statement(filters: BoardFilters, options: tuple = (),
 def _board_shape(filters: BoardFilters) -> tuple[tuple, dict]:
     """The shape of a board's filters (which are set, how many words, the order) and the
     values of its statement's parameters."""
-    params: dict = {}
-    for name in ("department", "theme", "epci", "status"):
-        value = getattr(filters, name)
-        if value:
-            params[name] = value
+    params = {name: getattr(filters, name) for name in ("department", "theme", "epci", "status")
+              if getattr(filters, name)}
     if filters.tag:
         params["tag"] = rules.normalise_tag(filters.tag)
     shape = shape_of(params, BOARD_FILTERS, rules.search_terms(filters.query), filters.sort)

@@ -95,23 +95,18 @@ def in_store(project: Project) -> bool:
     return Stage(project.stage) in STORE_STAGES and project.is_listed
 
 
-def _statement(filters: StoreFilters, options: tuple = (),
-               paged: bool = False) -> tuple[Select, dict]:
-    """The store's entries ``filters`` keep, in its order: a statement and the values of
-    its parameters (with ``paged``, it also takes ``limit`` and ``offset``), the statement
-    built once per shape of the filters (:func:`_shaped`), as the needs' boards do."""
+def _statement(filters: StoreFilters) -> tuple[Select, dict]:
+    """The store's entries ``filters`` keep, in its order: a statement built once per shape
+    of the filters (:func:`_shaped`, as the needs' boards do) and its parameters' values."""
     shape, params = _shape(filters)
-    return _shaped(shape, options, paged), params
+    return _shaped(shape, (), False), params
 
 
 def _shape(filters: StoreFilters) -> tuple[tuple, dict]:
     """The shape of the store's filters (which are set, how many words, the order) and the
     values of its statement's parameters."""
-    params: dict = {}
-    for name in ("theme", "department", "epci", "licence"):
-        value = getattr(filters, name)
-        if value:
-            params[name] = value
+    params = {name: getattr(filters, name) for name in ("theme", "department", "epci", "licence")
+              if getattr(filters, name)}
     if filters.stage is not None:
         params["stage"] = filters.stage
     if filters.year is not None:
@@ -180,28 +175,30 @@ class CataloguePage:
 def catalogue_page(filters: StoreFilters, offset: int, limit: int) -> CataloguePage:
     """One page of the store's catalogue, each project with what its card shows (two
     queries: the count, then the page with its labels and comments)."""
-    shape, params = _shape(filters)
-    total = int(db.session.scalar(_counted(_shaped(shape, (), False)), params) or 0)
-    offset = max(0, min(int(offset), total))
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    rows = db.session.execute(_shaped(shape, CARD_OPTIONS, True, cards=True),
-                              {**params, "limit": limit, "offset": offset}).all()
+    rows, total = _page(filters, offset, limit, CARD_OPTIONS, cards=True)
     return CataloguePage([project for project, _, _ in rows], total,
                          {project.id for project, labelled, _ in rows if labelled is not None},
                          {project.id: comments for project, _, comments in rows if comments})
 
 
-def store_entries(filters: StoreFilters, offset: int = 0, limit: int = PER_PAGE,
-                  options=()) -> tuple[list[Project], int]:
-    """One page of the store and the number of matching entries (two queries);
-    ``options``: the projects' loader options (CARD_OPTIONS for the cards)."""
-    stmt, params = _statement(filters)
-    total = db.session.scalar(_counted(stmt), params)
+def store_entries(filters: StoreFilters, offset: int = 0,
+                  limit: int = PER_PAGE) -> tuple[list[Project], int]:
+    """One page of the store and the number of matching entries (two queries)."""
+    rows, total = _page(filters, offset, limit)
+    return [project for (project,) in rows], total
+
+
+def _page(filters: StoreFilters, offset: int, limit: int, options: tuple = (),
+          cards: bool = False) -> tuple[list, int]:
+    """The rows of one page of the store (none from an offset past its end) and how many
+    entries ``filters`` keep."""
+    shape, params = _shape(filters)
+    total = int(db.session.scalar(_counted(_shaped(shape, (), False)), params) or 0)
     offset = max(0, min(int(offset), total))
     limit = max(1, min(int(limit), MAX_LIMIT))
-    paged, params = _statement(filters, tuple(options), paged=True)
-    items = list(db.session.scalars(paged, {**params, "limit": limit, "offset": offset}))
-    return items, int(total or 0)
+    rows = db.session.execute(_shaped(shape, options, True, cards=cards),
+                              {**params, "limit": limit, "offset": offset}).all()
+    return rows, total
 
 
 def store_project(project_id: int) -> Project | None:
