@@ -57,22 +57,18 @@ def _page(stmt, offset: int, limit: int):
 # ---- needs -------------------------------------------------------------------------------
 
 NEED_OPTIONS = (selectinload(Need.tag_rows),)
-# A page of needs: their tags come as rows (need_services.tags_of: one light query instead
-# of a tag object per tag), their department's region from the reference rows kept per
-# process (need_item), the texts the API does not show stay in the database.
+# A page of needs: their tags come as a column of their rows (need_services.board_rows: no
+# tag object per tag, no second statement), their department's region from the reference
+# rows kept per process (need_item), the texts the API does not show stay in the database.
 NEEDS_PAGE_OPTIONS = (defer(Need.description_html), defer(Need.search_text))
 
 
 def needs(filters: BoardFilters, offset: int,
           limit: int) -> tuple[list[Need], int, dict[int, list[str]]]:
-    """A page of public needs, their total and their tags (per need id)."""
-    # The total as the boards take it: the counts per department the database keeps,
-    # when a department at most narrows the list.
-    total = need_services.public_total(filters)
-    # The boards' own statement: one public rule for pages, exports and API.
-    rows = (need_services.board_rows(filters, NEEDS_PAGE_OPTIONS, offset, limit)
-            if offset < total else [])
-    return rows, total, need_services.tags_of([n.id for n in rows])
+    """A page of public needs, their total and their tags (per need id): the boards' own
+    statement and total (one public rule for pages, exports and API)."""
+    rows, total = need_services.board_rows(filters, NEEDS_PAGE_OPTIONS, offset, limit)
+    return [need for need, _tags in rows], total, {need.id: tags for need, tags in rows}
 
 
 def need(need_id: int) -> Need | None:

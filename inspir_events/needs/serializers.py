@@ -13,7 +13,7 @@ NEED_COLUMNS = ("id", "title", "description", "department", "former_region", "co
 
 
 def need_item(need: Need, tags: list[str] | None = None) -> dict:
-    """``tags``: the need's tags when read for a whole page (needs.services.tags_of). The
+    """``tags``: the need's tags when read for a whole page (needs.services.board_rows). The
     department's former region comes from the reference rows kept per process (no related
     object loaded with each need)."""
     return {

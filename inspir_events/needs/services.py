@@ -18,6 +18,8 @@ from inspir_events.database import (
     begin_write,
     containing_words,
     insert_ignoring_conflicts,
+    json_map_agg,
+    related_list,
     retrying,
     shape_of,
     use_case,
@@ -177,13 +179,11 @@ BOARD_FILTERS = ("department", "theme", "epci", "status", "tag")
 
 
 @functools.lru_cache(maxsize=512)
-def _shaped_board(shape: tuple, options: tuple, paged: bool, cards: bool = False) -> Select:
-    """The board's statement for one shape of filters (see board_statement); with
-    ``cards``, each need comes with what its card shows beside it: whether the viewer
-    (``viewer_id``) supports it and its public comments (CARD_COLUMNS)."""
+def _shaped_board(shape: tuple, options: tuple, paged: bool, columns: tuple = ()) -> Select:
+    """The board's statement for one shape of filters (see board_statement); each need
+    comes with ``columns`` beside it (CARD_COLUMNS: what its card shows; TAGS)."""
     filtered, terms, sort = shape
-    stmt = select(Need, *CARD_COLUMNS) if cards else select(Need)
-    stmt = stmt.where(Need.is_public)
+    stmt = select(Need, *columns).where(Need.is_public)
     if "department" in filtered:
         stmt = stmt.where(Need.department_code == bindparam("department"))
     if "theme" in filtered:
@@ -211,11 +211,16 @@ def _counted(stmt: Select) -> Select:
     return select(func.count()).select_from(stmt.order_by(None).subquery())
 
 
+# A need's tags in their order, read with it (they were a second statement for the page).
+TAGS = related_list(NeedTag.tag, where=NeedTag.need_id == Need.id, order_by=NeedTag.position,
+                    outer=Need).label("tags")
+
 # What a board's card shows beside its need, read with it (each was a query of its own):
-# the viewer's support (its need id, or NULL: a scalar subquery, looked up for each of the
-# page's needs by the primary key; as an EXISTS, PostgreSQL hashed all of the viewer's
-# supports first, 1.2 ms for the bench user's 1,429) and the public comments.
+# its tags, the viewer's support (its need id, or NULL: a scalar subquery, looked up for
+# each of the page's needs by the primary key; as an EXISTS, PostgreSQL hashed all of the
+# viewer's supports first, 1.2 ms for the bench user's 1,429) and the public comments.
 CARD_COLUMNS = (
+    TAGS,
     select(NeedSupport.need_id).where(NeedSupport.need_id == Need.id,
                                       NeedSupport.user_id == bindparam("viewer_id"))
     .scalar_subquery().label("supported"),
@@ -223,40 +228,46 @@ CARD_COLUMNS = (
 )
 
 
-def board_rows(filters: BoardFilters, options: tuple, offset: int, limit: int) -> list[Need]:
-    """``limit`` of the needs ``filters`` keep, from ``offset``, loaded with ``options``."""
-    stmt, params = board_statement(filters, options, paged=True)
-    return list(db.session.scalars(stmt, {**params, "limit": limit, "offset": offset}))
+def board_rows(filters: BoardFilters, options: tuple, offset: int,
+               limit: int) -> tuple[list[tuple[Need, list[str]]], int]:
+    """``limit`` of the needs ``filters`` keep, from ``offset``, loaded with ``options``,
+    each with its tags; and how many needs ``filters`` keep in all (:func:`public_total`;
+    when the counts per department give it, they come with the rows: one statement)."""
+    shape, params = _board_shape(filters)
+    by_counts = rules.narrowed_by_department_at_most(filters)
+    stmt = _shaped_board(shape, options, True, (TAGS, DEPARTMENT_COUNTS) if by_counts
+                         else (TAGS,))
+    rows = db.session.execute(stmt, {**params, "limit": limit, "offset": offset}).all()
+    if rows and by_counts:
+        total = rules.total_from_department_counts(filters, rows[0].department_counts)
+    else:  # counted, or past the last need: the counts read on their own
+        total = public_total(filters)
+    return [(row.Need, row.tags or []) for row in rows], total
 
 
 # Built once (building and keying a statement again for each page cost more than running
 # it): the public needs per department (kept by the database's triggers: NeedPublicCount).
 PUBLIC_PER_DEPARTMENT = select(NeedPublicCount.department_code, NeedPublicCount.needs).where(
     NeedPublicCount.needs > 0)
+# The same, as one column of a page's statement (a dict: PostgreSQL reads it once for the
+# statement, as SQLite does): a page and its total in one statement (board_rows).
+DEPARTMENT_COUNTS = (select(json_map_agg(NeedPublicCount.department_code,
+                                         NeedPublicCount.needs))
+                     .where(NeedPublicCount.needs > 0).scalar_subquery()
+                     .label("department_counts"))
 
 # What a board's cards show of a need: its long texts stay in the database; its tags come
-# as (need, tag) rows (NEED_TAGS) and its territory and theme from the reference rows the
-# page reads for its filters: loading them as related objects of each need (selectinload,
-# joinedload) cost more than the rest of the page's queries together.
+# as a column (TAGS) and its territory and theme from the reference rows the page reads for
+# its filters: loading them as related objects of each need (selectinload, joinedload) cost
+# more than the rest of the page's queries together.
 CARD_OPTIONS = (defer(Need.description), defer(Need.description_html), defer(Need.search_text))
-NEED_TAGS = (select(NeedTag.need_id, NeedTag.tag)
-             .where(NeedTag.need_id.in_(bindparam("ids", expanding=True)))
-             .order_by(NeedTag.need_id, NeedTag.position))
-
-
-def tags_of(need_ids: list[int]) -> dict[int, list[str]]:
-    """The tags of these needs, in their order (one query)."""
-    tags: dict[int, list[str]] = {}
-    if need_ids:
-        for need_id, tag in db.session.execute(NEED_TAGS, {"ids": need_ids}):
-            tags.setdefault(need_id, []).append(tag)
-    return tags
 
 
 def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
           viewer=None, department_counts: dict[str, int] | None = None) -> BoardPage:
-    """One page of a board: a constant number of queries whatever the page size (the
-    needs, their tags, the viewer's supports among them; their count unless known).
+    """One page of a board: one statement whatever the page size (the needs, each with its
+    tags, whether the viewer supports it and its public comments), and their count unless
+    known.
 
     A page past the last one shows the last one (an offset beyond the database's
     integers would otherwise fail). With the public needs per department already read
@@ -267,16 +278,15 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     total = public_total(filters, department_counts)
     page = rules.clamp_page(page, total, per_page)
     shape, params = _board_shape(filters)
-    stmt = _shaped_board(shape, CARD_OPTIONS, True, cards=True)
+    stmt = _shaped_board(shape, CARD_OPTIONS, True, CARD_COLUMNS)
     signed_in = viewer is not None and viewer.is_authenticated
     rows = db.session.execute(stmt, {**params, "limit": per_page,
                                      "offset": (page - 1) * per_page,
                                      "viewer_id": viewer.id if signed_in else None}).all()
-    items = [need for need, _supported, _comments in rows]
-    return BoardPage(items, total, page, per_page,
-                     {need.id for need, supported, _ in rows if supported is not None},
-                     tags_of([n.id for n in items]),
-                     {need.id: comments for need, _, comments in rows if comments})
+    return BoardPage([row.Need for row in rows], total, page, per_page,
+                     {row.Need.id for row in rows if row.supported is not None},
+                     {row.Need.id: row.tags or [] for row in rows},
+                     {row.Need.id: row.comments for row in rows if row.comments})
 
 
 def public_total(filters: BoardFilters,

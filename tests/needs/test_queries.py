@@ -6,11 +6,11 @@ supports. The count must not grow with the page size (5 or 50 needs shown), for
 anonymous visitors and for a signed-in citizen (whose supports are marked).
 
 The budget of a board page, in queries (SQLite's BEGIN is counted apart): the
-board itself (its count unless the map's figures give it, its page — each need
-with the viewer's support and its public comments — and their tags:
-NEED_QUERIES), the map's needs per department and, signed in, what every page
-loads (the session with its user and roles, the header's facts). The filter
-lists are the reference rows, read once per process.
+board itself (its count unless the map's figures give it, and its page — each need
+with its tags, the viewer's support and its public comments: NEED_QUERIES), the map's
+needs per department and, signed in, what every page loads (the session with its user
+and roles, the header's facts). The filter lists are the reference rows, read once per
+process.
 
 Run with ``pytest -s`` to see the counts and the statements.
 """
@@ -29,7 +29,7 @@ from inspir_events.needs.rules import NeedStatus, Visibility
 from inspir_events.timeutil import utcnow
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-NEED_QUERIES = 3  # count (unless read from the map's), page (with supports, comments), tags
+NEED_QUERIES = 2  # count (unless read from the map's), page (with tags, supports, comments)
 SESSION_QUERIES = 2  # signed in: the session with its user and roles; the header's facts
 # + the map's needs per department
 BOARD_MAX_QUERIES = NEED_QUERIES + 1 + SESSION_QUERIES
@@ -178,3 +178,33 @@ def test_a_need_page_runs_a_constant_number_of_statements(client, db, backend, b
     assert counts[("signed in", few_tags)] == counts[("signed in", many_tags)]
     assert counts[("anonymous", many_tags)] <= DETAIL_MAX_QUERIES - SITE_WIDE_QUERIES
     assert counts[("signed in", many_tags)] <= DETAIL_MAX_QUERIES
+
+
+@BACKENDS
+def test_a_page_of_the_api_reads_its_needs_tags_and_total_in_one_statement(
+        client, db, backend, board_data):
+    """/api/v1/needs: each need's tags (in their order) and the total come with the page's
+    rows (needs.services.board_rows): one statement when the counts per department give
+    the total; a page past the last reads the counts on their own."""
+    without_tags = board_data["ids"][1]
+    db.session.query(NeedTag).filter_by(need_id=without_tags).delete()
+    db.session.commit()
+    expected = {need.id: [row.tag for row in sorted(need.tag_rows, key=lambda r: r.position)]
+                for need in db.session.query(Need)}
+    assert max(len(tags) for tags in expected.values()) == 5 and expected[without_tags] == []
+    client.get("/api/v1/needs")  # the reference rows (departments) are read once per app
+    for url, total in (("/api/v1/needs?per_page=100", 60),
+                       ("/api/v1/needs?department=80&per_page=100", 12)):
+        statements = count_get(client, db, url)
+        show(f"{backend}, anonymous, {url}", statements)
+        assert len(statements) == 1, statements
+        page = client.get(url).get_json()
+        assert page["total"] == total and len(page["items"]) == total
+        assert {item["id"]: item["tags"] for item in page["items"]} == {
+            need_id: tags for need_id, tags in expected.items()
+            if url.find("department") < 0 or db.session.get(Need, need_id).department_code == "80"}
+    past = client.get("/api/v1/needs?department=80&page=50").get_json()
+    assert past["items"] == [] and past["total"] == 12
+    filtered = count_get(client, db, "/api/v1/needs?theme=transports&per_page=100")
+    assert len(filtered) == 2, filtered  # counted, then the page
+    assert client.get("/api/v1/needs?theme=transports").get_json()["total"] == 10
