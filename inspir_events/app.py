@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -30,7 +30,7 @@ from inspir_events.aid.cofunding.decisions import DELEGATED_ENVELOPES
 from inspir_events.aid.views import bp as aid_bp
 from inspir_events.api.blueprint import bp as api_bp
 from inspir_events.cli import register_commands
-from inspir_events.database import end_reads, watch_dropped_connections
+from inspir_events.database import end_reads, watch_dropped_connections, writes
 from inspir_events.discussions.blueprint import bp as discussions_bp
 from inspir_events.events.blueprint import bp as events_bp
 from inspir_events.extensions import (
@@ -176,7 +176,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.unauthorized_handler(send_to_login)
     login_manager.session_protection = None  # sessions are ended server-side instead
-    login_manager.user_loader(account_services.load_session)
+    login_manager.user_loader(_load_user)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -208,15 +208,36 @@ class HeaderFacts(NamedTuple):
 
 
 NOBODY = HeaderFacts(0, False)
-# The signed-in header's facts, read by one statement (two before, on every page).
+# The signed-in header's facts, read by one statement (two before, on every page)...
 HEADER_FACTS = select(UNREAD_COUNT.scalar_subquery(), DELEGATED_ENVELOPES.exists())
+# ... and read with the session and its user, as the page's user is loaded: one statement
+# fewer on every signed-in page (a round trip on PostgreSQL).
+SESSION_WITH_HEADER_FACTS = account_services.session_statement(
+    account_services.with_session_user(UNREAD_COUNT).scalar_subquery(),
+    account_services.with_session_user(DELEGATED_ENVELOPES).exists())
+HEADER_FACTS_READ = "inspir_header_facts"  # flask.g: (writes() when read, unread, delegated)
+
+
+def _load_user(token: str):
+    """Flask-Login's loader: the session's user, with the header's facts read beside it."""
+    user = account_services.load_session(token, SESSION_WITH_HEADER_FACTS)
+    if user is not None:
+        setattr(g, HEADER_FACTS_READ, (writes(), *user.session_columns))
+    return user
 
 
 def _header_facts() -> HeaderFacts:
-    """The header's unread count and co-funding link (only for signed-in users)."""
+    """The header's unread count and co-funding link (only for signed-in users): as read
+    with the session, unless the request began a write since (marking notifications
+    read, say), when they are read again."""
     if not current_user.is_authenticated:
         return NOBODY
-    unread, delegated = db.session.execute(HEADER_FACTS, {"user_id": current_user.id}).one()
+    read = g.get(HEADER_FACTS_READ)
+    if read is not None and read[0] == writes():
+        unread, delegated = read[1:]
+    else:
+        unread, delegated = db.session.execute(HEADER_FACTS,
+                                               {"user_id": current_user.id}).one()
     return HeaderFacts(unread, cofunding_decisions.reviews(current_user, bool(delegated)))
 
 

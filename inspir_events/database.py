@@ -67,7 +67,17 @@ def begin_write() -> None:
     session = db.session()
     if session.in_transaction():
         session.commit()
+    session.info[WRITES] = session.info.get(WRITES, 0) + 1
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+WRITES = "inspir.writes"  # Session.info: how many write transactions it began
+
+
+def writes() -> int:
+    """How many write transactions the request's session began so far (begin_write): what
+    was read before the last one may have changed since."""
+    return db.session().info.get(WRITES, 0)
 
 
 # ---- a page's reads end by COMMIT on PostgreSQL ----------------------------------------

@@ -78,8 +78,10 @@ class User(UserMixin, db.Model):
         foreign_keys="UserRole.user_id",
     )
 
-    # The server-side session this object was loaded through (see get_id).
+    # The server-side session this object was loaded through (see get_id), and the values
+    # of the columns read with it (accounts.services.session_statement).
     session_token = None
+    session_columns: tuple = ()
 
     @property
     def is_deleted(self) -> bool:

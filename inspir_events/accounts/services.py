@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, bindparam, delete, select, update
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from inspir_events import security
 from inspir_events.accounts.models import Role, User, UserRole, UserSession
@@ -128,23 +129,44 @@ def new_session(user: User) -> str:
     return token
 
 
+def session_statement(*columns) -> Select:
+    """The statement of :func:`load_session`: the session with its user and roles, and
+    ``columns`` beside them (what every page of the layer above shows of its signed-in
+    user, read in the same statement; ``with_session_user`` makes a statement on the user
+    into such a column)."""
+    return (select(UserSession, *columns).where(UserSession.token_hash == bindparam("token_hash"))
+            .options(joinedload(UserSession.user).joinedload(User.role_rows)))
+
+
+def with_session_user(stmt: Select) -> Select:
+    """``stmt``, whose ``user_id`` parameter is the signed-in user, with the session's own
+    user instead (a scalar subquery of it is a column of :func:`session_statement`)."""
+    def session_user(element):
+        if isinstance(element, BindParameter) and element.key == "user_id":
+            return UserSession.user_id
+        return None
+
+    return replacement_traverse(stmt, {}, session_user)
+
+
 # The statement every signed-in request runs, built once: building it and computing its
 # cache key again for each request cost more than running it.
-SESSION_WITH_USER = (
-    select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
-    .options(joinedload(UserSession.user).joinedload(User.role_rows)))
+SESSION_WITH_USER = session_statement()
 
 
 @use_case
-def load_session(token: str) -> User | None:
+def load_session(token: str, statement: Select = SESSION_WITH_USER) -> User | None:
     """The user of a live session (rules.session_alive), or None: a session that ended,
-    idled out or grew too old is deleted; a live one is touched when due."""
+    idled out or grew too old is deleted; a live one is touched when due. ``statement``
+    (one of :func:`session_statement`'s): its columns' values are the user's
+    ``session_columns``."""
     if not token:
         return None
     # One query for the session, its user and their roles (run on every signed-in page).
-    row = db.session.scalar(SESSION_WITH_USER, {"token_hash": token_hash(token)})
-    if row is None:
+    found = db.session.execute(statement, {"token_hash": token_hash(token)}).first()
+    if found is None:
         return None
+    row, columns = found[0], tuple(found[1:])
     now = utcnow()
     if not session_alive(row.created_at, row.last_seen_at, now, *session_limits()):
         begin_write()  # a write after the page's reads: a transaction of its own
@@ -158,6 +180,7 @@ def load_session(token: str) -> User | None:
         db.session.commit()
     user = row.user
     user.session_token = token
+    user.session_columns = columns
     return user
 
 

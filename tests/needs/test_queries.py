@@ -8,9 +8,9 @@ anonymous visitors and for a signed-in citizen (whose supports are marked).
 The budget of a board page, in queries (SQLite's BEGIN is counted apart): the
 board itself (its count unless the map's figures give it, and its page — each need
 with its tags, the viewer's support and its public comments: NEED_QUERIES), the map's
-needs per department and, signed in, what every page loads (the session with its user
-and roles, the header's facts). The filter lists are the reference rows, read once per
-process.
+needs per department and, signed in, what every page loads (the session with its user,
+roles and the header's facts, one statement). The filter lists are the reference rows,
+read once per process.
 
 Run with ``pytest -s`` to see the counts and the statements.
 """
@@ -30,10 +30,10 @@ from inspir_events.timeutil import utcnow
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 NEED_QUERIES = 2  # count (unless read from the map's), page (with tags, supports, comments)
-SESSION_QUERIES = 2  # signed in: the session with its user and roles; the header's facts
+SESSION_QUERIES = 1  # signed in: the session with its user, roles and the header's facts
 # + the map's needs per department
 BOARD_MAX_QUERIES = NEED_QUERIES + 1 + SESSION_QUERIES
-SITE_WIDE_QUERIES = 4  # a need's page, signed in: + session, header, support, follow
+SITE_WIDE_QUERIES = 3  # a need's page, signed in: + session (and header), support, follow
 # need, tags, lineage (events, ideas, projects), follow, the conversation (issue 20 §1)
 DETAIL_MAX_QUERIES = 7 + SITE_WIDE_QUERIES
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 
 import pytest
-from sqlalchemy import select
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import event, select
 
 from inspir_events.notifications import services
 from inspir_events.notifications.models import Notification
@@ -123,3 +125,41 @@ def test_visitors_are_sent_to_log_in(client):
 def test_an_empty_centre(client, login, make_user):
     login(make_user())
     assert "Aucune notification pour l’instant." in text_of(client.get("/notifications"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_the_header_count_is_read_with_the_session(app, client, db, backend, login,
+                                                   notified):
+    """The header's facts come with the session and its user (app.SESSION_WITH_HEADER_FACTS):
+    a signed-in static page runs one statement."""
+    login(notified[0])
+    client.get("/accessibilite")
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get("/accessibilite")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert unread_badge(response).text == "2 non lues"
+    assert len(statements) == 1, statements
+    assert "FROM user_session" in statements[0] and "FROM notification" in statements[0]
+
+
+def test_the_header_count_is_read_again_after_a_write_in_the_same_request(app, client, db,
+                                                                          login, notified):
+    """A request that marks the notifications read, then shows a page, shows no count:
+    what was read with the session no longer holds once the request began a write."""
+
+    @app.route("/test/read-then-show")
+    def read_then_show():
+        services.mark_all_read(current_user.id)
+        return render_template("main/accessibility.html", established=None, contact="")
+
+    login(notified[0])
+    assert unread_badge(client.get("/accessibilite")).text == "2 non lues"
+    assert unread_badge(client.get("/test/read-then-show")) is None
