@@ -81,7 +81,7 @@ class User(UserMixin, db.Model):
     # The server-side session this object was loaded through (see get_id), and the values
     # of the columns read with it (accounts.services.session_statement).
     session_token = None
-    session_columns: tuple = ()
+    session_columns = ()
 
     @property
     def is_deleted(self) -> bool:
