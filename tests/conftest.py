@@ -30,7 +30,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
@@ -312,6 +312,27 @@ def db(app):
     """The database, inside an application context."""
     with app.app_context():
         yield _db
+
+
+@pytest.fixture
+def statements_run(db):
+    """``with statements_run() as seen:``: ``seen`` lists the SQL statements the engine
+    sends inside the block, as sent (transaction control included)."""
+
+    @contextlib.contextmanager
+    def recording():
+        seen: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return recording
 
 
 @pytest.fixture

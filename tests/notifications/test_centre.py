@@ -7,7 +7,7 @@ import html
 import pytest
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from inspir_events.notifications import services
 from inspir_events.notifications.models import Notification
@@ -128,23 +128,16 @@ def test_an_empty_centre(client, login, make_user):
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-def test_the_header_count_is_read_with_the_session(app, client, db, backend, login,
-                                                   notified):
+def test_the_header_count_is_read_with_the_session(client, backend, login, notified,
+                                                   statements_run):
     """The header's facts come with the session and its user (app.SESSION_WITH_HEADER_FACTS):
     a signed-in static page runs one statement."""
     login(notified[0])
     client.get("/accessibilite")
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_run() as seen:
         response = client.get("/accessibilite")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    statements = [s for s in seen
+                  if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
     assert unread_badge(response).text == "2 non lues"
     assert len(statements) == 1, statements
     assert "FROM user_session" in statements[0] and "FROM notification" in statements[0]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
-
 from inspir_events.reference import services
 from inspir_events.reference.options import options
 
@@ -41,22 +39,14 @@ def test_an_unknown_or_hostile_choice_marks_nothing_and_is_not_echoed(app, db):
             assert "onfocus" not in html and "<script>" not in html
 
 
-def test_the_options_are_read_once(app, db):
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
+def test_the_options_are_read_once(app, db, statements_run):
     with app.test_request_context("/"):
         options("departments")  # built (their rows read) once
         options("epcis")
-        event.listen(db.engine, "before_cursor_execute", seen)
-        try:
+        with statements_run() as statements:
             for chosen in ("", "80", "59"):
                 options("departments", chosen)
                 options("epcis", chosen)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", seen)
     assert statements == []
 
 

@@ -72,11 +72,9 @@ def test_a_label_and_the_language_show_at_once(client, db, make_project, make_us
 
 
 def test_the_catalogue_reads_its_cards_labels_and_comments_with_its_projects(
-        client, db, make_project, make_user):
+        client, db, make_project, make_user, statements_run):
     """A store page is two statements of the store's own, whatever its number of cards:
     its count, and its projects each with its label and public comments (issue 21 §6)."""
-    from sqlalchemy import event
-
     projects = [make_project(f"Navette solidaire {n}") for n in range(3)]
     labelled, commented = projects[0], projects[1]
     db.session.add(LabelRequest(
@@ -91,16 +89,8 @@ def test_the_catalogue_reads_its_cards_labels_and_comments_with_its_projects(
     db.session.commit()
     ids = (labelled.id, commented.id)
     client.get("/store")  # the reference rows, read once per process
-    seen = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_run() as seen:
         response = client.get("/store")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200
     assert not [s for s in seen if "FROM label_request" in s and "FROM project" not in s]
     assert not [s for s in seen if "FROM comment" in s and "FROM project" not in s]

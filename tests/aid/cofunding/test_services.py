@@ -5,7 +5,7 @@ ask for changes), each audited and notified."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from inspir_events.accounts.models import Role
 from inspir_events.aid.cofunding import decisions, entrusting
@@ -355,7 +355,7 @@ def test_a_delegated_member_grants_on_their_sub_envelope_only(
 
 
 def test_the_header_links_the_queue_for_its_reviewers_in_one_statement(
-        app, db, login, make_user, envelopes_2016, committee):
+        app, db, login, make_user, envelopes_2016, committee, statements_run):
     """The committee and a delegated envelope's members see the co-funding queue in the
     header; others do not. The header reads the unread count and this in one statement."""
     _sub, member = delegate_to(app, make_user, envelopes_2016[PIC_INV].id)
@@ -364,17 +364,10 @@ def test_the_header_links_the_queue_for_its_reviewers_in_one_statement(
     for person in (committee, member, someone):
         browser = app.test_client()
         login(person, on=browser)
-        statements = []
-
-        def counted(conn, cursor, statement, *args, found=statements):
-            found.append(statement.lower())
-
-        event.listen(db.engine, "before_cursor_execute", counted)
-        try:
+        with statements_run() as statements:
             html = browser.get("/accessibilite").get_data(as_text=True)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", counted)
         seen[person.display_name] = 'href="/aid/applications"' in html
-        assert len([s for s in statements if "notification" in s or "envelope" in s]) == 1
+        assert len([s for s in statements
+                    if "notification" in s.lower() or "envelope" in s.lower()]) == 1
     assert seen == {committee.display_name: True, member.display_name: True,
                     "Quelqu'un": False}
