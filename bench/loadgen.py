@@ -129,7 +129,10 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 async def phase(host: str, port: int, target: dict, concurrency: int, duration: float,
                 max_requests: int, server_pid: int | None) -> dict:
     """Load one target for ``duration`` seconds; raw figures (merged later over rounds).
-    A target with ``paths`` (a list) has its clients send each of them in turn."""
+    A target with ``paths`` (a list) has its clients send each of them in turn; with
+    ``"advance": true`` too, each phase goes on where the previous one stopped (no path
+    sent twice until the list is used up: queries never asked before, for a server that
+    keeps what it answered)."""
 
     def build(path: str) -> bytes:
         lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}",
@@ -149,9 +152,12 @@ async def phase(host: str, port: int, target: dict, concurrency: int, duration: 
     started = time.perf_counter()
     deadline = started + duration
     spread = max(1, len(paths) // concurrency) if paths else 0
+    start = target.get("advanced", 0)
     await asyncio.gather(*(client(host, port, request, deadline, budget, latencies, outcome,
-                                  target.get("status", 200), offset=i * spread)
+                                  target.get("status", 200), offset=start + i * spread)
                            for i in range(concurrency)))
+    if target.get("advance"):
+        target["advanced"] = start + max(outcome["per_client"], default=0)
     elapsed = time.perf_counter() - started
     cpu_after = cpu_seconds(server_pid)
     return {
@@ -198,7 +204,11 @@ def summarise(name: str, path: str, phases: list[dict]) -> dict:
 
 
 async def run(args) -> dict:
-    targets = json.loads(args.targets)
+    if args.targets.startswith("@"):  # a file: a long list of paths is no command line
+        with open(args.targets[1:], encoding="utf-8") as listed:
+            targets = json.load(listed)
+    else:
+        targets = json.loads(args.targets)
     for target in targets:  # warm-up: connections, caches, first renders; not measured
         if args.warmup > 0:
             await phase(args.host, args.port, target, args.concurrency, args.warmup,
@@ -224,7 +234,8 @@ def main() -> None:
     parser.add_argument("--server-pid", type=int)
     parser.add_argument("--targets", required=True,
                         help='JSON list of {"name", "path", optional "cookie", "headers" '
-                             '(a dict), "status" (the expected one, 200 by default)}')
+                             '(a dict), "status" (the expected one, 200 by default)}, or '
+                             '@FILE holding it')
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per phase")
     parser.add_argument("--rounds", type=int, default=2)

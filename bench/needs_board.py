@@ -145,12 +145,15 @@ def start_server(env: dict, workdir: str) -> tuple[subprocess.Popen, int, object
 def run_load(port: int, server: subprocess.Popen, targets: list[dict], args, env: dict) -> dict:
     """``loadgen.py`` in its own process against ``targets`` (``args``: concurrency,
     duration, rounds, warmup, max_requests); its figures. The server must outlive it."""
-    load = json.loads(run_checked([
-        sys.executable, os.path.join(HERE, "loadgen.py"), "--port", str(port),
-        "--server-pid", str(server.pid), "--targets", json.dumps(targets),
-        "--concurrency", str(args.concurrency), "--duration", str(args.duration),
-        "--rounds", str(args.rounds), "--warmup", str(args.warmup),
-        "--max-requests", str(args.max_requests)], env, "the load generator"))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as listed:
+        json.dump(targets, listed)  # (thousands of paths: too long for a command line)
+        listed.flush()
+        load = json.loads(run_checked([
+            sys.executable, os.path.join(HERE, "loadgen.py"), "--port", str(port),
+            "--server-pid", str(server.pid), "--targets", "@" + listed.name,
+            "--concurrency", str(args.concurrency), "--duration", str(args.duration),
+            "--rounds", str(args.rounds), "--warmup", str(args.warmup),
+            "--max-requests", str(args.max_requests)], env, "the load generator"))
     if server.poll() is not None:
         raise SystemExit("the server died during the load")
     return load

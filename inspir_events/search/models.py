@@ -16,7 +16,7 @@ of the models' comparison with the database):
 
 from __future__ import annotations
 
-from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspir_events.extensions import db
@@ -43,6 +43,20 @@ class SearchDocument(db.Model):
     body: Mapped[str] = mapped_column(Text)
     # The filter values as words (search.rules.facets), for SQLite's index.
     facets: Mapped[str] = mapped_column(String(120), default="")
+
+
+class SearchState(db.Model):
+    """One row whose ``version`` changes with every committed change to ``search_document``:
+    the index's state, under which a search's matches are kept (search/queries.py).
+
+    Written by the database alone (migration 0025): triggers on ``search_document`` set a
+    new random version in every transaction that writes it, by the application or by
+    hand; none at all when the row is missing, until the next change writes it again."""
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
