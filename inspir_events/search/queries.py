@@ -122,6 +122,7 @@ def search(filters: rules.Filters, per_page: int = rules.PER_PAGE) -> Page:
     if matches.ranked or stop <= len(matches.ids):
         ids = list(matches.ids[start:stop])
     elif postgresql:  # past the newest kept: read that far
+        _pg_plan_in_memory()
         ids = _pg_newest(matches.query, filters, stop - start, start)
     else:
         ids = _ids(_SQLITE_NEWEST, {"match": matches.query, "limit": stop - start,
@@ -284,6 +285,13 @@ STEMS_KEPT = 4096
 _PG_STARTS = "SELECT count(*) > 0 FROM search_document WHERE search_vector @@ CAST({} AS tsquery)"
 
 
+def _pg_plan_in_memory() -> None:
+    # By the driver: a statement sent through SQLAlchemy that is not a SELECT counts as a
+    # write (database.end_reads), and the page would end by a ROLLBACK that drops the
+    # connection's prepared statements.
+    _driver().execute(_PG_PLANNING, prepare=False)
+
+
 def _pg_stems(words: list[str]) -> dict[str, str | None]:
     kept = current_app.extensions.setdefault(STEMS, {})
     missing = [word for word in words if word not in kept]
@@ -319,10 +327,7 @@ def _postgresql(words: list[str], filters: rules.Filters) -> Matches:
     """The newest matches up to one past the limit of ranking (how many, and a broad
     query's pages), then all of them ranked when they are few."""
     stems = _pg_stems(words)
-    # By the driver: a statement sent through SQLAlchemy that is not a SELECT counts as a
-    # write (database.end_reads), and the page would end by a ROLLBACK that drops the
-    # connection's prepared statements.
-    _driver().execute(_PG_PLANNING, prepare=False)
+    _pg_plan_in_memory()
     tsquery = rules.tsquery(words, stems, _pg_starts_longer(words, stems))
     if not tsquery:
         return NOTHING

@@ -77,6 +77,19 @@ def test_a_broad_query_s_pages_past_the_newest_kept_are_read(db, make_need, monk
     assert len(index_reads) == 3
 
 
+@POSTGRES
+def test_on_postgresql_a_page_past_the_newest_kept_is_planned_as_in_memory(db, make_need,
+                                                                          monkeypatch):
+    monkeypatch.setattr(rules, "RANKED_MAX", 2)
+    for n in range(5):
+        make_need(title=f"Marché {n}")
+    assert queries.search(rules.Filters(text="marché"), per_page=1).results
+    db.session.commit()
+    assert queries.search(rules.Filters(text="marché", page=4), per_page=1).results
+    assert db.session.execute(text("SHOW random_page_cost")).scalar() == "1.1"
+    db.session.commit()
+
+
 @BACKENDS
 def test_every_change_to_the_index_changes_its_state(db, make_need):
     before = state(db)
