@@ -26,6 +26,7 @@ they are columns beside the GIN index.
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -58,13 +59,13 @@ class Page:
 class Matches:
     """What a query matches under one state of the index."""
 
-    ids: tuple[int, ...]  # all of them ranked, or the newest up to RANKED_MAX + 1
+    ids: array  # all of them ranked, or the newest up to RANKED_MAX + 1 (8 bytes each)
     ranked: bool
     marked: tuple[str, ...]  # the words to mark, longest first
     query: str = ""  # the engine's query (its pages past the newest kept)
 
 
-NOTHING = Matches((), True, ())
+NOTHING = Matches(array("q"), True, ())
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Kept:
 
 
 KEPT = "inspir.search_kept"
-MATCHES_KEPT = 512  # queries (up to 1,001 ids each): a few MB per process at most
+MATCHES_KEPT = 512  # queries (up to 1,001 ids each): about 4 MB per process at most
 EXPANSIONS_KEPT = 4096
 _STATE = "SELECT version FROM search_state WHERE id = 1"
 
@@ -236,7 +237,7 @@ def _sqlite(words: list[str], filters: rules.Filters, kept: Kept) -> Matches:
     ranked = len(ids) < cap
     if ranked and len(ids) > 1:
         ids = _ids(_SQLITE_RANKED, {"match": match, "limit": cap})
-    return Matches(tuple(ids), ranked, tuple(sorted(set(words), key=len, reverse=True)),
+    return Matches(array("q", ids), ranked, tuple(sorted(set(words), key=len, reverse=True)),
                    match)
 
 
@@ -341,4 +342,4 @@ def _postgresql(words: list[str], filters: rules.Filters) -> Matches:
         ids = _ids(_PG_RANKED, {"tsquery": tsquery, "ids": literal}, prepare=False)
     # The words typed and their stems (PostgreSQL matched those): "ecoles" marks "école".
     marked = sorted(set(words) | set(rules.lexemes(tsquery)), key=len, reverse=True)
-    return Matches(tuple(ids), ranked, tuple(marked), tsquery)
+    return Matches(array("q", ids), ranked, tuple(marked), tsquery)
