@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events.accounts.models import Role, User
+from inspir_events.database import related_list
 from inspir_events.domain import DomainError
 from inspir_events.events import rules
-from inspir_events.events.models import Event, EventOrganiser
+from inspir_events.events.models import Event, EventOrganiser, Registration, event_theme
 from inspir_events.events.rules import EventStatus, Schedule
 from inspir_events.extensions import db
 from inspir_events.reference.models import Commune
@@ -73,22 +76,46 @@ def registration_problem(event: Event) -> str | None:
 
 
 # An event with its department, commune and intercommunality (joined: its page names
-# them) and its organisers with their accounts (one statement, whatever their number: each
-# account was loaded on its own), by a statement built once.
-EVENT_PAGE = (select(Event).where(Event.id == bindparam("event_id"))
-              .options(joinedload(Event.department),
-                       joinedload(Event.commune_row).joinedload(Commune.epci),
-                       selectinload(Event.organiser_rows).joinedload(EventOrganiser.user)
-                       .lazyload(User.role_rows)))
+# them), its organisers with their accounts (one statement, whatever their number: each
+# account was loaded on its own), its themes' codes and the viewer's registration (each
+# was a statement of its own), by a statement built once.
+EVENT_PAGE = (
+    select(Event, Registration,
+           related_list(event_theme.c.theme_code, where=event_theme.c.event_id == Event.id,
+                        order_by=event_theme.c.theme_code, outer=Event))
+    .outerjoin(Registration, and_(Registration.event_id == Event.id,
+                                  Registration.user_id == bindparam("viewer_id")))
+    .where(Event.id == bindparam("event_id"))
+    .options(joinedload(Event.department),
+             joinedload(Event.commune_row).joinedload(Commune.epci),
+             selectinload(Event.organiser_rows).joinedload(EventOrganiser.user)
+             .lazyload(User.role_rows)))
 
 
-def get_for_viewer(event_id: int, viewer, *, page: bool = False) -> Event:
-    """A published or cancelled event; a draft only for its organisers. ``page``: with
-    its territory and organisers (EVENT_PAGE)."""
-    if page:
-        event = db.session.scalar(EVENT_PAGE, {"event_id": event_id})
-    else:
-        event = db.session.get(Event, event_id)
+class EventPage(NamedTuple):
+    event: Event
+    registration: Registration | None  # the viewer's
+    theme_codes: frozenset[str]
+
+
+def get_for_viewer(event_id: int, viewer) -> Event:
+    """A published or cancelled event; a draft only for its organisers."""
+    return _shown_to(viewer, db.session.get(Event, event_id))
+
+
+def event_page(event_id: int, viewer) -> EventPage:
+    """What an event's page shows of it, read at once (EVENT_PAGE); as ``get_for_viewer``,
+    a draft only for its organisers."""
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    row = db.session.execute(EVENT_PAGE, {"event_id": event_id,
+                                          "viewer_id": viewer_id}).one_or_none()
+    if row is None:
+        raise EventNotFound()
+    event, registration, codes = row
+    return EventPage(_shown_to(viewer, event), registration, frozenset(codes or ()))
+
+
+def _shown_to(viewer, event: Event | None) -> Event:
     if event is None:
         raise EventNotFound()
     if event.status == EventStatus.DRAFT and not is_organiser(viewer, event):

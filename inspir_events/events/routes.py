@@ -55,12 +55,11 @@ def listing():
 
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
-    event = services.get_for_viewer(event_id, current_user, page=True)
-    registration = participation.registration_of(current_user, event)
+    event, registration, theme_codes = services.event_page(event_id, current_user)
     return render_template(
         "events/detail.html", event=event, registration=registration,
         needs=services.public_needs(event),
-        themes=services.themes_of(event),
+        themes=services.themes_named(theme_codes),
         waitlist_position=participation.waitlist_position(registration),
         is_organiser=services.is_organiser(current_user, event),
         label=services.label_request(event),

@@ -20,6 +20,7 @@ from inspir_events.events.access import EventError as EventError
 from inspir_events.events.access import EventForbidden as EventForbidden
 from inspir_events.events.access import EventNotFound as EventNotFound
 from inspir_events.events.access import can_declare as can_declare
+from inspir_events.events.access import event_page as event_page
 from inspir_events.events.access import get_for_viewer as get_for_viewer
 from inspir_events.events.access import is_organiser as is_organiser
 from inspir_events.events.access import organised
@@ -197,22 +198,19 @@ def public_needs(event: Event) -> list[Need]:
     return list(db.session.scalars(PUBLIC_NEEDS_OF_EVENT, {"event_id": event.id}))
 
 
-def themes_of(event: Event) -> list[reference.Named]:
-    """The event's themes, in the themes' order (the reference rows kept per process)."""
-    codes = set(db.session.scalars(THEME_CODES_OF_EVENT, {"event_id": event.id}))
+def themes_named(codes: frozenset[str]) -> list[reference.Named]:
+    """The themes of these codes, in the themes' order (the reference rows kept per
+    process)."""
     return [theme for theme in reference.themes() if theme.code in codes]
 
 
 # Built once (an event's page asks them): its public needs (their long texts left in the
-# database) and its themes' codes (their names are the reference rows kept per process).
-# Loaded as the event's relationships, they took a statement built for each page.
+# database). Loaded as the event's relationship, they took a statement built for each page.
 PUBLIC_NEEDS_OF_EVENT = (
     select(Need).join(event_need, event_need.c.need_id == Need.id)
     .where(event_need.c.event_id == bindparam("event_id"), Need.is_public)
     .options(defer(Need.description), defer(Need.description_html), defer(Need.search_text))
     .order_by(Need.id))
-THEME_CODES_OF_EVENT = select(event_theme.c.theme_code).where(
-    event_theme.c.event_id == bindparam("event_id"))
 
 
 def linkable_needs(event: Event | None, limit: int = 100) -> list[Need]:

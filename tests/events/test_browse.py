@@ -209,11 +209,39 @@ def test_times_are_shown_in_paris_time(client, make_event):
     assert card.find("time").get("datetime") == "2031-07-14T08:00:00Z"
 
 
+BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
+@BACKENDS
+def test_the_viewer_s_registration_and_the_themes_come_with_the_event(
+        client, db, make_event, make_user, login):
+    """EVENT_PAGE reads the signed-in viewer's registration and the event's themes with
+    the event (each was a statement of its own); a visitor, or someone not registered,
+    gets none, and a draft stays hidden from them."""
+    event_id = make_event(theme_codes=["transports", "sante"]).id
+    other_id = make_event(theme_codes=[]).id
+    draft_id = make_event(published=False).id
+    viewer = make_user(display_name="Nadia")
+    participation.register(viewer, event_id)
+    anonymous = text_of(client.get(f"/events/{event_id}"))
+    assert "Santé" in anonymous and "Vous êtes inscrit" not in anonymous
+    login(viewer)
+    db.session.expunge_all()  # nothing already loaded: every statement counted
+    statements = count_get(client, db, f"/events/{event_id}")
+    alone = [sql for sql in statements
+             if re.match(r"\s*SELECT (registration|event_theme)\.", sql)]
+    assert alone == [], alone
+    shown = text_of(client.get(f"/events/{event_id}"))
+    assert "Vous êtes inscrit" in shown and "Transports" in shown and "Santé" in shown
+    assert "Vous êtes inscrit" not in text_of(client.get(f"/events/{other_id}"))
+    assert client.get(f"/events/{draft_id}").status_code == 404
+
+
 def test_the_event_page_loads_what_it_shows_with_the_event(client, db, make_event, make_need,
                                                            make_user, organiser):
-    """The event's territory and organisers come with it (EVENT_PAGE), its themes and
-    linked needs by a statement each: the same statements whatever it links and however
-    many organise it, none for its department, commune or intercommunality alone."""
+    """The event's territory, organisers and themes come with it (EVENT_PAGE), its linked
+    needs by a statement: the same statements whatever it links and however many organise
+    it, none for its department, commune or intercommunality alone."""
     bare = make_event(theme_codes=["transports"])
     needs = [make_need(title=f"Besoin {n}") for n in range(3)]
     linked = make_event(need_ids=[n.id for n in needs], theme_codes=["transports", "sante"])
