@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from inspir_events.accounts.models import User
@@ -34,16 +34,6 @@ from inspir_events.extensions import db
 from inspir_events.notifications import services as notifications
 from inspir_events.timeutil import utcnow
 from inspir_events.urls import path_for
-
-# Built once: every event page a signed-in person opens asks it.
-REGISTRATION_OF = select(Registration).where(Registration.event_id == bindparam("event_id"),
-                                             Registration.user_id == bindparam("user_id"))
-
-
-def registration_of(user, event: Event) -> Registration | None:
-    if not (user and user.is_authenticated):
-        return None
-    return db.session.scalar(REGISTRATION_OF, {"event_id": event.id, "user_id": user.id})
 
 
 def my_ticket(user: User, event_id: int) -> Registration:
