@@ -168,6 +168,8 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    # Runs after Flask-Limiter's own after-request function, which sets Retry-After again.
+    app.after_request(limits.keep_retry_after)
     limiter.init_app(app)
     cache.init_app(app)
     mailman.init_app(app)

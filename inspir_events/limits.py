@@ -294,10 +294,23 @@ def too_many_requests(error: RateLimitExceeded, page: Callable[[str], str | None
         response = current_app.make_response(body)
     response.status_code = 429
     response.headers["Retry-After"] = str(seconds)
+    g.inspir_retry_after = seconds  # kept from Flask-Limiter's rounding (keep_retry_after)
     response.headers["Cache-Control"] = "no-store"
     if request.method == "POST" and request.endpoint in CREDENTIAL_ENDPOINTS:
         security.log_event("lockout", limit=_breached(error), retry_after=seconds,
                            account=account_reference(login_email()) if login_email() else None)
+    return response
+
+
+def keep_retry_after(response):
+    """Put the 429's own Retry-After back (``retry_after()``: at least 1, the number its
+    message gives). Flask-Limiter sets the header again after the answer, truncating the
+    limit's reset to whole seconds: 0 when its window was about to end, where the message
+    said « 1 second ». Registered before Flask-Limiter (``app._init_extensions``), as Flask
+    runs the last registered after-request function first."""
+    seconds = g.get("inspir_retry_after")
+    if seconds is not None and response.status_code == 429:
+        response.headers["Retry-After"] = str(seconds)
     return response
 
 

@@ -5,10 +5,13 @@ is configured, shared by every process."""
 
 from __future__ import annotations
 
+import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 import redis
+from flask_limiter import _extension as flask_limiter_extension
 from sqlalchemy import func, select
 
 import config
@@ -156,6 +159,27 @@ def test_form_votes_are_limited_per_account(app, db, browser, voting_setup):  # 
     assert first.status_code == 303
     assert_429(second, "You are voting faster than anyone could read the ideas",
                "Please try again in 1 second.")
+
+
+def test_retry_after_is_never_0_as_the_limit_s_window_ends(
+        app, db, browser, voting_setup, monkeypatch):  # noqa: F811
+    """Flask-Limiter writes Retry-After again after the answer, truncated to whole seconds:
+    at the very end of a window it wrote 0 where the message said « 1 second » (a CI run
+    of test_form_votes_are_limited_per_account met it). The 429's own value is kept."""
+    app.config["VOTE_HTTP_LIMIT"] = "1 per second"
+    s = voting_setup()
+    tab = browser(s.outsider)
+    token = tab.csrf_token(f"/rounds/{s.round.id}")
+    url = f"/rounds/{s.round.id}/vote"
+    assert tab.post(url, data={"csrf_token": token,
+                               "idea_id": str(s.ideas[0].id)}).status_code == 303
+    # Flask-Limiter's clock read as the window ends (0.999 s later than ours).
+    monkeypatch.setattr(flask_limiter_extension, "time",
+                        SimpleNamespace(time=lambda: time.time() + 0.999, mktime=time.mktime))
+    second = tab.post(url, data={"csrf_token": token, "idea_id": str(s.ideas[1].id)},
+                      headers=EN)
+    assert_429(second, "Please try again in 1 second.")
+    assert second.headers["Retry-After"] == "1"
 
 
 def test_reproduction_requests_are_limited_per_account(
