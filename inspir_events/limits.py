@@ -306,7 +306,7 @@ def keep_retry_after(response):
     """Put the 429's own Retry-After back (``retry_after()``: at least 1, the number its
     message gives). Flask-Limiter sets the header again after the answer, truncating the
     limit's reset to whole seconds: 0 when its window was about to end, where the message
-    said « 1 second ». Registered before Flask-Limiter (``app._init_extensions``), as Flask
+    said "1 second". Registered before Flask-Limiter (``app._init_extensions``), as Flask
     runs the last registered after-request function first."""
     seconds = g.get("inspir_retry_after")
     if seconds is not None and response.status_code == 429:
