@@ -72,8 +72,21 @@ def install_template_gettext(jinja_env) -> None:
     )
 
 
+def page_locale():
+    """Flask-Babel's ``get_locale()``, read from its per-request context once chosen.
+
+    A board page asks for it about seventy times (each department's and theme's name in
+    the page's language, each card, each translated string), and each of Flask-Babel's
+    own calls goes through ``g`` three times before it finds the locale it chose for the
+    request (about 3 µs): here once. The same value, ``force_locale`` included (it sets
+    and restores the same attribute)."""
+    ctx = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(ctx, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
 def current_language() -> str:
-    locale = get_locale()
+    locale = page_locale()
     return locale.language if locale else "fr"
 
 

@@ -405,3 +405,19 @@ def test_templates_translate_in_a_forced_language_then_in_the_page_s_again(app):
                 assert template.render() == "Se connecter"
             assert template.render() == "Sign in"
         assert template.render() == "Se connecter"
+
+
+def test_the_page_s_language_is_chosen_once_per_request(app, monkeypatch):
+    """i18n.current_language (asked for each name and card of a board page) reads the
+    locale Flask-Babel chose for the request: chosen once, forced ones included."""
+    from inspir_events import i18n
+
+    asked = []
+    real = i18n.get_locale
+    monkeypatch.setattr(i18n, "get_locale", lambda: asked.append(1) or real())
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert [i18n.current_language() for _ in range(50)] == ["en"] * 50
+        with force_locale("fr"):
+            assert i18n.current_language() == "fr"
+        assert i18n.current_language() == "en"
+    assert len(asked) == 1
