@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -82,6 +83,9 @@ class User(UserMixin, db.Model):
     # of the columns read with it (accounts.services.session_statement).
     session_token = None
     session_columns = ()
+    # The roles read with the session (None: not read so): what ``roles`` gives, without
+    # loading the role rows, until those rows change (_roles_changed), then the rows'.
+    session_roles = None  # frozenset[Role] | None
 
     @property
     def is_deleted(self) -> bool:
@@ -105,6 +109,8 @@ class User(UserMixin, db.Model):
 
     @property
     def roles(self) -> set[Role]:
+        if self.session_roles is not None:
+            return set(self.session_roles)
         return {Role(row.role) for row in self.role_rows}
 
     def has_role(self, role: Role) -> bool:
@@ -125,6 +131,15 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+@event.listens_for(User.role_rows, "append")
+@event.listens_for(User.role_rows, "remove")
+@event.listens_for(User.role_rows, "bulk_replace")
+def _roles_changed(user: User, *_args) -> None:
+    """A role granted or revoked on a user read with their session: their roles are the
+    rows' from now on (set_roles, on one's own account, then shows the new ones)."""
+    user.session_roles = None
 
 
 class UserRole(db.Model):

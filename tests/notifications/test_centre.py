@@ -140,7 +140,7 @@ def test_the_header_count_is_read_with_the_session(client, backend, login, notif
                   if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
     assert unread_badge(response).text == "2 non lues"
     assert len(statements) == 1, statements
-    assert "FROM user_session" in statements[0] and "FROM notification" in statements[0]
+    assert "JOIN user_session" in statements[0] and "FROM notification" in statements[0]
 
 
 def test_the_header_count_is_read_again_after_a_write_in_the_same_request(app, client, db,
