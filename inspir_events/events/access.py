@@ -12,11 +12,16 @@ from inspir_events.accounts.models import Role, User
 from inspir_events.database import related_list
 from inspir_events.domain import DomainError
 from inspir_events.events import rules
+from inspir_events.events.following import SUBJECT_TYPE
 from inspir_events.events.models import Event, EventOrganiser, Registration, event_theme
 from inspir_events.events.rules import EventStatus, Schedule
 from inspir_events.extensions import db
+from inspir_events.follows.models import Follow
+from inspir_events.labels.charter import SubjectType
+from inspir_events.labels.models import LabelRequest
 from inspir_events.reference.models import Commune
 from inspir_events.timeutil import utcnow
+from inspir_events.uploads.models import Picture
 
 REGISTRATION_MESSAGES = {
     "cancelled": _l("This event is cancelled: registration is closed."),
@@ -77,14 +82,27 @@ def registration_problem(event: Event) -> str | None:
 
 # An event with its department, commune and intercommunality (joined: its page names
 # them), its organisers with their accounts (one statement, whatever their number: each
-# account was loaded on its own), its themes' codes and the viewer's registration (each
-# was a statement of its own), by a statement built once.
+# account was loaded on its own), its themes' codes, the viewer's registration, its label
+# request, its picture and whether the viewer follows it (each was a statement of its
+# own), by a statement built once.
 EVENT_PAGE = (
     select(Event, Registration,
            related_list(event_theme.c.theme_code, where=event_theme.c.event_id == Event.id,
-                        order_by=event_theme.c.theme_code, outer=Event))
+                        order_by=event_theme.c.theme_code, outer=Event),
+           LabelRequest, Picture,
+           select(Follow.user_id).where(Follow.user_id == bindparam("viewer_id"),
+                                        Follow.subject_type == SUBJECT_TYPE,
+                                        Follow.subject_id == Event.id)
+           .correlate(Event).exists())
     .outerjoin(Registration, and_(Registration.event_id == Event.id,
                                   Registration.user_id == bindparam("viewer_id")))
+    # Its label's status: its latest request (labels.services.latest).
+    .outerjoin(LabelRequest, LabelRequest.id == (
+        select(LabelRequest.id).where(LabelRequest.subject_type == SubjectType.EVENT,
+                                      LabelRequest.subject_id == Event.id)
+        .order_by(LabelRequest.id.desc()).limit(1).correlate(Event).scalar_subquery()))
+    .outerjoin(Picture, and_(Picture.subject_type == SUBJECT_TYPE,
+                             Picture.subject_id == Event.id))
     .where(Event.id == bindparam("event_id"))
     .options(joinedload(Event.department),
              joinedload(Event.commune_row).joinedload(Commune.epci),
@@ -96,6 +114,9 @@ class EventPage(NamedTuple):
     event: Event
     registration: Registration | None  # the viewer's
     theme_codes: frozenset[str]
+    label: LabelRequest | None  # its latest label request
+    picture: Picture | None
+    following: bool  # whether the viewer follows it
 
 
 def get_for_viewer(event_id: int, viewer) -> Event:
@@ -111,8 +132,9 @@ def event_page(event_id: int, viewer) -> EventPage:
                                           "viewer_id": viewer_id}).one_or_none()
     if row is None:
         raise EventNotFound()
-    event, registration, codes = row
-    return EventPage(_shown_to(viewer, event), registration, frozenset(codes or ()))
+    event, registration, codes, label, picture, following = row
+    return EventPage(_shown_to(viewer, event), registration, frozenset(codes or ()), label,
+                     picture, bool(following))
 
 
 def _shown_to(viewer, event: Event | None) -> Event:

@@ -55,14 +55,15 @@ def listing():
 
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
-    event, registration, theme_codes = services.event_page(event_id, current_user)
+    page = services.event_page(event_id, current_user)
+    event, registration = page.event, page.registration
     return render_template(
         "events/detail.html", event=event, registration=registration,
         needs=services.public_needs(event),
-        themes=services.themes_named(theme_codes),
+        themes=services.themes_named(page.theme_codes),
         waitlist_position=participation.waitlist_position(registration),
         is_organiser=services.is_organiser(current_user, event),
-        label=services.label_request(event),
+        label=page.label, picture=page.picture, following=page.following,
         places_left=rules.places_left(event.capacity, event.confirmed_count),
         registration_problem=services.registration_problem(event),
         registration_messages=services.REGISTRATION_MESSAGES,

@@ -83,6 +83,7 @@ def test_each_kind_of_subject_is_followed_from_its_page(client, db, make_need, m
         response = client.post_form(follow_url(kind, subject_id), {"following": "1"},
                                     token_from=page)
         assert response.status_code == 302, (kind, response.status_code)
+        assert 'aria-pressed="true"' in text_of(client.get(page)), page  # its page says so
     # The store's page of the project shows the same button, pressed.
     lineage = text_of(client.get(f"/store/{project.id}"))
     assert f'action="{follow_url("project", project.id)}"' in lineage
