@@ -79,9 +79,8 @@ def _labels() -> dict:
 
 
 def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str:
-    counts = services.public_counts()
-    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer,
-                            department_counts=counts)
+    result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer)
+    counts = result.department_counts
     departments, themes = reference.departments(), reference.themes()
     signed_in = viewer is not None and viewer.is_authenticated
     login_url = None if signed_in else url_for("accounts.login",

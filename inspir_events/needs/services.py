@@ -15,6 +15,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from inspir_events import markdown
 from inspir_events.accounts.models import User
 from inspir_events.database import (
+    ID_MAX,
     begin_write,
     containing_words,
     insert_ignoring_conflicts,
@@ -99,6 +100,8 @@ class BoardPage:
     supported_ids: set[int]
     tags: dict[int, list[str]] = field(default_factory=dict)  # per need id, in order
     comments: dict[int, int] = field(default_factory=dict)  # public comments per need id
+    # Public needs per department (the map's figures), read with the page.
+    department_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -264,29 +267,35 @@ CARD_OPTIONS = (defer(Need.description), defer(Need.description_html), defer(Nee
 
 
 def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
-          viewer=None, department_counts: dict[str, int] | None = None) -> BoardPage:
+          viewer=None) -> BoardPage:
     """One page of a board: one statement whatever the page size (the needs, each with its
-    tags, whether the viewer supports it and its public comments), and their count unless
-    known.
+    tags, whether the viewer supports it and its public comments; and the public needs per
+    department, the map's figures, which give the page's total when a department at most
+    narrows it), plus their count when another filter does.
 
-    A page past the last one shows the last one (an offset beyond the database's
-    integers would otherwise fail). With the public needs per department already read
-    (``department_counts``: the map's figures, in the same transaction), a board filtered
-    by a department at most takes its total from them instead of counting again.
+    A page past the last one shows the last one: it is read again once its total is known
+    (an offset beyond the database's integers is never asked: ID_MAX bounds it).
     """
     per_page = rules.clamp_per_page(per_page)
-    total = public_total(filters, department_counts)
-    page = rules.clamp_page(page, total, per_page)
+    page = max(1, min(page or 1, ID_MAX // per_page))
     shape, params = _board_shape(filters)
-    stmt = _shaped_board(shape, CARD_OPTIONS, True, CARD_COLUMNS)
+    stmt = _shaped_board(shape, CARD_OPTIONS, True, (*CARD_COLUMNS, DEPARTMENT_COUNTS))
     signed_in = viewer is not None and viewer.is_authenticated
-    rows = db.session.execute(stmt, {**params, "limit": per_page,
-                                     "offset": (page - 1) * per_page,
-                                     "viewer_id": viewer.id if signed_in else None}).all()
+    params = {**params, "limit": per_page,
+              "viewer_id": viewer.id if signed_in else None}
+    rows = db.session.execute(stmt, {**params, "offset": (page - 1) * per_page}).all()
+    # No row: past the last page, or nothing to show; the counts read on their own.
+    counts = (rows[0].department_counts or {}) if rows else public_counts()
+    total = public_total(filters, counts)
+    last = rules.clamp_page(page, total, per_page)
+    if not rows and last != page:
+        page = last
+        rows = db.session.execute(stmt, {**params, "offset": (page - 1) * per_page}).all()
     return BoardPage([row.Need for row in rows], total, page, per_page,
                      {row.Need.id for row in rows if row.supported is not None},
                      {row.Need.id: row.tags or [] for row in rows},
-                     {row.Need.id: row.comments for row in rows if row.comments})
+                     {row.Need.id: row.comments for row in rows if row.comments},
+                     counts)
 
 
 def public_total(filters: BoardFilters,

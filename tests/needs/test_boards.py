@@ -292,10 +292,11 @@ def test_a_total_read_from_the_map_counts_only_public_needs(client, off_board, m
 def test_the_board_total_is_the_same_counted_or_read_from_the_map(db, off_board, make_need,
                                                                   filters):
     make_need(title="Besoin du Nord", department="59", theme="sante")
-    counts = services.public_counts()
     stmt, params = services.board_statement(filters)
-    assert services.board(filters, department_counts=counts).total == db.session.scalar(
+    page = services.board(filters)
+    assert page.total == db.session.scalar(
         select(func.count()).select_from(stmt.order_by(None).subquery()), params)
+    assert page.department_counts == services.public_counts()  # the map's, with the page
 
 
 def test_a_board_statement_is_built_once_per_shape_of_its_filters():
