@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from inspir_events import markdown
 from inspir_events.accounts.models import User
@@ -93,7 +93,7 @@ class NeedInput:
 
 @dataclass
 class BoardPage:
-    items: list[Need]
+    items: list  # each need's CARD_FIELDS (rows)
     total: int
     page: int
     per_page: int
@@ -182,11 +182,13 @@ BOARD_FILTERS = ("department", "theme", "epci", "status", "tag")
 
 
 @functools.lru_cache(maxsize=512)
-def _shaped_board(shape: tuple, options: tuple, paged: bool, columns: tuple = ()) -> Select:
+def _shaped_board(shape: tuple, options: tuple, paged: bool, columns: tuple = (),
+                  fields: tuple = (Need,)) -> Select:
     """The board's statement for one shape of filters (see board_statement); each need
-    comes with ``columns`` beside it (CARD_COLUMNS: what its card shows; TAGS)."""
+    (``fields``: the need, or the columns of it a page shows: CARD_FIELDS) comes with
+    ``columns`` beside it (CARD_COLUMNS: what its card shows; TAGS)."""
     filtered, terms, sort = shape
-    stmt = select(Need, *columns).where(Need.is_public)
+    stmt = select(*fields, *columns).where(Need.is_public)
     if "department" in filtered:
         stmt = stmt.where(Need.department_code == bindparam("department"))
     if "theme" in filtered:
@@ -259,11 +261,13 @@ DEPARTMENT_COUNTS = (select(json_map_agg(NeedPublicCount.department_code,
                      .where(NeedPublicCount.needs > 0).scalar_subquery()
                      .label("department_counts"))
 
-# What a board's cards show of a need: its long texts stay in the database; its tags come
-# as a column (TAGS) and its territory and theme from the reference rows the page reads for
-# its filters: loading them as related objects of each need (selectinload, joinedload) cost
-# more than the rest of the page's queries together.
-CARD_OPTIONS = (defer(Need.description), defer(Need.description_html), defer(Need.search_text))
+# What a board's cards show of a need (needs/cards.py), read as plain columns: loading each
+# need as an object cost as much as running the page's statement. Its long texts stay in
+# the database; its tags come as a column (TAGS) and its territory and theme from the
+# reference rows the page reads for its filters: loading them as related objects of each
+# need (selectinload, joinedload) cost more than the rest of the page's queries together.
+CARD_FIELDS = (Need.id, Need.title, Need.status, Need.department_code, Need.commune,
+               Need.theme_code, Need.created_at, Need.supporters_count)
 
 
 def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
@@ -279,7 +283,7 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     per_page = rules.clamp_per_page(per_page)
     page = max(1, min(page or 1, ID_MAX // per_page))
     shape, params = _board_shape(filters)
-    stmt = _shaped_board(shape, CARD_OPTIONS, True, (*CARD_COLUMNS, DEPARTMENT_COUNTS))
+    stmt = _shaped_board(shape, (), True, (*CARD_COLUMNS, DEPARTMENT_COUNTS), CARD_FIELDS)
     signed_in = viewer is not None and viewer.is_authenticated
     params = {**params, "limit": per_page,
               "viewer_id": viewer.id if signed_in else None}
@@ -291,10 +295,10 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     if not rows and last != page:
         page = last
         rows = db.session.execute(stmt, {**params, "offset": (page - 1) * per_page}).all()
-    return BoardPage([row.Need for row in rows], total, page, per_page,
-                     {row.Need.id for row in rows if row.supported is not None},
-                     {row.Need.id: row.tags or [] for row in rows},
-                     {row.Need.id: row.comments for row in rows if row.comments},
+    return BoardPage(rows, total, page, per_page,
+                     {row.id for row in rows if row.supported is not None},
+                     {row.id: row.tags or [] for row in rows},
+                     {row.id: row.comments for row in rows if row.comments},
                      counts)
 
 

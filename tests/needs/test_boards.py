@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspir_events.needs import services
+from inspir_events.needs.models import Need
 from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort, Visibility
 from tests.pages import parse
 
@@ -331,3 +332,13 @@ def test_boards_of_one_shape_each_list_their_own_needs(db, make_need, make_user)
         page = services.board(filters)
         assert [n.title for n in page.items] == expected, filters
         assert page.total == len(expected)
+
+
+def test_a_board_reads_its_needs_as_the_columns_its_cards_show(db, make_need):
+    """services.board reads CARD_FIELDS, not Need objects (loading twenty of them cost as
+    much as running the page's statement)."""
+    make_need(title="Un banc au parc")
+    db.session.expunge_all()
+    page = services.board(BoardFilters())
+    assert [row.title for row in page.items] == ["Un banc au parc"]
+    assert not any(isinstance(obj, Need) for obj in db.session.identity_map.values())
