@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import Select, bindparam, exists, func, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
@@ -124,7 +124,7 @@ def _shaped(shape: tuple, options: tuple, paged: bool, cards: bool = False) -> S
     """The store's statement for one shape of filters; with ``cards``, each project comes
     with what its card shows beside it (CARD_COLUMNS)."""
     filtered, terms, sort = shape
-    stmt = select(Project, *CARD_COLUMNS) if cards else select(Project)
+    stmt = select(*CARD_FIELDS, *CARD_COLUMNS) if cards else select(Project)
     stmt = stmt.where(listed())
     for name, column in (("theme", Project.theme_code), ("department", Project.department_code),
                          ("licence", Project.licence), ("stage", Project.stage)):
@@ -150,10 +150,11 @@ def _counted(stmt: Select) -> Select:
     return select(func.count()).select_from(stmt.order_by(None).subquery())
 
 
-# What the store's cards show of a project: its long texts stay in the database.
-CARD_OPTIONS = tuple(defer(column) for column in (
-    Project.summary, Project.summary_html, Project.results, Project.results_html,
-    Project.lessons, Project.lessons_html, Project.search_text))
+# What the store's cards show of a project (store/cards.py), read as plain columns: loading
+# each project as an object cost more than running the page's statement.
+CARD_FIELDS = (Project.id, Project.title, Project.stage, Project.department_code,
+               Project.theme_code, Project.licence, Project.stage_changed_at,
+               Project.reproductions_count)
 
 
 # What a store card shows beside its project, read with it (each was a query of its own):
@@ -166,7 +167,7 @@ CARD_COLUMNS = (
 
 @dataclass(frozen=True)
 class CataloguePage:
-    items: list[Project]
+    items: list  # each project's CARD_FIELDS (rows)
     total: int
     labelled: set[int]  # the ids of the projects holding the label
     comments: dict[int, int]  # public comments per project id
@@ -174,11 +175,11 @@ class CataloguePage:
 
 def catalogue_page(filters: StoreFilters, offset: int, limit: int) -> CataloguePage:
     """One page of the store's catalogue, each project with what its card shows (two
-    queries: the count, then the page with its labels and comments)."""
-    rows, total = _page(filters, offset, limit, CARD_OPTIONS, cards=True)
-    return CataloguePage([project for project, _, _ in rows], total,
-                         {project.id for project, labelled, _ in rows if labelled is not None},
-                         {project.id: comments for project, _, comments in rows if comments})
+    queries: the count, then the page: CARD_FIELDS with its label and comments)."""
+    rows, total = _page(filters, offset, limit, cards=True)
+    return CataloguePage(rows, total,
+                         {row.id for row in rows if row.labelled is not None},
+                         {row.id: row.comments for row in rows if row.comments})
 
 
 def store_entries(filters: StoreFilters, offset: int = 0,

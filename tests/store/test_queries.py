@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Qualification, Stage
 from inspir_events.store import queries
 from inspir_events.store.queries import Sort, StoreFilters
@@ -125,3 +126,13 @@ def test_a_store_statement_is_built_once_per_shape_of_its_filters():
     assert queries._statement(StoreFilters(department="80", q="navette"))[0] is not first
     assert queries._statement(StoreFilters(department="80", year=2024, q="navette",
                                            sort=Sort.REPRODUCED))[0] is not first
+
+
+def test_a_catalogue_page_reads_its_projects_as_the_columns_their_cards_show(db, make_project):
+    """queries.catalogue_page reads CARD_FIELDS, not Project objects (loading twenty of them
+    cost more than running the page's statement)."""
+    make_project(title="Un jardin partagé")
+    db.session.expunge_all()
+    page = queries.catalogue_page(StoreFilters(), 0, 20)
+    assert [row.title for row in page.items] == ["Un jardin partagé"] and page.total == 1
+    assert not any(isinstance(obj, Project) for obj in db.session.identity_map.values())
