@@ -121,11 +121,17 @@ SHAPED_FILTERS = ("theme", "department", "epci", "licence", "stage", "year_start
 
 @lru_cache(maxsize=512)
 def _shaped(shape: tuple, options: tuple, paged: bool, cards: bool = False) -> Select:
-    """The store's statement for one shape of filters; with ``cards``, each project comes
-    with what its card shows beside it (CARD_COLUMNS)."""
+    """The store's statement for one shape of filters. With ``cards`` (and ``paged``), a
+    page's statement: its projects' CARD_FIELDS with what their cards show beside them
+    (CARD_COLUMNS) and ``total``, how many entries the filters keep (a window count, over
+    the page's ids alone: the cards' columns are read for its rows only)."""
     filtered, terms, sort = shape
-    stmt = select(*CARD_FIELDS, *CARD_COLUMNS) if cards else select(Project)
-    stmt = stmt.where(listed())
+    if cards:
+        kept = _shaped(shape, (), paged, False).with_only_columns(
+            Project.id, func.count().over().label("total")).subquery("page")
+        return (select(*CARD_FIELDS, *CARD_COLUMNS, kept.c.total)
+                .join(kept, kept.c.id == Project.id).order_by(*_order(sort)))
+    stmt = select(Project).where(listed())
     for name, column in (("theme", Project.theme_code), ("department", Project.department_code),
                          ("licence", Project.licence), ("stage", Project.stage)):
         if name in filtered:
@@ -137,12 +143,14 @@ def _shaped(shape: tuple, options: tuple, paged: bool, cards: bool = False) -> S
         stmt = stmt.where(Project.stage_changed_at >= bindparam("year_start"),
                           Project.stage_changed_at < bindparam("year_end"))
     stmt = containing_words(stmt, Project.search_text, terms)
+    return with_paging(stmt.order_by(*_order(sort)), options, paged)
+
+
+def _order(sort: Sort) -> tuple:
     if sort == Sort.REPRODUCED:
-        stmt = stmt.order_by(Project.reproductions_count.desc(),
-                             Project.stage_changed_at.desc(), Project.id.desc())
-    else:
-        stmt = stmt.order_by(Project.stage_changed_at.desc(), Project.id.desc())
-    return with_paging(stmt, options, paged)
+        return (Project.reproductions_count.desc(), Project.stage_changed_at.desc(),
+                Project.id.desc())
+    return (Project.stage_changed_at.desc(), Project.id.desc())
 
 
 @lru_cache(maxsize=512)
@@ -174,9 +182,15 @@ class CataloguePage:
 
 
 def catalogue_page(filters: StoreFilters, offset: int, limit: int) -> CataloguePage:
-    """One page of the store's catalogue, each project with what its card shows (two
-    queries: the count, then the page: CARD_FIELDS with its label and comments)."""
-    rows, total = _page(filters, offset, limit, cards=True)
+    """One page of the store's catalogue, each project with what its card shows, and how
+    many entries ``filters`` keep: one statement (:func:`_shaped` with ``cards``), or two
+    for a page past the last (counted on their own)."""
+    shape, params = _shape(filters)
+    offset = max(0, min(int(offset), ID_MAX))
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    rows = db.session.execute(_shaped(shape, (), True, cards=True),
+                              {**params, "limit": limit, "offset": offset}).all()
+    total = rows[0].total if rows else _total(shape, params)
     return CataloguePage(rows, total,
                          {row.id for row in rows if row.labelled is not None},
                          {row.id: row.comments for row in rows if row.comments})
@@ -185,21 +199,18 @@ def catalogue_page(filters: StoreFilters, offset: int, limit: int) -> CatalogueP
 def store_entries(filters: StoreFilters, offset: int = 0,
                   limit: int = PER_PAGE) -> tuple[list[Project], int]:
     """One page of the store and the number of matching entries (two queries)."""
-    rows, total = _page(filters, offset, limit)
-    return [project for (project,) in rows], total
-
-
-def _page(filters: StoreFilters, offset: int, limit: int, options: tuple = (),
-          cards: bool = False) -> tuple[list, int]:
-    """The rows of one page of the store (none from an offset past its end) and how many
-    entries ``filters`` keep."""
     shape, params = _shape(filters)
-    total = int(db.session.scalar(_counted(_shaped(shape, (), False)), params) or 0)
+    total = _total(shape, params)
     offset = max(0, min(int(offset), total))
     limit = max(1, min(int(limit), MAX_LIMIT))
-    rows = db.session.execute(_shaped(shape, options, True, cards=cards),
-                              {**params, "limit": limit, "offset": offset}).all()
-    return rows, total
+    projects = db.session.scalars(_shaped(shape, (), True),
+                                  {**params, "limit": limit, "offset": offset}).all()
+    return projects, total
+
+
+def _total(shape: tuple, params: dict) -> int:
+    """How many entries the filters of ``shape`` keep."""
+    return int(db.session.scalar(_counted(_shaped(shape, (), False)), params) or 0)
 
 
 def store_project(project_id: int) -> Project | None:

@@ -73,8 +73,9 @@ def test_a_label_and_the_language_show_at_once(client, db, make_project, make_us
 
 def test_the_catalogue_reads_its_cards_labels_and_comments_with_its_projects(
         client, db, make_project, make_user, statements_run):
-    """A store page is two statements of the store's own, whatever its number of cards:
-    its count, and its projects each with its label and public comments (issue 21 §6)."""
+    """A store page is one statement of the store's own, whatever its number of cards:
+    its projects each with its label and public comments, and their count (issue 21 §6;
+    queries.catalogue_page)."""
     projects = [make_project(f"Navette solidaire {n}") for n in range(3)]
     labelled, commented = projects[0], projects[1]
     db.session.add(LabelRequest(

@@ -136,3 +136,20 @@ def test_a_catalogue_page_reads_its_projects_as_the_columns_their_cards_show(db,
     page = queries.catalogue_page(StoreFilters(), 0, 20)
     assert [row.title for row in page.items] == ["Un jardin partagé"] and page.total == 1
     assert not any(isinstance(obj, Project) for obj in db.session.identity_map.values())
+
+
+def test_a_catalogue_page_and_its_total_are_one_statement(db, make_project, statements_run):
+    """The page's rows and how many entries its filters keep come together (a window count
+    over the page's ids); only a page past the last counts on its own."""
+    for n in range(3):
+        make_project(title=f"Atelier vélo {n}", department="80" if n else "59")
+    make_project(title="Jardin", department="80")
+    cases = {(StoreFilters(), 0, 2): (2, 4), (StoreFilters(department="80"), 0, 20): (3, 3),
+             (StoreFilters(q="velo"), 2, 2): (1, 3), (StoreFilters(q="velo"), 40, 20): (0, 3),
+             (StoreFilters(q="nulle part"), 0, 20): (0, 0)}
+    for (filters, offset, limit), (shown, total) in cases.items():
+        with statements_run() as seen:
+            page = queries.catalogue_page(filters, offset, limit)
+        assert (len(page.items), page.total) == (shown, total), filters
+        assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == (
+            1 if shown else 2), (filters, seen)
