@@ -79,3 +79,28 @@ def page_map(body: str, map_id: str) -> tuple[dict[str, str], dict[str, list[str
             for tr in table.find("tbody").find_all("tr")}
     rows["total"] = [td.text for td in table.find("tfoot").find_all("td")]
     return names, rows
+
+
+def test_a_map_is_drawn_once_for_what_it_shows(app, monkeypatch):
+    """maps.department_map draws its SVG once per figures, names, links and language: a
+    count changed, or another language, is another map, never a stale one."""
+    from inspir_events.reference import maps
+
+    drawn = []
+    real = svgmap.region_map
+    monkeypatch.setattr(svgmap, "region_map", lambda *args: drawn.append(args) or real(*args))
+    maps._drawn.cache_clear()
+
+    def draw(counts, language="fr"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            return maps.department_map("m", "Besoins", [maps.Column("Besoins", counts)],
+                                       lambda code: f"/needs/territory/{code}")
+
+    first, again = draw({"80": 2}), draw({"80": 2})
+    assert len(drawn) == 1 and first.svg == again.svg
+    changed = draw({"80": 3})
+    assert len(drawn) == 2 and "80 Somme : Besoins 3" in changed.svg
+    assert "Besoins 2" in first.svg and "Besoins 3" not in first.svg
+    english = draw({"80": 3}, "en")
+    assert len(drawn) == 3 and "80 Somme: Besoins 3" in english.svg
+    maps._drawn.cache_clear()
