@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from inspir_events.accounts.models import Role, User
 from inspir_events.database import related_list
@@ -81,10 +81,10 @@ def registration_problem(event: Event) -> str | None:
 
 
 # An event with its department, commune and intercommunality (joined: its page names
-# them), its organisers with their accounts (one statement, whatever their number: each
-# account was loaded on its own), its themes' codes, the viewer's registration, its label
-# request, its picture and whether the viewer follows it (each was a statement of its
-# own), by a statement built once.
+# them), its organisers with their accounts (joined: a row each; each account was loaded on
+# its own, then all by a statement of their own), its themes' codes, the viewer's
+# registration, its label request, its picture and whether the viewer follows it (each
+# was a statement of its own), by a statement built once.
 EVENT_PAGE = (
     select(Event, Registration,
            related_list(event_theme.c.theme_code, where=event_theme.c.event_id == Event.id,
@@ -106,7 +106,7 @@ EVENT_PAGE = (
     .where(Event.id == bindparam("event_id"))
     .options(joinedload(Event.department),
              joinedload(Event.commune_row).joinedload(Commune.epci),
-             selectinload(Event.organiser_rows).joinedload(EventOrganiser.user)
+             joinedload(Event.organiser_rows).joinedload(EventOrganiser.user)
              .lazyload(User.role_rows)))
 
 
@@ -124,12 +124,17 @@ def get_for_viewer(event_id: int, viewer) -> Event:
     return _shown_to(viewer, db.session.get(Event, event_id))
 
 
+def _by_event(row) -> int:
+    """A row of EVENT_PAGE's, one per organiser: the same page (its event's id)."""
+    return row[0].id
+
+
 def event_page(event_id: int, viewer) -> EventPage:
     """What an event's page shows of it, read at once (EVENT_PAGE); as ``get_for_viewer``,
     a draft only for its organisers."""
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
     row = db.session.execute(EVENT_PAGE, {"event_id": event_id,
-                                          "viewer_id": viewer_id}).one_or_none()
+                                          "viewer_id": viewer_id}).unique(_by_event).one_or_none()
     if row is None:
         raise EventNotFound()
     event, registration, codes, label, picture, following = row

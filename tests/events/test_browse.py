@@ -215,9 +215,9 @@ BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=T
 @BACKENDS
 def test_the_viewer_s_registration_and_the_themes_come_with_the_event(
         client, db, make_event, make_user, login):
-    """EVENT_PAGE reads the signed-in viewer's registration, the event's themes, its label
-    request, its picture and whether the viewer follows it with the event (each was a
-    statement of its own); a visitor, or someone not registered, gets none, and a draft
+    """EVENT_PAGE reads the signed-in viewer's registration, the event's organisers and
+    themes, its label request, its picture and whether the viewer follows it with the event
+    (each was a statement of its own); a visitor, or someone not registered, gets none, and a draft
     stays hidden from them."""
     event_id = make_event(theme_codes=["transports", "sante"]).id
     other_id = make_event(theme_codes=[]).id
@@ -230,8 +230,8 @@ def test_the_viewer_s_registration_and_the_themes_come_with_the_event(
     db.session.expunge_all()  # nothing already loaded: every statement counted
     statements = count_get(client, db, f"/events/{event_id}")
     alone = [sql for sql in statements
-             if re.match(r"\s*SELECT (registration|event_theme|label_request|picture|follow)\.",
-                         sql)]
+             if re.match(r"\s*SELECT (registration|event_theme|label_request|picture|follow|"
+                         r"event_organiser)\.", sql)]
     assert alone == [], alone
     shown = text_of(client.get(f"/events/{event_id}"))
     assert "Vous êtes inscrit" in shown and "Transports" in shown and "Santé" in shown
