@@ -19,13 +19,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Integer, ScalarSelect, Select, bindparam, func, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.functions import GenericFunction
 
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
 from inspir_events.aid.projects.stages import OPEN_LICENCES, Stage
-from inspir_events.database import ID_MAX, containing_words, shape_of, with_paging
+from inspir_events.database import (
+    ID_MAX,
+    containing_words,
+    json_list_agg,
+    shape_of,
+    with_paging,
+)
 from inspir_events.discussions.services import public_count_column
 from inspir_events.events.rules import EventStatus
 from inspir_events.extensions import db
@@ -129,7 +137,7 @@ def _shaped(shape: tuple, options: tuple, paged: bool, cards: bool = False) -> S
     if cards:
         kept = _shaped(shape, (), paged, False).with_only_columns(
             Project.id, func.count().over().label("total")).subquery("page")
-        return (select(*CARD_FIELDS, *CARD_COLUMNS, kept.c.total)
+        return (select(*CARD_FIELDS, *CARD_COLUMNS, kept.c.total, *CHOICES_COLUMNS)
                 .join(kept, kept.c.id == Project.id).order_by(*_order(sort)))
     stmt = select(Project).where(listed())
     for name, column in (("theme", Project.theme_code), ("department", Project.department_code),
@@ -179,21 +187,24 @@ class CataloguePage:
     total: int
     labelled: set[int]  # the ids of the projects holding the label
     comments: dict[int, int]  # public comments per project id
+    choices: FilterChoices  # what the store's filters offer
 
 
 def catalogue_page(filters: StoreFilters, offset: int, limit: int) -> CataloguePage:
-    """One page of the store's catalogue, each project with what its card shows, and how
-    many entries ``filters`` keep: one statement (:func:`_shaped` with ``cards``), or two
-    for a page past the last (counted on their own)."""
+    """One page of the store's catalogue, each project with what its card shows, how
+    many entries ``filters`` keep and what the filters offer: one statement (:func:`_shaped`
+    with ``cards``), or three for a page without entries (counted, and the choices read,
+    on their own)."""
     shape, params = _shape(filters)
     offset = max(0, min(int(offset), ID_MAX))
     limit = max(1, min(int(limit), MAX_LIMIT))
     rows = db.session.execute(_shaped(shape, (), True, cards=True),
                               {**params, "limit": limit, "offset": offset}).all()
     total = rows[0].total if rows else _total(shape, params)
+    choices = _choices(rows[0].licences, rows[0].years) if rows else filter_choices()
     return CataloguePage(rows, total,
                          {row.id for row in rows if row.labelled is not None},
-                         {row.id: row.comments for row in rows if row.comments})
+                         {row.id: row.comments for row in rows if row.comments}, choices)
 
 
 def store_entries(filters: StoreFilters, offset: int = 0,
@@ -244,42 +255,55 @@ class FilterChoices:
 
 
 def filter_choices() -> FilterChoices:
-    """The store's licences and years, in two queries whatever its size: each licence with
-    the first and last moments of its projects, then whether each year between holds one
-    (a year as the filter reads it, ``_statement``), instead of every project's moment
-    turned into a year in Python."""
-    used, first, last = set(), None, None
-    for licence, earliest, latest in db.session.execute(_licences_and_moments()):
-        if licence is not None:
-            used.add(licence)
-        first = earliest if first is None or earliest < first else first
-        last = latest if last is None or latest > last else last
-    licences = [code for code in OPEN_LICENCES if code in used] + sorted(
-        code for code in used if code not in OPEN_LICENCES)
-    if first is None:
-        return FilterChoices(licences, [])
-    newest, oldest = rules.store_year(last), rules.store_year(first)
-    held = db.session.execute(_years_statement(newest, oldest)).one()
-    return FilterChoices(licences, [
-        year for year, is_held in zip(range(newest, oldest - 1, -1), held, strict=True)
-        if is_held])
+    """The store's licences and years, by one statement whatever its size (CHOICES)."""
+    return _choices(*db.session.execute(CHOICES).one())
 
 
-# Built once (building and keying them again cost more than running them).
-@lru_cache(maxsize=1)
-def _licences_and_moments():
-    return (select(Project.licence, func.min(Project.stage_changed_at),
-                   func.max(Project.stage_changed_at))
-            .where(listed()).group_by(Project.licence))
+def _choices(licences: list[str] | None, years: list[int] | None) -> FilterChoices:
+    """FilterChoices from CHOICES's columns: the licences in display order (the open ones
+    first, in their order), the years newest first."""
+    used = set(licences or ())
+    return FilterChoices([code for code in OPEN_LICENCES if code in used]
+                         + sorted(used - set(OPEN_LICENCES)),
+                         sorted(years or (), reverse=True))
 
 
-@lru_cache(maxsize=32)
-def _years_statement(newest: int, oldest: int):
-    return select(*(
-        exists().where(listed(),
-                       Project.stage_changed_at >= paris_to_utc(datetime(year, 1, 1)),
-                       Project.stage_changed_at < paris_to_utc(datetime(year + 1, 1, 1)))
-        for year in range(newest, oldest - 1, -1)))
+class paris_year(GenericFunction):  # noqa: N801  (SQL functions are lower case)
+    """``paris_year(moment)``: the year in Paris of a naive-UTC moment, as
+    ``rules.store_year``: its UTC year an hour later (``rules.NEW_YEAR_OFFSET``)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(paris_year, "sqlite")
+def _paris_year_sqlite(element, compiler, **kw):
+    return (f"CAST(strftime('%Y', {compiler.process(element.clauses, **kw)}, "
+            f"'+{_OFFSET_HOURS} hours') AS INTEGER)")
+
+
+@compiles(paris_year, "postgresql")
+def _paris_year_postgresql(element, compiler, **kw):
+    return (f"CAST(EXTRACT(YEAR FROM {compiler.process(element.clauses, **kw)} "
+            f"+ INTERVAL '{_OFFSET_HOURS} hours') AS INTEGER)")
+
+
+_OFFSET_HOURS = int(rules.NEW_YEAR_OFFSET.total_seconds() // 3600)
+
+
+def _distinct_list(value) -> ScalarSelect:
+    """The distinct values of ``value`` over the store's entries, in order, as one list."""
+    values = (select(value.label("value")).where(listed(), value.is_not(None)).distinct()
+              .order_by(value).subquery())
+    return select(json_list_agg(values.c.value, values.c.value)).scalar_subquery()
+
+
+# What the store's filters offer (the licences its entries use; the years in which they
+# reached it): two columns, of the store's page (catalogue_page) or on their own. Two
+# statements before, the second asking, year by year, whether one was reached then.
+CHOICES_COLUMNS = (_distinct_list(Project.licence).label("licences"),
+                   _distinct_list(paris_year(Project.stage_changed_at)).label("years"))
+CHOICES = select(*CHOICES_COLUMNS)
 
 
 # --- The lineage -------------------------------------------------------------------

@@ -67,7 +67,7 @@ def catalogue():
     names = reference_names(departments, themes)
     shown = cards.cards(found.items, found.labelled, names["department_names"],
                         names["theme_names"], found.comments)
-    choices = queries.filter_choices()
+    choices = found.choices
     return render_template(
         "store/catalogue.html", filters=filters, cards=shown, total=total, page=page,
         pages=pages, departments=departments, themes=themes,

@@ -3,12 +3,16 @@ pages (read through inspir_events.store.queries, which the API calls too)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import pytest
 
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import Qualification, Stage
-from inspir_events.store import queries
+from inspir_events.store import queries, rules
 from inspir_events.store.queries import Sort, StoreFilters
+
+BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 
 
 def titles(filters=None, offset=0, limit=20):
@@ -41,7 +45,8 @@ def test_only_listed_diffusion_and_stopped_projects_are_in_the_store(db, make_pr
     assert queries.store_project(0) is None and queries.store_project(2**40) is None
 
 
-def test_each_filter(db, make_project):
+@BACKENDS
+def test_each_filter(db, backend, make_project):
     make_project("Bus Somme", department="80", theme="transports", licence="MIT",
                  reached=datetime(2025, 6, 1))
     make_project("Santé Nord", department="59", theme="sante", licence="CC-BY-4.0",
@@ -59,11 +64,28 @@ def test_each_filter(db, make_project):
     assert queries.filter_choices() == queries.FilterChoices(["MIT", "CC-BY-4.0"], [2025, 2024])
 
 
-def test_the_year_is_the_paris_year_of_reaching_the_store(db, make_project):
+@BACKENDS
+def test_the_year_is_the_paris_year_of_reaching_the_store(db, backend, make_project):
     # 31 December 2025, 23:30 UTC is already 1 January 2026 in Paris.
     make_project("Nouvel an", reached=datetime(2025, 12, 31, 23, 30))
     assert titles(StoreFilters(year=2026)) == ["Nouvel an"]
     assert titles(StoreFilters(year=2025)) == []
+    # The years the filter offers are the same Paris years (counted by the database).
+    make_project("Réveillon", reached=datetime(2024, 12, 31, 22, 30))  # 23:30 in Paris
+    make_project("Été", reached=datetime(2023, 6, 30, 22, 30))  # 1 July, 00:30 in Paris
+    assert queries.filter_choices().years == [2026, 2024, 2023]
+    assert queries.catalogue_page(StoreFilters(), 0, 20).choices.years == [2026, 2024, 2023]
+
+
+def test_the_database_s_paris_year_is_the_rule_s():
+    """rules.store_year_by_offset (what the database computes) is rules.store_year for
+    every hour around each new year and each change of time, 2000 to 2100."""
+    moments = []
+    for year in range(rules.YEAR_MIN, rules.YEAR_MAX + 1):
+        for month, day in ((1, 1), (3, 25), (10, 25)):
+            start = datetime(year, month, day) - timedelta(days=1)
+            moments += [start + timedelta(minutes=30 * n) for n in range(8 * 48)]
+    assert all(rules.store_year_by_offset(m) == rules.store_year(m) for m in moments)
 
 
 def test_search_ignores_accents_and_case_and_needs_every_word(db, make_project):
@@ -128,7 +150,9 @@ def test_a_store_statement_is_built_once_per_shape_of_its_filters():
                                            sort=Sort.REPRODUCED))[0] is not first
 
 
-def test_a_catalogue_page_reads_its_projects_as_the_columns_their_cards_show(db, make_project):
+@BACKENDS
+def test_a_catalogue_page_reads_its_projects_as_the_columns_their_cards_show(db, backend,
+                                                                             make_project):
     """queries.catalogue_page reads CARD_FIELDS, not Project objects (loading twenty of them
     cost more than running the page's statement)."""
     make_project(title="Un jardin partagé")
@@ -138,9 +162,12 @@ def test_a_catalogue_page_reads_its_projects_as_the_columns_their_cards_show(db,
     assert not any(isinstance(obj, Project) for obj in db.session.identity_map.values())
 
 
-def test_a_catalogue_page_and_its_total_are_one_statement(db, make_project, statements_run):
-    """The page's rows and how many entries its filters keep come together (a window count
-    over the page's ids); only a page past the last counts on its own."""
+@BACKENDS
+def test_a_catalogue_page_and_its_total_are_one_statement(db, backend, make_project,
+                                                          statements_run):
+    """The page's rows, how many entries its filters keep (a window count over the page's
+    ids) and what the filters offer come together; only a page without entries counts and
+    reads the choices on their own."""
     for n in range(3):
         make_project(title=f"Atelier vélo {n}", department="80" if n else "59")
     make_project(title="Jardin", department="80")
@@ -152,4 +179,5 @@ def test_a_catalogue_page_and_its_total_are_one_statement(db, make_project, stat
             page = queries.catalogue_page(filters, offset, limit)
         assert (len(page.items), page.total) == (shown, total), filters
         assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == (
-            1 if shown else 2), (filters, seen)
+            1 if shown else 3), (filters, seen)
+        assert page.choices == queries.filter_choices()
