@@ -21,7 +21,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
-from inspir_events.extensions import db
+from inspir_events.extensions import READING, WRITING, db
 
 # The largest id an INTEGER column holds on PostgreSQL (SQLite's is larger, but a
 # Python int past 2**63 cannot even be bound). Ids from URLs and forms are checked
@@ -68,6 +68,7 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()
     session.info[WRITES] = session.info.get(WRITES, 0) + 1
+    session.info[WRITING] = True  # a real transaction, also on PostgreSQL (extensions.Session)
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
@@ -104,10 +105,18 @@ def _transaction_reads_only(conn) -> None:
         conn.info[READS_ONLY] = True
 
 
+class WriteOutsideTransaction(RuntimeError):
+    """A statement that would change the database, sent on a connection reading without a
+    transaction (extensions.Session): a use case writes after ``begin_write``."""
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
     if conn.info.get(READS_ONLY) and not is_plain_select(context):
         conn.info[READS_ONLY] = False
+    if conn.get_execution_options().get(READING) and not is_plain_select(context):
+        raise WriteOutsideTransaction(
+            f"a write outside a use case's transaction (begin_write): {statement[:80]}")
 
 
 def is_plain_select(context) -> bool:
@@ -130,6 +139,8 @@ def end_reads(exception: BaseException | None = None) -> None:
     session as before: nothing a use case left uncommitted is ever committed here."""
     session = db.session()
     if exception is not None or not session.in_transaction():
+        return
+    if not session.get_transaction().is_active:  # a statement failed: rolled back anyway
         return
     if session.new or session.dirty or session.deleted:
         return

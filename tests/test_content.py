@@ -64,6 +64,8 @@ MARKUP_ALLOWLIST = {
     "needs/cards.py": "a board's card, kept from our own autoescaped template (the session's "
                       "CSRF token, URL-safe text, written into it)",
     "store/cards.py": "a store card, kept from our own autoescaped template",
+    "app.py": "the site's header, kept from our own autoescaped template (the session's CSRF "
+              "token, URL-safe text, and the request's address, escape()d, written into it)",
     "stats/charts.py": "SVG built from numbers and escape()d labels",
     "reference/svgmap.py": "the map: shipped outlines, numbers and escape()d names and links",
     "mail/rendering.py": "a message's content, cut from our own autoescaped mail template "

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 import config
 from inspir_events.accounts.models import User, UserRole
 from inspir_events.app import create_app
+from inspir_events.database import WriteOutsideTransaction, begin_write, end_reads
 from inspir_events.extensions import db
 from tests.conftest import PG_URL
 from tests.conftest import testing_config as settings_for
@@ -261,7 +262,11 @@ def test_on_postgresql_a_search_keeps_the_connection_s_prepared_statements(app, 
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
-def test_what_a_request_left_uncommitted_is_never_committed_at_its_end(app, make_user):
+def test_what_a_request_left_uncommitted_is_never_committed_at_its_end(app, backend,
+                                                                       make_user):
+    """On SQLite, what a request wrote outside a use case is rolled back at its end; on
+    PostgreSQL, where a page reads without a transaction (extensions.Session), such a write
+    is refused before it runs."""
     with app.app_context():
         make_user(email="reste@example.org", display_name="Reste")
     writes = (
@@ -273,13 +278,55 @@ def test_what_a_request_left_uncommitted_is_never_committed_at_its_end(app, make
         lambda: db.session.execute(db.update(User).values(display_name="Mis à jour")),
         lambda: db.session.execute(db.select(User).with_for_update()).all(),
     )
-    for write in writes:
+    for number, write in enumerate(writes):
         with app.test_request_context("/"):
             db.session.execute(db.select(User.id)).all()  # a read first, as a page does
-            write()
+            if backend == "postgres" and number:
+                with pytest.raises(WriteOutsideTransaction):
+                    write()
+            else:
+                write()
+            end_reads()  # as the request's end: commits reads only, never a write
+            db.session.remove()
         with app.app_context():
             names = set(db.session.scalars(db.select(User.display_name)))
             assert names == {"Reste"}, write
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_on_postgresql_a_page_reads_without_a_transaction_and_a_use_case_writes_in_one(
+        app, make_user):
+    """A request's reads go through an autocommit connection (no BEGIN, no COMMIT: two
+    round trips fewer per page); begin_write opens a real transaction, which a failure
+    rolls back whole; after it, reads go without one again. Outside requests (commands,
+    the worker) the session keeps its transactions."""
+    from inspir_events.accounts import services as account_services
+
+    with app.app_context():
+        user_id = make_user(email="lit@example.org", display_name="Lit").id
+
+    def in_autocommit() -> bool:
+        return db.session.connection().connection.driver_connection.autocommit
+
+    with app.test_request_context("/"):
+        db.session.execute(db.select(User.id)).all()
+        assert in_autocommit()
+        begin_write()
+        assert not in_autocommit()
+        user = db.session.get(User, user_id)
+        user.display_name = "Première"
+        db.session.flush()
+        db.session.execute(db.update(User).values(bio="lue"))
+        db.session.rollback()  # the use case failed: both changes go
+        db.session.execute(db.select(User.id)).all()
+        assert in_autocommit()
+        account_services.set_locale(db.session.get(User, user_id), "en")  # a use case
+        assert in_autocommit() is True or not db.session.in_transaction()
+    with app.app_context():
+        assert db.session.execute(db.select(User.display_name, User.bio, User.locale)).one() \
+            == ("Lit", "", "en")
+        db.session.execute(db.select(User.id)).all()
+        assert not in_autocommit()
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)

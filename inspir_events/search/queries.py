@@ -25,6 +25,7 @@ they are columns beside the GIN index.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from array import array
 from dataclasses import dataclass, field
@@ -123,8 +124,8 @@ def search(filters: rules.Filters, per_page: int = rules.PER_PAGE) -> Page:
     if matches.ranked or stop <= len(matches.ids):
         ids = list(matches.ids[start:stop])
     elif postgresql:  # past the newest kept: read that far
-        _pg_plan_in_memory()
-        ids = _pg_newest(matches.query, filters, stop - start, start)
+        with _pg_planned_in_memory():
+            ids = _pg_newest(matches.query, filters, stop - start, start)
     else:
         ids = _ids(_SQLITE_NEWEST, {"match": matches.query, "limit": stop - start,
                                     "offset": start})
@@ -286,11 +287,16 @@ STEMS_KEPT = 4096
 _PG_STARTS = "SELECT count(*) > 0 FROM search_document WHERE search_vector @@ CAST({} AS tsquery)"
 
 
-def _pg_plan_in_memory() -> None:
-    # By the driver: a statement sent through SQLAlchemy that is not a SELECT counts as a
-    # write (database.end_reads), and the page would end by a ROLLBACK that drops the
-    # connection's prepared statements.
-    _driver().execute(_PG_PLANNING, prepare=False)
+@contextlib.contextmanager
+def _pg_planned_in_memory():
+    """The statements of the block planned as for data in memory (_PG_PLANNING). By the
+    driver: a statement sent through SQLAlchemy that is not a SELECT counts as a write
+    (database.end_reads). ``SET LOCAL`` lasts a transaction: on a connection reading
+    without one (a page's reads, extensions.Session), the block is one of its own."""
+    driver = _driver()
+    with driver.transaction() if driver.autocommit else contextlib.nullcontext():
+        driver.execute(_PG_PLANNING, prepare=False)
+        yield
 
 
 def _pg_stems(words: list[str]) -> dict[str, str | None]:
@@ -328,18 +334,18 @@ def _postgresql(words: list[str], filters: rules.Filters) -> Matches:
     """The newest matches up to one past the limit of ranking (how many, and a broad
     query's pages), then all of them ranked when they are few."""
     stems = _pg_stems(words)
-    _pg_plan_in_memory()
-    tsquery = rules.tsquery(words, stems, _pg_starts_longer(words, stems))
-    if not tsquery:
-        return NOTHING
-    cap = rules.RANKED_MAX + 1
-    ids = _pg_newest(tsquery, filters, cap, 0)
-    ranked = len(ids) < cap
-    if ranked and len(ids) > 1:
-        # The ids as one array literal: psycopg dumps a list of a thousand integers one by
-        # one (0.3 ms of the application's time for a filtered query's 566).
-        literal = "{" + ",".join(map(str, ids)) + "}"
-        ids = _ids(_PG_RANKED, {"tsquery": tsquery, "ids": literal}, prepare=False)
+    with _pg_planned_in_memory():
+        tsquery = rules.tsquery(words, stems, _pg_starts_longer(words, stems))
+        if not tsquery:
+            return NOTHING
+        cap = rules.RANKED_MAX + 1
+        ids = _pg_newest(tsquery, filters, cap, 0)
+        ranked = len(ids) < cap
+        if ranked and len(ids) > 1:
+            # The ids as one array literal: psycopg dumps a list of a thousand integers one
+            # by one (0.3 ms of the application's time for a filtered query's 566).
+            literal = "{" + ",".join(map(str, ids)) + "}"
+            ids = _ids(_PG_RANKED, {"tsquery": tsquery, "ids": literal}, prepare=False)
     # The words typed and their stems (PostgreSQL matched those): "ecoles" marks "école".
     marked = sorted(set(words) | set(rules.lexemes(tsquery)), key=len, reverse=True)
     return Matches(array("q", ids), ranked, tuple(marked), tsquery)
