@@ -261,6 +261,7 @@ def test_on_postgresql_a_search_keeps_the_connection_s_prepared_statements(app, 
     assert any("FROM need_public_count" in statement for statement in prepared), prepared
 
 
+@pytest.mark.writes_outside_use_cases
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_what_a_request_left_uncommitted_is_never_committed_at_its_end(app, backend,
                                                                        make_user):
