@@ -233,21 +233,22 @@ CARD_COLUMNS = (
 )
 
 
-def board_rows(filters: BoardFilters, options: tuple, offset: int,
-               limit: int) -> tuple[list[tuple[Need, list[str]]], int]:
-    """``limit`` of the needs ``filters`` keep, from ``offset``, loaded with ``options``,
-    each with its tags; and how many needs ``filters`` keep in all (:func:`public_total`;
-    when the counts per department give it, they come with the rows: one statement)."""
+def board_rows(filters: BoardFilters, fields: tuple, offset: int,
+               limit: int) -> tuple[list[tuple], int]:
+    """``limit`` of the needs ``filters`` keep, from ``offset``, as their ``fields`` (columns
+    of Need: rows, not objects), each with its tags; and how many needs ``filters`` keep in
+    all (:func:`public_total`; when the counts per department give it, they come with the
+    rows: one statement)."""
     shape, params = _board_shape(filters)
     by_counts = rules.narrowed_by_department_at_most(filters)
-    stmt = _shaped_board(shape, options, True, (TAGS, DEPARTMENT_COUNTS) if by_counts
-                         else (TAGS,))
+    stmt = _shaped_board(shape, (), True, (TAGS, DEPARTMENT_COUNTS) if by_counts
+                         else (TAGS,), fields)
     rows = db.session.execute(stmt, {**params, "limit": limit, "offset": offset}).all()
     if rows and by_counts:
         total = rules.total_from_department_counts(filters, rows[0].department_counts)
     else:  # counted, or past the last need: the counts read on their own
         total = public_total(filters)
-    return [(row.Need, row.tags or []) for row in rows], total
+    return [(row, row.tags or []) for row in rows], total
 
 
 # Built once (building and keying a statement again for each page cost more than running
