@@ -172,7 +172,25 @@ def sign_in(port: int, email: str, password: str) -> str:
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     if status != 302 or not headers["set-cookie"]:
         raise SystemExit(f"log-in refused (status {status})")
-    return "; ".join(c.split(";", 1)[0] for c in headers["set-cookie"])
+    cookie = _kept(cookie, headers["set-cookie"])
+    # Then the page the log-in leads to, as a browser follows it, keeping the cookie it sets
+    # (the « you are signed in » message read, the page's CSRF token added): with the log-in
+    # answer's cookie alone, every measured page showed that message again and sent a new
+    # cookie, which no browser sees after its first page (before 2026-12-06 19:30 UTC).
+    location = urllib.parse.urlsplit(next(v for k, v in headers.items() if k.lower() == "location"))
+    status, headers, _ = request(port, "GET", location.path + (
+        "?" + location.query if location.query else ""), headers={"Cookie": cookie})
+    if status != 200:
+        raise SystemExit(f"the page after the log-in answered {status}")
+    return _kept(cookie, headers["set-cookie"])
+
+
+def _kept(cookie: str, set_cookies: list[str]) -> str:
+    """The ``Cookie`` header a browser sends after ``set_cookies``: each named value the
+    latest one."""
+    jar = dict(part.split("=", 1) for part in cookie.split("; ") if "=" in part)
+    jar.update(c.split(";", 1)[0].split("=", 1) for c in set_cookies)
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 def check_page(port: int, path: str, cookie: str | None) -> dict:
