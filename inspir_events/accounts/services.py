@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from inspir_events import security
@@ -134,20 +135,41 @@ ROLE_CODES = related_list(UserRole.role, where=UserRole.user_id == User.id,
                           order_by=UserRole.role, outer=User).label("role_codes")
 
 
+# The user's columns as the session's statement reads them, and their attributes' keys.
+USER_COLUMNS = tuple(attribute.columns[0] for attribute in sa_inspect(User).column_attrs)
+USER_KEYS = tuple(attribute.key for attribute in sa_inspect(User).column_attrs)
+USER_MAPPER = sa_inspect(User)
+
+
 def session_statement(*columns) -> Select:
-    """The statement of :func:`load_session`: the session's user with their roles' codes,
-    the session's own columns, and ``columns`` beside them (what every page of the layer
-    above shows of its signed-in user, read in the same statement; ``with_session_user``
+    """The statement of :func:`load_session`: the session's user's columns with their roles'
+    codes, the session's own columns, and ``columns`` beside them (what every page of the
+    layer above shows of its signed-in user, read in the same statement; ``with_session_user``
     makes a statement on the user into such a column).
 
-    One entity, the user: the session's row and the roles come as plain columns. Loading
-    them as objects (the session, its user, their roles: three entities joined) cost half
-    again as much in the ORM as running the statement, on every signed-in page."""
-    return (select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at,
-                   ROLE_CODES, *columns)
+    Plain columns, no entity: :func:`load_session` makes the user's object of them
+    (:func:`_session_user`). Loaded as objects (the session, its user, their roles: three
+    entities joined), then as one entity, the ORM's work on the row cost more than running
+    the statement, on every signed-in page."""
+    return (select(*USER_COLUMNS, UserSession.id, UserSession.created_at,
+                   UserSession.last_seen_at, ROLE_CODES, *columns)
+            .select_from(User)
             .join(UserSession, UserSession.user_id == User.id)
-            .where(UserSession.token_hash == bindparam("token_hash"))
-            .options(lazyload(User.role_rows)))
+            .where(UserSession.token_hash == bindparam("token_hash")))
+
+
+def _session_user(values) -> User:
+    """The user whose columns are ``values`` (USER_KEYS' order), as the session's object:
+    the one it already holds, or a new one attached to it as if loaded (its relationships
+    load when used, its changes are flushed), without the ORM's loading of a row."""
+    session = db.session()
+    user = session.identity_map.get(USER_MAPPER.identity_key_from_primary_key((values[0],)))
+    if user is None:
+        user = USER_MAPPER.class_manager.new_instance()
+        user.__dict__.update(zip(USER_KEYS, values, strict=True))
+        make_transient_to_detached(user)  # loaded as it is, nothing changed
+        session.add(user)
+    return user
 
 
 def with_session_user(stmt: Select) -> Select:
@@ -175,10 +197,12 @@ def load_session(token: str, statement: Select = SESSION_WITH_USER) -> User | No
     if not token:
         return None
     # One query for the session, its user and their roles (run on every signed-in page).
-    found = db.session.execute(statement, {"token_hash": token_hash(token)}).first()
+    found = db.session.connection().execute(statement,
+                                            {"token_hash": token_hash(token)}).first()
     if found is None:
         return None
-    user, session_id, created_at, last_seen_at, role_codes = found[:5]
+    user_columns = len(USER_KEYS)
+    session_id, created_at, last_seen_at, role_codes = found[user_columns:user_columns + 4]
     now = utcnow()
     if not session_alive(created_at, last_seen_at, now, *session_limits()):
         begin_write()  # a write after the page's reads: a transaction of its own
@@ -190,9 +214,10 @@ def load_session(token: str, statement: Select = SESSION_WITH_USER) -> User | No
         db.session.execute(update(UserSession).where(UserSession.id == session_id)
                            .values(last_seen_at=now))
         db.session.commit()
+    user = _session_user(found[:user_columns])
     user.session_token = token
     user.session_roles = frozenset(Role(code) for code in role_codes or ())
-    user.session_columns = tuple(found[5:])
+    user.session_columns = tuple(found[user_columns + 4:])
     return user
 
 

@@ -63,3 +63,40 @@ def test_an_ended_session_gives_no_user(app, db, make_user):
     with app.test_request_context():
         assert account_services.load_session(token) is None
         assert account_services.load_session("not-a-token") is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_the_session_s_user_is_made_of_its_columns_and_acts_as_loaded(app, backend, db,
+                                                                       make_user):
+    """The ORM loads no row of the session's statement (its work on it cost more than the
+    statement): the user is made of the columns, attached to the request's session as if
+    loaded — its relationships load when used, its changes are written, and the same
+    object is what the session gives for that user afterwards."""
+    from sqlalchemy import event
+    from sqlalchemy import inspect as sa_inspect
+
+    user = make_user(display_name="Ada", department_code="59")
+    user_id, email, token = user.id, user.email, account_services.open_session(user)
+    _fresh(db)
+    loaded = []
+
+    def on_load(target, context):
+        loaded.append(target)
+
+    event.listen(User, "load", on_load)
+    try:
+        with app.test_request_context():
+            found = account_services.load_session(token)
+            state = sa_inspect(found)
+            assert loaded == [] and state.persistent and not state.modified
+            assert (found.id, found.display_name, found.email) == (user_id, "Ada", email)
+            assert found.department.code == "59"  # a relationship loads when used
+            assert db.session.get(User, user_id) is found
+            account_services.update_profile(found, display_name="Ada L.", department_code="80",
+                                            skill_codes=[], bio="")
+    finally:
+        event.remove(User, "load", on_load)
+    _fresh(db)
+    with app.test_request_context():
+        again = db.session.get(User, user_id)
+        assert (again.display_name, again.department_code) == ("Ada L.", "80")
