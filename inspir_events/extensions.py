@@ -46,7 +46,7 @@ READING_TRANSACTION = "inspir.reading"  # Session.info: the session's transactio
 
 
 class Session(FlaskSQLAlchemySession):
-    """Flask-SQLAlchemy's session, reading without a transaction on PostgreSQL in requests.
+    """Flask-SQLAlchemy's session, reading without a transaction in requests.
 
     A page's reads on PostgreSQL ran in a transaction of their own: a BEGIN before its first
     statement and a COMMIT after its last, two round trips for every page (0.15-0.2 ms of
@@ -56,11 +56,16 @@ class Session(FlaskSQLAlchemySession):
     engine with ``isolation_level="AUTOCOMMIT"``; a use case writes in a transaction as
     before. A statement that would write on such a connection is refused (``database``:
     WriteOutsideTransaction), never run alone.
+
+    SQLite's connections are in autocommit already (the driver's transactions are off,
+    ``_sqlite_pragmas``): a reading connection skips the ``BEGIN`` of ``_sqlite_begin``
+    (each SELECT its own snapshot, as on PostgreSQL; 0.07 ms of every page), and the same
+    writes are refused on it.
     """
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
-        if engine.dialect.name != "postgresql" or self.info.get(WRITING):
+        if engine.dialect.name not in READ_WITHOUT_TRANSACTION or self.info.get(WRITING):
             return engine
         reading = self.info.get(READING_TRANSACTION)
         if has_request_context() or (reading is not None
@@ -80,8 +85,15 @@ def _reading(engine):
     reading = _READING_ENGINES.get(engine)
     if reading is None:
         reading = _READING_ENGINES[engine] = engine.execution_options(
-            isolation_level="AUTOCOMMIT", **{READING: True})
+            **READ_WITHOUT_TRANSACTION[engine.dialect.name], **{READING: True})
     return reading
+
+
+# The databases a request reads without a transaction, and the execution options that do it.
+READ_WITHOUT_TRANSACTION = {
+    "postgresql": {"isolation_level": "AUTOCOMMIT"},
+    "sqlite": {},  # in autocommit already: no BEGIN is sent (_sqlite_begin)
+}
 
 
 @event.listens_for(Session, "after_begin")
@@ -145,6 +157,9 @@ def _sqlite_begin(conn):
     immediate one waits for the lock (busy_timeout) and then sees fresh data.
     """
     if conn.dialect.name == "sqlite":
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        options = conn.get_execution_options()
+        if options.get(READING):  # a request's reads: each statement on its own
+            return
+        mode = options.get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 

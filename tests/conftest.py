@@ -31,7 +31,6 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.engine import Engine
 
 from inspir_events.accounts import services as account_services
 from inspir_events.accounts.models import Role, User, UserRole
@@ -614,38 +613,3 @@ def attachments(message) -> dict[str, tuple[str, bytes, object]]:
     """A received message's files by name: (content type, bytes, the MIME part)."""
     return {part.get_filename(): (part.get_content_type(), part.get_payload(decode=True), part)
             for part in message.walk() if part.get_filename()}
-
-
-# ---- writes only in use cases (what PostgreSQL's reading connections enforce) ---------------
-
-@pytest.fixture(autouse=True)
-def _writes_only_in_use_cases(request):
-    """On SQLite too, a request's statement that writes runs in a use case's transaction
-    (begin_write): on PostgreSQL a page reads without a transaction and refuses such a write
-    (database.WriteOutsideTransaction), so a path tested on SQLite alone is held to it here.
-    ``@pytest.mark.writes_outside_use_cases`` lets a test show what happens otherwise."""
-    if request.node.get_closest_marker("writes_outside_use_cases"):
-        yield
-        return
-    from flask import has_request_context
-
-    from inspir_events.database import WriteOutsideTransaction, is_plain_select
-
-    def check(conn, cursor, statement, parameters, context, executemany):
-        if conn.dialect.name != "sqlite" or not has_request_context():
-            return
-        if statement.lstrip()[:9].upper().startswith(TRANSACTION_STATEMENTS):
-            return
-        if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
-            return
-        if not is_plain_select(context):
-            raise WriteOutsideTransaction(f"a write outside begin_write: {statement[:120]}")
-
-    event.listen(Engine, "before_cursor_execute", check)
-    try:
-        yield
-    finally:
-        event.remove(Engine, "before_cursor_execute", check)
-
-
-TRANSACTION_STATEMENTS = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")

@@ -261,13 +261,12 @@ def test_on_postgresql_a_search_keeps_the_connection_s_prepared_statements(app, 
     assert any("FROM need_public_count" in statement for statement in prepared), prepared
 
 
-@pytest.mark.writes_outside_use_cases
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 def test_what_a_request_left_uncommitted_is_never_committed_at_its_end(app, backend,
                                                                        make_user):
-    """On SQLite, what a request wrote outside a use case is rolled back at its end; on
-    PostgreSQL, where a page reads without a transaction (extensions.Session), such a write
-    is refused before it runs."""
+    """A page reads without a transaction (extensions.Session), on SQLite as on PostgreSQL: a
+    write outside a use case is refused before it runs, and what was added to the session
+    without being written is dropped at the request's end."""
     with app.app_context():
         make_user(email="reste@example.org", display_name="Reste")
     writes = (
@@ -282,7 +281,7 @@ def test_what_a_request_left_uncommitted_is_never_committed_at_its_end(app, back
     for number, write in enumerate(writes):
         with app.test_request_context("/"):
             db.session.execute(db.select(User.id)).all()  # a read first, as a page does
-            if backend == "postgres" and number:
+            if number:
                 with pytest.raises(WriteOutsideTransaction):
                     write()
             else:
@@ -328,6 +327,33 @@ def test_on_postgresql_a_page_reads_without_a_transaction_and_a_use_case_writes_
             == ("Lit", "", "en")
         db.session.execute(db.select(User.id)).all()
         assert not in_autocommit()
+
+
+def test_on_sqlite_a_page_reads_without_begin_and_a_use_case_writes_after_begin_immediate(
+        app, make_user, statements_run):
+    """SQLite's reading connections send no BEGIN (each SELECT its own snapshot, as on
+    PostgreSQL); begin_write's transaction takes the write lock first, and after it reads
+    go without a transaction again. Outside requests the session keeps its transactions."""
+    from inspir_events.accounts import services as account_services
+
+    with app.app_context():
+        user_id = make_user(email="lit@example.org", display_name="Lit").id
+
+    def control(seen):
+        return [s.strip().upper() for s in seen
+                if s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+
+    with app.test_request_context("/"), statements_run() as seen:
+        db.session.execute(db.select(User.id)).all()
+        db.session.execute(db.select(User.display_name)).all()
+        assert control(seen) == []
+        account_services.set_locale(db.session.get(User, user_id), "en")  # a use case
+        assert control(seen) == ["BEGIN IMMEDIATE"]
+        db.session.execute(db.select(User.locale)).all()
+        assert control(seen) == ["BEGIN IMMEDIATE"]
+    with app.app_context(), statements_run() as seen:
+        assert db.session.scalar(db.select(User.locale)) == "en"
+        assert control(seen) == ["BEGIN DEFERRED"]
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
