@@ -34,7 +34,12 @@ from inspir_events.aid.cofunding.decisions import DELEGATED_ENVELOPES
 from inspir_events.aid.views import bp as aid_bp
 from inspir_events.api.blueprint import bp as api_bp
 from inspir_events.cli import register_commands
-from inspir_events.database import end_reads, watch_dropped_connections, writes
+from inspir_events.database import (
+    end_reads,
+    end_request_reads,
+    watch_dropped_connections,
+    writes,
+)
 from inspir_events.discussions.blueprint import bp as discussions_bp
 from inspir_events.events.blueprint import bp as events_bp
 from inspir_events.extensions import (
@@ -163,6 +168,7 @@ def _init_extensions(app: Flask) -> None:
     # After Flask-SQLAlchemy's teardown, so run before it (Flask runs them in reverse):
     # a page's reads end by COMMIT on PostgreSQL (database.end_reads).
     app.teardown_appcontext(end_reads)
+    app.teardown_request(end_request_reads)  # a session that outlives the request
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
                      render_as_batch=True, compare_type=True,
                      # The search engines' own objects (FTS5 table, tsvector column) are

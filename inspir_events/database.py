@@ -21,7 +21,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
-from inspir_events.extensions import READING, WRITING, db
+from inspir_events.extensions import READING, READING_TRANSACTION, WRITING, db
 
 # The largest id an INTEGER column holds on PostgreSQL (SQLite's is larger, but a
 # Python int past 2**63 cannot even be bound). Ids from URLs and forms are checked
@@ -147,6 +147,23 @@ def end_reads(exception: BaseException | None = None) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql" and connection.info.get(READS_ONLY):
         session.commit()
+
+
+def end_request_reads(exception: BaseException | None = None) -> None:
+    """At the end of a request context (``teardown_request``): the session's reads without a
+    transaction (extensions.Session) end with it, as :func:`end_reads` ends them. The
+    session outlives the request when an application context was there before it (a test,
+    a command rendering a page): its next statements, writes included, then go through a
+    transaction again, never through the request's reading connection."""
+    session = db.session()
+    reading = session.info.get(READING_TRANSACTION)
+    if reading is None or reading is not session.get_transaction():
+        return
+    if session.new or session.dirty or session.deleted:  # left for the session's own end
+        return
+    end_reads(exception)
+    if session.in_transaction():
+        session.rollback()
 
 
 def is_retryable(exc: BaseException) -> bool:

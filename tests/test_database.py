@@ -356,6 +356,23 @@ def test_on_sqlite_a_page_reads_without_begin_and_a_use_case_writes_after_begin_
         assert control(seen) == ["BEGIN DEFERRED"]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_a_session_that_outlives_a_request_writes_in_a_transaction_after_it(app, make_user):
+    """A request pushed inside an application context (a test, a command rendering a page)
+    leaves the context's session: its reads without a transaction end with the request, and
+    the session's next writes go through a transaction, not the request's reading
+    connection."""
+    with app.app_context():
+        user_id = make_user(email="lit@example.org", display_name="Lit").id
+        with app.test_request_context("/"):
+            db.session.execute(db.select(User.id)).all()  # a page's read
+        user = db.session.get(User, user_id)
+        user.display_name = "Après"
+        db.session.commit()
+    with app.app_context():
+        assert db.session.scalar(db.select(User.display_name)) == "Après"
+
+
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_a_request_that_failed_ends_by_rollback(app, make_user):
     with app.app_context():
