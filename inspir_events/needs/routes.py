@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import (
     abort,
     flash,
@@ -22,14 +20,11 @@ from inspir_events.accounts.permissions import verified_required
 from inspir_events.discussions import moderation as comment_moderation
 from inspir_events.errors import on_refusal
 from inspir_events.extensions import db
-from inspir_events.i18n import current_language, localized
-from inspir_events.needs import cards, lineage, rules, services
+from inspir_events.i18n import localized
+from inspir_events.needs import board_page, cards, lineage, rules, services
 from inspir_events.needs import moderation as moderating
 from inspir_events.needs.blueprint import bp
 from inspir_events.needs.forms import (
-    SORT_LABELS,
-    STATUS_LABELS,
-    VISIBILITY_LABELS,
     EmptyForm,
     HideForm,
     NeedForm,
@@ -40,7 +35,7 @@ from inspir_events.needs.rules import BoardFilters, NeedStatus, Sort
 from inspir_events.needs.serializers import NEED_COLUMNS, need_item
 from inspir_events.opendata import csv_response
 from inspir_events.pagecache import public_fragment
-from inspir_events.reference import choices, fields, maps
+from inspir_events.reference import choices, fields
 from inspir_events.reference import services as reference
 from inspir_events.reference.models import Department, Epci, Theme
 
@@ -71,43 +66,15 @@ def _filters(**fixed) -> BoardFilters:
     return BoardFilters(**values)
 
 
-def _labels() -> dict:
-    """The labels of statuses, sorts and visibilities in the page's language, translated
-    once per language and process (each card shows its status: a lazy string would be
-    translated again for each; translated for each page, they were a twentieth of the
-    signed-in board's own work)."""
-    return _labels_in(current_language())
-
-
-@lru_cache(maxsize=8)
-def _labels_in(language: str) -> dict:
-    """(translated in the request, whose language is the key)"""
-    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
-            "sort_labels": {k: str(v) for k, v in SORT_LABELS.items()},
-            "visibility_labels": {k: str(v) for k, v in VISIBILITY_LABELS.items()},
-            "board_statuses": rules.BOARD_STATUSES}
-
-
 def _board_body(filters: BoardFilters, heading: str, fixed: dict, viewer) -> str:
     result = services.board(filters, _int_arg("page", 1), _int_arg("per_page"), viewer)
-    counts = result.department_counts
-    departments, themes = reference.departments(), reference.themes()
     signed_in = viewer is not None and viewer.is_authenticated
     login_url = None if signed_in else url_for("accounts.login",
                                                next=request.full_path.rstrip("?"))
     shown = cards.cards(result.items, result.tags, result.supported_ids,
-                        {d.code: d for d in departments}, {t.code: t for t in themes},
-                        result.comments,
-                        signed_in, login_url)
-    region_map = maps.department_map(
-        "needs-map", _("Public needs per department"),
-        [maps.Column(_("Needs"), counts)],
-        lambda code: url_for("needs.territory", code=code), departments)
-    return render_template(
-        "needs/_board_body.html", result=result, filters=filters, heading=heading, fixed=fixed,
-        departments=departments, themes=themes, region_map=region_map,
-        cards=shown, **_labels(),
-    )
+                        reference.departments_by_code(), reference.themes_by_code(),
+                        result.comments, signed_in, login_url)
+    return board_page.body(result, filters, heading, fixed, shown)
 
 
 def _render_board(filters: BoardFilters, heading: str, fixed: dict):
@@ -217,7 +184,7 @@ def detail(need_id: int):
         supported=services.has_supported(need, current_user),
         lineage=lineage.of(need), report_form=ReportForm(),
         hide_form=HideForm(), empty_form=EmptyForm(),
-        is_moderator=services.is_moderator(current_user), **_labels(),
+        is_moderator=services.is_moderator(current_user), **board_page.labels(),
     )
 
 
@@ -290,7 +257,8 @@ def report(need_id: int):
 @bp.route("/needs/mine")
 @login_required
 def mine():
-    return render_template("needs/mine.html", needs=services.my_needs(current_user), **_labels())
+    return render_template("needs/mine.html", needs=services.my_needs(current_user),
+                           **board_page.labels())
 
 
 # ---- moderation ------------------------------------------------------------------------
@@ -306,7 +274,7 @@ def moderation():
     _moderators_only()
     return render_template("needs/moderation.html", queue=moderating.moderation_queue(),
                            comment_queue=comment_moderation.queue(),
-                           hide_form=HideForm(), empty_form=EmptyForm(), **_labels())
+                           hide_form=HideForm(), empty_form=EmptyForm(), **board_page.labels())
 
 
 @bp.route("/moderation/needs/<int:need_id>/hide", methods=["POST"])

@@ -66,6 +66,24 @@ def themes() -> tuple[Named, ...]:
         for t in db.session.scalars(select(Theme).order_by(Theme.position, Theme.code))))
 
 
+def departments_by_code() -> dict[str, Named]:
+    """The departments by code (kept per application as the lists)."""
+    return _indexed("departments", departments)
+
+
+def themes_by_code() -> dict[str, Named]:
+    """The themes by code (kept per application as the lists)."""
+    return _indexed("themes", themes)
+
+
+def _indexed(kind: str, rows) -> dict[str, Named]:
+    cache = current_app.extensions.setdefault(CACHE, {})
+    key = f"{kind} by code"
+    if key not in cache:
+        cache[key] = {row.code: row for row in rows()}
+    return cache[key]
+
+
 def skills() -> tuple[Named, ...]:
     return _listed("skills", lambda: (
         Named(s.code, s.name_fr, s.name_fr, s.name_en, position=s.position)

@@ -38,16 +38,16 @@ def test_need_pages_have_no_french_left_in_english(client, pages):
 def test_the_labels_are_translated_once_per_language(app):
     """The statuses', sorts' and visibilities' labels of a page, in its language, are
     translated once per language and kept (they were translated again on every page)."""
-    from inspir_events.needs import routes
+    from inspir_events.needs import board_page
     from inspir_events.needs.rules import NeedStatus
 
-    routes._labels_in.cache_clear()
+    board_page._labels_in.cache_clear()
     seen = {}
     for language in ("fr", "en", "fr", "en", "fr"):
         with app.test_request_context("/needs", headers={"Accept-Language": language}):
-            labels = routes._labels()
+            labels = board_page.labels()
             seen.setdefault(language, labels)
             assert labels is seen[language]
     assert seen["fr"]["status_labels"][NeedStatus.PUBLISHED] != seen["en"]["status_labels"][
         NeedStatus.PUBLISHED]
-    assert routes._labels_in.cache_info().misses == 2
+    assert board_page._labels_in.cache_info().misses == 2
