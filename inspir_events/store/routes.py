@@ -14,13 +14,13 @@ from flask_login import current_user, login_required
 from inspir_events import limits
 from inspir_events.aid.projects.forms import ROLE_LABELS, STAGE_LABELS
 from inspir_events.aid.projects.models import Project
-from inspir_events.aid.projects.stages import OPEN_LICENCES, STAGE_NAMES
+from inspir_events.aid.projects.stages import OPEN_LICENCES
 from inspir_events.errors import on_refusal
 from inspir_events.i18n import localized
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType
 from inspir_events.reference import services as reference
-from inspir_events.store import cards, queries, rules, services
+from inspir_events.store import cards, catalogue_page, queries, rules, services
 from inspir_events.store.blueprint import bp
 from inspir_events.store.forms import ReproduceForm
 
@@ -67,15 +67,8 @@ def catalogue():
     names = reference_names(departments, themes)
     shown = cards.cards(found.items, found.labelled, names["department_names"],
                         names["theme_names"], found.comments)
-    choices = found.choices
-    return render_template(
-        "store/catalogue.html", filters=filters, cards=shown, total=total, page=page,
-        pages=pages, departments=departments, themes=themes,
-        licences=choices.licences, years=choices.years,
-        store_stages=[(stage, _(STAGE_NAMES[stage])) for stage in queries.STORE_STAGES],
-        sorts=[(queries.Sort.NEWEST, _("Newest")),
-               (queries.Sort.REPRODUCED, _("Most reproduced"))],
-        **names)
+    return render_template("store/catalogue.html", body=catalogue_page.body(
+        filters, shown, total, page, pages, found.choices))
 
 
 def _render_lineage(project: Project, form: ReproduceForm, error: str | None = None,

@@ -1,0 +1,46 @@
+"""The store's catalogue is kept once rendered (store/catalogue_page.py): rendered once for
+what it shows, and again as soon as anything it shows changes — never stale."""
+
+from __future__ import annotations
+
+from inspir_events.aid.projects.stages import Stage
+from inspir_events.store import catalogue_page
+from tests.pages import parse
+
+
+def shown(client, path: str = "/store", **headers):
+    """The catalogue's count, its licences and years offered, and its cards' titles."""
+    page = parse(client.get(path, headers=headers).get_data(as_text=True))
+    return (page.find(class_="result-count").text.strip(),
+            [o.text.strip() for o in page.find(id="licence").find_all("option")][1:],
+            [o.text.strip() for o in page.find(id="year").find_all("option")][1:],
+            [h.text.strip() for h in page.find_all("h2")])
+
+
+def test_the_catalogue_is_rendered_once_for_what_it_shows(client, make_project,
+                                                         monkeypatch):
+    make_project("Navette solidaire")
+    first = shown(client)
+    rendered = []
+    real = catalogue_page.render_template
+    monkeypatch.setattr(catalogue_page, "render_template",
+                        lambda *args, **kwargs: rendered.append(1) or real(*args, **kwargs))
+    assert shown(client) == first and rendered == []
+    assert shown(client, "/store?licence=MIT")[0] == first[0] and len(rendered) == 1
+    english = shown(client, **{"Accept-Language": "en"})
+    assert english[0] == "1 project" and len(rendered) == 2
+
+
+def test_a_project_entering_or_leaving_the_store_shows_at_once(client, db, make_project):
+    from datetime import datetime
+
+    first = make_project("Navette solidaire", licence="MIT", reached=datetime(2023, 5, 1))
+    assert shown(client) == ("1 projet", ["MIT License"], ["2023"], ["Navette solidaire"])
+    make_project("Jardin partagé", licence="CC-BY-4.0", reached=datetime(2024, 5, 1))
+    count, licences, years, titles = shown(client)
+    assert (count, sorted(licences), years) == (
+        "2 projets", ["Creative Commons Attribution 4.0", "MIT License"], ["2024", "2023"])
+    assert set(titles) == {"Navette solidaire", "Jardin partagé"}
+    first.stage = Stage.PROJET  # back out of the store
+    db.session.commit()
+    assert shown(client)[0] == "1 projet"
