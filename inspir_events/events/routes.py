@@ -57,17 +57,19 @@ def listing():
 def detail(event_id: int):
     page = services.event_page(event_id, current_user)
     event, registration = page.event, page.registration
+    is_organiser = services.is_organiser(current_user, event)
     return render_template(
         "events/detail.html", event=event, registration=registration,
         needs=services.public_needs(event),
         themes=services.themes_named(page.theme_codes),
         waitlist_position=participation.waitlist_position(registration),
-        is_organiser=services.is_organiser(current_user, event),
+        is_organiser=is_organiser,
         label=page.label, picture=page.picture, following=page.following,
         places_left=rules.places_left(event.capacity, event.confirmed_count),
         registration_problem=services.registration_problem(event),
         registration_messages=services.REGISTRATION_MESSAGES,
-        form=FlaskForm(), organiser_form=OrganiserForm(), **LABELS)
+        # (the form adding a co-organiser: its tools' only, made for them alone)
+        form=FlaskForm(), organiser_form=OrganiserForm() if is_organiser else None, **LABELS)
 
 
 # ---- declaring and editing -------------------------------------------------------------

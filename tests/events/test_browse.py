@@ -262,3 +262,23 @@ def test_the_event_page_loads_what_it_shows_with_the_event(client, db, make_even
     assert len(counts[0]) == len(counts[1]), counts
     shown = text_of(client.get(f"/events/{linked_id}"))
     assert all(title in shown for title in titles)
+
+
+def test_the_co_organiser_form_is_made_for_organisers_only(client, login, make_event,
+                                                          make_user, organiser, monkeypatch):
+    """The form adding a co-organiser is part of the organisers' tools: a visitor's or a
+    participant's page does not build it (a tenth of a signed-in event page's own work)."""
+    from inspir_events.events import routes
+
+    made = []
+    real = routes.OrganiserForm
+    monkeypatch.setattr(routes, "OrganiserForm", lambda: made.append(1) or real())
+    event = make_event()
+    login(make_user())
+    assert client.get(f"/events/{event.id}").status_code == 200
+    assert made == []
+    client.post_form("/logout", token_from="/")
+    login(organiser)
+    page = parse(client.get(f"/events/{event.id}").get_data(as_text=True))
+    assert made == [1]
+    assert page.find("section", class_="organiser-tools").find("input", id="email") is not None
