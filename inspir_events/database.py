@@ -149,6 +149,14 @@ def end_reads(exception: BaseException | None = None) -> None:
         session.commit()
 
 
+def page_rows(statement, params: dict) -> list:
+    """The rows of a page's statement of columns (no entity: rows, not objects), run through
+    the session's connection: without the ORM's work on the statement and on each row,
+    which cost a quarter of running a board's page of twenty needs on SQLite. For reads
+    only (nothing of the session is flushed first)."""
+    return db.session.connection().execute(statement, params).all()
+
+
 def end_request_reads(exception: BaseException | None = None) -> None:
     """At the end of a request context (``teardown_request``): the session's reads without a
     transaction (extensions.Session) end with it, as :func:`end_reads` ends them. The

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import Select, Text, bindparam, cast, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,6 +21,7 @@ from inspir_events.database import (
     containing_words,
     insert_ignoring_conflicts,
     json_map_agg,
+    page_rows,
     related_list,
     retrying,
     shape_of,
@@ -243,9 +245,9 @@ def board_rows(filters: BoardFilters, fields: tuple, offset: int,
     by_counts = rules.narrowed_by_department_at_most(filters)
     stmt = _shaped_board(shape, (), True, (TAGS, DEPARTMENT_COUNTS) if by_counts
                          else (TAGS,), fields)
-    rows = db.session.execute(stmt, {**params, "limit": limit, "offset": offset}).all()
+    rows = page_rows(stmt, {**params, "limit": limit, "offset": offset})
     if rows and by_counts:
-        total = rules.total_from_department_counts(filters, rows[0].department_counts)
+        total = rules.total_from_department_counts(filters, _department_counts(rows))
     else:  # counted, or past the last need: the counts read on their own
         total = public_total(filters)
     return [(row, row.tags or []) for row in rows], total
@@ -255,12 +257,19 @@ def board_rows(filters: BoardFilters, fields: tuple, offset: int,
 # it): the public needs per department (kept by the database's triggers: NeedPublicCount).
 PUBLIC_PER_DEPARTMENT = select(NeedPublicCount.department_code, NeedPublicCount.needs).where(
     NeedPublicCount.needs > 0)
-# The same, as one column of a page's statement (a dict: PostgreSQL reads it once for the
-# statement, as SQLite does): a page and its total in one statement (board_rows).
-DEPARTMENT_COUNTS = (select(json_map_agg(NeedPublicCount.department_code,
-                                         NeedPublicCount.needs))
+# The same, as one column of a page's statement (the databases compute it once for the
+# statement): a page and its total in one statement (board_rows). Its JSON is the same text
+# on every row of the page, decoded once (_department_counts): as a JSON column, it was
+# decoded for each of the page's rows.
+DEPARTMENT_COUNTS = (select(cast(json_map_agg(NeedPublicCount.department_code,
+                                              NeedPublicCount.needs), Text))
                      .where(NeedPublicCount.needs > 0).scalar_subquery()
                      .label("department_counts"))
+
+
+def _department_counts(rows) -> dict[str, int]:
+    """The public needs per department, as read with a page's rows (DEPARTMENT_COUNTS)."""
+    return json.loads(rows[0].department_counts or "{}")
 
 # What a board's cards show of a need (needs/cards.py), read as plain columns: loading each
 # need as an object cost as much as running the page's statement. Its long texts stay in
@@ -288,14 +297,14 @@ def board(filters: BoardFilters, page: int = 1, per_page: int | None = None,
     signed_in = viewer is not None and viewer.is_authenticated
     params = {**params, "limit": per_page,
               "viewer_id": viewer.id if signed_in else None}
-    rows = db.session.execute(stmt, {**params, "offset": (page - 1) * per_page}).all()
+    rows = page_rows(stmt, {**params, "offset": (page - 1) * per_page})
     # No row: past the last page, or nothing to show; the counts read on their own.
-    counts = (rows[0].department_counts or {}) if rows else public_counts()
+    counts = _department_counts(rows) if rows else public_counts()
     total = public_total(filters, counts)
     last = rules.clamp_page(page, total, per_page)
     if not rows and last != page:
         page = last
-        rows = db.session.execute(stmt, {**params, "offset": (page - 1) * per_page}).all()
+        rows = page_rows(stmt, {**params, "offset": (page - 1) * per_page})
     return BoardPage(rows, total, page, per_page,
                      {row.id for row in rows if row.supported is not None},
                      {row.id: row.tags or [] for row in rows},

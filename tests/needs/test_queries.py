@@ -211,3 +211,31 @@ def test_a_page_of_the_api_reads_its_needs_tags_and_total_in_one_statement(
     filtered = count_get(client, db, "/api/v1/needs?theme=transports&per_page=100")
     assert len(filtered) == 2, filtered  # counted, then the page
     assert client.get("/api/v1/needs?theme=transports").get_json()["total"] == 10
+
+
+@BACKENDS
+def test_a_signed_in_board_and_the_api_read_without_the_orm(client, db, backend, board_data,
+                                                           login):
+    """A board's statements (the session's user, the page with its map's figures) and the
+    API's are statements of columns, run without the ORM's work on them and their rows
+    (``database.page_rows``; ``accounts.services.load_session``): no ORM execution, the
+    same page."""
+    from inspir_events.extensions import db as extension
+
+    login(board_data["viewer"])
+    client.get("/needs")
+    orm_executions = []
+
+    def seen(state):
+        orm_executions.append(str(state.statement)[:80])
+
+    event.listen(extension.session, "do_orm_execute", seen)
+    try:
+        for url in ("/needs", "/needs?department=80&sort=supported", "/needs?page=2",
+                    "/api/v1/needs"):
+            assert count_get(client, db, url), url
+    finally:
+        event.remove(extension.session, "do_orm_execute", seen)
+    assert orm_executions == []
+    page = client.get("/needs").get_data(as_text=True)
+    assert cards_on(page) == 20
