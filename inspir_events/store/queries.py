@@ -14,12 +14,13 @@ Read-only; the API (``inspir_events.api``) calls these functions too.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, ScalarSelect, Select, bindparam, func, select
+from sqlalchemy import Integer, ScalarSelect, Select, Text, bindparam, cast, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import GenericFunction
@@ -31,6 +32,7 @@ from inspir_events.database import (
     ID_MAX,
     containing_words,
     json_list_agg,
+    page_rows,
     shape_of,
     with_paging,
 )
@@ -198,8 +200,8 @@ def catalogue_page(filters: StoreFilters, offset: int, limit: int) -> CatalogueP
     shape, params = _shape(filters)
     offset = max(0, min(int(offset), ID_MAX))
     limit = max(1, min(int(limit), MAX_LIMIT))
-    rows = db.session.execute(_shaped(shape, (), True, cards=True),
-                              {**params, "limit": limit, "offset": offset}).all()
+    rows = page_rows(_shaped(shape, (), True, cards=True),
+                     {**params, "limit": limit, "offset": offset})
     total = rows[0].total if rows else _total(shape, params)
     choices = _choices(rows[0].licences, rows[0].years) if rows else filter_choices()
     return CataloguePage(rows, total,
@@ -259,10 +261,11 @@ def filter_choices() -> FilterChoices:
     return _choices(*db.session.execute(CHOICES).one())
 
 
-def _choices(licences: list[str] | None, years: list[int] | None) -> FilterChoices:
-    """FilterChoices from CHOICES's columns: the licences in display order (the open ones
-    first, in their order), the years newest first."""
-    used = set(licences or ())
+def _choices(licences: str | None, years: str | None) -> FilterChoices:
+    """FilterChoices from CHOICES's columns (JSON lists): the licences in display order (the
+    open ones first, in their order), the years newest first."""
+    used = set(json.loads(licences or "[]"))
+    years = json.loads(years or "[]")
     return FilterChoices([code for code in OPEN_LICENCES if code in used]
                          + sorted(used - set(OPEN_LICENCES)),
                          sorted(years or (), reverse=True))
@@ -297,10 +300,11 @@ _OFFSET_HOURS = int(rules.NEW_YEAR_OFFSET.total_seconds() // 3600)
 
 
 def _distinct_list(value) -> ScalarSelect:
-    """The distinct values of ``value`` over the store's entries, in order, as one list."""
+    """The distinct values of ``value`` over the store's entries, in order, as one JSON list
+    (its text: the same on every row of a page, decoded once, by :func:`_choices`)."""
     values = (select(value.label("value")).where(listed(), value.is_not(None)).distinct()
               .order_by(value).subquery())
-    return select(json_list_agg(values.c.value, values.c.value)).scalar_subquery()
+    return select(cast(json_list_agg(values.c.value, values.c.value), Text)).scalar_subquery()
 
 
 # What the store's filters offer (the licences its entries use; the years in which they

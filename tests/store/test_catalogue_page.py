@@ -44,3 +44,30 @@ def test_a_project_entering_or_leaving_the_store_shows_at_once(client, db, make_
     first.stage = Stage.PROJET  # back out of the store
     db.session.commit()
     assert shown(client)[0] == "1 projet"
+
+
+def test_the_catalogue_reads_without_the_orm(app, client, make_project, make_user, login):
+    """The catalogue's page (its projects, labels, comments, total and choices in one
+    statement of columns) runs without the ORM's work on it and its rows
+    (``database.page_rows``); its choices' JSON is decoded once."""
+    from sqlalchemy import event
+
+    from inspir_events.extensions import db
+
+    for number in range(3):
+        make_project(f"Projet {number}", licence=("MIT", "CC-BY-4.0")[number % 2])
+    login(make_user())
+    expected = shown(client)
+    orm_executions = []
+
+    def seen(state):
+        orm_executions.append(str(state.statement)[:80])
+
+    event.listen(db.session, "do_orm_execute", seen)
+    try:
+        assert shown(client) == expected
+        assert shown(client, "/store?licence=MIT")[0] == "2 projets"
+    finally:
+        event.remove(db.session, "do_orm_execute", seen)
+    assert orm_executions == []
+    assert sorted(expected[1]) == ["Creative Commons Attribution 4.0", "MIT License"]
