@@ -57,6 +57,7 @@ from inspir_events.follows.blueprint import bp as follows_bp
 from inspir_events.i18n import (
     current_language,
     format_cents,
+    install_date_filters,
     install_template_gettext,
     localized,
     select_locale,
@@ -303,6 +304,7 @@ def _rendered_header(language: str, languages: tuple[str, ...], script_root: str
 def _init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     install_template_gettext(app.jinja_env)  # after Flask-Babel's (babel.init_app)
+    install_date_filters(app.jinja_env)  # (the same)
     # Same URLs as Flask's url_for, each built once per process (see remembered_url_for).
     app.jinja_env.globals["url_for"] = remembered_url_for
     app.jinja_env.filters["money"] = format_cents

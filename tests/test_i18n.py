@@ -421,3 +421,29 @@ def test_the_page_s_language_is_chosen_once_per_request(app, monkeypatch):
             assert i18n.current_language() == "fr"
         assert i18n.current_language() == "en"
     assert len(asked) == 1
+
+
+def test_a_moment_is_formatted_once_for_its_format_language_and_time_zone(app):
+    """The templates' date filters (i18n.install_date_filters) give Flask-Babel's text, in
+    the page's language and Paris time, each moment formatted once for what it shows."""
+    from datetime import datetime
+
+    import flask_babel
+
+    moment = datetime(2026, 12, 31, 23, 30)  # naive UTC: 1 January 2027 in Paris
+    template = app.jinja_env.from_string(
+        "{{ m | dateformat('full') }} {{ m | timeformat('short') }} {{ m | datetimeformat }}")
+    dateformat = app.jinja_env.filters["dateformat"]
+    dateformat.formatted.cache_clear()
+    texts = {}
+    for language in ("fr", "en", "fr", "en"):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            texts.setdefault(language, template.render(m=moment))
+            assert template.render(m=moment) == texts[language]
+            expected = " ".join((flask_babel.format_date(moment, "full"),
+                                 flask_babel.format_time(moment, "short"),
+                                 flask_babel.format_datetime(moment)))
+            assert texts[language] == expected
+    assert texts["fr"].startswith("vendredi 1 janvier 2027 00:30")
+    assert texts["en"].startswith("Friday, January 1, 2027 12:30")
+    assert dateformat.formatted.cache_info().misses == 2  # once per language
