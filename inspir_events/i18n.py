@@ -94,6 +94,21 @@ def page_locale():
     return locale if locale is not None else get_locale()
 
 
+_TRANSLATED: dict[tuple[int, str], dict] = {}
+
+
+def translated_labels(labels: dict) -> dict:
+    """``labels`` — a module's constant: names of label tables, each ``{key: lazy string}``
+    — in the page's language, translated once per language and process. A lazy string is
+    translated again each time a template shows it (an event's page shows five)."""
+    key = (id(labels), current_language())
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = {name: {k: str(v) for k, v in table.items()}
+                                    for name, table in labels.items()}
+    return found
+
+
 DATES_KEPT = 4_096  # each formatted moment, about 200 bytes
 
 

@@ -447,3 +447,21 @@ def test_a_moment_is_formatted_once_for_its_format_language_and_time_zone(app):
     assert texts["fr"].startswith("vendredi 1 janvier 2027 00:30")
     assert texts["en"].startswith("Friday, January 1, 2027 12:30")
     assert dateformat.formatted.cache_info().misses == 2  # once per language
+
+
+def test_label_tables_are_translated_once_per_language(app):
+    """i18n.translated_labels: a module's tables of lazy labels, in the page's language,
+    translated once per language (the same dict again), each language its own."""
+    from inspir_events.events.forms import LABELS
+    from inspir_events.events.rules import EventKind
+    from inspir_events.i18n import translated_labels
+
+    seen = {}
+    for language in ("fr", "en", "fr", "en"):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            labels = translated_labels(LABELS)
+            assert labels is seen.setdefault(language, labels)
+            assert set(labels) == set(LABELS)
+            assert labels["kind_labels"][EventKind.HACKATHON] == str(
+                LABELS["kind_labels"][EventKind.HACKATHON])
+    assert seen["fr"]["kind_labels"] != seen["en"]["kind_labels"]

@@ -19,6 +19,7 @@ from inspir_events.events import participation, rules, services
 from inspir_events.events.blueprint import bp
 from inspir_events.events.forms import LABELS, EventForm, OrganiserForm, listing_filters
 from inspir_events.events.rules import EventKind
+from inspir_events.i18n import translated_labels
 from inspir_events.labels.charter import PRINCIPLES
 from inspir_events.labels.forms import CharterForm
 from inspir_events.reference import choices, fields, maps
@@ -50,7 +51,7 @@ def listing():
                            pages=result.pages, page=result.page, labelled=result.labelled,
                            filters=filters, region_map=region_map,
                            departments=departments, themes=reference.themes(),
-                           **LABELS)
+                           **translated_labels(LABELS))
 
 
 @bp.route("/events/<int:event_id>")
@@ -69,7 +70,8 @@ def detail(event_id: int):
         registration_problem=services.registration_problem(event),
         registration_messages=services.REGISTRATION_MESSAGES,
         # (the form adding a co-organiser: its tools' only, made for them alone)
-        form=FlaskForm(), organiser_form=OrganiserForm() if is_organiser else None, **LABELS)
+        form=FlaskForm(), organiser_form=OrganiserForm() if is_organiser else None,
+        **translated_labels(LABELS))
 
 
 # ---- declaring and editing -------------------------------------------------------------
