@@ -64,6 +64,10 @@ MARKUP_ALLOWLIST = {
     "needs/cards.py": "a board's card, kept from our own autoescaped template (the session's "
                       "CSRF token, URL-safe text, written into it)",
     "store/cards.py": "a store card, kept from our own autoescaped template",
+    "needs/board_page.py": "the slot of a board's cards (a constant) in its body, kept from "
+                           "our own autoescaped template",
+    "store/catalogue_page.py": "the store's content, kept from our own autoescaped template, "
+                               "its cards (kept from another) in their slot",
     "app.py": "the site's header, kept from our own autoescaped template (the session's CSRF "
               "token, URL-safe text, and the request's address, escape()d, written into it)",
     "stats/charts.py": "SVG built from numbers and escape()d labels",
