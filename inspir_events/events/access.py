@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import ScalarSelect, and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from inspir_events.accounts.models import Role, User
@@ -13,12 +13,19 @@ from inspir_events.database import related_list
 from inspir_events.domain import DomainError
 from inspir_events.events import rules
 from inspir_events.events.following import SUBJECT_TYPE
-from inspir_events.events.models import Event, EventOrganiser, Registration, event_theme
+from inspir_events.events.models import (
+    Event,
+    EventOrganiser,
+    Registration,
+    event_need,
+    event_theme,
+)
 from inspir_events.events.rules import EventStatus, Schedule
 from inspir_events.extensions import db
 from inspir_events.follows.models import Follow
 from inspir_events.labels.charter import SubjectType
 from inspir_events.labels.models import LabelRequest
+from inspir_events.needs.models import Need
 from inspir_events.reference.models import Commune
 from inspir_events.timeutil import utcnow
 from inspir_events.uploads.models import Picture
@@ -85,6 +92,15 @@ def registration_problem(event: Event) -> str | None:
 # its own, then all by a statement of their own), its themes' codes, the viewer's
 # registration, its label request, its picture and whether the viewer follows it (each
 # was a statement of its own), by a statement built once.
+def _public_needs(column) -> ScalarSelect:
+    """A column of the needs the event addresses that are still on the public boards (a
+    need hidden by moderation after the link stays linked, but is not shown), in their
+    ids' order, as one list."""
+    return related_list(column, where=and_(event_need.c.event_id == Event.id,
+                                           event_need.c.need_id == Need.id, Need.is_public),
+                        order_by=Need.id, outer=Event)
+
+
 EVENT_PAGE = (
     select(Event, Registration,
            related_list(event_theme.c.theme_code, where=event_theme.c.event_id == Event.id,
@@ -93,7 +109,10 @@ EVENT_PAGE = (
            select(Follow.user_id).where(Follow.user_id == bindparam("viewer_id"),
                                         Follow.subject_type == SUBJECT_TYPE,
                                         Follow.subject_id == Event.id)
-           .correlate(Event).exists())
+           .correlate(Event).exists(),
+           # its public needs as the page shows them (LinkedNeed): three lists in one order
+           _public_needs(Need.id), _public_needs(Need.title),
+           _public_needs(Need.supporters_count))
     .outerjoin(Registration, and_(Registration.event_id == Event.id,
                                   Registration.user_id == bindparam("viewer_id")))
     # Its label's status: its latest request (labels.services.latest).
@@ -110,6 +129,14 @@ EVENT_PAGE = (
              .lazyload(User.role_rows)))
 
 
+class LinkedNeed(NamedTuple):
+    """A need an event addresses, as its page shows it."""
+
+    id: int
+    title: str
+    supporters_count: int
+
+
 class EventPage(NamedTuple):
     event: Event
     registration: Registration | None  # the viewer's
@@ -117,6 +144,7 @@ class EventPage(NamedTuple):
     label: LabelRequest | None  # its latest label request
     picture: Picture | None
     following: bool  # whether the viewer follows it
+    needs: tuple[LinkedNeed, ...]  # those still on the public boards, by id
 
 
 def get_for_viewer(event_id: int, viewer) -> Event:
@@ -137,9 +165,11 @@ def event_page(event_id: int, viewer) -> EventPage:
                                           "viewer_id": viewer_id}).unique(_by_event).one_or_none()
     if row is None:
         raise EventNotFound()
-    event, registration, codes, label, picture, following = row
+    event, registration, codes, label, picture, following, ids, titles, supporters = row
+    needs = tuple(LinkedNeed(*need) for need in zip(ids or (), titles or (), supporters or (),
+                                                     strict=True))
     return EventPage(_shown_to(viewer, event), registration, frozenset(codes or ()), label,
-                     picture, bool(following))
+                     picture, bool(following), needs)
 
 
 def _shown_to(viewer, event: Event | None) -> Event:

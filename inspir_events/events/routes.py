@@ -61,7 +61,7 @@ def detail(event_id: int):
     is_organiser = services.is_organiser(current_user, event)
     return render_template(
         "events/detail.html", event=event, registration=registration,
-        needs=services.public_needs(event),
+        needs=page.needs,
         themes=services.themes_named(page.theme_codes),
         waitlist_position=participation.waitlist_position(registration),
         is_organiser=is_organiser,
