@@ -36,7 +36,6 @@ from inspir_events.api.blueprint import bp as api_bp
 from inspir_events.cli import register_commands
 from inspir_events.database import (
     end_reads,
-    end_request_reads,
     watch_dropped_connections,
     writes,
 )
@@ -169,7 +168,6 @@ def _init_extensions(app: Flask) -> None:
     # After Flask-SQLAlchemy's teardown, so run before it (Flask runs them in reverse):
     # a page's reads end by COMMIT on PostgreSQL (database.end_reads).
     app.teardown_appcontext(end_reads)
-    app.teardown_request(end_request_reads)  # a session that outlives the request
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
                      render_as_batch=True, compare_type=True,
                      # The search engines' own objects (FTS5 table, tsvector column) are

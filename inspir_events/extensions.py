@@ -67,12 +67,10 @@ class Session(FlaskSQLAlchemySession):
         engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
         if engine.dialect.name not in READ_WITHOUT_TRANSACTION or self.info.get(WRITING):
             return engine
-        reading = self.info.get(READING_TRANSACTION)
-        if has_request_context() or (reading is not None
-                                     and reading is self.get_transaction()):
-            # (the request's reads end after the request, at the application context's
-            # teardown: on the same connection)
+        if has_request_context():
             return _reading(engine)
+        # After the request (an application context pushed before it outlives it), the
+        # session's next statements go through a transaction again, writes included.
         return engine
 
 

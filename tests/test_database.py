@@ -373,6 +373,29 @@ def test_a_session_that_outlives_a_request_writes_in_a_transaction_after_it(app,
         assert db.session.scalar(db.select(User.display_name)) == "Après"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_a_page_s_reads_end_without_a_commit(app, client, make_user):
+    """A page's reads without a transaction have nothing to end: no COMMIT at the request's
+    end (SQLAlchemy's work for it was a twentieth of a page), and the prepared statements
+    stay (the session's rollback as it closes sends nothing)."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        make_user(email="lit@example.org", display_name="Lit")
+    commits = []
+
+    def committed(session):
+        commits.append(session)
+
+    event.listen(db.session, "after_commit", committed)
+    try:
+        for _ in range(3):
+            assert client.get("/needs").status_code == 200
+    finally:
+        event.remove(db.session, "after_commit", committed)
+    assert commits == []
+
+
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_a_request_that_failed_ends_by_rollback(app, make_user):
     with app.app_context():
