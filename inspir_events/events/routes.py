@@ -69,8 +69,9 @@ def detail(event_id: int):
         places_left=rules.places_left(event.capacity, event.confirmed_count),
         registration_problem=services.registration_problem(event),
         registration_messages=services.REGISTRATION_MESSAGES,
-        # (the form adding a co-organiser: its tools' only, made for them alone)
-        form=FlaskForm(), organiser_form=OrganiserForm() if is_organiser else None,
+        # (the form adding a co-organiser: its tools' only, made for them alone; the other
+        # forms are a button and the session's CSRF token)
+        organiser_form=OrganiserForm() if is_organiser else None,
         **translated_labels(LABELS))
 
 

@@ -278,12 +278,18 @@ def test_the_co_organiser_form_is_made_for_organisers_only(client, login, make_e
     from inspir_events.events import routes
 
     made = []
-    real = routes.OrganiserForm
+    real, real_form = routes.OrganiserForm, routes.FlaskForm
     monkeypatch.setattr(routes, "OrganiserForm", lambda: made.append(1) or real())
+    monkeypatch.setattr(routes, "FlaskForm", lambda: made.append("form") or real_form())
     event = make_event()
     login(make_user())
-    assert client.get(f"/events/{event.id}").status_code == 200
-    assert made == []
+    page = client.get(f"/events/{event.id}")
+    assert page.status_code == 200
+    assert made == []  # its buttons' forms carry the session's token, no form object
+    token = re.search(r'action="/events/\d+/register">\s*<input type="hidden" '
+                      r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert client.post(f"/events/{event.id}/register",
+                       data={"csrf_token": token.group(1)}).status_code == 302
     client.post_form("/logout", token_from="/")
     login(organiser)
     page = parse(client.get(f"/events/{event.id}").get_data(as_text=True))
