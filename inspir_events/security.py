@@ -22,6 +22,7 @@ import re
 import sys
 
 from flask import has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from inspir_events.timeutil import utcnow
@@ -168,7 +169,25 @@ class LocalOnly:
         return [self.BODY]
 
 
+class KeptSigningSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, the cookie's serializer made once per application and
+    keys (Flask builds a new one, with its signer, at each request's opening and saving of
+    the session: a fortieth of a signed-in static page)."""
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept = app.extensions.get(SESSION_SERIALIZER)
+        if kept is None or kept[0] != keys:
+            kept = app.extensions[SESSION_SERIALIZER] = (keys,
+                                                          super().get_signing_serializer(app))
+        return kept[1]
+
+
+SESSION_SERIALIZER = "inspir.session_serializer"
+
+
 def init_app(app) -> None:
+    app.session_interface = KeptSigningSessions()
     init_log(app)
     app.after_request(set_security_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):

@@ -161,3 +161,21 @@ def test_error_pages_in_both_languages(make_app, code, fr, en):
     response = client.get("/fail", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert response.status_code == code
     assert en in response.get_data(as_text=True)
+
+
+def test_the_session_cookie_s_serializer_is_made_once_per_keys(app, client, make_user, login):
+    """The signed cookie's serializer is made once per application and keys (Flask made
+    one at each request): the same cookie is read and written as before, and a new key
+    (rotated, the old one a fallback) gets a serializer of its own that reads the old
+    cookies."""
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    login(make_user())
+    assert client.get("/profile").status_code == 200
+    old_key = app.secret_key
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    app.secret_key = app.config["SECRET_KEY"] = "a new secret key, long enough to be one"
+    rotated = interface.get_signing_serializer(app)
+    assert rotated is not first
+    assert client.get("/profile").status_code == 200  # the old cookie, read by a fallback
