@@ -343,6 +343,21 @@ def related_list(column, *, where, order_by, outer) -> ScalarSelect:
     return sql_select(json_list_agg(values.c.value, values.c.position)).scalar_subquery()
 
 
+def related_lists(*columns, where, order_by, outer) -> list[ScalarSelect]:
+    """:func:`related_list` for several columns of the same rows, each a column of the
+    statement on ``outer``, all in ``order_by``'s order (lists of the same length, to zip).
+
+    The rows are one selection of every column (a subquery each list aggregates): with a
+    selection of its own per column, SQLite (without statistics) read a list of a few
+    columns of an index holding them all — an event's needs' ids, by the index of the
+    public needs — through the whole index, 2.5 ms, instead of the event's few links."""
+    rows = (sql_select(*(column.label(f"c{n}") for n, column in enumerate(columns)),
+                       order_by.label("position"))
+            .where(where).order_by(order_by).correlate(outer).subquery())
+    return [sql_select(json_list_agg(rows.c[f"c{n}"], rows.c.position)).scalar_subquery()
+            for n in range(len(columns))]
+
+
 def wait_ready_first(gen, fileno: int, interval: float = 0.0, timeout: float | None = None):
     """psycopg's wait function for a gevent process: ask the kernel first, without the
     hub, whether the connection's socket is ready (the original ``poll`` with a zero

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ScalarSelect, and_, bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from inspir_events.accounts.models import Role, User
-from inspir_events.database import related_list
+from inspir_events.database import related_list, related_lists
 from inspir_events.domain import DomainError
 from inspir_events.events import rules
 from inspir_events.events.following import SUBJECT_TYPE
@@ -92,13 +92,13 @@ def registration_problem(event: Event) -> str | None:
 # its own, then all by a statement of their own), its themes' codes, the viewer's
 # registration, its label request, its picture and whether the viewer follows it (each
 # was a statement of its own), by a statement built once.
-def _public_needs(column) -> ScalarSelect:
-    """A column of the needs the event addresses that are still on the public boards (a
-    need hidden by moderation after the link stays linked, but is not shown), in their
-    ids' order, as one list."""
-    return related_list(column, where=and_(event_need.c.event_id == Event.id,
-                                           event_need.c.need_id == Need.id, Need.is_public),
-                        order_by=Need.id, outer=Event)
+# The needs the event addresses that are still on the public boards (a need hidden by
+# moderation after the link stays linked, but is not shown), as the page shows them
+# (LinkedNeed): three lists in their ids' order.
+PUBLIC_NEEDS = related_lists(Need.id, Need.title, Need.supporters_count,
+                             where=and_(event_need.c.event_id == Event.id,
+                                        event_need.c.need_id == Need.id, Need.is_public),
+                             order_by=Need.id, outer=Event)
 
 
 EVENT_PAGE = (
@@ -110,9 +110,7 @@ EVENT_PAGE = (
                                         Follow.subject_type == SUBJECT_TYPE,
                                         Follow.subject_id == Event.id)
            .correlate(Event).exists(),
-           # its public needs as the page shows them (LinkedNeed): three lists in one order
-           _public_needs(Need.id), _public_needs(Need.title),
-           _public_needs(Need.supporters_count))
+           *PUBLIC_NEEDS)
     .outerjoin(Registration, and_(Registration.event_id == Event.id,
                                   Registration.user_id == bindparam("viewer_id")))
     # Its label's status: its latest request (labels.services.latest).
