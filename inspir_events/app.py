@@ -309,14 +309,18 @@ def _init_templates(app: Flask) -> None:
     # The filters' options of the reference lists, built once per language.
     app.jinja_env.globals["reference_options"] = reference_options
 
-    @app.context_processor
-    def inject_helpers():
-        return {
-            "current_language": current_language,
-            "localized": localized,
-            "languages": app.config["LANGUAGES"],
-            "locale": get_locale,
-            "request_path": lambda: request.full_path.rstrip("?"),
-            "role_labels": ROLE_LABELS,
-            "site_header": _site_header,
-        }
+    # The layout's helpers, the same for every page: globals, which a macro imported without
+    # the page's context sees too (a context processor gave them to each template rendered,
+    # and a macro using them had to be imported "with context": its module made again at
+    # each page, a tenth of an event page's template). The signed-in account, a proxy to
+    # the request's, is one of them for the same reason.
+    app.jinja_env.globals.update({
+        "current_language": current_language,
+        "localized": localized,
+        "languages": app.config["LANGUAGES"],
+        "locale": get_locale,
+        "request_path": lambda: request.full_path.rstrip("?"),
+        "role_labels": ROLE_LABELS,
+        "site_header": _site_header,
+        "current_user": current_user,
+    })

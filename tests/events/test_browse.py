@@ -324,3 +324,26 @@ def test_the_event_page_reads_its_needs_through_its_links(client, db, make_event
             "EXPLAIN QUERY PLAN " + statement, parameters)]
     reads_of_needs = [step for step in plan if re.search(r"\bneed\b", step)]
     assert reads_of_needs and all("INTEGER PRIMARY KEY" in step for step in reads_of_needs), plan
+
+
+def test_an_event_page_s_macros_are_imported_once(client, make_event, make_user, login,
+                                                  monkeypatch):
+    """The layout's helpers and the signed-in account are template globals, so the event
+    page imports its macros (follow button, picture, label badge) without its context: their
+    modules are made once, not again at each page (a tenth of its template's work). The
+    macros still see the account: the follow button for a signed-in person, the sign-in link
+    for a visitor."""
+    import jinja2
+
+    event = make_event()
+    assert "Connectez-vous pour le suivre" in text_of(client.get(f"/events/{event.id}"))
+    login(make_user(display_name="Suzanne"))
+    client.get(f"/events/{event.id}")
+    made = []
+    real = jinja2.Template.make_module
+    monkeypatch.setattr(jinja2.Template, "make_module",
+                        lambda self, *args, **kwargs: made.append(self.name)
+                        or real(self, *args, **kwargs))
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'class="follow-button"' in page
+    assert made == [], made
