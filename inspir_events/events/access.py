@@ -23,10 +23,10 @@ from inspir_events.events.models import (
 from inspir_events.events.rules import EventStatus, Schedule
 from inspir_events.extensions import db
 from inspir_events.follows.models import Follow
-from inspir_events.labels.charter import SubjectType
+from inspir_events.labels.charter import LabelStatus, SubjectType
 from inspir_events.labels.models import LabelRequest
 from inspir_events.needs.models import Need
-from inspir_events.reference.models import Commune
+from inspir_events.reference.models import Commune, Epci
 from inspir_events.timeutil import utcnow
 from inspir_events.uploads.models import Picture
 
@@ -87,11 +87,6 @@ def registration_problem(event: Event) -> str | None:
     return rules.registration_problem(event.status, utcnow(), schedule(event))
 
 
-# An event with its department, commune and intercommunality (joined: its page names
-# them), its organisers with their accounts (joined: a row each; each account was loaded on
-# its own, then all by a statement of their own), its themes' codes, the viewer's
-# registration, its label request, its picture and whether the viewer follows it (each
-# was a statement of its own), by a statement built once.
 # The needs the event addresses that are still on the public boards (a need hidden by
 # moderation after the link stays linked, but is not shown), as the page shows them
 # (LinkedNeed): three lists in their ids' order.
@@ -101,15 +96,23 @@ PUBLIC_NEEDS = related_lists(Need.id, Need.title, Need.supporters_count,
                              order_by=Need.id, outer=Event)
 
 
+# An event with its organisers and their accounts (joined: a row each; each account was
+# loaded on its own, then all by a statement of their own), its themes' codes, the viewer's
+# registration, its latest label request's status and reason, its picture, whether the
+# viewer follows it, its commune's intercommunality and its public needs (each was a
+# statement of its own), by a statement built once. What it shows of its label request and
+# intercommunality come as columns, its department from the reference rows (as objects,
+# joined, the ORM's work on them was a tenth of the page).
 EVENT_PAGE = (
     select(Event, Registration,
            related_list(event_theme.c.theme_code, where=event_theme.c.event_id == Event.id,
                         order_by=event_theme.c.theme_code, outer=Event),
-           LabelRequest, Picture,
+           LabelRequest.status, LabelRequest.reason, Picture,
            select(Follow.user_id).where(Follow.user_id == bindparam("viewer_id"),
                                         Follow.subject_type == SUBJECT_TYPE,
                                         Follow.subject_id == Event.id)
            .correlate(Event).exists(),
+           Epci.siren, Epci.name,
            *PUBLIC_NEEDS)
     .outerjoin(Registration, and_(Registration.event_id == Event.id,
                                   Registration.user_id == bindparam("viewer_id")))
@@ -120,11 +123,23 @@ EVENT_PAGE = (
         .order_by(LabelRequest.id.desc()).limit(1).correlate(Event).scalar_subquery()))
     .outerjoin(Picture, and_(Picture.subject_type == SUBJECT_TYPE,
                              Picture.subject_id == Event.id))
+    .outerjoin(Commune, Commune.code == Event.venue_commune_code)
+    .outerjoin(Epci, Epci.siren == Commune.epci_siren)
     .where(Event.id == bindparam("event_id"))
-    .options(joinedload(Event.department),
-             joinedload(Event.commune_row).joinedload(Commune.epci),
-             joinedload(Event.organiser_rows).joinedload(EventOrganiser.user)
+    .options(joinedload(Event.organiser_rows).joinedload(EventOrganiser.user)
              .lazyload(User.role_rows)))
+
+
+class LabelShown(NamedTuple):
+    """What an event's page shows of its latest label request."""
+
+    status: LabelStatus
+    reason: str | None
+
+
+class Intercommunality(NamedTuple):
+    siren: str
+    name: str
 
 
 class LinkedNeed(NamedTuple):
@@ -139,10 +154,11 @@ class EventPage(NamedTuple):
     event: Event
     registration: Registration | None  # the viewer's
     theme_codes: frozenset[str]
-    label: LabelRequest | None  # its latest label request
+    label: LabelShown | None  # its latest label request
     picture: Picture | None
     following: bool  # whether the viewer follows it
     needs: tuple[LinkedNeed, ...]  # those still on the public boards, by id
+    intercommunality: Intercommunality | None  # its commune's
 
 
 def get_for_viewer(event_id: int, viewer) -> Event:
@@ -163,11 +179,14 @@ def event_page(event_id: int, viewer) -> EventPage:
                                           "viewer_id": viewer_id}).unique(_by_event).one_or_none()
     if row is None:
         raise EventNotFound()
-    event, registration, codes, label, picture, following, ids, titles, supporters = row
+    (event, registration, codes, label_status, label_reason, picture, following, siren,
+     epci_name, ids, titles, supporters) = row
     needs = tuple(LinkedNeed(*need) for need in zip(ids or (), titles or (), supporters or (),
                                                      strict=True))
-    return EventPage(_shown_to(viewer, event), registration, frozenset(codes or ()), label,
-                     picture, bool(following), needs)
+    return EventPage(_shown_to(viewer, event), registration, frozenset(codes or ()),
+                     LabelShown(label_status, label_reason) if label_status else None,
+                     picture, bool(following), needs,
+                     Intercommunality(siren, epci_name) if siren else None)
 
 
 def _shown_to(viewer, event: Event | None) -> Event:

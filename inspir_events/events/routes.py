@@ -66,6 +66,8 @@ def detail(event_id: int):
         waitlist_position=participation.waitlist_position(registration),
         is_organiser=is_organiser,
         label=page.label, picture=page.picture, following=page.following,
+        department=reference.departments_by_code()[event.department_code],
+        intercommunality=page.intercommunality,
         places_left=rules.places_left(event.capacity, event.confirmed_count),
         registration_problem=services.registration_problem(event),
         registration_messages=services.REGISTRATION_MESSAGES,

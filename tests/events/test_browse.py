@@ -347,3 +347,37 @@ def test_an_event_page_s_macros_are_imported_once(client, make_event, make_user,
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert 'class="follow-button"' in page
     assert made == [], made
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_the_event_page_loads_its_territory_and_label_as_columns(client, db, backend,
+                                                                 make_event, organiser,
+                                                                 login):
+    """What the event page shows of its department (the reference rows), intercommunality
+    and label request comes without loading them as objects (the ORM's work on them was a
+    tenth of the page): the same page."""
+    from sqlalchemy import event as sa_event
+
+    from inspir_events.labels.models import LabelRequest
+    from inspir_events.reference.models import Commune, Department, Epci
+
+    event_id = make_event(venue_commune="Abbeville", department_code="80").id
+    services.request_label(organiser, event_id, {c: "Oui." for c in PRINCIPLE_CODES}, "/x")
+    login(organiser)
+    client.get(f"/events/{event_id}")
+    loaded = []
+
+    def on_load(target, context):
+        loaded.append(type(target).__name__)
+
+    for kind in (Department, Commune, Epci, LabelRequest):
+        sa_event.listen(kind, "load", on_load)
+    try:
+        db.session.expunge_all()
+        page = text_of(client.get(f"/events/{event_id}"))
+    finally:
+        for kind in (Department, Commune, Epci, LabelRequest):
+            sa_event.remove(kind, "load", on_load)
+    assert loaded == []
+    assert "Abbeville" in page and "80 Somme" in page
+    assert "Intercommunalité" in page and "en attente de la décision du comité" in page
