@@ -22,7 +22,7 @@ from flask import render_template, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from inspir_events.i18n import current_language, localized
+from inspir_events.i18n import current_language
 from inspir_events.needs.forms import STATUS_LABELS
 from inspir_events.needs.rules import NeedStatus
 
@@ -54,12 +54,13 @@ def cards(items, tags: dict[int, list[str]], supported_ids: set[int], department
     """The cards of a board page's needs, in order (``department_of``, ``theme_of``: the
     reference rows by code)."""
     token = generate_csrf() if signed_in else None
-    page = (current_language(), request.script_root, signed_in, login_url)
+    language = current_language()  # (once: each name in it, as ``localized`` gives it)
+    page = (language, request.script_root, signed_in, login_url)
     shown = []
     for need in items:
         card = Card(need.id, need.title, need.status, need.department_code,
-                    localized(department_of[need.department_code]), need.commune,
-                    need.theme_code, localized(theme_of[need.theme_code]), need.created_at,
+                    department_of[need.department_code].name_for(language), need.commune,
+                    need.theme_code, theme_of[need.theme_code].name_for(language), need.created_at,
                     tuple(tags.get(need.id, ())), need.supporters_count,
                     comment_counts.get(need.id, 0), need.id in supported_ids)
         html = _rendered(card, *page)
