@@ -7,7 +7,7 @@ boundary and is shown next to the message field with what was typed kept.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,7 +16,7 @@ from inspir_events.aid.projects.forms import ROLE_LABELS, STAGE_LABELS
 from inspir_events.aid.projects.models import Project
 from inspir_events.aid.projects.stages import OPEN_LICENCES
 from inspir_events.errors import on_refusal
-from inspir_events.i18n import localized
+from inspir_events.i18n import current_language, localized
 from inspir_events.labels import services as labels
 from inspir_events.labels.charter import SubjectType
 from inspir_events.reference import services as reference
@@ -30,15 +30,21 @@ def _page() -> int:
     return max(1, min(int(value), 100_000)) if value.isdigit() else 1
 
 
-def reference_names(departments=None, themes=None) -> dict:
-    """Names of the territories and themes, licences and stages, for cards and filters
-    (``departments``, ``themes``: the reference rows when the page has them already)."""
-    departments = reference.departments() if departments is None else departments
-    themes = reference.themes() if themes is None else themes
-    return {"department_names": {d.code: d.name for d in departments},
-            "theme_names": {t.code: localized(t) for t in themes},
+def reference_names() -> dict:
+    """Names of the territories and themes, licences and stages, for cards and filters, in
+    the page's language: made once per application and language (the reference rows are
+    written by the migrations only; made for each page, they were a twentieth of the
+    store's)."""
+    key = ("store names", current_language())
+    kept = current_app.extensions.setdefault(reference.CACHE, {})
+    names = kept.get(key)
+    if names is None:
+        names = kept[key] = {
+            "department_names": {d.code: d.name for d in reference.departments()},
+            "theme_names": {t.code: localized(t) for t in reference.themes()},
             "licence_names": OPEN_LICENCES, "stage_labels": STAGE_LABELS,
             "role_labels": ROLE_LABELS}
+    return names
 
 
 @bp.app_template_filter("store_year")
@@ -63,8 +69,7 @@ def catalogue():
     if page > pages:
         page = pages
         found = queries.catalogue_page(filters, (page - 1) * per_page, per_page)
-    departments, themes = reference.departments(), reference.themes()
-    names = reference_names(departments, themes)
+    names = reference_names()
     shown = cards.cards(found.items, found.labelled, names["department_names"],
                         names["theme_names"], found.comments)
     return render_template("store/catalogue.html", body=catalogue_page.body(

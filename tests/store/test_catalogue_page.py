@@ -71,3 +71,17 @@ def test_the_catalogue_reads_without_the_orm(app, client, make_project, make_use
         event.remove(db.session, "do_orm_execute", seen)
     assert orm_executions == []
     assert sorted(expected[1]) == ["Creative Commons Attribution 4.0", "MIT License"]
+
+
+def test_the_store_s_names_are_made_once_per_language(app):
+    """The territories' and themes' names of the store's pages are made once per application
+    and language (they were made for each page), each language its own."""
+    from inspir_events.store.routes import reference_names
+
+    seen = {}
+    for language in ("fr", "en", "fr", "en"):
+        with app.test_request_context("/store", headers={"Accept-Language": language}):
+            names = reference_names()
+            assert names is seen.setdefault(language, names)
+    assert seen["fr"]["theme_names"]["sante"] != seen["en"]["theme_names"]["sante"]
+    assert seen["fr"]["department_names"]["80"] == "Somme"
