@@ -129,7 +129,7 @@ def _kept(formatter):
 
     @wraps(formatter)
     def kept(value=None, format=None, rebase=True):  # noqa: A002 - Babel's name
-        if value is None:  # « now »: never kept
+        if value is None:  # (the current moment: never kept)
             return formatter(value, format, rebase=rebase)
         return formatted(value, format, rebase, page_locale(), get_timezone())
 
