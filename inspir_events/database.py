@@ -7,6 +7,7 @@ import logging
 import random
 import select
 import time
+from collections import namedtuple
 
 from gevent import monkey
 from gevent import select as green_select
@@ -159,8 +160,26 @@ def page_rows(statement, params: dict) -> list:
     """The rows of a page's statement of columns (no entity: rows, not objects), run through
     the session's connection: without the ORM's work on the statement and on each row,
     which cost a quarter of running a board's page of twenty needs on SQLite. For reads
-    only (nothing of the session is flushed first)."""
-    return db.session.connection().execute(statement, params).all()
+    only (nothing of the session is flushed first).
+
+    Each row is a named tuple of the statement's columns (:func:`row_shape`): reading a
+    column of SQLAlchemy's ``Row`` by its name took 0.8 µs, a board's cards read about three
+    hundred; a named tuple's takes a twentieth of it. Same names, same order, same values."""
+    result = db.session.connection().execute(statement, params)
+    return list(map(row_shape(tuple(result.keys()))._make, result))
+
+
+def page_row(statement, params: dict):
+    """The first row (or None) of a page's statement of columns, as :func:`page_rows`."""
+    rows = page_rows(statement, params)
+    return rows[0] if rows else None
+
+
+@functools.lru_cache(maxsize=256)
+def row_shape(keys: tuple[str, ...]) -> type:
+    """The named tuple of a statement's columns (``keys``, its rows' names; a name that is
+    no Python identifier, or repeated, becomes ``_<position>``)."""
+    return namedtuple("PageRow", keys, rename=True)  # noqa: PYI024 - made at run time
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import inspect as sa_inspect
 
 from inspir_events.accounts.models import Role, User
-from inspir_events.database import related_list, related_lists
+from inspir_events.database import page_row, related_list, related_lists
 from inspir_events.domain import DomainError
 from inspir_events.events import rules
 from inspir_events.events.following import SUBJECT_TYPE
@@ -20,7 +21,7 @@ from inspir_events.events.models import (
     event_need,
     event_theme,
 )
-from inspir_events.events.rules import EventStatus, Schedule
+from inspir_events.events.rules import EventStatus, RegistrationStatus, Schedule
 from inspir_events.extensions import db
 from inspir_events.follows.models import Follow
 from inspir_events.labels.charter import LabelStatus, SubjectType
@@ -96,24 +97,37 @@ PUBLIC_NEEDS = related_lists(Need.id, Need.title, Need.supporters_count,
                              order_by=Need.id, outer=Event)
 
 
-# An event with its organisers and their accounts (joined: a row each; each account was
-# loaded on its own, then all by a statement of their own), its themes' codes, the viewer's
-# registration, its latest label request's status and reason, its picture, whether the
-# viewer follows it, its commune's intercommunality and its public needs (each was a
-# statement of its own), by a statement built once. What it shows of its label request and
-# intercommunality come as columns, its department from the reference rows (as objects,
-# joined, the ORM's work on them was a tenth of the page).
+# An event's columns, as its page reads them (an ``Event``'s attributes: EventShown).
+EVENT_FIELDS = tuple(attribute.key for attribute in sa_inspect(Event).column_attrs)
+EVENT_COLUMNS = tuple(attribute.columns[0] for attribute in sa_inspect(Event).column_attrs)
+
+# Its organisers' accounts (ids, names), in the order they were added; the ids are a set
+# (a tie of two additions' times may list the two lists' ties apart).
+ORGANISERS = related_lists(EventOrganiser.user_id, User.display_name,
+                           where=and_(EventOrganiser.event_id == Event.id,
+                                      User.id == EventOrganiser.user_id),
+                           order_by=EventOrganiser.added_at, outer=Event)
+
+# An event with its organisers' names, its themes' codes, the viewer's registration, its
+# latest label request's status and reason, its picture, whether the viewer follows it,
+# its commune's intercommunality and its public needs (each was a statement of its own), by
+# a statement built once; its department comes from the reference rows. Columns, no
+# entity: as objects (the event, its organisers and their accounts joined, a row each; the
+# registration and the picture), the ORM's work on the statement and its rows cost a fifth
+# of a signed-in event page (issue 21 §6).
 EVENT_PAGE = (
-    select(Event, Registration,
+    select(*EVENT_COLUMNS, *ORGANISERS,
            related_list(event_theme.c.theme_code, where=event_theme.c.event_id == Event.id,
                         order_by=event_theme.c.theme_code, outer=Event),
-           LabelRequest.status, LabelRequest.reason, Picture,
+           Registration.status, Registration.position, Registration.event_id,
+           LabelRequest.status, LabelRequest.reason, Picture.renditions, Picture.alt,
            select(Follow.user_id).where(Follow.user_id == bindparam("viewer_id"),
                                         Follow.subject_type == SUBJECT_TYPE,
                                         Follow.subject_id == Event.id)
            .correlate(Event).exists(),
            Epci.siren, Epci.name,
            *PUBLIC_NEEDS)
+    .select_from(Event)
     .outerjoin(Registration, and_(Registration.event_id == Event.id,
                                   Registration.user_id == bindparam("viewer_id")))
     # Its label's status: its latest request (labels.services.latest).
@@ -125,9 +139,31 @@ EVENT_PAGE = (
                              Picture.subject_id == Event.id))
     .outerjoin(Commune, Commune.code == Event.venue_commune_code)
     .outerjoin(Epci, Epci.siren == Commune.epci_siren)
-    .where(Event.id == bindparam("event_id"))
-    .options(joinedload(Event.organiser_rows).joinedload(EventOrganiser.user)
-             .lazyload(User.role_rows)))
+    .where(Event.id == bindparam("event_id")))
+
+
+class EventShown(namedtuple("EventShown", (*EVENT_FIELDS, "organiser_names",
+                                           "organiser_ids"))):
+    """An event as its page shows it: an ``Event``'s column attributes, its organisers'
+    names (in the order they were added) and ids (what ``is_organiser`` asks). Read-only;
+    the use cases that change an event load the ``Event``."""
+
+    __slots__ = ()
+
+
+class RegistrationShown(NamedTuple):
+    """What an event's page shows of the viewer's registration (``waitlist_position``)."""
+
+    status: RegistrationStatus
+    position: int
+    event_id: int
+
+
+class PictureShown(NamedTuple):
+    """What a page shows of a picture (templates/pictures/_macros.html)."""
+
+    renditions: list
+    alt: str
 
 
 class LabelShown(NamedTuple):
@@ -151,11 +187,11 @@ class LinkedNeed(NamedTuple):
 
 
 class EventPage(NamedTuple):
-    event: Event
-    registration: Registration | None  # the viewer's
+    event: EventShown
+    registration: RegistrationShown | None  # the viewer's
     theme_codes: frozenset[str]
     label: LabelShown | None  # its latest label request
-    picture: Picture | None
+    picture: PictureShown | None
     following: bool  # whether the viewer follows it
     needs: tuple[LinkedNeed, ...]  # those still on the public boards, by id
     intercommunality: Intercommunality | None  # its commune's
@@ -166,30 +202,33 @@ def get_for_viewer(event_id: int, viewer) -> Event:
     return _shown_to(viewer, db.session.get(Event, event_id))
 
 
-def _by_event(row) -> int:
-    """A row of EVENT_PAGE's, one per organiser: the same page (its event's id)."""
-    return row[0].id
-
-
 def event_page(event_id: int, viewer) -> EventPage:
     """What an event's page shows of it, read at once (EVENT_PAGE); as ``get_for_viewer``,
     a draft only for its organisers."""
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
-    row = db.session.execute(EVENT_PAGE, {"event_id": event_id,
-                                          "viewer_id": viewer_id}).unique(_by_event).one_or_none()
+    row = page_row(EVENT_PAGE, {"event_id": event_id, "viewer_id": viewer_id})
     if row is None:
         raise EventNotFound()
-    (event, registration, codes, label_status, label_reason, picture, following, siren,
-     epci_name, ids, titles, supporters) = row
+    fields = len(EVENT_FIELDS)
+    (organiser_ids, organiser_names, codes, registration_status, position, registered_to,
+     label_status, label_reason, renditions, alt, following, siren, epci_name, ids, titles,
+     supporters) = row[fields:]
+    event = EventShown(*row[:fields], tuple(organiser_names or ()),
+                       frozenset(organiser_ids or ()))
     needs = tuple(LinkedNeed(*need) for need in zip(ids or (), titles or (), supporters or (),
                                                      strict=True))
-    return EventPage(_shown_to(viewer, event), registration, frozenset(codes or ()),
-                     LabelShown(label_status, label_reason) if label_status else None,
-                     picture, bool(following), needs,
-                     Intercommunality(siren, epci_name) if siren else None)
+    return EventPage(
+        _shown_to(viewer, event),
+        RegistrationShown(registration_status, position, registered_to)
+        if registration_status else None,
+        frozenset(codes or ()),
+        LabelShown(label_status, label_reason) if label_status else None,
+        PictureShown(renditions, alt) if renditions is not None else None,
+        bool(following), needs,
+        Intercommunality(siren, epci_name) if siren else None)
 
 
-def _shown_to(viewer, event: Event | None) -> Event:
+def _shown_to(viewer, event):
     if event is None:
         raise EventNotFound()
     if event.status == EventStatus.DRAFT and not is_organiser(viewer, event):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -381,3 +382,57 @@ def test_the_event_page_loads_its_territory_and_label_as_columns(client, db, bac
     assert loaded == []
     assert "Abbeville" in page and "80 Somme" in page
     assert "Intercommunalité" in page and "en attente de la décision du comité" in page
+
+
+@BACKENDS
+def test_the_event_page_reads_columns_not_objects(client, db, backend, make_event, make_user,
+                                                  organiser, login):
+    """The event page's statement is one of columns (EVENT_PAGE): no ORM execution for the
+    event, its organisers, the viewer's registration or its picture (the ORM's work on them
+    was a fifth of a signed-in event page); the page shows the same, and its organisers'
+    tools still know them."""
+    from sqlalchemy import event as sa_event
+
+    from inspir_events.database import begin_write
+    from inspir_events.extensions import db as extension
+    from inspir_events.uploads.models import Picture
+
+    event_id = make_event().id
+    make_user("sami@example.org", display_name="Sami Coorganisateur", roles=(Role.ORGANISER,))
+    services.add_organiser(organiser, event_id, "sami@example.org")
+    begin_write()
+    db.session.add(Picture(subject_type="event", subject_id=event_id, width=640, height=480,
+                           renditions=[{"width": 640, "height": 480, "name": "abc123"}],
+                           alt="La salle du hackathon"))
+    db.session.commit()
+    viewer = make_user(display_name="Nadia")
+    participation.register(viewer, event_id)
+    executions = []
+
+    def seen(state):
+        executions.append(str(state.statement)[:80])
+
+    pages = {}
+    people = [(SimpleNamespace(email=user.email), user.display_name)
+              for user in (viewer, organiser)]
+    for person, name in people:
+        login(person)
+        client.get(f"/events/{event_id}")
+        db.session.expunge_all()
+        sa_event.listen(extension.session, "do_orm_execute", seen)
+        try:
+            pages[name] = client.get(f"/events/{event_id}")
+        finally:
+            sa_event.remove(extension.session, "do_orm_execute", seen)
+        client.post_form("/logout", token_from="/")
+    assert executions == []
+    seen_by_viewer = parse(pages["Nadia"].get_data(as_text=True))
+    organisers = seen_by_viewer.by_id("organisers-title").parent.find_all("li")
+    assert [li.text for li in organisers] == ["Olivia Organisatrice", "Sami Coorganisateur"]
+    image = seen_by_viewer.find("img", class_="subject-picture")
+    assert image.get("alt") == "La salle du hackathon" and image.get("src").endswith("/abc123")
+    assert "Vous êtes inscrit" in text_of(pages["Nadia"])
+    assert seen_by_viewer.find("section", class_="organiser-tools") is None
+    seen_by_organiser = parse(pages["Olivia Organisatrice"].get_data(as_text=True))
+    assert seen_by_organiser.find("section", class_="organiser-tools") is not None
+    assert "Changer l'image" in text_of(pages["Olivia Organisatrice"])
