@@ -415,3 +415,32 @@ def test_the_idle_time_before_a_ping_is_a_setting():
         .DATABASE_PING_AFTER_IDLE == 5.0
     assert config.load("testing", environ={"DATABASE_PING_AFTER_IDLE": "off"}) \
         .DATABASE_PING_AFTER_IDLE is None
+
+
+def test_a_page_s_rows_are_named_tuples_of_its_columns(app, make_user):
+    """``page_rows`` gives each row as a named tuple of the statement's columns: the same
+    names, order and values as SQLAlchemy's ``Row``, whose columns cost 0.8 µs each to read
+    by name (a board's cards read about three hundred); a name repeated, or no identifier,
+    is positional."""
+    from sqlalchemy import literal, select
+    from sqlalchemy.engine import Row
+
+    from inspir_events.database import page_row, page_rows
+
+    make_user("ada@example.org", display_name="Ada")
+    make_user("bob@example.org", display_name="Bob")
+    statement = (select(User.id, User.display_name, User.email, literal(1).label("id"),
+                        literal(2).label("class"))
+                 .order_by(User.display_name))
+    with app.test_request_context("/"):
+        rows = page_rows(statement, {})
+        first = page_row(statement, {})
+        row = db.session.connection().execute(statement).first()
+    assert not isinstance(rows[0], Row) and isinstance(rows[0], tuple)
+    assert [(r.display_name, r.email) for r in rows] == [("Ada", "ada@example.org"),
+                                                         ("Bob", "bob@example.org")]
+    assert tuple(rows[0]) == tuple(row) and first == rows[0]
+    assert rows[0]._fields == ("id", "display_name", "email", "_3", "_4")
+    assert rows[0].id == row[0] and rows[0][3] == 1 and rows[0][4] == 2
+    with app.test_request_context("/"):
+        assert page_row(statement.where(User.id < 0), {}) is None
