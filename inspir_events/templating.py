@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from flask.templating import Environment
 from flask_babel import force_locale, get_locale, get_translations
+from jinja2 import Template
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
@@ -69,10 +70,26 @@ def _constant(lineno: int, translated: str, escaping: bool) -> list[Token] | Non
     return [*tokens, Token(lineno, "rparen", ")")]
 
 
+class KeptModuleTemplate(Template):
+    """Jinja's template, whose module (its macros, for ``{% from ... import ... %}``) is
+    the one made once unless the importing render has globals it lacks.
+
+    Jinja 3.1 asks it at every import as ``render's globals - template.globals.keys()``:
+    a membership test of the template's ``ChainMap`` for each of the application's 37
+    globals, 65 µs per import, five imports on an event page (7 % of it). The same set,
+    taken by ``set.difference`` over the ``ChainMap``'s keys, costs 7 µs."""
+
+    def _get_default_module(self, ctx=None):
+        if ctx is not None and not ctx.globals_keys.difference(self.globals):
+            ctx = None  # nothing to add: the module made once
+        return super()._get_default_module(ctx)
+
+
 class LocalizedEnvironment(Environment):
     """Flask's environment, handing each template out of the overlay of the render's
     language (created on first use, with :class:`ConstantTranslations`)."""
 
+    template_class = KeptModuleTemplate
     inspir_language: str | None = None
 
     def _in_language(self) -> Environment:
