@@ -25,7 +25,7 @@ from inspir_events.accounts.rules import (
     session_touch_due,
 )
 from inspir_events.audit import services as audit
-from inspir_events.database import begin_write, related_list, use_case
+from inspir_events.database import begin_write, fixed, related_list, use_case
 from inspir_events.domain import DomainError
 from inspir_events.extensions import db
 from inspir_events.reference.models import Department, Skill
@@ -197,7 +197,7 @@ def load_session(token: str, statement: Select = SESSION_WITH_USER) -> User | No
     if not token:
         return None
     # One query for the session, its user and their roles (run on every signed-in page).
-    found = db.session.connection().execute(statement,
+    found = db.session.connection().execute(fixed(statement),
                                             {"token_hash": token_hash(token)}).first()
     if found is None:
         return None
