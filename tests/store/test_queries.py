@@ -3,6 +3,7 @@ pages (read through inspir_events.store.queries, which the API calls too)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -202,3 +203,35 @@ def test_a_catalogue_page_and_its_total_are_one_statement(db, backend, make_proj
         assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == (
             1 if shown else 3), (filters, seen)
         assert page.choices == queries.filter_choices()
+
+
+def test_the_store_s_listing_is_read_from_its_covering_index(db, make_project):
+    """The store's page, its count and its filters' choices read what they ask of each
+    listed project — stage, qualification, time of reaching it, licence — from
+    ``ix_project_store`` alone (SQLite: a covering index), not from the projects' long rows
+    (a quarter of the store's statement); only the page's own projects are read by id."""
+    from sqlalchemy import event
+
+    for n in range(4):
+        make_project(title=f"Atelier {n}", licence="MIT" if n % 2 else None)
+    make_project(title="Une idée", stage=Stage.IDEE)
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = queries.catalogue_page(StoreFilters(), 0, 20)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert page.total == 4 and page.choices.licences == ["MIT"]
+    statement, parameters = next((s, p) for s, p in sent
+                                 if s.lstrip().upper().startswith("SELECT"))
+    with db.engine.connect() as connection:
+        plan = [row[3] for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, parameters)]
+    reads = [step for step in plan if re.search(r"\b(SCAN|SEARCH) project\b", step)]
+    by_index = [step for step in reads if "COVERING INDEX ix_project_store" in step]
+    by_id = [step for step in reads if "INTEGER PRIMARY KEY" in step]
+    assert len(by_index) == 3 and len(by_index) + len(by_id) == len(reads), plan
