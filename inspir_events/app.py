@@ -159,6 +159,12 @@ def create_app(config: str | settings_module.Base | Mapping | None = None) -> Fl
 
 
 def _init_extensions(app: Flask) -> None:
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("postgresql"):
+        # Sized for a gevent process's concurrent pages (config.Base.DATABASE_POOL_SIZE).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
+            app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_size", app.config["DATABASE_POOL_SIZE"])
+        options.setdefault("max_overflow", app.config["DATABASE_MAX_OVERFLOW"])
     db.init_app(app)
     ping_after_idle = app.config.get("DATABASE_PING_AFTER_IDLE")
     if ping_after_idle is not None:  # pooled connections the server closed are replaced
