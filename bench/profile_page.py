@@ -49,6 +49,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key (tottime...)")
     parser.add_argument("--lines", type=int, default=35)
+    parser.add_argument("--callers", metavar="PATTERN",
+                        help="with --profile, also print who calls the functions matching "
+                             "PATTERN (pstats' print_callers)")
     parser.add_argument("--sign-in", action="store_true",
                         help="sign in first as the bench user (seed_needs.py's), through the "
                              "real log-in form: the pages as a signed-in citizen sees them")
@@ -79,7 +82,10 @@ def main() -> None:
             for _ in range(args.n):
                 client.get(path)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
+            stats = pstats.Stats(profiler).sort_stats(args.sort)
+            stats.print_stats(args.lines)
+            if args.callers:
+                stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, ScalarSelect, Select, Text, bindparam, cast, func, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ScalarSelect, Select, Text, bindparam, cast, func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.sql.functions import GenericFunction
 
 from inspir_events.aid.models import AidGrant
 from inspir_events.aid.projects.models import Project, ProjectMember, ProjectMove
@@ -44,7 +42,7 @@ from inspir_events.labels.services import granted_column
 from inspir_events.needs.rules import search_terms
 from inspir_events.reference.models import Commune
 from inspir_events.store import rules
-from inspir_events.store.models import ReproductionRequest
+from inspir_events.store.models import ReproductionRequest, StoreChoice
 from inspir_events.timeutil import paris_to_utc
 from inspir_events.voting.models import Idea
 
@@ -271,47 +269,22 @@ def _choices(licences: str | None, years: str | None) -> FilterChoices:
                          sorted(years or (), reverse=True))
 
 
-class paris_year(GenericFunction):  # noqa: N801  (SQL functions are lower case)
-    """``paris_year(moment)``: the year in Paris of a naive-UTC moment, as
-    ``rules.store_year``: its UTC year an hour later (``rules.NEW_YEAR_OFFSET``)."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(paris_year, "sqlite")
-def _paris_year_sqlite(element, compiler, **kw):
-    """On SQLite, from the stored text (``YYYY-MM-DD HH:MM:SS...``): its year, plus one in
-    the new year's last ``_OFFSET_HOURS`` hours. SQLite's ``strftime`` with a modifier
-    cost 0.7 µs a row, twice per project in the store's choice of years: a third of the
-    store page's statement; these string comparisons cost a tenth of it."""
-    moment = compiler.process(element.clauses, **kw)
-    return (f"(CAST(substr({moment}, 1, 4) AS INTEGER) "
-            f"+ (substr({moment}, 6, 8) >= '12-31 {24 - _OFFSET_HOURS:02d}'))")
-
-
-@compiles(paris_year, "postgresql")
-def _paris_year_postgresql(element, compiler, **kw):
-    return (f"CAST(EXTRACT(YEAR FROM {compiler.process(element.clauses, **kw)} "
-            f"+ INTERVAL '{_OFFSET_HOURS} hours') AS INTEGER)")
-
-
-_OFFSET_HOURS = int(rules.NEW_YEAR_OFFSET.total_seconds() // 3600)
-
-
-def _distinct_list(value) -> ScalarSelect:
-    """The distinct values of ``value`` over the store's entries, in order, as one JSON list
-    (its text: the same on every row of a page, decoded once, by :func:`_choices`)."""
-    values = (select(value.label("value")).where(listed(), value.is_not(None)).distinct()
+def _distinct_list(value, *where) -> ScalarSelect:
+    """The distinct values of ``value`` over the store's choices (``StoreChoice``'s rows
+    with entries), in order, as one JSON list (its text: the same on every row of a page,
+    decoded once, by :func:`_choices`)."""
+    values = (select(value.label("value")).where(StoreChoice.entries > 0, *where).distinct()
               .order_by(value).subquery())
     return select(cast(json_list_agg(values.c.value, values.c.value), Text)).scalar_subquery()
 
 
 # What the store's filters offer (the licences its entries use; the years in which they
-# reached it): two columns, of the store's page (catalogue_page) or on their own. Two
-# statements before, the second asking, year by year, whether one was reached then.
-CHOICES_COLUMNS = (_distinct_list(Project.licence).label("licences"),
-                   _distinct_list(paris_year(Project.stage_changed_at)).label("years"))
+# reached it): two columns, of the store's page (catalogue_page) or on their own, read from
+# the few rows the database keeps for them (StoreChoice, migration 0027). Two passes over
+# every entry before, a third of the store's statement.
+CHOICES_COLUMNS = (_distinct_list(StoreChoice.licence, StoreChoice.licence != "")
+                   .label("licences"),
+                   _distinct_list(StoreChoice.year).label("years"))
 CHOICES = select(*CHOICES_COLUMNS)
 
 
