@@ -81,13 +81,13 @@ class Worker:
         if self.process.stdout.readline().strip() != "ready":
             raise SystemExit(f"{tree}: the application did not start")
 
-    def run(self, path: str, n: int) -> float:
+    def run(self, path: str, n: int, column: int = 1) -> float:
         self.process.stdin.write(f"{path} {n}\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         if not line:
             raise SystemExit(f"{path}: the worker stopped (a status other than 200?)")
-        return float(line.split()[1])
+        return float(line.split()[column])
 
     def close(self) -> None:
         self.process.stdin.close()
@@ -103,6 +103,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("-n", type=int, default=40, help="requests per batch")
     parser.add_argument("--core", type=int, default=1, help="the core both run on")
+    parser.add_argument("--wall", action="store_true",
+                        help="compare the time per request, not the CPU: with PostgreSQL, "
+                             "its server's work on the statements is in it (the requests "
+                             "follow one another), the application's alone is not")
     args = parser.parse_args()
     env = dict(os.environ, DATABASE_URL=args.database)
     if args.sign_in:
@@ -111,7 +115,8 @@ def main() -> None:
     try:
         workers = {"before": Worker(before_tree, env, args.core),
                    "after": Worker(ROOT, env, args.core)}
-        print(f"CPU per request, median of {args.rounds} alternating batches of {args.n} "
+        measure = "Time" if args.wall else "CPU"
+        print(f"{measure} per request, median of {args.rounds} alternating batches of {args.n} "
               f"(before = {args.before}, after = the working tree):")
         for path in args.paths:
             for worker in workers.values():
@@ -119,7 +124,7 @@ def main() -> None:
             times = {name: [] for name in workers}
             for round_ in range(args.rounds):
                 for name in (("before", "after") if round_ % 2 == 0 else ("after", "before")):
-                    times[name].append(workers[name].run(path, args.n))
+                    times[name].append(workers[name].run(path, args.n, 0 if args.wall else 1))
             before, after = (statistics.median(times[name]) for name in ("before", "after"))
             print(f"  {path}: {before:.2f} -> {after:.2f} ms ({after / before - 1:+.1%})",
                   flush=True)

@@ -14,7 +14,7 @@ from gevent import monkey
 from gevent import select as green_select
 from psycopg import errors as pg_errors
 from psycopg import pq, waiting
-from sqlalchemy import JSON, ScalarSelect, Select, bindparam, event
+from sqlalchemy import JSON, Integer, ScalarSelect, Select, bindparam, event
 from sqlalchemy import select as sql_select  # `select` is the standard library's here
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,7 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.cache_key import CacheKey
+from sqlalchemy.sql.elements import BindParameter, _anonymous_label
 from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from inspir_events.extensions import READING, READING_TRANSACTION, WRITING, db
 
@@ -167,14 +169,63 @@ def page_rows(statement, params: dict) -> list:
     Each row is a named tuple of the statement's columns (:func:`row_shape`): reading a
     column of SQLAlchemy's ``Row`` by its name took 0.8 µs, a board's cards read about three
     hundred; a named tuple's takes a twentieth of it. Same names, same order, same values."""
-    result = db.session.connection().execute(fixed(statement), params)
+    connection = db.session.connection()
+    result = connection.execute(fixed(statement, connection.dialect.name), params)
     return list(map(row_shape(tuple(result.keys()))._make, result))
 
 
 _FIXED_KEYS = itertools.count(1)
 
 
-def fixed(statement):
+def fixed(statement, dialect: str = ""):
+    """``statement`` (built once: a module's, or kept by an ``lru_cache`` builder) as it
+    runs on ``dialect``'s database, known to SQLAlchemy's cache of compiled statements by a
+    key of its own (:func:`_fixed`); on PostgreSQL, with its constants written into its text
+    (:func:`with_constants_written`), made once per statement."""
+    if dialect != "postgresql":
+        return _fixed(statement)
+    written = statement.__dict__.get(_WRITTEN_MARK)
+    if written is None:
+        written = _fixed(with_constants_written(statement))
+        statement.__dict__[_WRITTEN_MARK] = written
+        statement._memoized_keys |= {_WRITTEN_MARK}  # a derived statement drops it
+    return written
+
+
+def with_constants_written(statement):
+    """``statement`` with the values it holds itself — a rule's constants, as
+    ``need.visibility = 'public'`` — written into its text when it runs, not sent as
+    parameters; the parameters its callers give (named ``bindparam``'s) stay parameters.
+
+    PostgreSQL plans a prepared statement once for all its parameters' values (a generic
+    plan) only when that plan is estimated to cost about what the plans for given values
+    do. With the visibility a parameter, it estimated a third of the needs public, not
+    nearly all, hence more rows read before a page's twenty: it planned the board's and the
+    API's statements again at every run (0.2-0.45 ms more of the server's work for each,
+    bench/README.md). Only text and integers are written, as the columns' types write them
+    (an apostrophe doubled); the statement must hold no visitor's value (it is built once,
+    for every visitor: :func:`fixed`'s rule)."""
+    def written(element):
+        if (isinstance(element, BindParameter) and element.unique
+                and isinstance(element.key, _anonymous_label) and element.callable is None
+                and not element.literal_execute and _writable(element.value)):
+            return element.render_literal_execute()
+        return None
+
+    return replacement_traverse(statement, {}, written)
+
+
+def _writable(value) -> bool:
+    """A constant written into a statement's text: text or an integer (a list of them)."""
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(map(_writable, value))
+    return isinstance(value, (str, int))
+
+
+_WRITTEN_MARK = "_inspir_constants_written"
+
+
+def _fixed(statement):
     """``statement`` (built once: a module's, or kept by an ``lru_cache`` builder), known to
     SQLAlchemy's cache of compiled statements by a key of its own.
 
@@ -325,12 +376,25 @@ def containing_words(stmt: Select, column, words: int) -> Select:
 
 def with_paging(stmt: Select, options: tuple, paged: bool) -> Select:
     """``stmt`` with its loader ``options``, and, when ``paged``, ``limit`` and ``offset``
-    as parameters."""
+    as parameters written into the statement's text when it runs (PAGING).
+
+    PostgreSQL plans a prepared statement once for all its parameters' values (a generic
+    plan) when that plan costs about what the plans for given values do. With a page's
+    size and place unknown, its generic plan estimated a tenth of the rows read, so it
+    planned the board's statement again at every page: 0.25 ms more of the server's work,
+    0.89 against 0.60 ms a board's statement with them written (bench/README.md). The
+    statement stays compiled once (SQLAlchemy writes the numbers in at each run); each
+    page's place is a statement of its own for PostgreSQL, most pages are the first."""
     if options:
         stmt = stmt.options(*options)
     if paged:
-        stmt = stmt.limit(bindparam("limit")).offset(bindparam("offset"))
+        stmt = stmt.limit(PAGING[0]).offset(PAGING[1])
     return stmt
+
+
+# A page's size and place: integers (an integer type writes them as numbers, never text).
+PAGING = (bindparam("limit", type_=Integer, literal_execute=True),
+          bindparam("offset", type_=Integer, literal_execute=True))
 
 
 # ---- a row's related values read with it, as one list ----------------------------------

@@ -468,8 +468,10 @@ def test_a_fixed_statement_is_found_in_the_compiled_cache_by_a_short_key(app, ba
             "Ada", "Chloé"]
         assert [r.display_name for r in page_rows(statement, {"other": "Ada"})] == [
             "Bob", "Chloé"]
-        assert len(statement._generate_cache_key().key) == 2 < len(whole)
-        assert fixed(statement) is statement
+        dialect = db.session.connection().dialect.name
+        run = fixed(statement, dialect)  # on PostgreSQL, its constants written (none here)
+        assert len(run._generate_cache_key().key) == 2 < len(whole)
+        assert fixed(statement, dialect) is run
         derived = statement.where(User.display_name != "Chloé")
         assert len(derived._generate_cache_key().key) > 2
         assert [r.display_name for r in page_rows(derived, {"other": "Bob"})] == ["Ada"]
@@ -477,6 +479,48 @@ def test_a_fixed_statement_is_found_in_the_compiled_cache_by_a_short_key(app, ba
             "Ada", "Chloé"]
         assert db.session.connection().execute(statement, {"other": "Chloé"}).scalars().all() \
             == ["Ada", "Bob"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_on_postgresql_a_statement_s_constants_are_written_into_its_text(app, backend,
+                                                                        make_user):
+    """A page's statement run on PostgreSQL carries the constants it holds in its text
+    (``'public'``, ``0``...), so that its generic plan is estimated for them; what its
+    callers give (named parameters) stays a parameter, a moment stays a parameter, an
+    apostrophe is doubled; the rows are the same on both databases. SQLite's statement
+    keeps them all as parameters (it plans nothing ahead)."""
+    from datetime import datetime
+
+    from sqlalchemy import bindparam, event, select
+
+    from inspir_events.database import page_rows, with_constants_written
+
+    for name in ("Ada", "Bob", "O'Brien"):
+        make_user(f"{name.lower().replace(chr(39), '')}@example.org", display_name=name)
+    statement = (select(User.display_name)
+                 .where(User.display_name.not_in(["O'Brien", "Zoé"]), User.id > 0,
+                        User.created_at < datetime(2999, 1, 1),
+                        User.display_name != bindparam("other"))
+                 .order_by(User.display_name))
+    sent = []
+    with app.test_request_context("/"):
+        engine = db.session.connection().engine
+        record = lambda *args: sent.append(args[2])  # noqa: E731 - the statement sent
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert [r.display_name for r in page_rows(statement, {"other": "Bob"})] == ["Ada"]
+            assert [r.display_name for r in page_rows(statement, {"other": "Ada"})] == ["Bob"]
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    written = ("'O''Brien'", "'Zoé'", "> 0")
+    if backend == "postgres":
+        assert all(constant in sent[0] for constant in written), sent[0]
+        assert "%(other)s" in sent[0] and "created_at < %(" in sent[0], sent[0]
+    else:
+        assert not any(constant in sent[0] for constant in written), sent[0]
+    # The statement built is left as it is: a copy has its constants written.
+    assert with_constants_written(statement) is not statement
+    assert not any(p.literal_execute for p in statement._generate_cache_key().bindparams)
 
 
 def test_the_postgresql_pool_keeps_the_connections_of_concurrent_pages(pg_schema):

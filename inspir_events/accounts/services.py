@@ -197,8 +197,9 @@ def load_session(token: str, statement: Select = SESSION_WITH_USER) -> User | No
     if not token:
         return None
     # One query for the session, its user and their roles (run on every signed-in page).
-    found = db.session.connection().execute(fixed(statement),
-                                            {"token_hash": token_hash(token)}).first()
+    connection = db.session.connection()
+    found = connection.execute(fixed(statement, connection.dialect.name),
+                               {"token_hash": token_hash(token)}).first()
     if found is None:
         return None
     user_columns = len(USER_KEYS)
