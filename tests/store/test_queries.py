@@ -216,3 +216,39 @@ def test_the_store_s_listing_is_read_from_its_covering_index(db, make_project):
     by_id = [step for step in reads if "INTEGER PRIMARY KEY" in step]
     assert len(by_index) == 1 and len(by_index) + len(by_id) == len(reads), plan
     assert len([step for step in plan if re.search(r"\bstore_choice\b", step)]) == 2, plan
+
+
+@BACKENDS
+def test_the_store_entries_index_holds_the_store_s_rule(db, backend, make_project):
+    """``ix_project_store_listed``'s condition (SQL text, migration 0028) keeps exactly the
+    projects ``queries.in_store`` keeps, for every stage and qualification; on PostgreSQL the
+    store's page reads its entries from it (the statement states the same condition, its
+    constants written in its text), not from every project's row."""
+    from sqlalchemy import event, text
+
+    from inspir_events.aid.projects.models import STORE_ENTRY
+
+    projects = [make_project(f"Projet {stage} {qualification}", stage=stage,
+                             qualification=qualification)
+                for stage in Stage for qualification in Qualification]
+    kept = set(db.session.scalars(text(f"SELECT id FROM project WHERE {STORE_ENTRY}")))  # noqa: S608 - a constant
+    assert kept == {p.id for p in projects if queries.in_store(p)} and len(kept) == 4
+    if backend != "postgres":
+        return
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        queries.catalogue_page(StoreFilters(), 0, 20)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = next((s, p) for s, p in sent if "FROM project" in s)
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a few rows: no scan
+    plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+        "EXPLAIN " + statement, parameters))
+    db.session.rollback()
+    assert "ix_project_store_listed" in plan, plan

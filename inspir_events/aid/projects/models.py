@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +18,11 @@ from inspir_events.aid.projects import rules
 from inspir_events.aid.projects.stages import Origin, Qualification, Stage
 from inspir_events.extensions import db, str_enum
 from inspir_events.timeutil import utcnow
+
+# A project in the innovation store (diffusion or stopped, its qualification listed), in
+# SQL: ix_project_store_listed's condition (migration 0028).
+STORE_ENTRY = ("stage IN ('diffusion', 'abandonne') "
+               "AND qualification NOT IN ('awaiting', 'oriented_programme')")
 
 
 class Project(db.Model):
@@ -32,6 +37,12 @@ class Project(db.Model):
         # read from this index alone, without the projects' long rows (a quarter of the
         # store's statement on SQLite).
         Index("ix_project_store", "stage", "qualification", "stage_changed_at", "licence"),
+        # The store's entries alone, in the order they reached it: PostgreSQL reads its
+        # page and count from this index only (the statement's constants are written in
+        # its text there: database.with_constants_written). Its condition is the store's
+        # rule in SQL (store.queries.listed), held to it by tests/store/test_queries.py.
+        Index("ix_project_store_listed", "stage_changed_at", "id",
+              postgresql_where=text(STORE_ENTRY), sqlite_where=text(STORE_ENTRY)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
