@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache, wraps
 
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import current_app, has_request_context, request
+from flask.globals import _cv_app  # Flask's application context variable
 from flask_babel import (
     format_currency,
     format_date,
@@ -54,15 +55,16 @@ def page_translations():
     for, in Flask-Babel's own per-request context: a different locale (``force_locale``
     while a message is written in its recipient's language) is looked up afresh.
     """
-    if not has_app_context():
+    app_ctx = _cv_app.get(None)  # has_app_context's own test, without a proxy's lookups
+    if app_ctx is None:
         return get_translations()
-    ctx = g.get("_flask_babel")
+    ctx = app_ctx.g.get("_flask_babel")
     if ctx is not None:
         kept = getattr(ctx, "inspir_translations", None)
         if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
             return kept[1]
     translations = get_translations()
-    ctx = g.get("_flask_babel")
+    ctx = app_ctx.g.get("_flask_babel")
     locale = getattr(ctx, "babel_locale", None)
     if locale is not None:
         ctx.inspir_translations = (locale, translations)
@@ -89,7 +91,8 @@ def page_locale():
     own calls goes through ``g`` three times before it finds the locale it chose for the
     request (about 3 µs): here once. The same value, ``force_locale`` included (it sets
     and restores the same attribute)."""
-    ctx = g.get("_flask_babel") if has_app_context() else None
+    app_ctx = _cv_app.get(None)
+    ctx = app_ctx.g.get("_flask_babel") if app_ctx is not None else None
     locale = getattr(ctx, "babel_locale", None)
     return locale if locale is not None else get_locale()
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from flask import current_app, g, has_request_context, request, url_for
+from flask import current_app, g, has_request_context, url_for
+from flask.globals import _cv_request  # Flask's request context variable
 from werkzeug.routing import IntegerConverter
 
 from inspir_events.database import ID_MAX
@@ -40,24 +41,36 @@ def remembered_url_for(endpoint: str, **values) -> str:
     A page's layout alone builds about twenty links and a board repeats the same
     territory, theme, tag and sign-in links on many cards: building them again was a
     tenth of a page. A site-relative URL depends only on the endpoint, the values and the
-    application's root, all in the key; an external URL (``_external``, ``_scheme``...), a
-    blueprint-relative endpoint (".name") or values that cannot be a dictionary key are
-    built every time.
+    application's root, all in the key; an anchor (``_anchor``: a help guide's section) is
+    added to the URL remembered as ``url_for`` adds it. An external URL (``_external``,
+    ``_scheme``...), a blueprint-relative endpoint (".name") or values that cannot be a
+    dictionary key are built every time.
+
+    The request and application are found once, from Flask's own context variable (what
+    ``has_request_context`` reads): through ``request`` and ``current_app`` each was a
+    proxy's lookup, three per link, a third of a remembered link's cost.
     """
-    if (not has_request_context() or endpoint.startswith(".")
+    ctx = _cv_request.get(None)
+    anchor = values.pop("_anchor", None) if "_anchor" in values else None
+    if (ctx is None or endpoint.startswith(".")
             or any(name.startswith("_") for name in values)):
-        return url_for(endpoint, **values)
+        return url_for(endpoint, _anchor=anchor, **values)
     try:
-        key = (request.script_root, endpoint, *sorted(values.items()))
-        urls = current_app.extensions.get(URL_MEMO_KEY)
+        key = (ctx.request.script_root, endpoint, *sorted(values.items()))
+        urls = ctx.app.extensions.get(URL_MEMO_KEY)
         if urls is None or len(urls) > URLS_KEPT:
-            urls = current_app.extensions[URL_MEMO_KEY] = {}
+            urls = ctx.app.extensions[URL_MEMO_KEY] = {}
         url = urls.get(key)
     except TypeError:  # an unhashable value (a list of ids, say)
-        return url_for(endpoint, **values)
+        return url_for(endpoint, _anchor=anchor, **values)
     if url is None:
         url = urls[key] = url_for(endpoint, **values)
+    if anchor is not None:  # as Flask's url_for writes it
+        return f"{url}#{quote(anchor, safe=ANCHOR_SAFE)}"
     return url
+
+
+ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what Flask's url_for leaves unquoted in an anchor
 
 
 def remembered_external_url_for(endpoint: str, **values) -> str:

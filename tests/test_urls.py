@@ -78,3 +78,21 @@ def test_an_external_url_follows_each_request_host_once_remembered(app, monkeypa
                 assert remembered_external_url_for("needs.detail", need_id=need_id) == \
                     f"https://{host}/needs/{need_id}"
     assert built.count("needs.detail") == 3  # each need's path once, then remembered
+
+
+def test_a_link_to_a_section_is_remembered_with_its_anchor_as_url_for_writes_it(
+        app, monkeypatch):
+    """A help link (``_anchor``: a guide's section) is built once like any other link, its
+    anchor added as Flask's ``url_for`` adds it (quoted the same way)."""
+    built = _counted(monkeypatch)
+    for _ in range(3):
+        for anchor in ("vote", "été à l'école", "a b#c"):
+            with app.test_request_context("/"):
+                assert remembered_url_for("main.help_guide", guide="participant",
+                                          _anchor=anchor) == \
+                    flask.url_for("main.help_guide", guide="participant", _anchor=anchor)
+    assert built.count("main.help_guide") == 1, built
+    with app.test_request_context("/", base_url="https://b.example.org"):
+        assert remembered_url_for("main.help_guide", guide="participant", _anchor="vote",
+                                  _external=True) == \
+            "https://b.example.org/aide/participant#vote"
