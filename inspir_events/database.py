@@ -171,7 +171,7 @@ def page_rows(statement, params: dict) -> list:
     hundred; a named tuple's takes a twentieth of it. Same names, same order, same values."""
     connection = db.session.connection()
     result = connection.execute(fixed(statement, connection.dialect.name), params)
-    return list(map(row_shape(tuple(result.keys()))._make, result))
+    return list(map(row_shape(tuple(result.keys()))._make, result.fetchall()))
 
 
 _FIXED_KEYS = itertools.count(1)
