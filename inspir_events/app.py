@@ -16,7 +16,6 @@ from typing import NamedTuple
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -180,6 +179,10 @@ def _init_extensions(app: Flask) -> None:
                      # not described by the models: autogenerate leaves them alone.
                      include_object=search_objects_compared)
     csrf.init_app(app)
+    # The templates' csrf_token(): each session's token signed once (Flask-WTF's global
+    # signs it again at every page), and given to each request before its forms ask.
+    app.jinja_env.globals["csrf_token"] = security.csrf_token
+    app.before_request(security.reuse_csrf_token)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     app.config.setdefault("RATELIMIT_ENABLED", True)
@@ -289,7 +292,7 @@ def _site_header() -> Markup:
     html = _rendered_header(current_language(), tuple(current_app.config["LANGUAGES"]),
                             request.script_root, request.endpoint, request.blueprint, account)
     # The token is URL-safe text (itsdangerous); the address is escaped as Jinja would.
-    html = html.replace(HEADER_CSRF_SLOT, generate_csrf()).replace(
+    html = html.replace(HEADER_CSRF_SLOT, security.csrf_token()).replace(
         HEADER_NEXT_SLOT, escape(request.full_path.rstrip("?")))
     return Markup(html)  # noqa: S704  # nosec B704 # our own autoescaped template
 

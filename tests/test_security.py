@@ -179,3 +179,110 @@ def test_the_session_cookie_s_serializer_is_made_once_per_keys(app, client, make
     rotated = interface.get_signing_serializer(app)
     assert rotated is not first
     assert client.get("/profile").status_code == 200  # the old cookie, read by a fallback
+
+
+def test_a_session_cookie_is_checked_once_then_read_from_what_was_kept(app, client,
+                                                                       make_user, login,
+                                                                       monkeypatch):
+    """The same session cookie, request after request, is checked (signature, age, tagged
+    JSON) once: the next requests get a session of the values kept for its very text. A
+    cookie changed by one byte is checked as before (refused: signed out), one older than
+    the session's lifetime is refused as Flask refuses it, and a session holding a list (a
+    flashed message, which may change in place) is never kept."""
+    from inspir_events import security
+
+    interface = app.session_interface
+    login(make_user())
+    assert client.get("/profile").status_code == 200  # (the log-in's message shown)
+    serializer = interface.get_signing_serializer(app)
+    checked = []
+    real_loads = serializer.loads
+
+    def counting(*args, **kwargs):
+        checked.append(1)
+        return real_loads(*args, **kwargs)
+
+    monkeypatch.setattr(serializer, "loads", counting)
+    for _ in range(4):
+        assert client.get("/profile").status_code == 200
+    assert len(checked) <= 1, checked
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name).value
+    kept = app.extensions[security.SESSION_SERIALIZER][2]
+    assert cookie in kept and all(type(v) in security.PLAIN for _, v in kept[cookie][1])
+
+    # One byte changed: checked, refused.
+    forged = cookie[:-2] + ("A" if cookie[-2] != "A" else "B") + cookie[-1]
+    client.set_cookie(name, forged)
+    assert client.get("/profile").status_code == 302
+    assert forged not in kept
+    client.set_cookie(name, cookie)
+    assert client.get("/profile").status_code == 200
+
+    # Older than the session's lifetime: refused, kept or not.
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = security.time.time() + lifetime + 5
+    monkeypatch.setattr(security.time, "time", lambda: later)
+    monkeypatch.setattr(serializer, "loads", real_loads)
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    assert client.get("/profile").status_code == 302
+
+
+def test_a_session_holding_a_list_is_read_again_at_each_request(app):
+    from flask import flash, request, session
+
+    from inspir_events import security
+
+    with app.test_request_context("/"):
+        session["note"] = "un texte"
+        flash("Un message")
+        response = app.response_class()
+        app.session_interface.save_session(app, session, response)
+        cookie = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    name = app.config["SESSION_COOKIE_NAME"]
+    for _ in range(2):
+        with app.test_request_context("/", headers={"Cookie": f"{name}={cookie}"}):
+            opened = app.session_interface.open_session(app, request)
+            assert opened["_flashes"] == [("message", "Un message")]
+            opened["_flashes"].append(("message", "Un autre"))  # changed in place...
+    kept = app.extensions[security.SESSION_SERIALIZER][2]
+    assert cookie not in kept  # ... never in what the next request reads
+
+
+def test_a_session_s_csrf_token_is_signed_once_and_still_accepted(app, client, make_user,
+                                                                 login, monkeypatch):
+    """The session's CSRF token is signed once per process and secret (``csrf_token``):
+    pages after the first show the same signed token without signing it again, a form
+    posted with it is accepted, another session gets its own; with a time limit on tokens,
+    each request signs its own as Flask-WTF does."""
+    from flask_wtf import csrf as wtf_csrf
+
+    from tests.conftest import CSRF_RE
+
+    login(make_user())
+    signed = []
+    real = wtf_csrf.URLSafeTimedSerializer
+
+    class Counting(real):
+        def dumps(self, *args, **kwargs):
+            signed.append(1)
+            return super().dumps(*args, **kwargs)
+
+    monkeypatch.setattr(wtf_csrf, "URLSafeTimedSerializer", Counting)
+    tokens = {CSRF_RE.search(client.get(path).text).group(1)
+              for path in ("/profile", "/needs", "/profile", "/")}
+    assert len(tokens) == 1 and len(signed) <= 1, (tokens, signed)
+    (token,) = tokens
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302  # accepted: signed out
+    assert client.get("/profile").status_code == 302
+
+    other = app.test_client()
+    login(make_user("autre@example.org"), on=other)
+    assert CSRF_RE.search(other.get("/profile").text).group(1) != token
+
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    signed.clear()
+    for _ in range(3):
+        other.get("/profile")
+    assert len(signed) == 3

@@ -19,12 +19,12 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask import render_template, request
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from inspir_events.i18n import current_language
 from inspir_events.needs.forms import STATUS_LABELS
 from inspir_events.needs.rules import NeedStatus
+from inspir_events.security import csrf_token
 
 CARD_CACHE_SIZE = 4_096  # about 2 KB each
 CSRF_SLOT = "\x00csrf\x00"  # where the token goes; never in a rendered card
@@ -53,7 +53,7 @@ def cards(items, tags: dict[int, list[str]], supported_ids: set[int], department
           login_url: str | None) -> list[Markup]:
     """The cards of a board page's needs, in order (``department_of``, ``theme_of``: the
     reference rows by code)."""
-    token = generate_csrf() if signed_in else None
+    token = csrf_token() if signed_in else None
     language = current_language()  # (once: each name in it, as ``localized`` gives it)
     page = (language, request.script_root, signed_in, login_url)
     shown = []
@@ -80,5 +80,5 @@ def _rendered(card: Card, language: str, script_root: str, signed_in: bool,
         status_labels={status: str(label) for status, label in STATUS_LABELS.items()},
         comment_counts={card.id: card.comments})
     if signed_in:
-        html = html.replace(generate_csrf(), CSRF_SLOT)
+        html = html.replace(csrf_token(), CSRF_SLOT)
     return html
