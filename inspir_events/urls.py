@@ -51,7 +51,7 @@ def remembered_url_for(endpoint: str, **values) -> str:
     proxy's lookup, three per link, a third of a remembered link's cost.
     """
     ctx = _cv_request.get(None)
-    anchor = values.pop("_anchor", None) if "_anchor" in values else None
+    anchor = values.pop("_anchor", None)
     if (ctx is None or endpoint.startswith(".")
             or any(name.startswith("_") for name in values)):
         return url_for(endpoint, _anchor=anchor, **values)
